@@ -1,0 +1,136 @@
+//! `BearerAuth` resolves the `Authorization: Bearer …` header to a `Caller`: a console
+//! login (JWT whose session is still live) or an API token (`bj_…`). API tokens with only
+//! the `read` scope are refused on anything but GET/HEAD, here, for every endpoint.
+
+use poem::http::Method;
+use poem::Request;
+use poem_openapi::auth::Bearer;
+use poem_openapi::SecurityScheme;
+use shared::{Role, Scope};
+
+use super::jwt::JwtProblem;
+use crate::db::Flag;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+#[derive(Debug, Clone)]
+pub enum Via {
+    /// A console login; the id of its session.
+    Session(i64),
+    ApiToken {
+        id: i64,
+        scopes: Vec<Scope>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+    pub via: Via,
+    /// The client address of the request, for the audit log.
+    pub ip: Option<String>,
+}
+
+impl Caller {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    pub fn require_admin(&self) -> ApiResult<()> {
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(
+                "admin_only",
+                "this action is for administrators",
+            ))
+        }
+    }
+
+    /// Managing one's own credentials needs a console login, not an API token.
+    pub fn session_id(&self) -> ApiResult<i64> {
+        match self.via {
+            Via::Session(id) => Ok(id),
+            Via::ApiToken { .. } => Err(ApiError::forbidden(
+                "session_required",
+                "this action needs a console login, not an API token",
+            )),
+        }
+    }
+}
+
+/// A JWT from `/auth/login`, or an API token created at `/api-tokens`.
+#[derive(SecurityScheme)]
+#[oai(
+    ty = "bearer",
+    bearer_format = "JWT or bj_ API token",
+    checker = "authenticate"
+)]
+pub struct BearerAuth(pub Caller);
+
+async fn authenticate(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
+    let state = req
+        .data::<AppState>()
+        .ok_or_else(|| poem::Error::from(ApiError::internal("AppState missing")))?;
+    let mut caller = resolve(state, &bearer.token).await?;
+    caller.ip = crate::http::client_ip(req);
+    if let Via::ApiToken { scopes, .. } = &caller.via {
+        let safe = req.method() == Method::GET || req.method() == Method::HEAD;
+        if !safe && !scopes.contains(&Scope::Write) {
+            return Err(ApiError::forbidden(
+                "insufficient_scope",
+                "this API token has no write scope",
+            )
+            .into());
+        }
+    }
+    Ok(caller)
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionCaller {
+    id: i64,
+    username: String,
+    role: String,
+    disabled: Flag,
+    revoked_at: Option<i64>,
+}
+
+async fn resolve(state: &AppState, token: &str) -> ApiResult<Caller> {
+    if token.starts_with(crate::api_tokens::SECRET_PREFIX) {
+        return crate::api_tokens::resolve(&state.db, token)
+            .await?
+            .ok_or_else(|| {
+                ApiError::unauthorized("invalid_token", "unknown, expired or revoked API token")
+            });
+    }
+    let (user_id, session_id) = state.jwt.verify(token).map_err(|problem| match problem {
+        JwtProblem::Expired => {
+            ApiError::unauthorized("token_expired", "access token expired; refresh it")
+        }
+        JwtProblem::Invalid => ApiError::unauthorized("invalid_token", "invalid access token"),
+    })?;
+    let row: Option<SessionCaller> = sqlx::query_as(
+        "SELECT u.id, u.username, u.role, u.disabled, s.revoked_at \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.user_id = $2",
+    )
+    .bind(session_id)
+    .bind(user_id)
+    .fetch_optional(state.db.pool())
+    .await?;
+    match row {
+        Some(row) if row.revoked_at.is_none() && !row.disabled.0 => Ok(Caller {
+            user_id: row.id,
+            username: row.username,
+            role: Role::parse(&row.role).unwrap_or(Role::Teacher),
+            via: Via::Session(session_id),
+            ip: None,
+        }),
+        _ => Err(ApiError::unauthorized(
+            "session_revoked",
+            "this login has ended; log in again",
+        )),
+    }
+}

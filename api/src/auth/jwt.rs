@@ -1,0 +1,120 @@
+//! Short-lived access tokens: HS256 JWTs naming the user and the login (session) they
+//! belong to. The signing secret comes from `BANJI_JWT_SECRET`, or is generated once and
+//! kept in the `settings` table so every replica signs and verifies with the same key.
+
+use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::db::Db;
+
+/// Access tokens live 15 minutes; the console refreshes them silently.
+pub const ACCESS_TOKEN_SECS: i64 = 15 * 60;
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    /// User id, as a string like every JWT subject.
+    pub sub: String,
+    /// Session (login) id; revoking the session invalidates the token.
+    pub sid: i64,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum JwtProblem {
+    Expired,
+    Invalid,
+}
+
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl JwtKeys {
+    pub fn from_secret(secret: &[u8]) -> JwtKeys {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 5;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        JwtKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+        }
+    }
+
+    /// The configured secret, or the one shared through the database (created by whichever
+    /// replica starts first; `ON CONFLICT DO NOTHING` makes the race harmless).
+    pub async fn load(config: &Config, db: &Db) -> anyhow::Result<JwtKeys> {
+        if let Some(secret) = &config.jwt_secret {
+            return Ok(JwtKeys::from_secret(secret.expose_secret().as_bytes()));
+        }
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('jwt_secret', $1) ON CONFLICT (key) DO NOTHING")
+            .bind(super::random_secret())
+            .execute(db.pool())
+            .await?;
+        let secret: String =
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = 'jwt_secret'")
+                .fetch_one(db.pool())
+                .await?;
+        Ok(JwtKeys::from_secret(secret.as_bytes()))
+    }
+
+    pub fn issue(&self, user_id: i64, session_id: i64) -> anyhow::Result<String> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            sub: user_id.to_string(),
+            sid: session_id,
+            iat: now,
+            exp: now + ACCESS_TOKEN_SECS,
+        };
+        Ok(encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
+    }
+
+    /// The (user id, session id) a valid token names.
+    pub fn verify(&self, token: &str) -> Result<(i64, i64), JwtProblem> {
+        let claims = decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => JwtProblem::Expired,
+                _ => JwtProblem::Invalid,
+            })?;
+        let user_id = claims.sub.parse().map_err(|_| JwtProblem::Invalid)?;
+        Ok((user_id, claims.sid))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_issued_token_verifies_with_the_same_secret_only() {
+        let keys = JwtKeys::from_secret(b"0123456789abcdef0123456789abcdef");
+        let token = keys.issue(7, 42).unwrap();
+        assert_eq!(keys.verify(&token).unwrap(), (7, 42));
+        let other = JwtKeys::from_secret(b"another secret that is long enough");
+        assert_eq!(other.verify(&token).unwrap_err(), JwtProblem::Invalid);
+    }
+
+    #[test]
+    fn an_expired_token_is_reported_as_expired() {
+        let keys = JwtKeys::from_secret(b"0123456789abcdef0123456789abcdef");
+        let past = chrono::Utc::now().timestamp() - 3600;
+        let claims = Claims {
+            sub: "1".into(),
+            sid: 1,
+            iat: past - 900,
+            exp: past,
+        };
+        let token = encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).unwrap();
+        assert_eq!(keys.verify(&token).unwrap_err(), JwtProblem::Expired);
+    }
+}

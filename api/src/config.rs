@@ -1,0 +1,314 @@
+//! One typed `Config`, read from environment variables over an optional `banji.toml`,
+//! validated once at start so a bad value stops Banji with a message naming the variable.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+
+/// Where the SQLite database lives when `DATABASE_URL` is unset.
+pub const DEFAULT_SQLITE_URL: &str = "sqlite://./data/banji.db";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    /// Base of links sent to students, without a trailing slash.
+    pub public_url: String,
+    pub database_url: String,
+    /// PostgreSQL only: keep Banji's tables in this schema (created if missing).
+    pub database_schema: Option<String>,
+    pub redis_url: Option<String>,
+    /// Prefix of every Kv key and channel, so several installations can share one Redis.
+    pub kv_prefix: String,
+    /// When unset, a secret generated once and kept in the database is used.
+    pub jwt_secret: Option<SecretString>,
+    pub web_dist: PathBuf,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    /// Failed logins allowed per username and per client address in `login_window_secs`.
+    pub login_max_failures: u32,
+    pub login_window_secs: u64,
+    pub log_json: bool,
+}
+
+/// A configuration problem, phrased for the operator.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: String,
+    pub problem: String,
+}
+
+fn bad(variable: &str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable: variable.to_string(),
+        problem: problem.into(),
+    }
+}
+
+impl Config {
+    /// Reads the process environment, over `BANJI_CONFIG` (default `./banji.toml` when present).
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let file = match std::env::var("BANJI_CONFIG") {
+            Ok(path) => Some(PathBuf::from(path)),
+            Err(_) => Some(PathBuf::from("banji.toml")).filter(|p| p.exists()),
+        };
+        let mut vars = match file {
+            Some(path) => read_toml(&path)?,
+            None => HashMap::new(),
+        };
+        for (key, value) in std::env::vars() {
+            vars.insert(key, value);
+        }
+        Config::from_vars(|name| vars.get(name).cloned())
+    }
+
+    /// Builds a config from a lookup function; empty values count as unset.
+    pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let var = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+
+        let listen_text = var("BANJI_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen: SocketAddr = listen_text.parse().map_err(|_| {
+            bad(
+                "BANJI_LISTEN",
+                format!("'{listen_text}' is not a host:port address such as 127.0.0.1:8080"),
+            )
+        })?;
+
+        let public_url = match var("BANJI_PUBLIC_URL") {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                url.trim_end_matches('/').to_string()
+            }
+            Some(url) => {
+                return Err(bad(
+                    "BANJI_PUBLIC_URL",
+                    format!("'{url}' must start with http:// or https://"),
+                ))
+            }
+            None => format!("http://{listen}"),
+        };
+
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_SQLITE_URL.into());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(bad(
+                "DATABASE_URL",
+                "must start with sqlite:, postgres:// or postgresql://",
+            ));
+        }
+
+        let database_schema = var("BANJI_DB_SCHEMA");
+        if let Some(schema) = &database_schema {
+            let valid = schema.len() <= 63
+                && schema
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+                && schema
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !valid {
+                return Err(bad(
+                    "BANJI_DB_SCHEMA",
+                    "must be a lowercase identifier (a-z, 0-9, _)",
+                ));
+            }
+            if database_url.starts_with("sqlite:") {
+                return Err(bad("BANJI_DB_SCHEMA", "is only supported with PostgreSQL"));
+            }
+        }
+
+        let redis_url = var("REDIS_URL");
+        if let Some(url) = &redis_url {
+            if !(url.starts_with("redis://")
+                || url.starts_with("rediss://")
+                || url.starts_with("unix://"))
+            {
+                return Err(bad(
+                    "REDIS_URL",
+                    "must start with redis://, rediss:// or unix://",
+                ));
+            }
+        }
+
+        let jwt_secret = var("BANJI_JWT_SECRET");
+        if let Some(secret) = &jwt_secret {
+            if secret.len() < 32 {
+                return Err(bad(
+                    "BANJI_JWT_SECRET",
+                    "must be at least 32 characters (or unset to generate one)",
+                ));
+            }
+        }
+
+        Ok(Config {
+            listen,
+            public_url,
+            database_url,
+            database_schema,
+            redis_url,
+            kv_prefix: var("BANJI_KV_PREFIX").unwrap_or_else(|| "banji:".into()),
+            jwt_secret: jwt_secret.map(SecretString::from),
+            web_dist: PathBuf::from(var("BANJI_WEB_DIST").unwrap_or_else(|| "web/dist".into())),
+            trust_proxy: parse_bool("BANJI_TRUST_PROXY", var("BANJI_TRUST_PROXY"), false)?,
+            login_max_failures: parse_num(
+                "BANJI_LOGIN_MAX_FAILURES",
+                var("BANJI_LOGIN_MAX_FAILURES"),
+                5,
+            )?,
+            login_window_secs: parse_num(
+                "BANJI_LOGIN_WINDOW_SECS",
+                var("BANJI_LOGIN_WINDOW_SECS"),
+                60,
+            )?,
+            log_json: match var("BANJI_LOG_FORMAT").as_deref() {
+                None | Some("text") => false,
+                Some("json") => true,
+                Some(other) => {
+                    return Err(bad(
+                        "BANJI_LOG_FORMAT",
+                        format!("'{other}' is not text or json"),
+                    ))
+                }
+            },
+        })
+    }
+}
+
+fn parse_bool(name: &str, value: Option<String>, default: bool) -> Result<bool, ConfigError> {
+    match value.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(bad(name, format!("'{other}' is not true or false"))),
+    }
+}
+
+fn parse_num<T: std::str::FromStr + PartialOrd + Default>(
+    name: &str,
+    value: Option<String>,
+    default: T,
+) -> Result<T, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(text) => match text.parse::<T>() {
+            Ok(n) if n > T::default() => Ok(n),
+            _ => Err(bad(name, format!("'{text}' is not a positive number"))),
+        },
+    }
+}
+
+/// `banji.toml` uses the variable names in lowercase (`database_url = "…"`).
+fn read_toml(path: &Path) -> Result<HashMap<String, String>, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        bad(
+            "BANJI_CONFIG",
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })?;
+    let table: toml::Table = text.parse().map_err(|e| {
+        bad(
+            "BANJI_CONFIG",
+            format!("{} is not valid TOML: {e}", path.display()),
+        )
+    })?;
+    let mut vars = HashMap::new();
+    for (key, value) in table {
+        let text = match value {
+            toml::Value::String(s) => s,
+            toml::Value::Integer(n) => n.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            other => {
+                return Err(bad(
+                    "BANJI_CONFIG",
+                    format!("{key} = {other} must be a string, number or boolean"),
+                ))
+            }
+        };
+        vars.insert(key.to_ascii_uppercase(), text);
+    }
+    Ok(vars)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_vars(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_give_sqlite_on_localhost_8080() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.public_url, "http://127.0.0.1:8080");
+        assert_eq!(c.database_url, DEFAULT_SQLITE_URL);
+        assert!(c.redis_url.is_none() && c.jwt_secret.is_none());
+    }
+
+    #[test]
+    fn a_bad_listen_address_names_the_variable() {
+        let err = config(&[("BANJI_LISTEN", "localhost")]).unwrap_err();
+        assert_eq!(err.variable, "BANJI_LISTEN");
+        assert!(err.to_string().starts_with("BANJI_LISTEN: 'localhost'"));
+    }
+
+    #[test]
+    fn unknown_database_schemes_and_short_secrets_are_refused() {
+        assert_eq!(
+            config(&[("DATABASE_URL", "mysql://x")])
+                .unwrap_err()
+                .variable,
+            "DATABASE_URL"
+        );
+        assert_eq!(
+            config(&[("BANJI_JWT_SECRET", "short")])
+                .unwrap_err()
+                .variable,
+            "BANJI_JWT_SECRET"
+        );
+        assert_eq!(
+            config(&[("REDIS_URL", "http://x")]).unwrap_err().variable,
+            "REDIS_URL"
+        );
+        assert_eq!(
+            config(&[("BANJI_LOGIN_MAX_FAILURES", "0")])
+                .unwrap_err()
+                .variable,
+            "BANJI_LOGIN_MAX_FAILURES"
+        );
+    }
+
+    #[test]
+    fn public_url_loses_its_trailing_slash() {
+        let c = config(&[("BANJI_PUBLIC_URL", "https://banji.example.edu/")]).unwrap();
+        assert_eq!(c.public_url, "https://banji.example.edu");
+    }
+
+    #[test]
+    fn toml_keys_are_the_variable_names_in_lowercase() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("banji.toml");
+        std::fs::write(
+            &path,
+            "banji_listen = \"0.0.0.0:9000\"\nbanji_login_max_failures = 3\n",
+        )
+        .unwrap();
+        let vars = read_toml(&path).unwrap();
+        let c = Config::from_vars(|n| vars.get(n).cloned()).unwrap();
+        assert_eq!(c.listen.port(), 9000);
+        assert_eq!(c.login_max_failures, 3);
+    }
+}

@@ -1,0 +1,201 @@
+//! The SQL store: one code path for SQLite and PostgreSQL through sqlx's `Any` driver.
+//!
+//! Queries use `$1` placeholders, which both backends accept. Times are unix
+//! milliseconds in the database and `DateTime<Utc>` everywhere else; the two helpers at
+//! the bottom are the only place they are converted.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, TimeZone, Utc};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyTypeInfo, AnyTypeInfoKind, AnyValueRef};
+use sqlx::error::BoxDynError;
+use sqlx::{Any, AnyPool, Decode, Executor, Type, ValueRef};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Opens the database, creating the SQLite file (and its folder) or the PostgreSQL
+    /// schema when they do not exist yet. Does not migrate.
+    pub async fn connect(url: &str, schema: Option<&str>) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        };
+        let pool = match backend {
+            Backend::Sqlite => connect_sqlite(url).await?,
+            Backend::Postgres => connect_postgres(url, schema).await?,
+        };
+        Ok(Db { pool, backend })
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("../migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("../migrations/postgres"),
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .context("running database migrations")?;
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A transaction that reads and then writes what it read. On SQLite it takes the write
+    /// lock up front (`BEGIN IMMEDIATE`) so a concurrent writer waits instead of failing at
+    /// commit; on PostgreSQL the reads that matter use `for_update()`.
+    pub async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// Cheap round trip for readiness checks.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+}
+
+async fn connect_sqlite(url: &str) -> anyhow::Result<AnyPool> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let in_memory = path.is_empty() || path.contains(":memory:");
+    if !in_memory {
+        if let Some(parent) = Path::new(&path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating the database folder {}", parent.display()))?;
+        }
+    }
+    // `mode=rwc` creates the file on first start.
+    let url = match query {
+        "" => format!("sqlite://{path}?mode=rwc"),
+        q if q.contains("mode=") => url.to_string(),
+        q => format!("sqlite://{path}?{q}&mode=rwc"),
+    };
+    let options = AnyConnectOptions::from_str(&url).context("parsing DATABASE_URL")?;
+    AnyPoolOptions::new()
+        // SQLite serialises writers anyway; a few connections serve concurrent readers (WAL).
+        .max_connections(if in_memory { 1 } else { 8 })
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("PRAGMA journal_mode = WAL").await?;
+                conn.execute("PRAGMA synchronous = NORMAL").await?;
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                conn.execute("PRAGMA busy_timeout = 10000").await?;
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await
+        .with_context(|| format!("opening SQLite database {path}"))
+}
+
+async fn connect_postgres(url: &str, schema: Option<&str>) -> anyhow::Result<AnyPool> {
+    let options = AnyConnectOptions::from_str(url).context("parsing DATABASE_URL")?;
+    let mut pool_options = AnyPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10));
+    if let Some(schema) = schema {
+        // The name was validated by Config as a plain lowercase identifier.
+        let create = format!("CREATE SCHEMA IF NOT EXISTS {schema}");
+        let bootstrap = AnyPoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        bootstrap
+            .execute(sqlx::AssertSqlSafe(create))
+            .await
+            .context("creating BANJI_DB_SCHEMA")?;
+        bootstrap.close().await;
+        let set_path = format!("SET search_path TO {schema}");
+        pool_options = pool_options.after_connect(move |conn, _| {
+            let set_path = set_path.clone();
+            Box::pin(async move {
+                conn.execute(sqlx::AssertSqlSafe(set_path)).await?;
+                Ok(())
+            })
+        });
+    }
+    pool_options
+        .connect_with(options)
+        .await
+        .context("connecting to PostgreSQL")
+}
+
+/// Unix milliseconds now, the stored form of every timestamp.
+pub fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+pub fn to_time(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}
+
+pub fn to_ms(time: DateTime<Utc>) -> i64 {
+    time.timestamp_millis()
+}
+
+/// True when the error is a unique-constraint violation (on either backend).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .is_some_and(|e| e.is_unique_violation())
+}
+
+/// A boolean column as read back. Flags are BOOLEAN in PostgreSQL but INTEGER (0/1) in
+/// SQLite, whose boolean the Any driver cannot read; this decodes either. Bind plain
+/// `bool` values: the SQLite driver stores them as 0/1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Flag(pub bool);
+
+impl Type<Any> for Flag {
+    fn type_info() -> AnyTypeInfo {
+        <bool as Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        ty.kind() == AnyTypeInfoKind::Bool || ty.kind().is_integer()
+    }
+}
+
+impl<'r> Decode<'r, Any> for Flag {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        if value.type_info().kind() == AnyTypeInfoKind::Bool {
+            <bool as Decode<Any>>::decode(value).map(Flag)
+        } else {
+            <i64 as Decode<Any>>::decode(value).map(|n| Flag(n != 0))
+        }
+    }
+}

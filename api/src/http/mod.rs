@@ -1,0 +1,8 @@
+//! HTTP plumbing shared by every route: request ids and logging, body limits, the JSON
+//! shape of errors that poem itself raises, and serving the built console.
+
+mod context;
+mod spa;
+
+pub use context::{client_ip, user_agent, ClientIp, RequestContext};
+pub use spa::ConsoleEndpoint;

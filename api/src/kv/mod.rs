@@ -1,0 +1,157 @@
+//! `Kv`: the small shared-state service behind caches, locks, rate limits and pub/sub.
+//!
+//! One machine needs nothing but the process (`memory`); several replicas share Redis
+//! (`redis`). Both implement the same atomic operations with the same semantics, and
+//! the test suite runs against each, so callers never know which one they have.
+//! Every key and channel is prefixed with `BANJI_KV_PREFIX`.
+
+mod memory;
+mod redis;
+
+use std::time::Duration;
+
+pub use self::memory::MemoryKv;
+pub use self::redis::RedisKv;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KvError {
+    #[error("redis: {0}")]
+    Redis(#[from] ::redis::RedisError),
+}
+
+pub type KvResult<T> = Result<T, KvError>;
+
+/// The state of a windowed counter after an increment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counter {
+    pub count: u64,
+    /// Time left before the counter resets.
+    pub resets_in: Duration,
+}
+
+#[derive(Clone)]
+pub enum Kv {
+    Memory(MemoryKv),
+    Redis(RedisKv),
+}
+
+impl Kv {
+    pub fn memory(prefix: &str) -> Kv {
+        Kv::Memory(MemoryKv::new(prefix))
+    }
+
+    pub async fn redis(url: &str, prefix: &str) -> KvResult<Kv> {
+        Ok(Kv::Redis(RedisKv::connect(url, prefix).await?))
+    }
+
+    pub fn is_shared(&self) -> bool {
+        matches!(self, Kv::Redis(_))
+    }
+
+    pub async fn get(&self, key: &str) -> KvResult<Option<String>> {
+        match self {
+            Kv::Memory(m) => Ok(m.get(key)),
+            Kv::Redis(r) => r.get(key).await,
+        }
+    }
+
+    pub async fn set(&self, key: &str, value: &str, ttl: Option<Duration>) -> KvResult<()> {
+        match self {
+            Kv::Memory(m) => {
+                m.set(key, value, ttl);
+                Ok(())
+            }
+            Kv::Redis(r) => r.set(key, value, ttl).await,
+        }
+    }
+
+    /// Sets the key only if it is absent; true when this call set it (a lock or a dedup mark).
+    pub async fn set_nx(&self, key: &str, value: &str, ttl: Duration) -> KvResult<bool> {
+        match self {
+            Kv::Memory(m) => Ok(m.set_nx(key, value, ttl)),
+            Kv::Redis(r) => r.set_nx(key, value, ttl).await,
+        }
+    }
+
+    pub async fn delete(&self, key: &str) -> KvResult<()> {
+        match self {
+            Kv::Memory(m) => {
+                m.delete(key);
+                Ok(())
+            }
+            Kv::Redis(r) => r.delete(key).await,
+        }
+    }
+
+    /// Deletes the key only if it still holds `expected` (releasing a lock we own,
+    /// expiring a token only if it is still the one that failed).
+    pub async fn delete_if_eq(&self, key: &str, expected: &str) -> KvResult<bool> {
+        match self {
+            Kv::Memory(m) => Ok(m.delete_if_eq(key, expected)),
+            Kv::Redis(r) => r.delete_if_eq(key, expected).await,
+        }
+    }
+
+    /// Increments a counter whose window starts at its first increment.
+    pub async fn incr(&self, key: &str, window: Duration) -> KvResult<Counter> {
+        match self {
+            Kv::Memory(m) => Ok(m.incr(key, window)),
+            Kv::Redis(r) => r.incr(key, window).await,
+        }
+    }
+
+    /// Reads a counter without changing it (zero when absent or expired).
+    pub async fn counter(&self, key: &str) -> KvResult<Counter> {
+        match self {
+            Kv::Memory(m) => Ok(m.counter(key)),
+            Kv::Redis(r) => r.counter(key).await,
+        }
+    }
+
+    pub async fn publish(&self, channel: &str, message: &str) -> KvResult<()> {
+        match self {
+            Kv::Memory(m) => {
+                m.publish(channel, message);
+                Ok(())
+            }
+            Kv::Redis(r) => r.publish(channel, message).await,
+        }
+    }
+
+    pub async fn subscribe(&self, channel: &str) -> KvResult<Subscription> {
+        match self {
+            Kv::Memory(m) => Ok(Subscription::Memory(m.subscribe(channel))),
+            Kv::Redis(r) => Ok(Subscription::Redis(r.subscribe(channel).await?)),
+        }
+    }
+
+    pub async fn ping(&self) -> KvResult<()> {
+        match self {
+            Kv::Memory(_) => Ok(()),
+            Kv::Redis(r) => r.ping().await,
+        }
+    }
+}
+
+/// Messages published on one channel after the subscription was made.
+pub enum Subscription {
+    Memory(tokio::sync::broadcast::Receiver<String>),
+    Redis(self::redis::RedisSubscription),
+}
+
+impl Subscription {
+    /// The next message; `None` when the channel is gone. A slow in-process reader
+    /// skips what it missed rather than blocking publishers.
+    pub async fn next(&mut self) -> Option<String> {
+        match self {
+            Subscription::Memory(rx) => loop {
+                match rx.recv().await {
+                    Ok(message) => return Some(message),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                }
+            },
+            Subscription::Redis(sub) => sub.next().await,
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! Banji: school notices, read receipts and check-ins over a WeChat Official Account.
+//!
+//! `main.rs` only calls `cli::main`; everything else lives here so tests can build the
+//! real `Application` on port 0. Capabilities each own a folder (routes, queries, jobs):
+//! `auth`, `users`, `api_tokens`, `audit`. Shared plumbing: `config`, `db`, `kv`, `http`,
+//! `error`, and `routes`, the one place the HTTP surface is assembled.
+
+pub mod api_tokens;
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod kv;
+pub mod routes;
+pub mod state;
+pub mod telemetry;
+pub mod users;
+
+pub use app::Application;
+pub use config::Config;

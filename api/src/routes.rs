@@ -1,0 +1,107 @@
+//! The whole HTTP surface in one place: the OpenAPI service (every `/api/v1` endpoint),
+//! its spec and explorer, health checks, and the console as the fallback for all else.
+
+use poem::endpoint::make_sync;
+use poem::http::StatusCode;
+use poem::middleware::Compression;
+use poem::web::{Data, Json};
+use poem::{get, handler, Endpoint, EndpointExt, IntoResponse, Response, Route};
+use poem_openapi::{OpenApiService, Tags};
+
+use crate::api_tokens::ApiTokensApi;
+use crate::audit::AuditApi;
+use crate::auth::{AuthApi, MeApi};
+use crate::http::{ConsoleEndpoint, RequestContext};
+use crate::state::AppState;
+use crate::users::UsersApi;
+
+/// Bodies larger than this are refused with 413 before they are read.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Logging in, refreshing tokens, logging out.
+    Auth,
+    /// The calling account.
+    Me,
+    /// Console accounts and roles (admins).
+    Users,
+    /// Tokens for third-party integrations.
+    ApiTokens,
+    /// Security and administration trail (admins).
+    Audit,
+}
+
+pub type ApiService = OpenApiService<(AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi), ()>;
+
+pub fn api_service() -> ApiService {
+    OpenApiService::new((AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi), "Banji API", env!("CARGO_PKG_VERSION"))
+        .description(
+            "Banji lets schools reach students through a WeChat Official Account. \
+             Authenticate with `Authorization: Bearer <token>`: a JWT from `/auth/login` or an \
+             API token (`bj_…`). Errors are `{ \"code\", \"message\", \"fields\"? }` with a 4xx status.",
+        )
+        .server("/api/v1")
+}
+
+/// The spec as committed in `openapi/openapi.json` and printed by `banji openapi`.
+pub fn spec_json() -> String {
+    let mut spec = api_service().spec();
+    spec.push('\n');
+    spec
+}
+
+#[handler]
+fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Ready when the database and the Kv answer; 503 naming the part that does not.
+#[handler]
+async fn readyz(state: Data<&AppState>) -> Response {
+    let database = state.db.ping().await.map_err(|e| e.to_string());
+    let cache = state.kv.ping().await.map_err(|e| e.to_string());
+    let status = if database.is_ok() && cache.is_ok() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let describe = |r: &Result<(), String>| match r {
+        Ok(()) => "ok".to_string(),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            "unavailable".to_string()
+        }
+    };
+    let body = serde_json::json!({
+        "status": if status == StatusCode::OK { "ready" } else { "not_ready" },
+        "database": describe(&database),
+        "cache": describe(&cache),
+        "cache_kind": if state.kv.is_shared() { "redis" } else { "in-process" },
+    });
+    Json(body).with_status(status).into_response()
+}
+
+pub fn build(state: AppState) -> impl Endpoint<Output = Response> {
+    let api = api_service();
+    let spec = api.spec();
+    let docs = api.swagger_ui();
+    let spec_endpoint = make_sync(move |_| {
+        Response::builder()
+            .content_type("application/json; charset=utf-8")
+            .body(spec.clone())
+    });
+    Route::new()
+        .nest("/api/v1", api)
+        .at("/api/openapi.json", spec_endpoint)
+        .nest("/docs", docs)
+        .at("/healthz", get(healthz))
+        .at("/readyz", get(readyz))
+        .nest("/", ConsoleEndpoint::new(state.config.web_dist.clone()))
+        .with(Compression::new())
+        .with(RequestContext {
+            trust_proxy: state.config.trust_proxy,
+            max_body: MAX_BODY_BYTES,
+        })
+        .data(state)
+}

@@ -1,0 +1,51 @@
+//! `AppState`: what every handler may use, built once at start and shared by `.data()`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::auth::{JwtKeys, LoginThrottle};
+use crate::config::Config;
+use crate::db::Db;
+use crate::kv::Kv;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub kv: Kv,
+    pub jwt: Arc<JwtKeys>,
+    pub throttle: LoginThrottle,
+}
+
+impl AppState {
+    /// Connects the store (migrating it) and the Kv, and loads the signing key.
+    pub async fn init(config: Config) -> anyhow::Result<AppState> {
+        let db = Db::connect(&config.database_url, config.database_schema.as_deref()).await?;
+        db.migrate().await?;
+        let kv = match &config.redis_url {
+            Some(url) => Kv::redis(url, &config.kv_prefix)
+                .await
+                .context("connecting to REDIS_URL")?,
+            None => Kv::memory(&config.kv_prefix),
+        };
+        let jwt = Arc::new(
+            JwtKeys::load(&config, &db)
+                .await
+                .context("loading the JWT secret")?,
+        );
+        let throttle = LoginThrottle::new(
+            kv.clone(),
+            config.login_max_failures,
+            Duration::from_secs(config.login_window_secs),
+        );
+        Ok(AppState {
+            config: Arc::new(config),
+            db,
+            kv,
+            jwt,
+            throttle,
+        })
+    }
+}

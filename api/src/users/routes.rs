@@ -1,0 +1,100 @@
+//! `/users`: account management, for admins only.
+
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, OpenApi};
+use shared::{NewUser, Page, PageQuery, Role, User, UserPatch};
+
+use super::store;
+use crate::audit::Audit;
+use crate::auth::BearerAuth;
+use crate::error::{ApiError, ApiResult, NoContent};
+use crate::routes::ApiTags;
+use crate::state::AppState;
+
+pub struct UsersApi;
+
+#[derive(ApiResponse)]
+enum UserCreated {
+    #[oai(status = 201)]
+    Created(Json<User>),
+}
+
+#[OpenApi(prefix_path = "/users", tag = "ApiTags::Users")]
+impl UsersApi {
+    /// List accounts, optionally searching username and display name, or by role.
+    #[oai(path = "/", method = "get")]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// Text to find in the username or display name.
+        q: Query<Option<String>>,
+        role: Query<Option<Role>>,
+        page: Query<Option<u32>>,
+        per_page: Query<Option<u32>>,
+    ) -> ApiResult<Json<Page<User>>> {
+        auth.0.require_admin()?;
+        let page = PageQuery::new(page.0, per_page.0);
+        Ok(Json(
+            store::list(&state.db, q.0.as_deref().unwrap_or(""), role.0, page).await?,
+        ))
+    }
+
+    /// Create an account.
+    #[oai(path = "/", method = "post")]
+    async fn create(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<NewUser>,
+    ) -> ApiResult<UserCreated> {
+        auth.0.require_admin()?;
+        let row = super::create(&state.db, body.0, Audit::by(&auth.0, "user_created")).await?;
+        Ok(UserCreated::Created(Json(row.into_user())))
+    }
+
+    #[oai(path = "/:id", method = "get")]
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<i64>,
+    ) -> ApiResult<Json<User>> {
+        auth.0.require_admin()?;
+        let row = store::get(state.db.pool(), id.0)
+            .await?
+            .ok_or_else(|| ApiError::not_found("user"))?;
+        Ok(Json(row.into_user()))
+    }
+
+    /// Change display name, role, enabled state or password. The last enabled admin
+    /// cannot be demoted or disabled (409 `last_admin`).
+    #[oai(path = "/:id", method = "patch")]
+    async fn update(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<UserPatch>,
+    ) -> ApiResult<Json<User>> {
+        auth.0.require_admin()?;
+        let row =
+            super::update(&state.db, id.0, body.0, |action| Audit::by(&auth.0, action)).await?;
+        Ok(Json(row.into_user()))
+    }
+
+    /// Delete an account with its logins and API tokens. The last enabled admin cannot be deleted.
+    #[oai(path = "/:id", method = "delete")]
+    async fn delete(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<i64>,
+    ) -> ApiResult<NoContent> {
+        auth.0.require_admin()?;
+        super::delete(&state.db, id.0, Audit::by(&auth.0, "user_deleted")).await?;
+        Ok(NoContent::Done)
+    }
+}

@@ -1,0 +1,198 @@
+//! Queries over `users`. Usernames are stored lowercased.
+
+use shared::{Page, PageQuery, Role, User};
+use sqlx::{Any, Executor};
+
+use crate::db::{now_ms, to_time, Backend, Db, Flag};
+
+#[derive(sqlx::FromRow, Clone)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub disabled: Flag,
+    pub created_at: i64,
+    pub last_login_at: Option<i64>,
+}
+
+impl UserRow {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Teacher)
+    }
+
+    pub fn into_user(self) -> User {
+        User {
+            id: self.id,
+            role: self.role(),
+            username: self.username,
+            display_name: self.display_name,
+            disabled: self.disabled.0,
+            created_at: to_time(self.created_at),
+            last_login_at: self.last_login_at.map(to_time),
+        }
+    }
+}
+
+pub async fn find_by_username(db: &Db, username: &str) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(
+        "SELECT id, username, display_name, role, password_hash, disabled, created_at, last_login_at \
+         FROM users WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_optional(db.pool())
+    .await
+}
+
+pub async fn get<'c, E: Executor<'c, Database = Any>>(
+    exec: E,
+    id: i64,
+) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(
+        "SELECT id, username, display_name, role, password_hash, disabled, created_at, last_login_at \
+         FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(exec)
+    .await
+}
+
+pub async fn insert<'c, E: Executor<'c, Database = Any>>(
+    exec: E,
+    username: &str,
+    display_name: &str,
+    role: Role,
+    password_hash: &str,
+) -> sqlx::Result<i64> {
+    let now = now_ms();
+    sqlx::query_scalar(
+        "INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(username)
+    .bind(display_name)
+    .bind(role.as_str())
+    .bind(password_hash)
+    .bind(now)
+    .fetch_one(exec)
+    .await
+}
+
+/// Records a login now; returns the time written.
+pub async fn touch_last_login(db: &Db, id: i64) -> sqlx::Result<i64> {
+    let now = now_ms();
+    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(now)
+}
+
+pub async fn set_password<'c, E: Executor<'c, Database = Any>>(
+    exec: E,
+    id: i64,
+    hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(now_ms())
+        .bind(id)
+        .execute(exec)
+        .await?;
+    Ok(())
+}
+
+/// Absent fields keep their value.
+pub async fn update<'c, E: Executor<'c, Database = Any>>(
+    exec: E,
+    id: i64,
+    display_name: Option<&str>,
+    role: Option<Role>,
+    disabled: Option<bool>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE users SET display_name = COALESCE($1, display_name), role = COALESCE($2, role), \
+         disabled = COALESCE($3, disabled), updated_at = $4 WHERE id = $5",
+    )
+    .bind(display_name)
+    .bind(role.map(Role::as_str))
+    .bind(disabled)
+    .bind(now_ms())
+    .bind(id)
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete<'c, E: Executor<'c, Database = Any>>(exec: E, id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(id)
+        .execute(exec)
+        .await?;
+    Ok(())
+}
+
+/// Ids of enabled admins, locked (PostgreSQL) until the transaction ends so two admins
+/// cannot demote each other at the same moment and leave none.
+pub async fn lock_active_admins(
+    tx: &mut sqlx::AnyConnection,
+    backend: Backend,
+) -> sqlx::Result<Vec<i64>> {
+    let sql = match backend {
+        Backend::Postgres => {
+            "SELECT id FROM users WHERE role = 'admin' AND disabled = FALSE FOR UPDATE"
+        }
+        // SQLite: the transaction already holds the write lock (BEGIN IMMEDIATE).
+        Backend::Sqlite => "SELECT id FROM users WHERE role = 'admin' AND disabled = FALSE",
+    };
+    sqlx::query_scalar(sql).fetch_all(tx).await
+}
+
+/// `%` and `_` in a search are literal characters, not wildcards.
+fn like_pattern(search: &str) -> String {
+    let escaped = search
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+pub async fn list(
+    db: &Db,
+    search: &str,
+    role: Option<Role>,
+    page: PageQuery,
+) -> sqlx::Result<Page<User>> {
+    const FILTER: &str = "($1 = '' OR LOWER(username) LIKE $2 ESCAPE '\\' OR LOWER(display_name) LIKE $2 ESCAPE '\\') \
+                          AND ($3 = '' OR role = $3)";
+    let search = search.trim();
+    let pattern = like_pattern(search);
+    let role = role.map(Role::as_str).unwrap_or("");
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM users WHERE {FILTER}"
+    )))
+    .bind(search)
+    .bind(&pattern)
+    .bind(role)
+    .fetch_one(db.pool())
+    .await?;
+    let rows: Vec<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT id, username, display_name, role, password_hash, disabled, created_at, last_login_at \
+         FROM users WHERE {FILTER} ORDER BY id LIMIT $4 OFFSET $5"
+    )))
+    .bind(search)
+    .bind(&pattern)
+    .bind(role)
+    .bind(page.limit())
+    .bind(page.offset())
+    .fetch_all(db.pool())
+    .await?;
+    Ok(Page::new(
+        rows.into_iter().map(UserRow::into_user).collect(),
+        total,
+        page,
+    ))
+}

@@ -1,0 +1,65 @@
+//! Login, token refresh and password change.
+
+use serde::{Deserialize, Serialize};
+
+use crate::users::User;
+use crate::validate::{self, FieldErrors, Problem};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+impl LoginRequest {
+    /// Only presence is checked: a login must not reveal the password rules.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if self.username.trim().is_empty() {
+            errors.add("username", Problem::Required);
+        }
+        if self.password.is_empty() {
+            errors.add("password", Problem::Required);
+        }
+        errors.into_result()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct LoginResponse {
+    /// JWT to send as `Authorization: Bearer …`.
+    pub access_token: String,
+    /// Opaque, single-use token for `POST /api/v1/auth/refresh`.
+    pub refresh_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until `access_token` expires.
+    pub expires_in: i64,
+    pub user: User,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct ChangePasswordRequest {
+    pub old_password: String,
+    pub new_password: String,
+}
+
+impl ChangePasswordRequest {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if self.old_password.is_empty() {
+            errors.add("old_password", Problem::Required);
+        }
+        errors.check("new_password", validate::password(&self.new_password));
+        errors.into_result()
+    }
+}
