@@ -1,0 +1,13 @@
+//! Integration tests: each starts the real application on port 0 with its own database
+//! (a temp SQLite file, or a fresh PostgreSQL schema when `DATABASE_URL` is set) and its
+//! own Kv prefix (in-process, or Redis when `REDIS_URL` is set), so they run in parallel.
+
+mod api_tokens;
+mod audit;
+mod auth;
+mod cli;
+mod helpers;
+mod http;
+mod kv;
+mod spec;
+mod users;
