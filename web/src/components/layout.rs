@@ -1,0 +1,77 @@
+//! The shell around every signed-in page: a sidebar of the pages that exist (admin
+//! pages only for admins), the user and a logout button in the header.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::use_navigate;
+use shared::Role;
+
+use crate::i18n::t;
+use crate::session;
+
+#[component]
+pub fn Shell() -> impl IntoView {
+    let navigate = use_navigate();
+    let signing_out = RwSignal::new(false);
+    let sign_out = move |_| {
+        signing_out.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            session::sign_out().await;
+            navigate("/login", Default::default());
+        });
+    };
+    let is_admin = move || session::user().is_some_and(|u| u.role == Role::Admin);
+    view! {
+        <div class="shell">
+            <aside class="sidebar">
+                <A href="/" attr:class="brand">
+                    <span class="logo" aria-hidden="true">"班"</span>
+                    <span>
+                        <strong>{t::APP_NAME}</strong>
+                        <small>{t::APP_SUBTITLE}</small>
+                    </span>
+                </A>
+                <nav class="nav">
+                    <A href="/" exact=true>{t::NAV_HOME}</A>
+                    <Show when=is_admin>
+                        <A href="/users">{t::NAV_USERS}</A>
+                    </Show>
+                    <A href="/tokens">{t::NAV_TOKENS}</A>
+                    <A href="/account">{t::NAV_ACCOUNT}</A>
+                    <Show when=is_admin>
+                        <A href="/audit">{t::NAV_AUDIT}</A>
+                    </Show>
+                    <a href="/docs" target="_blank" rel="noopener">{t::NAV_API_DOCS}" ↗"</a>
+                </nav>
+            </aside>
+            <div class="main">
+                <header class="topbar">
+                    <span class="who">
+                        {move || session::user().map(|u| u.display_name).unwrap_or_default()}
+                        <span class="badge">{move || session::user().map(|u| t::role(u.role)).unwrap_or_default()}</span>
+                    </span>
+                    <button class="secondary" id="sign-out" disabled=move || signing_out.get() on:click=sign_out>
+                        {t::SIGN_OUT}
+                    </button>
+                </header>
+                <main class="content">
+                    <Outlet />
+                </main>
+            </div>
+        </div>
+    }
+}
+
+/// Renders its children for admins, a clear notice for everyone else.
+#[component]
+pub fn RequireAdmin(children: ChildrenFn) -> impl IntoView {
+    let children = StoredValue::new(children);
+    move || {
+        if session::user().is_some_and(|u| u.role == Role::Admin) {
+            children.read_value()().into_any()
+        } else {
+            view! { <div class="state error">{t::ADMIN_ONLY}</div> }.into_any()
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Widgets shared by the pages: the shell around them, loading/error/empty states, the
+//! pager, a modal dialog, and form fields that show their problem.
+
+mod dialog;
+mod field;
+mod layout;
+mod pager;
+mod states;
+
+pub use dialog::Dialog;
+pub use field::Field;
+pub use layout::{RequireAdmin, Shell};
+pub use pager::Pager;
+pub use states::{Empty, ErrorNotice, Loading, Notice};
