@@ -61,13 +61,11 @@ pub fn main() -> ExitCode {
         let _ = std::io::stdout().write_all(crate::routes::spec_json().as_bytes());
         return ExitCode::SUCCESS;
     }
-    let result = Config::from_env()
-        .map_err(anyhow::Error::from)
-        .and_then(|config| {
-            crate::telemetry::init(config.log_json);
-            let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-            runtime.block_on(run(command, config))
-        });
+    let result = Config::from_env().map_err(anyhow::Error::from).and_then(|config| {
+        crate::telemetry::init(config.log_json);
+        let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+        runtime.block_on(run(command, config))
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -89,14 +87,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             db.migrate().await?;
             println!("migrations applied");
         }
-        Command::Admin {
-            action:
-                AdminCommand::Create {
-                    username,
-                    password_stdin,
-                    display_name,
-                },
-        } => {
+        Command::Admin { action: AdminCommand::Create { username, password_stdin, display_name } } => {
             let password = read_password(password_stdin)?;
             if let Err(problem) = shared::validate::password(&password) {
                 bail!("password {}", problem.message());
@@ -110,9 +101,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 role: Role::Admin,
             };
             let audit = Audit::anonymous("cli", "user_created", None);
-            let user = crate::users::create(&db, new, audit)
-                .await
-                .map_err(describe_api_error)?;
+            let user = crate::users::create(&db, new, audit).await.map_err(describe_api_error)?;
             println!("admin '{}' created (id {})", user.username, user.id);
         }
     }
@@ -136,8 +125,9 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
 fn describe_api_error(err: crate::error::ApiError) -> anyhow::Error {
     use crate::error::ApiError::*;
     let body = match &err {
-        BadRequest(b) | Unauthorized(b) | Forbidden(b) | NotFound(b) | Conflict(b)
-        | Unprocessable(b) | Internal(b) => b,
+        BadRequest(b) | Unauthorized(b) | Forbidden(b) | NotFound(b) | Conflict(b) | Unprocessable(b) | Internal(b) => {
+            b
+        }
         TooManyRequests(b, _) => b,
     };
     anyhow::anyhow!("{} ({})", body.message, body.code)

@@ -41,10 +41,7 @@ pub struct ConfigError {
 }
 
 fn bad(variable: &str, problem: impl Into<String>) -> ConfigError {
-    ConfigError {
-        variable: variable.to_string(),
-        problem: problem.into(),
-    }
+    ConfigError { variable: variable.to_string(), problem: problem.into() }
 }
 
 impl Config {
@@ -66,30 +63,18 @@ impl Config {
 
     /// Builds a config from a lookup function; empty values count as unset.
     pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let var = |name: &str| {
-            get(name)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
+        let var = |name: &str| get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
 
         let listen_text = var("BANJI_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into());
         let listen: SocketAddr = listen_text.parse().map_err(|_| {
-            bad(
-                "BANJI_LISTEN",
-                format!("'{listen_text}' is not a host:port address such as 127.0.0.1:8080"),
-            )
+            bad("BANJI_LISTEN", format!("'{listen_text}' is not a host:port address such as 127.0.0.1:8080"))
         })?;
 
         let public_url = match var("BANJI_PUBLIC_URL") {
             Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
                 url.trim_end_matches('/').to_string()
             }
-            Some(url) => {
-                return Err(bad(
-                    "BANJI_PUBLIC_URL",
-                    format!("'{url}' must start with http:// or https://"),
-                ))
-            }
+            Some(url) => return Err(bad("BANJI_PUBLIC_URL", format!("'{url}' must start with http:// or https://"))),
             None => format!("http://{listen}"),
         };
 
@@ -98,27 +83,16 @@ impl Config {
             || database_url.starts_with("postgres://")
             || database_url.starts_with("postgresql://"))
         {
-            return Err(bad(
-                "DATABASE_URL",
-                "must start with sqlite:, postgres:// or postgresql://",
-            ));
+            return Err(bad("DATABASE_URL", "must start with sqlite:, postgres:// or postgresql://"));
         }
 
         let database_schema = var("BANJI_DB_SCHEMA");
         if let Some(schema) = &database_schema {
             let valid = schema.len() <= 63
-                && schema
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-                && schema
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                && schema.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+                && schema.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if !valid {
-                return Err(bad(
-                    "BANJI_DB_SCHEMA",
-                    "must be a lowercase identifier (a-z, 0-9, _)",
-                ));
+                return Err(bad("BANJI_DB_SCHEMA", "must be a lowercase identifier (a-z, 0-9, _)"));
             }
             if database_url.starts_with("sqlite:") {
                 return Err(bad("BANJI_DB_SCHEMA", "is only supported with PostgreSQL"));
@@ -127,24 +101,15 @@ impl Config {
 
         let redis_url = var("REDIS_URL");
         if let Some(url) = &redis_url {
-            if !(url.starts_with("redis://")
-                || url.starts_with("rediss://")
-                || url.starts_with("unix://"))
-            {
-                return Err(bad(
-                    "REDIS_URL",
-                    "must start with redis://, rediss:// or unix://",
-                ));
+            if !(url.starts_with("redis://") || url.starts_with("rediss://") || url.starts_with("unix://")) {
+                return Err(bad("REDIS_URL", "must start with redis://, rediss:// or unix://"));
             }
         }
 
         let jwt_secret = var("BANJI_JWT_SECRET");
         if let Some(secret) = &jwt_secret {
             if secret.len() < 32 {
-                return Err(bad(
-                    "BANJI_JWT_SECRET",
-                    "must be at least 32 characters (or unset to generate one)",
-                ));
+                return Err(bad("BANJI_JWT_SECRET", "must be at least 32 characters (or unset to generate one)"));
             }
         }
 
@@ -158,25 +123,12 @@ impl Config {
             jwt_secret: jwt_secret.map(SecretString::from),
             web_dist: PathBuf::from(var("BANJI_WEB_DIST").unwrap_or_else(|| "web/dist".into())),
             trust_proxy: parse_bool("BANJI_TRUST_PROXY", var("BANJI_TRUST_PROXY"), false)?,
-            login_max_failures: parse_num(
-                "BANJI_LOGIN_MAX_FAILURES",
-                var("BANJI_LOGIN_MAX_FAILURES"),
-                5,
-            )?,
-            login_window_secs: parse_num(
-                "BANJI_LOGIN_WINDOW_SECS",
-                var("BANJI_LOGIN_WINDOW_SECS"),
-                60,
-            )?,
+            login_max_failures: parse_num("BANJI_LOGIN_MAX_FAILURES", var("BANJI_LOGIN_MAX_FAILURES"), 5)?,
+            login_window_secs: parse_num("BANJI_LOGIN_WINDOW_SECS", var("BANJI_LOGIN_WINDOW_SECS"), 60)?,
             log_json: match var("BANJI_LOG_FORMAT").as_deref() {
                 None | Some("text") => false,
                 Some("json") => true,
-                Some(other) => {
-                    return Err(bad(
-                        "BANJI_LOG_FORMAT",
-                        format!("'{other}' is not text or json"),
-                    ))
-                }
+                Some(other) => return Err(bad("BANJI_LOG_FORMAT", format!("'{other}' is not text or json"))),
             },
         })
     }
@@ -207,30 +159,17 @@ fn parse_num<T: std::str::FromStr + PartialOrd + Default>(
 
 /// `banji.toml` uses the variable names in lowercase (`database_url = "…"`).
 fn read_toml(path: &Path) -> Result<HashMap<String, String>, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        bad(
-            "BANJI_CONFIG",
-            format!("cannot read {}: {e}", path.display()),
-        )
-    })?;
-    let table: toml::Table = text.parse().map_err(|e| {
-        bad(
-            "BANJI_CONFIG",
-            format!("{} is not valid TOML: {e}", path.display()),
-        )
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| bad("BANJI_CONFIG", format!("cannot read {}: {e}", path.display())))?;
+    let table: toml::Table =
+        text.parse().map_err(|e| bad("BANJI_CONFIG", format!("{} is not valid TOML: {e}", path.display())))?;
     let mut vars = HashMap::new();
     for (key, value) in table {
         let text = match value {
             toml::Value::String(s) => s,
             toml::Value::Integer(n) => n.to_string(),
             toml::Value::Boolean(b) => b.to_string(),
-            other => {
-                return Err(bad(
-                    "BANJI_CONFIG",
-                    format!("{key} = {other} must be a string, number or boolean"),
-                ))
-            }
+            other => return Err(bad("BANJI_CONFIG", format!("{key} = {other} must be a string, number or boolean"))),
         };
         vars.insert(key.to_ascii_uppercase(), text);
     }
@@ -242,10 +181,7 @@ mod tests {
     use super::*;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_vars(|name| map.get(name).cloned())
     }
 
@@ -267,28 +203,10 @@ mod tests {
 
     #[test]
     fn unknown_database_schemes_and_short_secrets_are_refused() {
-        assert_eq!(
-            config(&[("DATABASE_URL", "mysql://x")])
-                .unwrap_err()
-                .variable,
-            "DATABASE_URL"
-        );
-        assert_eq!(
-            config(&[("BANJI_JWT_SECRET", "short")])
-                .unwrap_err()
-                .variable,
-            "BANJI_JWT_SECRET"
-        );
-        assert_eq!(
-            config(&[("REDIS_URL", "http://x")]).unwrap_err().variable,
-            "REDIS_URL"
-        );
-        assert_eq!(
-            config(&[("BANJI_LOGIN_MAX_FAILURES", "0")])
-                .unwrap_err()
-                .variable,
-            "BANJI_LOGIN_MAX_FAILURES"
-        );
+        assert_eq!(config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().variable, "DATABASE_URL");
+        assert_eq!(config(&[("BANJI_JWT_SECRET", "short")]).unwrap_err().variable, "BANJI_JWT_SECRET");
+        assert_eq!(config(&[("REDIS_URL", "http://x")]).unwrap_err().variable, "REDIS_URL");
+        assert_eq!(config(&[("BANJI_LOGIN_MAX_FAILURES", "0")]).unwrap_err().variable, "BANJI_LOGIN_MAX_FAILURES");
     }
 
     #[test]
@@ -301,11 +219,7 @@ mod tests {
     fn toml_keys_are_the_variable_names_in_lowercase() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("banji.toml");
-        std::fs::write(
-            &path,
-            "banji_listen = \"0.0.0.0:9000\"\nbanji_login_max_failures = 3\n",
-        )
-        .unwrap();
+        std::fs::write(&path, "banji_listen = \"0.0.0.0:9000\"\nbanji_login_max_failures = 3\n").unwrap();
         let vars = read_toml(&path).unwrap();
         let c = Config::from_vars(|n| vars.get(n).cloned()).unwrap();
         assert_eq!(c.listen.port(), 9000);

@@ -31,11 +31,7 @@ impl Db {
     /// schema when they do not exist yet. Does not migrate.
     pub async fn connect(url: &str, schema: Option<&str>) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else {
-            Backend::Postgres
-        };
+        let backend = if url.starts_with("sqlite:") { Backend::Sqlite } else { Backend::Postgres };
         let pool = match backend {
             Backend::Sqlite => connect_sqlite(url).await?,
             Backend::Postgres => connect_postgres(url, schema).await?,
@@ -48,10 +44,7 @@ impl Db {
             Backend::Sqlite => sqlx::migrate!("../migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("../migrations/postgres"),
         };
-        migrator
-            .run(&self.pool)
-            .await
-            .context("running database migrations")?;
+        migrator.run(&self.pool).await.context("running database migrations")?;
         Ok(())
     }
 
@@ -75,25 +68,16 @@ impl Db {
 
     /// Cheap round trip for readiness checks.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
     }
 }
 
 async fn connect_sqlite(url: &str) -> anyhow::Result<AnyPool> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url);
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     let in_memory = path.is_empty() || path.contains(":memory:");
     if !in_memory {
-        if let Some(parent) = Path::new(&path)
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-        {
+        if let Some(parent) = Path::new(&path).parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("creating the database folder {}", parent.display()))?;
         }
@@ -125,20 +109,12 @@ async fn connect_sqlite(url: &str) -> anyhow::Result<AnyPool> {
 
 async fn connect_postgres(url: &str, schema: Option<&str>) -> anyhow::Result<AnyPool> {
     let options = AnyConnectOptions::from_str(url).context("parsing DATABASE_URL")?;
-    let mut pool_options = AnyPoolOptions::new()
-        .max_connections(16)
-        .acquire_timeout(Duration::from_secs(10));
+    let mut pool_options = AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10));
     if let Some(schema) = schema {
         // The name was validated by Config as a plain lowercase identifier.
         let create = format!("CREATE SCHEMA IF NOT EXISTS {schema}");
-        let bootstrap = AnyPoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.clone())
-            .await?;
-        bootstrap
-            .execute(sqlx::AssertSqlSafe(create))
-            .await
-            .context("creating BANJI_DB_SCHEMA")?;
+        let bootstrap = AnyPoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        bootstrap.execute(sqlx::AssertSqlSafe(create)).await.context("creating BANJI_DB_SCHEMA")?;
         bootstrap.close().await;
         let set_path = format!("SET search_path TO {schema}");
         pool_options = pool_options.after_connect(move |conn, _| {
@@ -149,10 +125,7 @@ async fn connect_postgres(url: &str, schema: Option<&str>) -> anyhow::Result<Any
             })
         });
     }
-    pool_options
-        .connect_with(options)
-        .await
-        .context("connecting to PostgreSQL")
+    pool_options.connect_with(options).await.context("connecting to PostgreSQL")
 }
 
 /// Unix milliseconds now, the stored form of every timestamp.
@@ -170,8 +143,7 @@ pub fn to_ms(time: DateTime<Utc>) -> i64 {
 
 /// True when the error is a unique-constraint violation (on either backend).
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
-    err.as_database_error()
-        .is_some_and(|e| e.is_unique_violation())
+    err.as_database_error().is_some_and(|e| e.is_unique_violation())
 }
 
 /// A boolean column as read back. Flags are BOOLEAN in PostgreSQL but INTEGER (0/1) in

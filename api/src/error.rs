@@ -77,11 +77,7 @@ impl ApiError {
     }
 
     pub fn validation(fields: BTreeMap<String, String>) -> Self {
-        let summary = fields
-            .iter()
-            .map(|(f, m)| format!("{f} {m}"))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let summary = fields.iter().map(|(f, m)| format!("{f} {m}")).collect::<Vec<_>>().join("; ");
         ApiError::Unprocessable(Json(ErrorBody {
             code: "validation_failed".into(),
             message: summary,
@@ -111,13 +107,7 @@ impl ApiError {
 
 impl From<FieldErrors> for ApiError {
     fn from(errors: FieldErrors) -> Self {
-        ApiError::validation(
-            errors
-                .0
-                .into_iter()
-                .map(|(field, problem)| (field, problem.message()))
-                .collect(),
-        )
+        ApiError::validation(errors.0.into_iter().map(|(field, problem)| (field, problem.message())).collect())
     }
 }
 

@@ -61,11 +61,7 @@ fn healthz() -> Json<serde_json::Value> {
 async fn readyz(state: Data<&AppState>) -> Response {
     let database = state.db.ping().await.map_err(|e| e.to_string());
     let cache = state.kv.ping().await.map_err(|e| e.to_string());
-    let status = if database.is_ok() && cache.is_ok() {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
+    let status = if database.is_ok() && cache.is_ok() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     let describe = |r: &Result<(), String>| match r {
         Ok(()) => "ok".to_string(),
         Err(e) => {
@@ -86,11 +82,8 @@ pub fn build(state: AppState) -> impl Endpoint<Output = Response> {
     let api = api_service();
     let spec = api.spec();
     let docs = api.swagger_ui();
-    let spec_endpoint = make_sync(move |_| {
-        Response::builder()
-            .content_type("application/json; charset=utf-8")
-            .body(spec.clone())
-    });
+    let spec_endpoint =
+        make_sync(move |_| Response::builder().content_type("application/json; charset=utf-8").body(spec.clone()));
     Route::new()
         .nest("/api/v1", api)
         .at("/api/openapi.json", spec_endpoint)
@@ -99,9 +92,6 @@ pub fn build(state: AppState) -> impl Endpoint<Output = Response> {
         .at("/readyz", get(readyz))
         .nest("/", ConsoleEndpoint::new(state.config.web_dist.clone()))
         .with(Compression::new())
-        .with(RequestContext {
-            trust_proxy: state.config.trust_proxy,
-            max_body: MAX_BODY_BYTES,
-        })
+        .with(RequestContext { trust_proxy: state.config.trust_proxy, max_body: MAX_BODY_BYTES })
         .data(state)
 }

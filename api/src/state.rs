@@ -25,27 +25,12 @@ impl AppState {
         let db = Db::connect(&config.database_url, config.database_schema.as_deref()).await?;
         db.migrate().await?;
         let kv = match &config.redis_url {
-            Some(url) => Kv::redis(url, &config.kv_prefix)
-                .await
-                .context("connecting to REDIS_URL")?,
+            Some(url) => Kv::redis(url, &config.kv_prefix).await.context("connecting to REDIS_URL")?,
             None => Kv::memory(&config.kv_prefix),
         };
-        let jwt = Arc::new(
-            JwtKeys::load(&config, &db)
-                .await
-                .context("loading the JWT secret")?,
-        );
-        let throttle = LoginThrottle::new(
-            kv.clone(),
-            config.login_max_failures,
-            Duration::from_secs(config.login_window_secs),
-        );
-        Ok(AppState {
-            config: Arc::new(config),
-            db,
-            kv,
-            jwt,
-            throttle,
-        })
+        let jwt = Arc::new(JwtKeys::load(&config, &db).await.context("loading the JWT secret")?);
+        let throttle =
+            LoginThrottle::new(kv.clone(), config.login_max_failures, Duration::from_secs(config.login_window_secs));
+        Ok(AppState { config: Arc::new(config), db, kv, jwt, throttle })
     }
 }

@@ -23,10 +23,6 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            code: code.into(),
-            message: message.into(),
-            fields: None,
-        }
+        Self { code: code.into(), message: message.into(), fields: None }
     }
 }

@@ -15,10 +15,7 @@ pub struct PageQuery {
 impl PageQuery {
     /// Missing values take defaults; `per_page` is clamped to `1..=MAX_PER_PAGE`.
     pub fn new(page: Option<u32>, per_page: Option<u32>) -> Self {
-        Self {
-            page: page.unwrap_or(1).max(1),
-            per_page: per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE),
-        }
+        Self { page: page.unwrap_or(1).max(1), per_page: per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE) }
     }
 
     pub fn limit(&self) -> i64 {
@@ -55,12 +52,7 @@ page_struct!(Sized);
 
 impl<T: PageBound> Page<T> {
     pub fn new(items: Vec<T>, total: i64, query: PageQuery) -> Self {
-        Self {
-            items,
-            total,
-            page: query.page,
-            per_page: query.per_page,
-        }
+        Self { items, total, page: query.page, per_page: query.per_page }
     }
 
     /// Number of pages, at least 1 so "page 1 of 1" reads well for an empty list.
@@ -85,20 +77,8 @@ mod tests {
 
     #[test]
     fn page_query_defaults_and_clamps() {
-        assert_eq!(
-            PageQuery::new(None, None),
-            PageQuery {
-                page: 1,
-                per_page: 20
-            }
-        );
-        assert_eq!(
-            PageQuery::new(Some(0), Some(1000)),
-            PageQuery {
-                page: 1,
-                per_page: 100
-            }
-        );
+        assert_eq!(PageQuery::new(None, None), PageQuery { page: 1, per_page: 20 });
+        assert_eq!(PageQuery::new(Some(0), Some(1000)), PageQuery { page: 1, per_page: 100 });
         assert_eq!(PageQuery::new(Some(3), Some(10)).offset(), 20);
     }
 }

@@ -69,10 +69,7 @@ pub fn username(value: &str) -> Result<(), Problem> {
     if n > 64 {
         return Err(Problem::TooLong(64));
     }
-    if !value
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
-    {
+    if !value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
         return Err(Problem::InvalidChars);
     }
     Ok(())

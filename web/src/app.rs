@@ -57,7 +57,8 @@ fn SignedIn() -> impl IntoView {
         .into_any(),
         Gate::Out => {
             let next = location.pathname.get_untracked();
-            let path = if next == "/" { "/login".to_string() } else { format!("/login?next={}", crate::api::encode(&next)) };
+            let path =
+                if next == "/" { "/login".to_string() } else { format!("/login?next={}", crate::api::encode(&next)) };
             view! { <Redirect path=path /> }.into_any()
         }
         Gate::In => view! { <Shell /> }.into_any(),

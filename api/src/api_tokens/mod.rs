@@ -49,15 +49,11 @@ pub async fn resolve(db: &Db, secret: &str) -> sqlx::Result<Option<Caller>> {
     .fetch_optional(db.pool())
     .await?;
     let now = now_ms();
-    let Some(row) = row.filter(|r| {
-        r.revoked_at.is_none() && !r.disabled.0 && r.expires_at.is_none_or(|at| at > now)
-    }) else {
+    let Some(row) = row.filter(|r| r.revoked_at.is_none() && !r.disabled.0 && r.expires_at.is_none_or(|at| at > now))
+    else {
         return Ok(None);
     };
-    if row
-        .last_used_at
-        .is_none_or(|at| now - at > LAST_USED_GRANULARITY_MS)
-    {
+    if row.last_used_at.is_none_or(|at| now - at > LAST_USED_GRANULARITY_MS) {
         sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
             .bind(now)
             .bind(row.id)
@@ -68,10 +64,7 @@ pub async fn resolve(db: &Db, secret: &str) -> sqlx::Result<Option<Caller>> {
         user_id: row.user_id,
         username: row.username,
         role: Role::parse(&row.role).unwrap_or(Role::Teacher),
-        via: Via::ApiToken {
-            id: row.id,
-            scopes: parse_scopes(&row.scopes),
-        },
+        via: Via::ApiToken { id: row.id, scopes: parse_scopes(&row.scopes) },
         ip: None,
     }))
 }
@@ -103,8 +96,7 @@ impl From<TokenRow> for ApiToken {
     }
 }
 
-const TOKEN_COLUMNS: &str =
-    "id, name, scopes, prefix, created_at, expires_at, last_used_at, revoked_at";
+const TOKEN_COLUMNS: &str = "id, name, scopes, prefix, created_at, expires_at, last_used_at, revoked_at";
 
 #[derive(ApiResponse)]
 enum TokenCreated {
@@ -139,11 +131,7 @@ impl ApiTokensApi {
         .bind(query.offset())
         .fetch_all(state.db.pool())
         .await?;
-        Ok(Json(Page::new(
-            rows.into_iter().map(Into::into).collect(),
-            total,
-            query,
-        )))
+        Ok(Json(Page::new(rows.into_iter().map(Into::into).collect(), total, query)))
     }
 
     /// Create an API token acting as me. Needs a console login (not another API token).
@@ -160,11 +148,7 @@ impl ApiTokensApi {
         let mut scopes = body.scopes.clone();
         scopes.sort();
         scopes.dedup();
-        let scopes_text = scopes
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(",");
+        let scopes_text = scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",");
         let secret = format!("{SECRET_PREFIX}{}", random_secret());
         let prefix: String = secret.chars().take(10).collect();
         let mut tx = state.db.pool().begin().await?;
@@ -186,27 +170,18 @@ impl ApiTokensApi {
             .detail(format!("{} [{scopes_text}]", body.name.trim()))
             .record(&mut *tx)
             .await?;
-        let row: TokenRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1"
-        )))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let row: TokenRow =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1")))
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
         tx.commit().await?;
-        Ok(TokenCreated::Created(Json(CreatedApiToken {
-            token: row.into(),
-            secret,
-        })))
+        Ok(TokenCreated::Created(Json(CreatedApiToken { token: row.into(), secret })))
     }
 
     /// Revoke one of my API tokens (admins may revoke anyone's). It stops working at once.
     #[oai(path = "/:id", method = "delete")]
-    async fn revoke(
-        &self,
-        state: Data<&AppState>,
-        auth: BearerAuth,
-        id: Path<i64>,
-    ) -> ApiResult<NoContent> {
+    async fn revoke(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i64>) -> ApiResult<NoContent> {
         let caller = auth.0;
         let owner: Option<i64> = sqlx::query_scalar("SELECT user_id FROM api_tokens WHERE id = $1")
             .bind(id.0)
@@ -217,19 +192,14 @@ impl ApiTokensApi {
             return Err(ApiError::not_found("API token"));
         }
         let mut tx = state.db.pool().begin().await?;
-        let revoked = sqlx::query(
-            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-        )
-        .bind(now_ms())
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let revoked = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now_ms())
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         if revoked > 0 {
-            Audit::by(&caller, "api_token_revoked")
-                .target(format!("api_token:{}", id.0))
-                .record(&mut *tx)
-                .await?;
+            Audit::by(&caller, "api_token_revoked").target(format!("api_token:{}", id.0)).record(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(NoContent::Done)

@@ -40,14 +40,7 @@ impl<'a> Audit<'a> {
 
     /// An action before anyone is authenticated (a login attempt), or from the command line.
     pub fn anonymous(actor: &'a str, action: &'a str, ip: Option<String>) -> Self {
-        Audit {
-            action,
-            actor_id: None,
-            actor,
-            target: None,
-            detail: None,
-            ip,
-        }
+        Audit { action, actor_id: None, actor, target: None, detail: None, ip }
     }
 
     pub fn actor_id(mut self, id: i64) -> Self {
@@ -132,13 +125,12 @@ impl AuditApi {
         let actor = actor.0.map(|a| a.trim().to_lowercase()).unwrap_or_default();
         let action = action.0.map(|a| a.trim().to_string()).unwrap_or_default();
         const FILTER: &str = "($1 = '' OR actor = $1) AND ($2 = '' OR action = $2)";
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM audit_log WHERE {FILTER}"
-        )))
-        .bind(&actor)
-        .bind(&action)
-        .fetch_one(state.db.pool())
-        .await?;
+        let total: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM audit_log WHERE {FILTER}")))
+                .bind(&actor)
+                .bind(&action)
+                .fetch_one(state.db.pool())
+                .await?;
         let rows: Vec<AuditRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT id, at, actor_id, actor, action, target, detail, ip FROM audit_log \
              WHERE {FILTER} ORDER BY id DESC LIMIT $3 OFFSET $4"
@@ -149,10 +141,6 @@ impl AuditApi {
         .bind(query.offset())
         .fetch_all(state.db.pool())
         .await?;
-        Ok(Json(Page::new(
-            rows.into_iter().map(Into::into).collect(),
-            total,
-            query,
-        )))
+        Ok(Json(Page::new(rows.into_iter().map(Into::into).collect(), total, query)))
     }
 }

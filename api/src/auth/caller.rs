@@ -42,10 +42,7 @@ impl Caller {
         if self.is_admin() {
             Ok(())
         } else {
-            Err(ApiError::forbidden(
-                "admin_only",
-                "this action is for administrators",
-            ))
+            Err(ApiError::forbidden("admin_only", "this action is for administrators"))
         }
     }
 
@@ -53,37 +50,26 @@ impl Caller {
     pub fn session_id(&self) -> ApiResult<i64> {
         match self.via {
             Via::Session(id) => Ok(id),
-            Via::ApiToken { .. } => Err(ApiError::forbidden(
-                "session_required",
-                "this action needs a console login, not an API token",
-            )),
+            Via::ApiToken { .. } => {
+                Err(ApiError::forbidden("session_required", "this action needs a console login, not an API token"))
+            }
         }
     }
 }
 
 /// A JWT from `/auth/login`, or an API token created at `/api-tokens`.
 #[derive(SecurityScheme)]
-#[oai(
-    ty = "bearer",
-    bearer_format = "JWT or bj_ API token",
-    checker = "authenticate"
-)]
+#[oai(ty = "bearer", bearer_format = "JWT or bj_ API token", checker = "authenticate")]
 pub struct BearerAuth(pub Caller);
 
 async fn authenticate(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
-    let state = req
-        .data::<AppState>()
-        .ok_or_else(|| poem::Error::from(ApiError::internal("AppState missing")))?;
+    let state = req.data::<AppState>().ok_or_else(|| poem::Error::from(ApiError::internal("AppState missing")))?;
     let mut caller = resolve(state, &bearer.token).await?;
     caller.ip = crate::http::client_ip(req);
     if let Via::ApiToken { scopes, .. } = &caller.via {
         let safe = req.method() == Method::GET || req.method() == Method::HEAD;
         if !safe && !scopes.contains(&Scope::Write) {
-            return Err(ApiError::forbidden(
-                "insufficient_scope",
-                "this API token has no write scope",
-            )
-            .into());
+            return Err(ApiError::forbidden("insufficient_scope", "this API token has no write scope").into());
         }
     }
     Ok(caller)
@@ -102,14 +88,10 @@ async fn resolve(state: &AppState, token: &str) -> ApiResult<Caller> {
     if token.starts_with(crate::api_tokens::SECRET_PREFIX) {
         return crate::api_tokens::resolve(&state.db, token)
             .await?
-            .ok_or_else(|| {
-                ApiError::unauthorized("invalid_token", "unknown, expired or revoked API token")
-            });
+            .ok_or_else(|| ApiError::unauthorized("invalid_token", "unknown, expired or revoked API token"));
     }
     let (user_id, session_id) = state.jwt.verify(token).map_err(|problem| match problem {
-        JwtProblem::Expired => {
-            ApiError::unauthorized("token_expired", "access token expired; refresh it")
-        }
+        JwtProblem::Expired => ApiError::unauthorized("token_expired", "access token expired; refresh it"),
         JwtProblem::Invalid => ApiError::unauthorized("invalid_token", "invalid access token"),
     })?;
     let row: Option<SessionCaller> = sqlx::query_as(
@@ -128,9 +110,6 @@ async fn resolve(state: &AppState, token: &str) -> ApiResult<Caller> {
             via: Via::Session(session_id),
             ip: None,
         }),
-        _ => Err(ApiError::unauthorized(
-            "session_revoked",
-            "this login has ended; log in again",
-        )),
+        _ => Err(ApiError::unauthorized("session_revoked", "this login has ended; log in again")),
     }
 }

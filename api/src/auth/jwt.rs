@@ -39,11 +39,7 @@ impl JwtKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 5;
         validation.set_required_spec_claims(&["exp", "sub"]);
-        JwtKeys {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-            validation,
-        }
+        JwtKeys { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
     }
 
     /// The configured secret, or the one shared through the database (created by whichever
@@ -57,34 +53,24 @@ impl JwtKeys {
             .execute(db.pool())
             .await?;
         let secret: String =
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = 'jwt_secret'")
-                .fetch_one(db.pool())
-                .await?;
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = 'jwt_secret'").fetch_one(db.pool()).await?;
         Ok(JwtKeys::from_secret(secret.as_bytes()))
     }
 
     pub fn issue(&self, user_id: i64, session_id: i64) -> anyhow::Result<String> {
         let now = chrono::Utc::now().timestamp();
-        let claims = Claims {
-            sub: user_id.to_string(),
-            sid: session_id,
-            iat: now,
-            exp: now + ACCESS_TOKEN_SECS,
-        };
-        Ok(encode(
-            &Header::new(Algorithm::HS256),
-            &claims,
-            &self.encoding,
-        )?)
+        let claims = Claims { sub: user_id.to_string(), sid: session_id, iat: now, exp: now + ACCESS_TOKEN_SECS };
+        Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
     }
 
     /// The (user id, session id) a valid token names.
     pub fn verify(&self, token: &str) -> Result<(i64, i64), JwtProblem> {
-        let claims = decode::<Claims>(token, &self.decoding, &self.validation)
-            .map(|data| data.claims)
-            .map_err(|e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => JwtProblem::Expired,
-                _ => JwtProblem::Invalid,
+        let claims =
+            decode::<Claims>(token, &self.decoding, &self.validation).map(|data| data.claims).map_err(|e| {
+                match e.kind() {
+                    jsonwebtoken::errors::ErrorKind::ExpiredSignature => JwtProblem::Expired,
+                    _ => JwtProblem::Invalid,
+                }
             })?;
         let user_id = claims.sub.parse().map_err(|_| JwtProblem::Invalid)?;
         Ok((user_id, claims.sid))
@@ -108,12 +94,7 @@ mod tests {
     fn an_expired_token_is_reported_as_expired() {
         let keys = JwtKeys::from_secret(b"0123456789abcdef0123456789abcdef");
         let past = chrono::Utc::now().timestamp() - 3600;
-        let claims = Claims {
-            sub: "1".into(),
-            sid: 1,
-            iat: past - 900,
-            exp: past,
-        };
+        let claims = Claims { sub: "1".into(), sid: 1, iat: past - 900, exp: past };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).unwrap();
         assert_eq!(keys.verify(&token).unwrap_err(), JwtProblem::Expired);
     }

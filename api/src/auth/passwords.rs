@@ -29,9 +29,7 @@ pub async fn verify(password: String, stored: Option<String>) -> anyhow::Result<
                 return Ok(false);
             }
         };
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), stored.as_str())
-            .is_ok())
+        Ok(Argon2::default().verify_password(password.as_bytes(), stored.as_str()).is_ok())
     })
     .await?
 }
@@ -49,9 +47,7 @@ mod tests {
     async fn a_hash_verifies_its_password_and_no_other() {
         let stored = hash("correct horse".into()).await.unwrap();
         assert!(stored.starts_with("$argon2id$"));
-        assert!(verify("correct horse".into(), Some(stored.clone()))
-            .await
-            .unwrap());
+        assert!(verify("correct horse".into(), Some(stored.clone())).await.unwrap());
         assert!(!verify("wrong horse".into(), Some(stored)).await.unwrap());
     }
 

@@ -18,10 +18,7 @@ use crate::users::store::{self, UserRow};
 pub struct AuthApi;
 
 fn throttled(wait: std::time::Duration) -> ApiError {
-    ApiError::too_many_requests(
-        "too many failed attempts; try again later",
-        wait.as_secs_f64().ceil() as u64,
-    )
+    ApiError::too_many_requests("too many failed attempts; try again later", wait.as_secs_f64().ceil() as u64)
 }
 
 fn login_response(state: &AppState, user: UserRow, login: Login) -> ApiResult<LoginResponse> {
@@ -59,36 +56,19 @@ impl AuthApi {
         let mut user = match user {
             Some(user) if verified => user,
             _ => {
-                state
-                    .throttle
-                    .record_failure(&username, ip.as_deref())
-                    .await?;
-                Audit::anonymous(&username, "login_failed", ip)
-                    .record(state.db.pool())
-                    .await?;
-                return Err(ApiError::unauthorized(
-                    "invalid_credentials",
-                    "wrong username or password",
-                ));
+                state.throttle.record_failure(&username, ip.as_deref()).await?;
+                Audit::anonymous(&username, "login_failed", ip).record(state.db.pool()).await?;
+                return Err(ApiError::unauthorized("invalid_credentials", "wrong username or password"));
             }
         };
         if user.disabled.0 {
-            Audit::anonymous(&username, "login_failed", ip)
-                .detail("account disabled")
-                .record(state.db.pool())
-                .await?;
-            return Err(ApiError::forbidden(
-                "account_disabled",
-                "this account has been disabled",
-            ));
+            Audit::anonymous(&username, "login_failed", ip).detail("account disabled").record(state.db.pool()).await?;
+            return Err(ApiError::forbidden("account_disabled", "this account has been disabled"));
         }
         state.throttle.record_success(&username).await?;
         let login = sessions::start(&state.db, user.id, ip.clone(), user_agent(req)).await?;
         user.last_login_at = Some(store::touch_last_login(&state.db, user.id).await?);
-        Audit::anonymous(&user.username, "login", ip)
-            .actor_id(user.id)
-            .record(state.db.pool())
-            .await?;
+        Audit::anonymous(&user.username, "login", ip).actor_id(user.id).record(state.db.pool()).await?;
         Ok(Json(login_response(&state, user, login)?))
     }
 
@@ -105,26 +85,15 @@ impl AuthApi {
     ) -> ApiResult<Json<LoginResponse>> {
         match sessions::rotate(&state.db, &body.refresh_token).await? {
             Refresh::Rotated { user_id, login } => {
-                let user = store::get(state.db.pool(), user_id)
-                    .await?
-                    .ok_or_else(|| ApiError::not_found("user"))?;
+                let user = store::get(state.db.pool(), user_id).await?.ok_or_else(|| ApiError::not_found("user"))?;
                 if user.disabled.0 {
                     sessions::revoke(state.db.pool(), login.session_id, "account_disabled").await?;
-                    return Err(ApiError::forbidden(
-                        "account_disabled",
-                        "this account has been disabled",
-                    ));
+                    return Err(ApiError::forbidden("account_disabled", "this account has been disabled"));
                 }
                 Ok(Json(login_response(&state, user, login)?))
             }
-            Refresh::Reused {
-                user_id,
-                session_id,
-            } => {
-                let name = store::get(state.db.pool(), user_id)
-                    .await?
-                    .map(|u| u.username)
-                    .unwrap_or_default();
+            Refresh::Reused { user_id, session_id } => {
+                let name = store::get(state.db.pool(), user_id).await?.map(|u| u.username).unwrap_or_default();
                 Audit::anonymous(&name, "refresh_token_reused", client_ip(req))
                     .actor_id(user_id)
                     .target(format!("session:{session_id}"))
@@ -136,10 +105,9 @@ impl AuthApi {
                     "this refresh token was already used; the login has been ended, log in again",
                 ))
             }
-            Refresh::Unknown | Refresh::Expired | Refresh::Revoked => Err(ApiError::unauthorized(
-                "invalid_refresh_token",
-                "refresh token unknown, expired or revoked",
-            )),
+            Refresh::Unknown | Refresh::Expired | Refresh::Revoked => {
+                Err(ApiError::unauthorized("invalid_refresh_token", "refresh token unknown, expired or revoked"))
+            }
         }
     }
 
@@ -147,20 +115,10 @@ impl AuthApi {
     ///
     /// Answers 204 whether or not the token was known, so it reveals nothing.
     #[oai(path = "/logout", method = "post")]
-    async fn logout(
-        &self,
-        state: Data<&AppState>,
-        req: &Request,
-        body: Json<RefreshRequest>,
-    ) -> ApiResult<NoContent> {
-        if let Some((session_id, user_id)) =
-            sessions::session_of(&state.db, &body.refresh_token).await?
-        {
+    async fn logout(&self, state: Data<&AppState>, req: &Request, body: Json<RefreshRequest>) -> ApiResult<NoContent> {
+        if let Some((session_id, user_id)) = sessions::session_of(&state.db, &body.refresh_token).await? {
             sessions::revoke(state.db.pool(), session_id, "logout").await?;
-            let name = store::get(state.db.pool(), user_id)
-                .await?
-                .map(|u| u.username)
-                .unwrap_or_default();
+            let name = store::get(state.db.pool(), user_id).await?.map(|u| u.username).unwrap_or_default();
             Audit::anonymous(&name, "logout", client_ip(req))
                 .actor_id(user_id)
                 .target(format!("session:{session_id}"))
@@ -178,9 +136,7 @@ impl MeApi {
     /// The account making the request.
     #[oai(path = "/", method = "get")]
     async fn me(&self, state: Data<&AppState>, auth: BearerAuth) -> ApiResult<Json<User>> {
-        let user = store::get(state.db.pool(), auth.0.user_id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("user"))?;
+        let user = store::get(state.db.pool(), auth.0.user_id).await?.ok_or_else(|| ApiError::not_found("user"))?;
         Ok(Json(user.into_user()))
     }
 
@@ -195,41 +151,21 @@ impl MeApi {
         let caller = auth.0;
         let session_id = caller.session_id()?;
         body.validate()?;
-        if let Some(wait) = state
-            .throttle
-            .blocked_for(&caller.username, caller.ip.as_deref())
-            .await?
-        {
+        if let Some(wait) = state.throttle.blocked_for(&caller.username, caller.ip.as_deref()).await? {
             return Err(throttled(wait));
         }
-        let user = store::get(state.db.pool(), caller.user_id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("user"))?;
+        let user = store::get(state.db.pool(), caller.user_id).await?.ok_or_else(|| ApiError::not_found("user"))?;
         let body = body.0;
         if !passwords::verify(body.old_password, Some(user.password_hash)).await? {
-            state
-                .throttle
-                .record_failure(&caller.username, caller.ip.as_deref())
-                .await?;
-            Audit::by(&caller, "password_change_failed")
-                .record(state.db.pool())
-                .await?;
+            state.throttle.record_failure(&caller.username, caller.ip.as_deref()).await?;
+            Audit::by(&caller, "password_change_failed").record(state.db.pool()).await?;
             return Err(ApiError::field("old_password", "is incorrect"));
         }
         let hash = passwords::hash(body.new_password).await?;
         let mut tx = state.db.pool().begin().await?;
         store::set_password(&mut *tx, caller.user_id, &hash).await?;
-        sessions::revoke_all(
-            &mut *tx,
-            caller.user_id,
-            Some(session_id),
-            "password_changed",
-        )
-        .await?;
-        Audit::by(&caller, "password_changed")
-            .target(format!("user:{}", caller.user_id))
-            .record(&mut *tx)
-            .await?;
+        sessions::revoke_all(&mut *tx, caller.user_id, Some(session_id), "password_changed").await?;
+        Audit::by(&caller, "password_changed").target(format!("user:{}", caller.user_id)).record(&mut *tx).await?;
         tx.commit().await?;
         Ok(NoContent::Done)
     }

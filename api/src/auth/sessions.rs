@@ -34,12 +34,7 @@ pub enum Refresh {
 }
 
 /// Starts a login for a user whose password was just verified.
-pub async fn start(
-    db: &Db,
-    user_id: i64,
-    ip: Option<String>,
-    user_agent: Option<String>,
-) -> sqlx::Result<Login> {
+pub async fn start(db: &Db, user_id: i64, ip: Option<String>, user_agent: Option<String>) -> sqlx::Result<Login> {
     let mut tx = db.pool().begin().await?;
     let session_id: i64 = sqlx::query_scalar(
         "INSERT INTO sessions (user_id, created_at, ip, user_agent) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -52,16 +47,10 @@ pub async fn start(
     .await?;
     let refresh_token = insert_refresh_token(&mut *tx, session_id).await?;
     tx.commit().await?;
-    Ok(Login {
-        session_id,
-        refresh_token,
-    })
+    Ok(Login { session_id, refresh_token })
 }
 
-async fn insert_refresh_token<'c, E: Executor<'c, Database = Any>>(
-    exec: E,
-    session_id: i64,
-) -> sqlx::Result<String> {
+async fn insert_refresh_token<'c, E: Executor<'c, Database = Any>>(exec: E, session_id: i64) -> sqlx::Result<String> {
     let token = super::random_secret();
     let now = now_ms();
     sqlx::query("INSERT INTO refresh_tokens (session_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)")
@@ -99,10 +88,7 @@ pub async fn rotate(db: &Db, token: &str) -> sqlx::Result<Refresh> {
     if row.revoked_at.is_some() {
         return Ok(Refresh::Revoked);
     }
-    let reused = Refresh::Reused {
-        user_id: row.user_id,
-        session_id: row.session_id,
-    };
+    let reused = Refresh::Reused { user_id: row.user_id, session_id: row.session_id };
     if row.used_at.is_some() {
         revoke(db.pool(), row.session_id, "refresh_token_reused").await?;
         return Ok(reused);
@@ -114,13 +100,12 @@ pub async fn rotate(db: &Db, token: &str) -> sqlx::Result<Refresh> {
     let mut tx = db.pool().begin().await?;
     // The conditional update is the single point of truth: of two concurrent exchanges of
     // the same token only one marks it, and the other is treated as re-use.
-    let marked =
-        sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-            .bind(now)
-            .bind(row.id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+    let marked = sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(row.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
     if marked == 0 {
         tx.rollback().await?;
         revoke(db.pool(), row.session_id, "refresh_token_reused").await?;
@@ -128,13 +113,7 @@ pub async fn rotate(db: &Db, token: &str) -> sqlx::Result<Refresh> {
     }
     let refresh_token = insert_refresh_token(&mut *tx, row.session_id).await?;
     tx.commit().await?;
-    Ok(Refresh::Rotated {
-        user_id: row.user_id,
-        login: Login {
-            session_id: row.session_id,
-            refresh_token,
-        },
-    })
+    Ok(Refresh::Rotated { user_id: row.user_id, login: Login { session_id: row.session_id, refresh_token } })
 }
 
 /// The session a refresh token belongs to, whatever its state.
@@ -148,11 +127,7 @@ pub async fn session_of(db: &Db, token: &str) -> sqlx::Result<Option<(i64, i64)>
     .await
 }
 
-pub async fn revoke<'c, E: Executor<'c, Database = Any>>(
-    exec: E,
-    session_id: i64,
-    reason: &str,
-) -> sqlx::Result<()> {
+pub async fn revoke<'c, E: Executor<'c, Database = Any>>(exec: E, session_id: i64, reason: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE sessions SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL")
         .bind(now_ms())
         .bind(reason)

@@ -24,19 +24,11 @@ fn ip_key(ip: &str) -> String {
 
 impl LoginThrottle {
     pub fn new(kv: Kv, max_failures: u32, window: Duration) -> Self {
-        LoginThrottle {
-            kv,
-            max_failures: u64::from(max_failures),
-            window,
-        }
+        LoginThrottle { kv, max_failures: u64::from(max_failures), window }
     }
 
     /// `Some(wait)` when this username or address has used up its failures.
-    pub async fn blocked_for(
-        &self,
-        username: &str,
-        ip: Option<&str>,
-    ) -> KvResult<Option<Duration>> {
+    pub async fn blocked_for(&self, username: &str, ip: Option<&str>) -> KvResult<Option<Duration>> {
         let mut keys = vec![user_key(username)];
         keys.extend(ip.map(ip_key));
         let mut wait = None;
@@ -72,31 +64,14 @@ mod tests {
     async fn the_sixth_failure_in_a_window_is_blocked_and_success_clears_the_username() {
         let throttle = LoginThrottle::new(Kv::memory("t:"), 5, Duration::from_secs(60));
         for _ in 0..5 {
-            assert_eq!(
-                throttle.blocked_for("li", Some("10.0.0.1")).await.unwrap(),
-                None
-            );
-            throttle
-                .record_failure("li", Some("10.0.0.1"))
-                .await
-                .unwrap();
+            assert_eq!(throttle.blocked_for("li", Some("10.0.0.1")).await.unwrap(), None);
+            throttle.record_failure("li", Some("10.0.0.1")).await.unwrap();
         }
-        let wait = throttle
-            .blocked_for("li", Some("10.0.0.2"))
-            .await
-            .unwrap()
-            .unwrap();
+        let wait = throttle.blocked_for("li", Some("10.0.0.2")).await.unwrap().unwrap();
         assert!(wait <= Duration::from_secs(60) && wait > Duration::from_secs(50));
         // Another user from the same address is blocked by the address counter.
-        assert!(throttle
-            .blocked_for("wang", Some("10.0.0.1"))
-            .await
-            .unwrap()
-            .is_some());
+        assert!(throttle.blocked_for("wang", Some("10.0.0.1")).await.unwrap().is_some());
         throttle.record_success("li").await.unwrap();
-        assert_eq!(
-            throttle.blocked_for("li", Some("10.0.0.2")).await.unwrap(),
-            None
-        );
+        assert_eq!(throttle.blocked_for("li", Some("10.0.0.2")).await.unwrap(), None);
     }
 }

@@ -16,17 +16,11 @@ use tracing::Instrument;
 pub struct ClientIp(pub Option<IpAddr>);
 
 pub fn client_ip(req: &Request) -> Option<String> {
-    req.extensions()
-        .get::<ClientIp>()
-        .and_then(|c| c.0)
-        .map(|ip| ip.to_string())
+    req.extensions().get::<ClientIp>().and_then(|c| c.0).map(|ip| ip.to_string())
 }
 
 pub fn user_agent(req: &Request) -> Option<String> {
-    req.headers()
-        .get("user-agent")
-        .and_then(|v| v.to_str().ok())
-        .map(|s| s.chars().take(256).collect())
+    req.headers().get("user-agent").and_then(|v| v.to_str().ok()).map(|s| s.chars().take(256).collect())
 }
 
 pub struct RequestContext {
@@ -38,11 +32,7 @@ impl<E: Endpoint> Middleware<E> for RequestContext {
     type Output = RequestContextEndpoint<E>;
 
     fn transform(&self, inner: E) -> Self::Output {
-        RequestContextEndpoint {
-            inner,
-            trust_proxy: self.trust_proxy,
-            max_body: self.max_body,
-        }
+        RequestContextEndpoint { inner, trust_proxy: self.trust_proxy, max_body: self.max_body }
     }
 }
 
@@ -56,38 +46,21 @@ fn request_id(req: &Request) -> String {
     req.headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
-        .filter(|id| {
-            !id.is_empty()
-                && id.len() <= 64
-                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
+        .filter(|id| !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
         .map(str::to_string)
         .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string())
 }
 
 fn peer_ip(req: &Request, trust_proxy: bool) -> Option<IpAddr> {
     let forwarded = trust_proxy
-        .then(|| {
-            req.headers()
-                .get("x-forwarded-for")?
-                .to_str()
-                .ok()?
-                .split(',')
-                .next()?
-                .trim()
-                .parse()
-                .ok()
-        })
+        .then(|| req.headers().get("x-forwarded-for")?.to_str().ok()?.split(',').next()?.trim().parse().ok())
         .flatten();
     forwarded.or_else(|| req.remote_addr().as_socket_addr().map(|a| a.ip()))
 }
 
 fn json_error(status: StatusCode, code: &str, message: String) -> Response {
     let body = serde_json::to_vec(&ErrorBody::new(code, message)).unwrap_or_default();
-    Response::builder()
-        .status(status)
-        .content_type("application/json; charset=utf-8")
-        .body(body)
+    Response::builder().status(status).content_type("application/json; charset=utf-8").body(body)
 }
 
 /// A stable code for an error status that poem raised on its own.
@@ -103,7 +76,7 @@ fn code_for(status: StatusCode) -> &'static str {
         413 => "payload_too_large",
         415 => "unsupported_media_type",
         429 => "rate_limited",
-        400..=499 => "client_error",
+        402..=499 => "client_error",
         _ => "internal",
     }
 }
@@ -112,10 +85,7 @@ impl<E: Endpoint> RequestContextEndpoint<E> {
     /// Rejects a body over the limit before anyone reads it: by its declared length, or by
     /// reading at most the limit of a body sent without one.
     async fn bound_body(&self, req: &mut Request) -> std::result::Result<(), Response> {
-        let declared = req
-            .headers()
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+        let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
         match declared {
             Some(n) if n > self.max_body => Err(self.too_large()),
             Some(_) => Ok(()),
@@ -173,35 +143,19 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
         let status = resp.status();
         if status == StatusCode::INTERNAL_SERVER_ERROR {
             // Whatever produced it, a 500 names only the request id.
-            resp = json_error(
-                status,
-                "internal",
-                format!("internal server error (request id {id})"),
-            );
+            resp = json_error(status, "internal", format!("internal server error (request id {id})"));
         } else if status.is_client_error() && !is_json(&resp) {
-            let message = status
-                .canonical_reason()
-                .unwrap_or("client error")
-                .to_lowercase();
+            let message = status.canonical_reason().unwrap_or("client error").to_lowercase();
             resp = json_error(status, code_for(status), message);
         }
         if let Ok(value) = HeaderValue::from_str(&id) {
             resp.headers_mut().insert("x-request-id", value);
         }
-        span.in_scope(|| {
-            tracing::info!(
-                status = status.as_u16(),
-                ms = started.elapsed().as_millis() as u64,
-                "served"
-            )
-        });
+        span.in_scope(|| tracing::info!(status = status.as_u16(), ms = started.elapsed().as_millis() as u64, "served"));
         Ok(resp)
     }
 }
 
 fn is_json(resp: &Response) -> bool {
-    resp.headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("application/json"))
+    resp.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("application/json"))
 }

@@ -17,9 +17,7 @@ pub struct ConsoleEndpoint {
 
 impl ConsoleEndpoint {
     pub fn new(dist: PathBuf) -> Self {
-        let files = StaticFilesEndpoint::new(&dist)
-            .index_file("index.html")
-            .fallback_to_index();
+        let files = StaticFilesEndpoint::new(&dist).index_file("index.html").fallback_to_index();
         ConsoleEndpoint { dist, files }
     }
 }
@@ -27,8 +25,7 @@ impl ConsoleEndpoint {
 /// Trunk names assets `<stem>-<16 hex digits>[_bg].<ext>`.
 fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or("");
-    name.split(['-', '_', '.'])
-        .any(|part| part.len() == 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
+    name.split(['-', '_', '.']).any(|part| part.len() == 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 impl Endpoint for ConsoleEndpoint {
@@ -37,18 +34,13 @@ impl Endpoint for ConsoleEndpoint {
     async fn call(&self, req: Request) -> Result<Response> {
         let path = req.uri().path().to_string();
         if path == "/api" || path.starts_with("/api/") {
-            return Err(poem::Error::from_string(
-                format!("no API endpoint at {path}"),
-                StatusCode::NOT_FOUND,
-            ));
+            return Err(poem::Error::from_string(format!("no API endpoint at {path}"), StatusCode::NOT_FOUND));
         }
         if !self.dist.join("index.html").is_file() {
             let page = "<!doctype html><meta charset=utf-8><title>Banji</title>\
                 <p>控制台尚未构建。The console has not been built: run <code>make run</code> \
                 (or <code>trunk build --release</code>) and set BANJI_WEB_DIST.</p>";
-            return Ok(poem::web::Html(page)
-                .with_status(StatusCode::SERVICE_UNAVAILABLE)
-                .into_response());
+            return Ok(poem::web::Html(page).with_status(StatusCode::SERVICE_UNAVAILABLE).into_response());
         }
         let mut resp = self.files.call(req).await?.into_response();
         let cache = if resp.status().is_success() && is_hashed_asset(&path) {
@@ -56,8 +48,7 @@ impl Endpoint for ConsoleEndpoint {
         } else {
             "no-cache"
         };
-        resp.headers_mut()
-            .insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+        resp.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(cache));
         Ok(resp)
     }
 }

@@ -37,10 +37,7 @@ pub struct MemoryKv {
 
 impl MemoryKv {
     pub fn new(prefix: &str) -> MemoryKv {
-        MemoryKv {
-            prefix: prefix.into(),
-            inner: Arc::default(),
-        }
+        MemoryKv { prefix: prefix.into(), inner: Arc::default() }
     }
 
     fn key(&self, key: &str) -> String {
@@ -64,25 +61,13 @@ impl MemoryKv {
 
     pub fn get(&self, key: &str) -> Option<String> {
         let key = self.key(key);
-        self.with(|inner, now| {
-            inner
-                .entries
-                .get(&key)
-                .filter(|e| e.live(now))
-                .map(|e| e.value.clone())
-        })
+        self.with(|inner, now| inner.entries.get(&key).filter(|e| e.live(now)).map(|e| e.value.clone()))
     }
 
     pub fn set(&self, key: &str, value: &str, ttl: Option<Duration>) {
         let key = self.key(key);
         self.with(|inner, now| {
-            inner.entries.insert(
-                key,
-                Entry {
-                    value: value.to_string(),
-                    expires: ttl.map(|t| now + t),
-                },
-            );
+            inner.entries.insert(key, Entry { value: value.to_string(), expires: ttl.map(|t| now + t) });
             Self::wrote(inner, now);
         })
     }
@@ -93,13 +78,7 @@ impl MemoryKv {
             if inner.entries.get(&key).is_some_and(|e| e.live(now)) {
                 return false;
             }
-            inner.entries.insert(
-                key,
-                Entry {
-                    value: value.to_string(),
-                    expires: Some(now + ttl),
-                },
-            );
+            inner.entries.insert(key, Entry { value: value.to_string(), expires: Some(now + ttl) });
             Self::wrote(inner, now);
             true
         })
@@ -124,15 +103,9 @@ impl MemoryKv {
     pub fn incr(&self, key: &str, window: Duration) -> Counter {
         let key = self.key(key);
         self.with(|inner, now| {
-            let entry = inner.entries.entry(key).or_insert_with(|| Entry {
-                value: "0".into(),
-                expires: None,
-            });
+            let entry = inner.entries.entry(key).or_insert_with(|| Entry { value: "0".into(), expires: None });
             if !entry.live(now) || entry.expires.is_none() {
-                *entry = Entry {
-                    value: "0".into(),
-                    expires: Some(now + window),
-                };
+                *entry = Entry { value: "0".into(), expires: Some(now + window) };
             }
             let count = entry.value.parse::<u64>().unwrap_or(0) + 1;
             entry.value = count.to_string();
@@ -144,18 +117,13 @@ impl MemoryKv {
 
     pub fn counter(&self, key: &str) -> Counter {
         let key = self.key(key);
-        self.with(
-            |inner, now| match inner.entries.get(&key).filter(|e| e.live(now)) {
-                Some(e) => Counter {
-                    count: e.value.parse().unwrap_or(0),
-                    resets_in: e.expires.map_or(Duration::ZERO, |at| at - now),
-                },
-                None => Counter {
-                    count: 0,
-                    resets_in: Duration::ZERO,
-                },
+        self.with(|inner, now| match inner.entries.get(&key).filter(|e| e.live(now)) {
+            Some(e) => Counter {
+                count: e.value.parse().unwrap_or(0),
+                resets_in: e.expires.map_or(Duration::ZERO, |at| at - now),
             },
-        )
+            None => Counter { count: 0, resets_in: Duration::ZERO },
+        })
     }
 
     pub fn publish(&self, channel: &str, message: &str) {
@@ -170,12 +138,6 @@ impl MemoryKv {
 
     pub fn subscribe(&self, channel: &str) -> broadcast::Receiver<String> {
         let channel = self.key(channel);
-        self.with(|inner, _| {
-            inner
-                .channels
-                .entry(channel)
-                .or_insert_with(|| broadcast::channel(256).0)
-                .subscribe()
-        })
+        self.with(|inner, _| inner.channels.entry(channel).or_insert_with(|| broadcast::channel(256).0).subscribe())
     }
 }

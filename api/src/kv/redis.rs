@@ -37,11 +37,7 @@ impl RedisKv {
     pub async fn connect(url: &str, prefix: &str) -> KvResult<RedisKv> {
         let client = redis::Client::open(url)?;
         let conn = client.get_connection_manager().await?;
-        Ok(RedisKv {
-            client,
-            conn,
-            prefix: prefix.to_string(),
-        })
+        Ok(RedisKv { client, conn, prefix: prefix.to_string() })
     }
 
     fn key(&self, key: &str) -> String {
@@ -55,10 +51,7 @@ impl RedisKv {
     pub async fn set(&self, key: &str, value: &str, ttl: Option<Duration>) -> KvResult<()> {
         let mut conn = self.conn.clone();
         match ttl {
-            Some(ttl) => {
-                conn.pset_ex::<_, _, ()>(self.key(key), value, millis(ttl))
-                    .await?
-            }
+            Some(ttl) => conn.pset_ex::<_, _, ()>(self.key(key), value, millis(ttl)).await?,
             None => conn.set::<_, _, ()>(self.key(key), value).await?,
         }
         Ok(())
@@ -82,11 +75,8 @@ impl RedisKv {
     }
 
     pub async fn delete_if_eq(&self, key: &str, expected: &str) -> KvResult<bool> {
-        let deleted: i64 = Script::new(DELETE_IF_EQ)
-            .key(self.key(key))
-            .arg(expected)
-            .invoke_async(&mut self.conn.clone())
-            .await?;
+        let deleted: i64 =
+            Script::new(DELETE_IF_EQ).key(self.key(key)).arg(expected).invoke_async(&mut self.conn.clone()).await?;
         Ok(deleted == 1)
     }
 
@@ -96,30 +86,18 @@ impl RedisKv {
             .arg(millis(window))
             .invoke_async(&mut self.conn.clone())
             .await?;
-        Ok(Counter {
-            count,
-            resets_in: Duration::from_millis(pttl.max(0) as u64),
-        })
+        Ok(Counter { count, resets_in: Duration::from_millis(pttl.max(0) as u64) })
     }
 
     pub async fn counter(&self, key: &str) -> KvResult<Counter> {
         let key = self.key(key);
-        let (count, pttl): (Option<u64>, i64) = redis::pipe()
-            .get(&key)
-            .pttl(&key)
-            .query_async(&mut self.conn.clone())
-            .await?;
-        Ok(Counter {
-            count: count.unwrap_or(0),
-            resets_in: Duration::from_millis(pttl.max(0) as u64),
-        })
+        let (count, pttl): (Option<u64>, i64) =
+            redis::pipe().get(&key).pttl(&key).query_async(&mut self.conn.clone()).await?;
+        Ok(Counter { count: count.unwrap_or(0), resets_in: Duration::from_millis(pttl.max(0) as u64) })
     }
 
     pub async fn publish(&self, channel: &str, message: &str) -> KvResult<()> {
-        self.conn
-            .clone()
-            .publish::<_, _, ()>(self.key(channel), message)
-            .await?;
+        self.conn.clone().publish::<_, _, ()>(self.key(channel), message).await?;
         Ok(())
     }
 
@@ -130,9 +108,7 @@ impl RedisKv {
     }
 
     pub async fn ping(&self) -> KvResult<()> {
-        redis::cmd("PING")
-            .query_async::<String>(&mut self.conn.clone())
-            .await?;
+        redis::cmd("PING").query_async::<String>(&mut self.conn.clone()).await?;
         Ok(())
     }
 }

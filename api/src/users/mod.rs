@@ -21,32 +21,17 @@ pub async fn create(db: &Db, new: NewUser, audit: Audit<'_>) -> ApiResult<UserRo
     let username = new.username.trim().to_lowercase();
     let hash = passwords::hash(new.password).await?;
     let mut tx = db.pool().begin().await?;
-    let id = store::insert(
-        &mut *tx,
-        &username,
-        new.display_name.trim(),
-        new.role,
-        &hash,
-    )
-    .await
-    .map_err(|e| on_unique(e, "username_taken", "this username is already taken"))?;
-    audit
-        .target(format!("user:{id}"))
-        .detail(format!("{username} ({})", new.role.as_str()))
-        .record(&mut *tx)
-        .await?;
-    let row = store::get(&mut *tx, id)
-        .await?
-        .ok_or_else(|| ApiError::internal("inserted user vanished"))?;
+    let id = store::insert(&mut *tx, &username, new.display_name.trim(), new.role, &hash)
+        .await
+        .map_err(|e| on_unique(e, "username_taken", "this username is already taken"))?;
+    audit.target(format!("user:{id}")).detail(format!("{username} ({})", new.role.as_str())).record(&mut *tx).await?;
+    let row = store::get(&mut *tx, id).await?.ok_or_else(|| ApiError::internal("inserted user vanished"))?;
     tx.commit().await?;
     Ok(row)
 }
 
 fn last_admin() -> ApiError {
-    ApiError::conflict(
-        "last_admin",
-        "this is the last enabled admin; make another admin first",
-    )
+    ApiError::conflict("last_admin", "this is the last enabled admin; make another admin first")
 }
 
 /// Applies a patch. Disabling an account or resetting its password ends its logins.
@@ -62,11 +47,9 @@ pub async fn update<'a>(
         None => None,
     };
     let mut tx = db.begin_write().await?;
-    let before = store::get(&mut *tx, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("user"))?;
-    let stays_admin = patch.role.unwrap_or(before.role()) == Role::Admin
-        && !patch.disabled.unwrap_or(before.disabled.0);
+    let before = store::get(&mut *tx, id).await?.ok_or_else(|| ApiError::not_found("user"))?;
+    let stays_admin =
+        patch.role.unwrap_or(before.role()) == Role::Admin && !patch.disabled.unwrap_or(before.disabled.0);
     if before.role() == Role::Admin && !before.disabled.0 && !stays_admin {
         let admins = store::lock_active_admins(&mut tx, db.backend()).await?;
         if !admins.iter().any(|&admin| admin != id) {
@@ -78,23 +61,11 @@ pub async fn update<'a>(
     let target = format!("user:{id}");
     if let Some(role) = patch.role.filter(|&r| r != before.role()) {
         let change = format!("{}: {} -> {}", before.username, before.role, role.as_str());
-        audit("role_changed")
-            .target(target.clone())
-            .detail(change)
-            .record(&mut *tx)
-            .await?;
+        audit("role_changed").target(target.clone()).detail(change).record(&mut *tx).await?;
     }
     if let Some(disabled) = patch.disabled.filter(|&d| d != before.disabled.0) {
-        let action = if disabled {
-            "user_disabled"
-        } else {
-            "user_enabled"
-        };
-        audit(action)
-            .target(target.clone())
-            .detail(before.username.clone())
-            .record(&mut *tx)
-            .await?;
+        let action = if disabled { "user_disabled" } else { "user_enabled" };
+        audit(action).target(target.clone()).detail(before.username.clone()).record(&mut *tx).await?;
         if disabled {
             sessions::revoke_all(&mut *tx, id, None, "account_disabled").await?;
         }
@@ -102,22 +73,12 @@ pub async fn update<'a>(
     if let Some(hash) = &new_hash {
         store::set_password(&mut *tx, id, hash).await?;
         sessions::revoke_all(&mut *tx, id, None, "password_reset").await?;
-        audit("password_reset")
-            .target(target.clone())
-            .detail(before.username.clone())
-            .record(&mut *tx)
-            .await?;
+        audit("password_reset").target(target.clone()).detail(before.username.clone()).record(&mut *tx).await?;
     }
     if display_name.is_some_and(|name| name != before.display_name) {
-        audit("user_updated")
-            .target(target)
-            .detail("display_name")
-            .record(&mut *tx)
-            .await?;
+        audit("user_updated").target(target).detail("display_name").record(&mut *tx).await?;
     }
-    let after = store::get(&mut *tx, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("user"))?;
+    let after = store::get(&mut *tx, id).await?.ok_or_else(|| ApiError::not_found("user"))?;
     tx.commit().await?;
     Ok(after)
 }
@@ -125,9 +86,7 @@ pub async fn update<'a>(
 /// Removes an account with its logins and API tokens; the audit log keeps its name.
 pub async fn delete(db: &Db, id: i64, audit: Audit<'_>) -> ApiResult<()> {
     let mut tx = db.begin_write().await?;
-    let user = store::get(&mut *tx, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("user"))?;
+    let user = store::get(&mut *tx, id).await?.ok_or_else(|| ApiError::not_found("user"))?;
     if user.role() == Role::Admin && !user.disabled.0 {
         let admins = store::lock_active_admins(&mut tx, db.backend()).await?;
         if !admins.iter().any(|&admin| admin != id) {
@@ -135,11 +94,7 @@ pub async fn delete(db: &Db, id: i64, audit: Audit<'_>) -> ApiResult<()> {
         }
     }
     store::delete(&mut *tx, id).await?;
-    audit
-        .target(format!("user:{id}"))
-        .detail(user.username)
-        .record(&mut *tx)
-        .await?;
+    audit.target(format!("user:{id}")).detail(user.username).record(&mut *tx).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -37,35 +37,21 @@ impl UsersApi {
     ) -> ApiResult<Json<Page<User>>> {
         auth.0.require_admin()?;
         let page = PageQuery::new(page.0, per_page.0);
-        Ok(Json(
-            store::list(&state.db, q.0.as_deref().unwrap_or(""), role.0, page).await?,
-        ))
+        Ok(Json(store::list(&state.db, q.0.as_deref().unwrap_or(""), role.0, page).await?))
     }
 
     /// Create an account.
     #[oai(path = "/", method = "post")]
-    async fn create(
-        &self,
-        state: Data<&AppState>,
-        auth: BearerAuth,
-        body: Json<NewUser>,
-    ) -> ApiResult<UserCreated> {
+    async fn create(&self, state: Data<&AppState>, auth: BearerAuth, body: Json<NewUser>) -> ApiResult<UserCreated> {
         auth.0.require_admin()?;
         let row = super::create(&state.db, body.0, Audit::by(&auth.0, "user_created")).await?;
         Ok(UserCreated::Created(Json(row.into_user())))
     }
 
     #[oai(path = "/:id", method = "get")]
-    async fn get(
-        &self,
-        state: Data<&AppState>,
-        auth: BearerAuth,
-        id: Path<i64>,
-    ) -> ApiResult<Json<User>> {
+    async fn get(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i64>) -> ApiResult<Json<User>> {
         auth.0.require_admin()?;
-        let row = store::get(state.db.pool(), id.0)
-            .await?
-            .ok_or_else(|| ApiError::not_found("user"))?;
+        let row = store::get(state.db.pool(), id.0).await?.ok_or_else(|| ApiError::not_found("user"))?;
         Ok(Json(row.into_user()))
     }
 
@@ -80,19 +66,13 @@ impl UsersApi {
         body: Json<UserPatch>,
     ) -> ApiResult<Json<User>> {
         auth.0.require_admin()?;
-        let row =
-            super::update(&state.db, id.0, body.0, |action| Audit::by(&auth.0, action)).await?;
+        let row = super::update(&state.db, id.0, body.0, |action| Audit::by(&auth.0, action)).await?;
         Ok(Json(row.into_user()))
     }
 
     /// Delete an account with its logins and API tokens. The last enabled admin cannot be deleted.
     #[oai(path = "/:id", method = "delete")]
-    async fn delete(
-        &self,
-        state: Data<&AppState>,
-        auth: BearerAuth,
-        id: Path<i64>,
-    ) -> ApiResult<NoContent> {
+    async fn delete(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i64>) -> ApiResult<NoContent> {
         auth.0.require_admin()?;
         super::delete(&state.db, id.0, Audit::by(&auth.0, "user_deleted")).await?;
         Ok(NoContent::Done)

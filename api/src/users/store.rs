@@ -45,10 +45,7 @@ pub async fn find_by_username(db: &Db, username: &str) -> sqlx::Result<Option<Us
     .await
 }
 
-pub async fn get<'c, E: Executor<'c, Database = Any>>(
-    exec: E,
-    id: i64,
-) -> sqlx::Result<Option<UserRow>> {
+pub async fn get<'c, E: Executor<'c, Database = Any>>(exec: E, id: i64) -> sqlx::Result<Option<UserRow>> {
     sqlx::query_as(
         "SELECT id, username, display_name, role, password_hash, disabled, created_at, last_login_at \
          FROM users WHERE id = $1",
@@ -82,19 +79,11 @@ pub async fn insert<'c, E: Executor<'c, Database = Any>>(
 /// Records a login now; returns the time written.
 pub async fn touch_last_login(db: &Db, id: i64) -> sqlx::Result<i64> {
     let now = now_ms();
-    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(db.pool())
-        .await?;
+    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2").bind(now).bind(id).execute(db.pool()).await?;
     Ok(now)
 }
 
-pub async fn set_password<'c, E: Executor<'c, Database = Any>>(
-    exec: E,
-    id: i64,
-    hash: &str,
-) -> sqlx::Result<()> {
+pub async fn set_password<'c, E: Executor<'c, Database = Any>>(exec: E, id: i64, hash: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(hash)
         .bind(now_ms())
@@ -127,23 +116,15 @@ pub async fn update<'c, E: Executor<'c, Database = Any>>(
 }
 
 pub async fn delete<'c, E: Executor<'c, Database = Any>>(exec: E, id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM users WHERE id = $1")
-        .bind(id)
-        .execute(exec)
-        .await?;
+    sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(exec).await?;
     Ok(())
 }
 
 /// Ids of enabled admins, locked (PostgreSQL) until the transaction ends so two admins
 /// cannot demote each other at the same moment and leave none.
-pub async fn lock_active_admins(
-    tx: &mut sqlx::AnyConnection,
-    backend: Backend,
-) -> sqlx::Result<Vec<i64>> {
+pub async fn lock_active_admins(tx: &mut sqlx::AnyConnection, backend: Backend) -> sqlx::Result<Vec<i64>> {
     let sql = match backend {
-        Backend::Postgres => {
-            "SELECT id FROM users WHERE role = 'admin' AND disabled = FALSE FOR UPDATE"
-        }
+        Backend::Postgres => "SELECT id FROM users WHERE role = 'admin' AND disabled = FALSE FOR UPDATE",
         // SQLite: the transaction already holds the write lock (BEGIN IMMEDIATE).
         Backend::Sqlite => "SELECT id FROM users WHERE role = 'admin' AND disabled = FALSE",
     };
@@ -152,33 +133,22 @@ pub async fn lock_active_admins(
 
 /// `%` and `_` in a search are literal characters, not wildcards.
 fn like_pattern(search: &str) -> String {
-    let escaped = search
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
+    let escaped = search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
 
-pub async fn list(
-    db: &Db,
-    search: &str,
-    role: Option<Role>,
-    page: PageQuery,
-) -> sqlx::Result<Page<User>> {
+pub async fn list(db: &Db, search: &str, role: Option<Role>, page: PageQuery) -> sqlx::Result<Page<User>> {
     const FILTER: &str = "($1 = '' OR LOWER(username) LIKE $2 ESCAPE '\\' OR LOWER(display_name) LIKE $2 ESCAPE '\\') \
                           AND ($3 = '' OR role = $3)";
     let search = search.trim();
     let pattern = like_pattern(search);
     let role = role.map(Role::as_str).unwrap_or("");
-    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*) FROM users WHERE {FILTER}"
-    )))
-    .bind(search)
-    .bind(&pattern)
-    .bind(role)
-    .fetch_one(db.pool())
-    .await?;
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM users WHERE {FILTER}")))
+        .bind(search)
+        .bind(&pattern)
+        .bind(role)
+        .fetch_one(db.pool())
+        .await?;
     let rows: Vec<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT id, username, display_name, role, password_hash, disabled, created_at, last_login_at \
          FROM users WHERE {FILTER} ORDER BY id LIMIT $4 OFFSET $5"
@@ -190,9 +160,5 @@ pub async fn list(
     .bind(page.offset())
     .fetch_all(db.pool())
     .await?;
-    Ok(Page::new(
-        rows.into_iter().map(UserRow::into_user).collect(),
-        total,
-        page,
-    ))
+    Ok(Page::new(rows.into_iter().map(UserRow::into_user).collect(), total, page))
 }

@@ -4,13 +4,7 @@ use serde_json::{json, Value};
 use crate::helpers::{error_body, spawn_app, TestApp};
 
 async fn create_token(app: &TestApp, access: &str, scopes: &[&str]) -> Value {
-    let resp = app
-        .post(
-            "/api/v1/api-tokens",
-            access,
-            json!({"name": "教务系统", "scopes": scopes}),
-        )
-        .await;
+    let resp = app.post("/api/v1/api-tokens", access, json!({"name": "教务系统", "scopes": scopes})).await;
     assert_eq!(resp.status(), 201);
     resp.json().await.unwrap()
 }
@@ -27,22 +21,10 @@ async fn an_api_token_authenticates_as_its_owner_and_its_secret_is_shown_once() 
     assert_eq!(created["token"]["prefix"], secret[..10]);
     let me: Value = app.me(secret).await.json().await.unwrap();
     assert_eq!(me["username"], "admin");
-    assert_eq!(
-        app.get("/api/v1/users", secret).await.status(),
-        200,
-        "acts with the owner's role"
-    );
-    let list: Value = app
-        .get("/api/v1/api-tokens", &admin.access)
-        .await
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(app.get("/api/v1/users", secret).await.status(), 200, "acts with the owner's role");
+    let list: Value = app.get("/api/v1/api-tokens", &admin.access).await.json().await.unwrap();
     assert_eq!(list["total"], 1);
-    assert!(
-        !list.to_string().contains(secret),
-        "the list never shows the secret"
-    );
+    assert!(!list.to_string().contains(secret), "the list never shows the secret");
     assert!(list["items"][0]["last_used_at"].is_string());
 }
 
@@ -50,14 +32,15 @@ async fn an_api_token_authenticates_as_its_owner_and_its_secret_is_shown_once() 
 async fn a_read_only_token_can_read_but_not_write() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let secret = create_token(&app, &admin.access, &["read"]).await["secret"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let secret = create_token(&app, &admin.access, &["read"]).await["secret"].as_str().unwrap().to_string();
 
     assert_eq!(app.get("/api/v1/users", &secret).await.status(), 200);
     let resp = app
-        .post("/api/v1/users", &secret, json!({"username": "x", "display_name": "x", "password": "12345678", "role": "teacher"}))
+        .post(
+            "/api/v1/users",
+            &secret,
+            json!({"username": "x", "display_name": "x", "password": "12345678", "role": "teacher"}),
+        )
         .await;
     error_body(resp, 403, "insufficient_scope").await;
 }
@@ -70,21 +53,11 @@ async fn a_revoked_token_stops_working_at_once() {
     let secret = created["secret"].as_str().unwrap();
     assert_eq!(app.me(secret).await.status(), 200);
 
-    let resp = app
-        .delete(
-            &format!("/api/v1/api-tokens/{}", created["token"]["id"]),
-            &teacher.access,
-        )
-        .await;
+    let resp = app.delete(&format!("/api/v1/api-tokens/{}", created["token"]["id"]), &teacher.access).await;
 
     assert_eq!(resp.status(), 204);
     error_body(app.me(secret).await, 401, "invalid_token").await;
-    let list: Value = app
-        .get("/api/v1/api-tokens", &teacher.access)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get("/api/v1/api-tokens", &teacher.access).await.json().await.unwrap();
     assert!(list["items"][0]["revoked_at"].is_string());
 }
 
@@ -97,42 +70,22 @@ async fn a_teacher_cannot_see_or_revoke_someone_elses_token_but_an_admin_can() {
     let created = create_token(&app, &li.access, &["read"]).await;
     let path = format!("/api/v1/api-tokens/{}", created["token"]["id"]);
 
-    let others: Value = app
-        .get("/api/v1/api-tokens", &han.access)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let others: Value = app.get("/api/v1/api-tokens", &han.access).await.json().await.unwrap();
     assert_eq!(others["total"], 0);
     error_body(app.delete(&path, &han.access).await, 404, "not_found").await;
-    assert_eq!(
-        app.me(created["secret"].as_str().unwrap()).await.status(),
-        200
-    );
+    assert_eq!(app.me(created["secret"].as_str().unwrap()).await.status(), 200);
 
     assert_eq!(app.delete(&path, &admin.access).await.status(), 204);
-    assert_eq!(
-        app.me(created["secret"].as_str().unwrap()).await.status(),
-        401
-    );
+    assert_eq!(app.me(created["secret"].as_str().unwrap()).await.status(), 401);
 }
 
 #[tokio::test]
 async fn api_tokens_cannot_mint_tokens_or_change_passwords() {
     let app = spawn_app().await;
     let (_, teacher) = app.teacher("li.lei").await;
-    let secret = create_token(&app, &teacher.access, &["read", "write"]).await["secret"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let secret = create_token(&app, &teacher.access, &["read", "write"]).await["secret"].as_str().unwrap().to_string();
 
-    let mint = app
-        .post(
-            "/api/v1/api-tokens",
-            &secret,
-            json!({"name": "child", "scopes": ["write"]}),
-        )
-        .await;
+    let mint = app.post("/api/v1/api-tokens", &secret, json!({"name": "child", "scopes": ["write"]})).await;
     error_body(mint, 403, "session_required").await;
     let password = app
         .post(
@@ -149,24 +102,13 @@ async fn token_creation_validates_name_scopes_and_expiry() {
     let app = spawn_app().await;
     let (_, teacher) = app.teacher("li.lei").await;
     let past = (Utc::now() - Duration::hours(1)).to_rfc3339();
-    let resp = app
-        .post(
-            "/api/v1/api-tokens",
-            &teacher.access,
-            json!({"name": "", "scopes": [], "expires_at": past}),
-        )
-        .await;
+    let resp =
+        app.post("/api/v1/api-tokens", &teacher.access, json!({"name": "", "scopes": [], "expires_at": past})).await;
     let body = error_body(resp, 422, "validation_failed").await;
     assert_eq!(body["fields"]["name"], "is required");
     assert_eq!(body["fields"]["scopes"], "is required");
     assert_eq!(body["fields"]["expires_at"], "must be in the future");
-    let bad_scope = app
-        .post(
-            "/api/v1/api-tokens",
-            &teacher.access,
-            json!({"name": "x", "scopes": ["admin"]}),
-        )
-        .await;
+    let bad_scope = app.post("/api/v1/api-tokens", &teacher.access, json!({"name": "x", "scopes": ["admin"]})).await;
     error_body(bad_scope, 400, "bad_request").await;
 }
 
@@ -176,18 +118,11 @@ async fn a_token_with_a_future_expiry_works_and_shows_it() {
     let (_, teacher) = app.teacher("li.lei").await;
     let later = (Utc::now() + Duration::days(7)).to_rfc3339();
     let resp = app
-        .post(
-            "/api/v1/api-tokens",
-            &teacher.access,
-            json!({"name": "x", "scopes": ["read"], "expires_at": later}),
-        )
+        .post("/api/v1/api-tokens", &teacher.access, json!({"name": "x", "scopes": ["read"], "expires_at": later}))
         .await;
     let created: Value = resp.json().await.unwrap();
     assert!(created["token"]["expires_at"].is_string());
-    assert_eq!(
-        app.me(created["secret"].as_str().unwrap()).await.status(),
-        200
-    );
+    assert_eq!(app.me(created["secret"].as_str().unwrap()).await.status(), 200);
 }
 
 #[tokio::test]
@@ -195,17 +130,9 @@ async fn tokens_of_a_disabled_user_stop_working() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let (id, teacher) = app.teacher("li.lei").await;
-    let secret = create_token(&app, &teacher.access, &["read"]).await["secret"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let secret = create_token(&app, &teacher.access, &["read"]).await["secret"].as_str().unwrap().to_string();
 
-    app.patch(
-        &format!("/api/v1/users/{id}"),
-        &admin.access,
-        json!({"disabled": true}),
-    )
-    .await;
+    app.patch(&format!("/api/v1/users/{id}"), &admin.access, json!({"disabled": true})).await;
 
     error_body(app.me(&secret).await, 401, "invalid_token").await;
 }

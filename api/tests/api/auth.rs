@@ -18,12 +18,7 @@ async fn login_with_correct_credentials_returns_tokens_and_the_user() {
     assert_eq!(body["user"]["username"], "li.lei");
     assert_eq!(body["user"]["role"], "teacher");
     assert!(body["user"]["last_login_at"].is_string());
-    let me: Value = app
-        .me(body["access_token"].as_str().unwrap())
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.me(body["access_token"].as_str().unwrap()).await.json().await.unwrap();
     assert_eq!(me["username"], "li.lei");
 }
 
@@ -38,37 +33,21 @@ async fn usernames_are_case_insensitive_at_login() {
 async fn login_with_a_wrong_password_is_401_invalid_credentials() {
     let app = spawn_app().await;
     app.create_user("li.lei", Role::Teacher).await;
-    error_body(
-        app.login("li.lei", "not-the-password").await,
-        401,
-        "invalid_credentials",
-    )
-    .await;
+    error_body(app.login("li.lei", "not-the-password").await, 401, "invalid_credentials").await;
 }
 
 #[tokio::test]
 async fn login_with_an_unknown_username_answers_like_a_wrong_password() {
     let app = spawn_app().await;
-    let body = error_body(
-        app.login("nobody", PASSWORD).await,
-        401,
-        "invalid_credentials",
-    )
-    .await;
+    let body = error_body(app.login("nobody", PASSWORD).await, 401, "invalid_credentials").await;
     assert_eq!(body["message"], "wrong username or password");
 }
 
 #[tokio::test]
 async fn login_with_missing_fields_is_422_naming_each_field() {
     let app = spawn_app().await;
-    let resp = app
-        .request(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"username": " ", "password": ""})),
-        )
-        .await;
+    let resp =
+        app.request(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": " ", "password": ""}))).await;
     let body = error_body(resp, 422, "validation_failed").await;
     assert_eq!(body["fields"]["username"], "is required");
     assert_eq!(body["fields"]["password"], "is required");
@@ -86,14 +65,7 @@ async fn login_with_malformed_json_is_400_with_a_json_error() {
         .await
         .unwrap();
     error_body(resp, 400, "bad_request").await;
-    let resp = app
-        .request(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"username": 12})),
-        )
-        .await;
+    let resp = app.request(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": 12}))).await;
     error_body(resp, 400, "bad_request").await;
 }
 
@@ -102,12 +74,7 @@ async fn login_of_a_disabled_account_is_403_account_disabled() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let id = app.create_user("wang", Role::Teacher).await;
-    app.patch(
-        &format!("/api/v1/users/{id}"),
-        &admin.access,
-        json!({"disabled": true}),
-    )
-    .await;
+    app.patch(&format!("/api/v1/users/{id}"), &admin.access, json!({"disabled": true})).await;
     error_body(app.login("wang", PASSWORD).await, 403, "account_disabled").await;
 }
 
@@ -116,21 +83,12 @@ async fn the_sixth_failed_login_in_a_minute_is_429_with_retry_after_even_with_th
     let app = spawn_app().await;
     app.create_user("li.lei", Role::Teacher).await;
     for _ in 0..5 {
-        error_body(
-            app.login("li.lei", "guess").await,
-            401,
-            "invalid_credentials",
-        )
-        .await;
+        error_body(app.login("li.lei", "guess").await, 401, "invalid_credentials").await;
     }
 
     let resp = app.login("li.lei", PASSWORD).await;
 
-    let retry_after: u64 = resp.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry_after: u64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry_after), "retry-after {retry_after}");
     error_body(resp, 429, "rate_limited").await;
 }
@@ -159,26 +117,18 @@ async fn a_successful_login_clears_the_usernames_failures() {
     for _ in 0..4 {
         assert_eq!(login_from("10.0.0.1", "guess").await.unwrap().status(), 401);
     }
-    assert_eq!(
-        login_from("10.0.0.2", PASSWORD).await.unwrap().status(),
-        200
-    );
+    assert_eq!(login_from("10.0.0.2", PASSWORD).await.unwrap().status(), 200);
     // Four more failures from a third address do not reach the username's limit of five.
     for _ in 0..4 {
         assert_eq!(login_from("10.0.0.3", "guess").await.unwrap().status(), 401);
     }
-    assert_eq!(
-        login_from("10.0.0.4", PASSWORD).await.unwrap().status(),
-        200
-    );
+    assert_eq!(login_from("10.0.0.4", PASSWORD).await.unwrap().status(), 200);
 }
 
 #[tokio::test]
 async fn failed_logins_are_limited_across_replicas_sharing_redis() {
     if std::env::var("REDIS_URL").is_err() {
-        eprintln!(
-            "REDIS_URL unset: replicas do not share a Kv; this runs in the PostgreSQL + Redis pass"
-        );
+        eprintln!("REDIS_URL unset: replicas do not share a Kv; this runs in the PostgreSQL + Redis pass");
         return;
     }
     let first = spawn_app().await;
@@ -186,12 +136,7 @@ async fn failed_logins_are_limited_across_replicas_sharing_redis() {
     first.create_user("li.lei", Role::Teacher).await;
     for i in 0..5 {
         let replica = if i % 2 == 0 { &first } else { &second };
-        error_body(
-            replica.login("li.lei", "guess").await,
-            401,
-            "invalid_credentials",
-        )
-        .await;
+        error_body(replica.login("li.lei", "guess").await, 401, "invalid_credentials").await;
     }
     error_body(second.login("li.lei", PASSWORD).await, 429, "rate_limited").await;
     error_body(first.login("li.lei", PASSWORD).await, 429, "rate_limited").await;
@@ -208,12 +153,7 @@ async fn refresh_rotates_the_refresh_token_and_returns_a_working_access_token() 
     let body: Value = resp.json().await.unwrap();
     let new_refresh = body["refresh_token"].as_str().unwrap();
     assert_ne!(new_refresh, session.refresh);
-    assert_eq!(
-        app.me(body["access_token"].as_str().unwrap())
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.me(body["access_token"].as_str().unwrap()).await.status(), 200);
     assert_eq!(app.refresh(new_refresh).await.status(), 200);
 }
 
@@ -226,20 +166,10 @@ async fn reusing_a_rotated_refresh_token_revokes_the_whole_login() {
     let live_access = rotated["access_token"].as_str().unwrap();
 
     // The old token comes back: someone copied it.
-    error_body(
-        app.refresh(&session.refresh).await,
-        401,
-        "refresh_token_reused",
-    )
-    .await;
+    error_body(app.refresh(&session.refresh).await, 401, "refresh_token_reused").await;
 
     // Every token of that login is now dead, including the newest ones.
-    error_body(
-        app.refresh(live_refresh).await,
-        401,
-        "invalid_refresh_token",
-    )
-    .await;
+    error_body(app.refresh(live_refresh).await, 401, "invalid_refresh_token").await;
     error_body(app.me(live_access).await, 401, "session_revoked").await;
     error_body(app.me(&session.access).await, 401, "session_revoked").await;
     // Another login of the same user is untouched.
@@ -249,12 +179,7 @@ async fn reusing_a_rotated_refresh_token_revokes_the_whole_login() {
 #[tokio::test]
 async fn an_unknown_refresh_token_is_401() {
     let app = spawn_app().await;
-    error_body(
-        app.refresh("not-a-token").await,
-        401,
-        "invalid_refresh_token",
-    )
-    .await;
+    error_body(app.refresh("not-a-token").await, 401, "invalid_refresh_token").await;
 }
 
 #[tokio::test]
@@ -266,42 +191,23 @@ async fn logout_ends_the_login_for_refresh_and_access_tokens() {
     let resp = app.logout(&session.refresh).await;
 
     assert_eq!(resp.status(), 204);
-    error_body(
-        app.refresh(&session.refresh).await,
-        401,
-        "invalid_refresh_token",
-    )
-    .await;
+    error_body(app.refresh(&session.refresh).await, 401, "invalid_refresh_token").await;
     error_body(app.me(&session.access).await, 401, "session_revoked").await;
-    assert_eq!(
-        app.me(&other.access).await.status(),
-        200,
-        "the other login survives"
-    );
-    assert_eq!(
-        app.logout("unknown").await.status(),
-        204,
-        "logout reveals nothing"
-    );
+    assert_eq!(app.me(&other.access).await.status(), 200, "the other login survives");
+    assert_eq!(app.logout("unknown").await.status(), 204, "logout reveals nothing");
 }
 
 #[tokio::test]
 async fn requests_without_or_with_a_garbage_token_are_401_json() {
     let app = spawn_app().await;
-    error_body(
-        app.request(Method::GET, "/api/v1/me", None, None).await,
-        401,
-        "unauthorized",
-    )
-    .await;
+    error_body(app.request(Method::GET, "/api/v1/me", None, None).await, 401, "unauthorized").await;
     error_body(app.me("garbage").await, 401, "invalid_token").await;
     error_body(app.me("bj_not_a_real_token").await, 401, "invalid_token").await;
 }
 
 #[tokio::test]
 async fn an_access_token_signed_with_another_secret_is_refused() {
-    let app =
-        spawn_app_with(&[("BANJI_JWT_SECRET", "this-secret-is-at-least-32-characters")]).await;
+    let app = spawn_app_with(&[("BANJI_JWT_SECRET", "this-secret-is-at-least-32-characters")]).await;
     let (_, session) = app.teacher("li.lei").await;
     let other = banji::auth::JwtKeys::from_secret(b"a different secret of enough length");
     let forged = other.issue(1, 1).unwrap();
@@ -334,18 +240,9 @@ async fn changing_password_needs_the_old_one_and_ends_other_logins() {
         .await;
 
     assert_eq!(resp.status(), 204);
-    assert_eq!(
-        app.me(&session.access).await.status(),
-        200,
-        "this login continues"
-    );
+    assert_eq!(app.me(&session.access).await.status(), 200, "this login continues");
     error_body(app.me(&other.access).await, 401, "session_revoked").await;
-    error_body(
-        app.login("li.lei", PASSWORD).await,
-        401,
-        "invalid_credentials",
-    )
-    .await;
+    error_body(app.login("li.lei", PASSWORD).await, 401, "invalid_credentials").await;
     assert_eq!(app.login("li.lei", "a-new-password").await.status(), 200);
 }
 
@@ -354,16 +251,9 @@ async fn changing_to_a_weak_password_is_422_and_changes_nothing() {
     let app = spawn_app().await;
     let (_, session) = app.teacher("li.lei").await;
     let resp = app
-        .post(
-            "/api/v1/me/password",
-            &session.access,
-            json!({"old_password": PASSWORD, "new_password": "short"}),
-        )
+        .post("/api/v1/me/password", &session.access, json!({"old_password": PASSWORD, "new_password": "short"}))
         .await;
     let body = error_body(resp, 422, "validation_failed").await;
-    assert_eq!(
-        body["fields"]["new_password"],
-        "must be at least 8 characters"
-    );
+    assert_eq!(body["fields"]["new_password"], "must be at least 8 characters");
     assert_eq!(app.login("li.lei", PASSWORD).await.status(), 200);
 }

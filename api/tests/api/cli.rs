@@ -19,12 +19,7 @@ fn banji(storage: &Storage, args: &[&str], stdin: &str) -> Output {
         cmd.env("BANJI_DB_SCHEMA", schema);
     }
     let mut child = cmd.spawn().expect("banji runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -35,27 +30,16 @@ fn text(bytes: &[u8]) -> String {
 #[tokio::test]
 async fn admin_create_refuses_a_weak_password_with_a_clear_message() {
     let app = spawn_app().await;
-    let out = banji(
-        &app.storage,
-        &["admin", "create", "boss", "--password-stdin"],
-        "short\n",
-    );
+    let out = banji(&app.storage, &["admin", "create", "boss", "--password-stdin"], "short\n");
     assert!(!out.status.success());
-    assert_eq!(
-        text(&out.stderr).trim(),
-        "error: password must be at least 8 characters"
-    );
+    assert_eq!(text(&out.stderr).trim(), "error: password must be at least 8 characters");
     assert_eq!(app.login("boss", "short").await.status(), 401);
 }
 
 #[tokio::test]
 async fn admin_create_makes_an_admin_who_can_log_in_and_refuses_a_duplicate() {
     let app = spawn_app().await;
-    let out = banji(
-        &app.storage,
-        &["admin", "create", "Boss", "--password-stdin"],
-        "a-strong-password\n",
-    );
+    let out = banji(&app.storage, &["admin", "create", "Boss", "--password-stdin"], "a-strong-password\n");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("admin 'boss' created"));
 
@@ -64,17 +48,9 @@ async fn admin_create_makes_an_admin_who_can_log_in_and_refuses_a_duplicate() {
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["user"]["role"], "admin");
 
-    let again = banji(
-        &app.storage,
-        &["admin", "create", "boss", "--password-stdin"],
-        "a-strong-password\n",
-    );
+    let again = banji(&app.storage, &["admin", "create", "boss", "--password-stdin"], "a-strong-password\n");
     assert!(!again.status.success());
-    assert!(
-        text(&again.stderr).contains("already taken"),
-        "{}",
-        text(&again.stderr)
-    );
+    assert!(text(&again.stderr).contains("already taken"), "{}", text(&again.stderr));
 }
 
 #[tokio::test]
@@ -94,10 +70,7 @@ async fn migrate_creates_a_fresh_database_and_is_idempotent() {
 
 #[test]
 fn openapi_prints_the_committed_spec_byte_for_byte() {
-    let out = Command::new(env!("CARGO_BIN_EXE_banji"))
-        .arg("openapi")
-        .output()
-        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_banji")).arg("openapi").output().unwrap();
     assert!(out.status.success());
     assert_eq!(text(&out.stdout), banji::routes::spec_json());
 }
@@ -119,9 +92,5 @@ fn a_bad_variable_stops_banji_with_a_message_naming_it() {
         .env("BANJI_LISTEN", "not-an-address")
         .output()
         .unwrap();
-    assert!(
-        text(&out.stderr).starts_with("error: BANJI_LISTEN: 'not-an-address'"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).starts_with("error: BANJI_LISTEN: 'not-an-address'"), "{}", text(&out.stderr));
 }

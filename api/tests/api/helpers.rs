@@ -30,10 +30,7 @@ pub struct TestApp {
 }
 
 fn unique_suffix() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
     format!("{secs}_{}", uuid_like())
 }
 
@@ -46,27 +43,16 @@ fn uuid_like() -> String {
 /// A test database: a temp SQLite file by default, or a schema of `DATABASE_URL`.
 async fn fresh_storage(dirs: &mut Vec<TempDir>) -> Storage {
     let kv_prefix = format!("banji_test:{}:", uuid_like());
-    match std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres"))
-    {
+    match std::env::var("DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
         Some(url) => {
             drop_stale_schemas(&url).await;
-            Storage {
-                database_url: url,
-                schema: Some(format!("t_{}", unique_suffix())),
-                kv_prefix,
-            }
+            Storage { database_url: url, schema: Some(format!("t_{}", unique_suffix())), kv_prefix }
         }
         None => {
             let dir = tempfile::tempdir().unwrap();
             let url = format!("sqlite://{}/banji.db", dir.path().display());
             dirs.push(dir);
-            Storage {
-                database_url: url,
-                schema: None,
-                kv_prefix,
-            }
+            Storage { database_url: url, schema: None, kv_prefix }
         }
     }
 }
@@ -77,26 +63,16 @@ async fn drop_stale_schemas(url: &str) {
     let Ok(pool) = sqlx::AnyPool::connect(url).await else {
         return;
     };
-    let names: Vec<String> =
-        sqlx::query_scalar("SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 't\\_%'")
-            .fetch_all(&pool)
-            .await
-            .unwrap_or_default();
-    let cutoff = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        - 3600;
+    let names: Vec<String> = sqlx::query_scalar("SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 't\\_%'")
+        .fetch_all(&pool)
+        .await
+        .unwrap_or_default();
+    let cutoff = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() - 3600;
     for name in names {
         let stamp = name.split('_').nth(1).and_then(|s| s.parse::<u64>().ok());
-        if stamp.is_some_and(|s| s < cutoff)
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP SCHEMA IF EXISTS {name} CASCADE"
-            )))
-            .execute(&pool)
-            .await;
+        if stamp.is_some_and(|s| s < cutoff) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            let _ =
+                sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {name} CASCADE"))).execute(&pool).await;
         }
     }
     pool.close().await;
@@ -105,21 +81,9 @@ async fn drop_stale_schemas(url: &str) {
 /// A console build stand-in: an index page and one hashed asset.
 fn fake_dist(dirs: &mut Vec<TempDir>) -> std::path::PathBuf {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("index.html"),
-        "<!doctype html><title>班级</title><div id=app></div>",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("web-0123456789abcdef_bg.wasm"),
-        vec![0u8; 4096],
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("web-0123456789abcdef.js"),
-        "console.log('banji');".repeat(200),
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("index.html"), "<!doctype html><title>班级</title><div id=app></div>").unwrap();
+    std::fs::write(dir.path().join("web-0123456789abcdef_bg.wasm"), vec![0u8; 4096]).unwrap();
+    std::fs::write(dir.path().join("web-0123456789abcdef.js"), "console.log('banji');".repeat(200)).unwrap();
     let path = dir.path().to_path_buf();
     dirs.push(dir);
     path
@@ -155,31 +119,14 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     start(storage, dist, extra, dirs).await
 }
 
-async fn start(
-    storage: Storage,
-    dist: std::path::PathBuf,
-    extra: &[(&str, &str)],
-    dirs: Vec<TempDir>,
-) -> TestApp {
+async fn start(storage: Storage, dist: std::path::PathBuf, extra: &[(&str, &str)], dirs: Vec<TempDir>) -> TestApp {
     let config = config_for(&storage, &dist, extra);
-    let app = Application::build(config)
-        .await
-        .expect("application builds");
+    let app = Application::build(config).await.expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    TestApp {
-        address,
-        client,
-        state,
-        storage,
-        dist,
-        _dirs: dirs,
-    }
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    TestApp { address, client, state, storage, dist, _dirs: dirs }
 }
 
 impl TestApp {
@@ -192,13 +139,7 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
-    pub async fn request(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Response {
+    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Response {
         let mut req = self.client.request(method, self.url(path));
         if let Some(token) = token {
             req = req.bearer_auth(token);
@@ -214,13 +155,11 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, token: &str, body: Value) -> Response {
-        self.request(Method::POST, path, Some(token), Some(body))
-            .await
+        self.request(Method::POST, path, Some(token), Some(body)).await
     }
 
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Response {
-        self.request(Method::PATCH, path, Some(token), Some(body))
-            .await
+        self.request(Method::PATCH, path, Some(token), Some(body)).await
     }
 
     pub async fn delete(&self, path: &str, token: &str) -> Response {
@@ -238,23 +177,11 @@ impl TestApp {
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Response {
-        self.request(
-            Method::POST,
-            "/api/v1/auth/refresh",
-            None,
-            Some(json!({ "refresh_token": refresh_token })),
-        )
-        .await
+        self.request(Method::POST, "/api/v1/auth/refresh", None, Some(json!({ "refresh_token": refresh_token }))).await
     }
 
     pub async fn logout(&self, refresh_token: &str) -> Response {
-        self.request(
-            Method::POST,
-            "/api/v1/auth/logout",
-            None,
-            Some(json!({ "refresh_token": refresh_token })),
-        )
-        .await
+        self.request(Method::POST, "/api/v1/auth/logout", None, Some(json!({ "refresh_token": refresh_token }))).await
     }
 
     pub async fn me(&self, token: &str) -> Response {
@@ -270,10 +197,7 @@ impl TestApp {
             role,
         };
         let audit = banji::audit::Audit::anonymous("test", "user_created", None);
-        banji::users::create(&self.state.db, new, audit)
-            .await
-            .expect("user created")
-            .id
+        banji::users::create(&self.state.db, new, audit).await.expect("user created").id
     }
 
     /// Creates an account and logs it in; returns (user id, login body).
@@ -301,14 +225,8 @@ pub struct Session {
 impl From<Value> for Session {
     fn from(body: Value) -> Self {
         Session {
-            access: body["access_token"]
-                .as_str()
-                .expect("access_token")
-                .to_string(),
-            refresh: body["refresh_token"]
-                .as_str()
-                .expect("refresh_token")
-                .to_string(),
+            access: body["access_token"].as_str().expect("access_token").to_string(),
+            refresh: body["refresh_token"].as_str().expect("refresh_token").to_string(),
         }
     }
 }
@@ -317,16 +235,10 @@ impl From<Value> for Session {
 pub async fn error_body(resp: Response, status: u16, code: &str) -> Value {
     assert_eq!(resp.status().as_u16(), status, "status");
     let content_type = resp.headers()["content-type"].to_str().unwrap().to_string();
-    assert!(
-        content_type.starts_with("application/json"),
-        "error content-type was {content_type}"
-    );
+    assert!(content_type.starts_with("application/json"), "error content-type was {content_type}");
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["code"], code, "error body {body}");
-    assert!(
-        body["message"].as_str().is_some_and(|m| !m.is_empty()),
-        "error has a message: {body}"
-    );
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "error has a message: {body}");
     body
 }
 

@@ -9,83 +9,31 @@ async fn every_response_has_a_request_id_and_a_given_one_is_echoed() {
     let fresh = app.client.get(app.url("/healthz")).send().await.unwrap();
     let id = fresh.headers()["x-request-id"].to_str().unwrap();
     assert_eq!(id.len(), 32);
-    let echoed = app
-        .client
-        .get(app.url("/healthz"))
-        .header("x-request-id", "trace-abc-123")
-        .send()
-        .await
-        .unwrap();
+    let echoed = app.client.get(app.url("/healthz")).header("x-request-id", "trace-abc-123").send().await.unwrap();
     assert_eq!(echoed.headers()["x-request-id"], "trace-abc-123");
-    let refused = app
-        .client
-        .get(app.url("/healthz"))
-        .header("x-request-id", "has space;drop")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        refused.headers()["x-request-id"].len(),
-        32,
-        "an unsafe id is replaced"
-    );
+    let refused = app.client.get(app.url("/healthz")).header("x-request-id", "has space;drop").send().await.unwrap();
+    assert_eq!(refused.headers()["x-request-id"].len(), 32, "an unsafe id is replaced");
 }
 
 #[tokio::test]
 async fn unknown_api_paths_and_wrong_methods_get_json_errors() {
     let app = spawn_app().await;
-    error_body(
-        app.client
-            .get(app.url("/api/v1/nothing-here"))
-            .send()
-            .await
-            .unwrap(),
-        404,
-        "not_found",
-    )
-    .await;
-    error_body(
-        app.client
-            .get(app.url("/api/elsewhere"))
-            .send()
-            .await
-            .unwrap(),
-        404,
-        "not_found",
-    )
-    .await;
-    error_body(
-        app.client
-            .put(app.url("/api/v1/auth/login"))
-            .send()
-            .await
-            .unwrap(),
-        405,
-        "method_not_allowed",
-    )
-    .await;
+    error_body(app.client.get(app.url("/api/v1/nothing-here")).send().await.unwrap(), 404, "not_found").await;
+    error_body(app.client.get(app.url("/api/elsewhere")).send().await.unwrap(), 404, "not_found").await;
+    error_body(app.client.put(app.url("/api/v1/auth/login")).send().await.unwrap(), 405, "method_not_allowed").await;
 }
 
 #[tokio::test]
 async fn a_body_over_one_mebibyte_is_refused_with_413_before_it_is_read() {
     let app = spawn_app().await;
-    let big = format!(
-        "{{\"username\":\"{}\",\"password\":\"x\"}}",
-        "a".repeat(1024 * 1024 + 1)
-    );
-    let declared = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .header("content-type", "application/json")
-        .body(big.clone());
+    let big = format!("{{\"username\":\"{}\",\"password\":\"x\"}}", "a".repeat(1024 * 1024 + 1));
+    let declared =
+        app.client.post(app.url("/api/v1/auth/login")).header("content-type", "application/json").body(big.clone());
     error_body(declared.send().await.unwrap(), 413, "payload_too_large").await;
 
     // The same body sent chunked, without a declared length.
     let chunks = futures_util::stream::iter(
-        big.into_bytes()
-            .chunks(64 * 1024)
-            .map(|c| Ok::<_, std::io::Error>(c.to_vec()))
-            .collect::<Vec<_>>(),
+        big.into_bytes().chunks(64 * 1024).map(|c| Ok::<_, std::io::Error>(c.to_vec())).collect::<Vec<_>>(),
     );
     let streamed = app
         .client
@@ -105,65 +53,34 @@ async fn console_routes_fall_back_to_index_html_without_caching() {
         let resp = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(resp.status(), 200, "{path}");
         assert_eq!(resp.headers()["cache-control"], "no-cache");
-        assert!(
-            resp.text().await.unwrap().contains("<title>班级</title>"),
-            "{path}"
-        );
+        assert!(resp.text().await.unwrap().contains("<title>班级</title>"), "{path}");
     }
 }
 
 #[tokio::test]
 async fn hashed_assets_are_cached_for_a_year_and_compressed_on_request() {
     let app = spawn_app().await;
-    let resp = app
-        .client
-        .get(app.url("/web-0123456789abcdef.js"))
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
+    let resp =
+        app.client.get(app.url("/web-0123456789abcdef.js")).header("accept-encoding", "gzip").send().await.unwrap();
     assert_eq!(resp.status(), 200);
-    assert_eq!(
-        resp.headers()["cache-control"],
-        "public, max-age=31536000, immutable"
-    );
+    assert_eq!(resp.headers()["cache-control"], "public, max-age=31536000, immutable");
     assert_eq!(resp.headers()["content-encoding"], "gzip");
     let compressed = resp.bytes().await.unwrap().len();
     assert!(compressed < 4200 / 4, "gzip shrank {compressed} bytes");
-    let wasm = app
-        .client
-        .get(app.url("/web-0123456789abcdef_bg.wasm"))
-        .send()
-        .await
-        .unwrap();
+    let wasm = app.client.get(app.url("/web-0123456789abcdef_bg.wasm")).send().await.unwrap();
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
 }
 
 #[tokio::test]
 async fn health_and_readiness_report_ok() {
     let app = spawn_app().await;
-    let health: Value = app
-        .client
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let health: Value = app.client.get(app.url("/healthz")).send().await.unwrap().json().await.unwrap();
     assert_eq!(health["status"], "ok");
     let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(ready.status(), 200);
     let ready: Value = ready.json().await.unwrap();
-    assert_eq!(
-        (ready["database"].as_str(), ready["cache"].as_str()),
-        (Some("ok"), Some("ok"))
-    );
-    let expected_kind = if std::env::var("REDIS_URL").is_ok() {
-        "redis"
-    } else {
-        "in-process"
-    };
+    assert_eq!((ready["database"].as_str(), ready["cache"].as_str()), (Some("ok"), Some("ok")));
+    let expected_kind = if std::env::var("REDIS_URL").is_ok() { "redis" } else { "in-process" };
     assert_eq!(ready["cache_kind"], expected_kind);
 }
 
@@ -175,16 +92,7 @@ async fn readiness_fails_with_503_when_the_database_is_gone() {
     assert_eq!(resp.status(), 503);
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["database"], "unavailable");
-    assert_eq!(
-        app.client
-            .get(app.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200,
-        "liveness stays cheap"
-    );
+    assert_eq!(app.client.get(app.url("/healthz")).send().await.unwrap().status(), 200, "liveness stays cheap");
 }
 
 #[tokio::test]
@@ -192,40 +100,19 @@ async fn an_internal_error_is_500_with_only_the_request_id() {
     let app = spawn_app().await;
     app.state.db.pool().close().await;
     let resp = app
-        .request(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(serde_json::json!({"username": "a", "password": "b"})),
-        )
+        .request(Method::POST, "/api/v1/auth/login", None, Some(serde_json::json!({"username": "a", "password": "b"})))
         .await;
     let id = resp.headers()["x-request-id"].to_str().unwrap().to_string();
     let body = error_body(resp, 500, "internal").await;
-    assert_eq!(
-        body["message"],
-        format!("internal server error (request id {id})")
-    );
+    assert_eq!(body["message"], format!("internal server error (request id {id})"));
 }
 
 #[tokio::test]
 async fn the_spec_and_the_api_explorer_are_served() {
     let app = spawn_app().await;
-    let spec: Value = app
-        .client
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let spec: Value = app.client.get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert!(spec["paths"]["/auth/login"]["post"].is_object());
     let docs = app.client.get(app.url("/docs")).send().await.unwrap();
     assert_eq!(docs.status(), 200);
-    assert!(docs
-        .text()
-        .await
-        .unwrap()
-        .to_lowercase()
-        .contains("swagger"));
+    assert!(docs.text().await.unwrap().to_lowercase().contains("swagger"));
 }

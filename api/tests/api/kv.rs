@@ -17,21 +17,12 @@ async fn stores() -> Vec<Kv> {
 #[tokio::test]
 async fn set_nx_sets_once_until_the_key_expires() {
     for kv in stores().await {
-        assert!(kv
-            .set_nx("lock", "a", Duration::from_millis(150))
-            .await
-            .unwrap());
-        assert!(!kv
-            .set_nx("lock", "b", Duration::from_millis(150))
-            .await
-            .unwrap());
+        assert!(kv.set_nx("lock", "a", Duration::from_millis(150)).await.unwrap());
+        assert!(!kv.set_nx("lock", "b", Duration::from_millis(150)).await.unwrap());
         assert_eq!(kv.get("lock").await.unwrap().as_deref(), Some("a"));
         tokio::time::sleep(Duration::from_millis(250)).await;
         assert_eq!(kv.get("lock").await.unwrap(), None);
-        assert!(kv
-            .set_nx("lock", "b", Duration::from_secs(5))
-            .await
-            .unwrap());
+        assert!(kv.set_nx("lock", "b", Duration::from_secs(5)).await.unwrap());
     }
 }
 
@@ -58,10 +49,7 @@ async fn incr_counts_within_a_window_and_starts_over_after_it() {
         assert_eq!(kv.counter("hits").await.unwrap().count, 3);
         tokio::time::sleep(Duration::from_millis(300)).await;
         assert_eq!(kv.counter("hits").await.unwrap().count, 0);
-        assert_eq!(
-            kv.incr("hits", Duration::from_secs(1)).await.unwrap().count,
-            1
-        );
+        assert_eq!(kv.incr("hits", Duration::from_secs(1)).await.unwrap().count, 1);
     }
 }
 
@@ -71,12 +59,7 @@ async fn concurrent_increments_are_all_counted() {
         let tasks: Vec<_> = (0..50)
             .map(|_| {
                 let kv = kv.clone();
-                tokio::spawn(async move {
-                    kv.incr("busy", Duration::from_secs(10))
-                        .await
-                        .unwrap()
-                        .count
-                })
+                tokio::spawn(async move { kv.incr("busy", Duration::from_secs(10)).await.unwrap().count })
             })
             .collect();
         let mut seen: Vec<u64> = Vec::new();
@@ -94,9 +77,7 @@ async fn published_messages_reach_subscribers_of_that_channel_only() {
         let mut notices = kv.subscribe("notices").await.unwrap();
         let mut other = kv.subscribe("other").await.unwrap();
         kv.publish("notices", "read:42").await.unwrap();
-        let got = tokio::time::timeout(Duration::from_secs(2), notices.next())
-            .await
-            .unwrap();
+        let got = tokio::time::timeout(Duration::from_secs(2), notices.next()).await.unwrap();
         assert_eq!(got.as_deref(), Some("read:42"));
         let nothing = tokio::time::timeout(Duration::from_millis(100), other.next()).await;
         assert!(nothing.is_err(), "the other channel received nothing");

@@ -19,19 +19,10 @@ fn every_operation_documents_its_json_errors_and_needs_auth_unless_public() {
         for (method, op) in ops.as_object().unwrap() {
             let responses = op["responses"].as_object().unwrap();
             for status in ["400", "422", "500"] {
-                assert!(
-                    responses.contains_key(status),
-                    "{method} {path} documents {status}"
-                );
+                assert!(responses.contains_key(status), "{method} {path} documents {status}");
             }
-            let secured = op
-                .get("security")
-                .is_some_and(|s| !s.as_array().unwrap().is_empty());
-            assert_eq!(
-                secured,
-                !public.contains(&path.as_str()),
-                "{method} {path} security"
-            );
+            let secured = op.get("security").is_some_and(|s| !s.as_array().unwrap().is_empty());
+            assert_eq!(secured, !public.contains(&path.as_str()), "{method} {path} security");
         }
     }
 }

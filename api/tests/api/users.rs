@@ -8,24 +8,17 @@ use crate::helpers::{error_body, spawn_app, PASSWORD};
 async fn every_admin_endpoint_refuses_a_teacher_with_403() {
     let app = spawn_app().await;
     let (teacher_id, teacher) = app.teacher("li.lei").await;
-    let new_user =
-        json!({"username": "x1", "display_name": "X", "password": PASSWORD, "role": "teacher"});
+    let new_user = json!({"username": "x1", "display_name": "X", "password": PASSWORD, "role": "teacher"});
     let calls = [
         (Method::GET, "/api/v1/users".to_string(), None),
         (Method::POST, "/api/v1/users".to_string(), Some(new_user)),
         (Method::GET, format!("/api/v1/users/{teacher_id}"), None),
-        (
-            Method::PATCH,
-            format!("/api/v1/users/{teacher_id}"),
-            Some(json!({"role": "admin"})),
-        ),
+        (Method::PATCH, format!("/api/v1/users/{teacher_id}"), Some(json!({"role": "admin"}))),
         (Method::DELETE, format!("/api/v1/users/{teacher_id}"), None),
         (Method::GET, "/api/v1/audit".to_string(), None),
     ];
     for (method, path, body) in calls {
-        let resp = app
-            .request(method.clone(), &path, Some(&teacher.access), body)
-            .await;
+        let resp = app.request(method.clone(), &path, Some(&teacher.access), body).await;
         error_body(resp, 403, "admin_only").await;
     }
     // And none of them took effect.
@@ -39,7 +32,11 @@ async fn an_admin_creates_lists_searches_and_reads_users() {
     let admin = app.admin().await;
 
     let resp = app
-        .post("/api/v1/users", &admin.access, json!({"username": "Zhang.San", "display_name": "张三", "password": PASSWORD, "role": "teacher"}))
+        .post(
+            "/api/v1/users",
+            &admin.access,
+            json!({"username": "Zhang.San", "display_name": "张三", "password": PASSWORD, "role": "teacher"}),
+        )
         .await;
 
     assert_eq!(resp.status(), 201);
@@ -49,27 +46,12 @@ async fn an_admin_creates_lists_searches_and_reads_users() {
     assert!(created.get("password_hash").is_none() && created.get("password").is_none());
     let id = created["id"].as_i64().unwrap();
 
-    let got: Value = app
-        .get(&format!("/api/v1/users/{id}"), &admin.access)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let got: Value = app.get(&format!("/api/v1/users/{id}"), &admin.access).await.json().await.unwrap();
     assert_eq!(got, created);
-    let by_name: Value = app
-        .get("/api/v1/users?q=%E5%BC%A0", &admin.access)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let by_name: Value = app.get("/api/v1/users?q=%E5%BC%A0", &admin.access).await.json().await.unwrap();
     assert_eq!(by_name["total"], 1);
     assert_eq!(by_name["items"][0]["id"], id);
-    let admins: Value = app
-        .get("/api/v1/users?role=admin", &admin.access)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let admins: Value = app.get("/api/v1/users?role=admin", &admin.access).await.json().await.unwrap();
     assert_eq!(admins["total"], 1);
     assert_eq!(admins["items"][0]["username"], "admin");
     // The new account can log in.
@@ -82,19 +64,9 @@ async fn search_treats_percent_and_underscore_literally() {
     let admin = app.admin().await;
     app.create_user("a_b", Role::Teacher).await;
     app.create_user("axb", Role::Teacher).await;
-    let found: Value = app
-        .get("/api/v1/users?q=a_b", &admin.access)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let found: Value = app.get("/api/v1/users?q=a_b", &admin.access).await.json().await.unwrap();
     assert_eq!(found["total"], 1);
-    let none: Value = app
-        .get("/api/v1/users?q=%25", &admin.access)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let none: Value = app.get("/api/v1/users?q=%25", &admin.access).await.json().await.unwrap();
     assert_eq!(none["total"], 0);
 }
 
@@ -105,35 +77,15 @@ async fn the_user_list_is_paginated_with_a_total() {
     for i in 0..4 {
         app.create_user(&format!("t{i}"), Role::Teacher).await;
     }
-    let page: Value = app
-        .get("/api/v1/users?page=2&per_page=2", &admin.access)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get("/api/v1/users?page=2&per_page=2", &admin.access).await.json().await.unwrap();
     assert_eq!(page["total"], 5);
     assert_eq!(page["page"], 2);
     assert_eq!(page["per_page"], 2);
-    let names: Vec<&str> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["username"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> = page["items"].as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
     assert_eq!(names, ["t1", "t2"]);
-    let clamped: Value = app
-        .get("/api/v1/users?per_page=1000", &admin.access)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let clamped: Value = app.get("/api/v1/users?per_page=1000", &admin.access).await.json().await.unwrap();
     assert_eq!(clamped["per_page"], 100);
-    error_body(
-        app.get("/api/v1/users?page=abc", &admin.access).await,
-        400,
-        "bad_request",
-    )
-    .await;
+    error_body(app.get("/api/v1/users?page=abc", &admin.access).await, 400, "bad_request").await;
 }
 
 #[tokio::test]
@@ -142,7 +94,11 @@ async fn creating_a_user_with_a_taken_username_is_409() {
     let admin = app.admin().await;
     app.create_user("li.lei", Role::Teacher).await;
     let resp = app
-        .post("/api/v1/users", &admin.access, json!({"username": "LI.LEI", "display_name": "李雷", "password": PASSWORD, "role": "teacher"}))
+        .post(
+            "/api/v1/users",
+            &admin.access,
+            json!({"username": "LI.LEI", "display_name": "李雷", "password": PASSWORD, "role": "teacher"}),
+        )
         .await;
     error_body(resp, 409, "username_taken").await;
 }
@@ -152,17 +108,22 @@ async fn creating_a_user_with_invalid_fields_is_422_naming_each_field() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let resp = app
-        .post("/api/v1/users", &admin.access, json!({"username": "has space", "display_name": "", "password": "short", "role": "teacher"}))
+        .post(
+            "/api/v1/users",
+            &admin.access,
+            json!({"username": "has space", "display_name": "", "password": "short", "role": "teacher"}),
+        )
         .await;
     let body = error_body(resp, 422, "validation_failed").await;
-    assert_eq!(
-        body["fields"]["username"],
-        "may contain only letters, digits and . _ - @"
-    );
+    assert_eq!(body["fields"]["username"], "may contain only letters, digits and . _ - @");
     assert_eq!(body["fields"]["display_name"], "is required");
     assert_eq!(body["fields"]["password"], "must be at least 8 characters");
     let bad_role = app
-        .post("/api/v1/users", &admin.access, json!({"username": "ok", "display_name": "ok", "password": PASSWORD, "role": "student"}))
+        .post(
+            "/api/v1/users",
+            &admin.access,
+            json!({"username": "ok", "display_name": "ok", "password": PASSWORD, "role": "student"}),
+        )
         .await;
     error_body(bad_role, 400, "bad_request").await;
 }
@@ -172,32 +133,17 @@ async fn patch_changes_role_and_display_name_and_the_new_role_applies_at_once() 
     let app = spawn_app().await;
     let admin = app.admin().await;
     let (id, teacher) = app.teacher("li.lei").await;
-    error_body(
-        app.get("/api/v1/users", &teacher.access).await,
-        403,
-        "admin_only",
-    )
-    .await;
+    error_body(app.get("/api/v1/users", &teacher.access).await, 403, "admin_only").await;
 
     let resp = app
-        .patch(
-            &format!("/api/v1/users/{id}"),
-            &admin.access,
-            json!({"role": "admin", "display_name": "李雷主任"}),
-        )
+        .patch(&format!("/api/v1/users/{id}"), &admin.access, json!({"role": "admin", "display_name": "李雷主任"}))
         .await;
 
     assert_eq!(resp.status(), 200);
     let body: Value = resp.json().await.unwrap();
-    assert_eq!(
-        (body["role"].as_str(), body["display_name"].as_str()),
-        (Some("admin"), Some("李雷主任"))
-    );
+    assert_eq!((body["role"].as_str(), body["display_name"].as_str()), (Some("admin"), Some("李雷主任")));
     // The same access token now carries admin rights: roles are read per request.
-    assert_eq!(
-        app.get("/api/v1/users", &teacher.access).await.status(),
-        200
-    );
+    assert_eq!(app.get("/api/v1/users", &teacher.access).await.status(), 200);
 }
 
 #[tokio::test]
@@ -206,26 +152,11 @@ async fn disabling_a_user_ends_their_logins_and_enabling_lets_them_back() {
     let admin = app.admin().await;
     let (id, teacher) = app.teacher("li.lei").await;
 
-    app.patch(
-        &format!("/api/v1/users/{id}"),
-        &admin.access,
-        json!({"disabled": true}),
-    )
-    .await;
+    app.patch(&format!("/api/v1/users/{id}"), &admin.access, json!({"disabled": true})).await;
 
     error_body(app.me(&teacher.access).await, 401, "session_revoked").await;
-    error_body(
-        app.refresh(&teacher.refresh).await,
-        401,
-        "invalid_refresh_token",
-    )
-    .await;
-    app.patch(
-        &format!("/api/v1/users/{id}"),
-        &admin.access,
-        json!({"disabled": false}),
-    )
-    .await;
+    error_body(app.refresh(&teacher.refresh).await, 401, "invalid_refresh_token").await;
+    app.patch(&format!("/api/v1/users/{id}"), &admin.access, json!({"disabled": false})).await;
     assert_eq!(app.login("li.lei", PASSWORD).await.status(), 200);
 }
 
@@ -235,24 +166,12 @@ async fn an_admin_password_reset_ends_the_users_logins() {
     let admin = app.admin().await;
     let (id, teacher) = app.teacher("li.lei").await;
 
-    let resp = app
-        .patch(
-            &format!("/api/v1/users/{id}"),
-            &admin.access,
-            json!({"password": "reset-by-admin"}),
-        )
-        .await;
+    let resp = app.patch(&format!("/api/v1/users/{id}"), &admin.access, json!({"password": "reset-by-admin"})).await;
 
     assert_eq!(resp.status(), 200);
     error_body(app.me(&teacher.access).await, 401, "session_revoked").await;
     assert_eq!(app.login("li.lei", "reset-by-admin").await.status(), 200);
-    let weak = app
-        .patch(
-            &format!("/api/v1/users/{id}"),
-            &admin.access,
-            json!({"password": "123"}),
-        )
-        .await;
+    let weak = app.patch(&format!("/api/v1/users/{id}"), &admin.access, json!({"password": "123"})).await;
     error_body(weak, 422, "validation_failed").await;
 }
 
@@ -264,27 +183,13 @@ async fn the_last_admin_cannot_be_demoted_disabled_or_deleted() {
     let id = me["id"].as_i64().unwrap();
     let path = format!("/api/v1/users/{id}");
 
-    error_body(
-        app.patch(&path, &admin.access, json!({"role": "teacher"}))
-            .await,
-        409,
-        "last_admin",
-    )
-    .await;
-    error_body(
-        app.patch(&path, &admin.access, json!({"disabled": true}))
-            .await,
-        409,
-        "last_admin",
-    )
-    .await;
+    error_body(app.patch(&path, &admin.access, json!({"role": "teacher"})).await, 409, "last_admin").await;
+    error_body(app.patch(&path, &admin.access, json!({"disabled": true})).await, 409, "last_admin").await;
     error_body(app.delete(&path, &admin.access).await, 409, "last_admin").await;
 
     // With a second admin, the first may step down.
     app.create_user("second", Role::Admin).await;
-    let resp = app
-        .patch(&path, &admin.access, json!({"role": "teacher"}))
-        .await;
+    let resp = app.patch(&path, &admin.access, json!({"role": "teacher"})).await;
     assert_eq!(resp.status(), 200);
 }
 
@@ -294,24 +199,13 @@ async fn two_admins_removing_each_other_at_once_leave_one_admin() {
     let (a_id, a) = app.signed_in("admin.a", Role::Admin).await;
     let (b_id, b) = app.signed_in("admin.b", Role::Admin).await;
 
-    let (path_a, path_b) = (
-        format!("/api/v1/users/{a_id}"),
-        format!("/api/v1/users/{b_id}"),
-    );
-    let (ra, rb) = tokio::join!(
-        app.delete(&path_b, &a.access),
-        app.delete(&path_a, &b.access)
-    );
+    let (path_a, path_b) = (format!("/api/v1/users/{a_id}"), format!("/api/v1/users/{b_id}"));
+    let (ra, rb) = tokio::join!(app.delete(&path_b, &a.access), app.delete(&path_a, &b.access));
 
     let statuses = [ra.status().as_u16(), rb.status().as_u16()];
-    let admins = banji::users::store::list(
-        &app.state.db,
-        "",
-        Some(Role::Admin),
-        shared::PageQuery::new(None, None),
-    )
-    .await
-    .unwrap();
+    let admins = banji::users::store::list(&app.state.db, "", Some(Role::Admin), shared::PageQuery::new(None, None))
+        .await
+        .unwrap();
     assert_eq!(admins.total, 1, "statuses {statuses:?}");
     assert!(statuses.contains(&204), "statuses {statuses:?}");
 }
@@ -322,32 +216,10 @@ async fn deleting_a_user_removes_their_access_and_unknown_ids_are_404() {
     let admin = app.admin().await;
     let (id, teacher) = app.teacher("li.lei").await;
 
-    assert_eq!(
-        app.delete(&format!("/api/v1/users/{id}"), &admin.access)
-            .await
-            .status(),
-        204
-    );
+    assert_eq!(app.delete(&format!("/api/v1/users/{id}"), &admin.access).await.status(), 204);
 
     error_body(app.me(&teacher.access).await, 401, "session_revoked").await;
-    error_body(
-        app.get(&format!("/api/v1/users/{id}"), &admin.access).await,
-        404,
-        "not_found",
-    )
-    .await;
-    error_body(
-        app.delete(&format!("/api/v1/users/{id}"), &admin.access)
-            .await,
-        404,
-        "not_found",
-    )
-    .await;
-    error_body(
-        app.patch("/api/v1/users/999999", &admin.access, json!({}))
-            .await,
-        404,
-        "not_found",
-    )
-    .await;
+    error_body(app.get(&format!("/api/v1/users/{id}"), &admin.access).await, 404, "not_found").await;
+    error_body(app.delete(&format!("/api/v1/users/{id}"), &admin.access).await, 404, "not_found").await;
+    error_body(app.patch("/api/v1/users/999999", &admin.access, json!({})).await, 404, "not_found").await;
 }

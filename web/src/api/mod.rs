@@ -25,7 +25,9 @@ pub enum ClientError {
     Conflict(ErrorBody),
     /// 422 with per-field problems, or 400.
     Validation(ErrorBody),
-    RateLimited { retry_after: u64 },
+    RateLimited {
+        retry_after: u64,
+    },
     Network,
     Server,
 }
@@ -71,10 +73,7 @@ async fn raw(method: Method, path: &str, body: Option<&str>, token: Option<&str>
 async fn error_of(resp: Response, authed: bool) -> ClientError {
     let status = resp.status();
     let retry_after = resp.headers().get("retry-after").and_then(|v| v.parse().ok()).unwrap_or(60);
-    let body = resp
-        .json::<ErrorBody>()
-        .await
-        .unwrap_or_else(|_| ErrorBody::new("unknown", format!("HTTP {status}")));
+    let body = resp.json::<ErrorBody>().await.unwrap_or_else(|_| ErrorBody::new("unknown", format!("HTTP {status}")));
     match status {
         401 if authed => {
             session::expire();
@@ -148,11 +147,8 @@ pub async fn post_public<B: Serialize, T: DeserializeOwned>(path: &str, body: &B
 
 /// `?page=…&per_page=…&key=value` with values percent-encoded; empty values are left out.
 pub fn query(pairs: &[(&str, String)]) -> String {
-    let parts: Vec<String> = pairs
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect();
+    let parts: Vec<String> =
+        pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode(v))).collect();
     if parts.is_empty() {
         String::new()
     } else {

@@ -25,8 +25,10 @@ pub fn AccountPage() -> impl IntoView {
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         notice.set(None);
-        let request =
-            ChangePasswordRequest { old_password: old_password.get_untracked(), new_password: new_password.get_untracked() };
+        let request = ChangePasswordRequest {
+            old_password: old_password.get_untracked(),
+            new_password: new_password.get_untracked(),
+        };
         let problems = request.validate().err().unwrap_or_default();
         old_error.set(problems.get("old_password").map(t::problem));
         new_error.set(problems.get("new_password").map(t::problem));

@@ -133,8 +133,11 @@ fn NewTokenForm(#[prop(into)] on_created: Callback<CreatedApiToken>) -> impl Int
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let scopes: Vec<Scope> =
-            [(read.get_untracked(), Scope::Read), (write.get_untracked(), Scope::Write)].into_iter().filter(|(on, _)| *on).map(|(_, s)| s).collect();
+        let scopes: Vec<Scope> = [(read.get_untracked(), Scope::Read), (write.get_untracked(), Scope::Write)]
+            .into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, s)| s)
+            .collect();
         let days = days.get_untracked();
         let token = NewApiToken {
             name: name.get_untracked(),

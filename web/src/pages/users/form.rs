@@ -44,7 +44,9 @@ pub fn NewUserForm(#[prop(into)] on_done: Callback<User>, #[prop(into)] on_cance
                 }
                 Err(err @ ClientError::Validation(_)) => {
                     let fields = ["username", "display_name", "password"];
-                    errors.set(fields.iter().filter_map(|f| Some((f.to_string(), t::field_message(&err.field(f)?)))).collect());
+                    errors.set(
+                        fields.iter().filter_map(|f| Some((f.to_string(), t::field_message(&err.field(f)?)))).collect(),
+                    );
                     form_error.set(Some(t::error(&err)));
                 }
                 Err(err) => form_error.set(Some(t::error(&err))),

@@ -1,0 +1,38 @@
+# Banji's commands. The README's quick start is `make run` and `make test`.
+.PHONY: run test setup console lint openapi admin e2e bench
+
+# Set up the tools, build the console, and run Banji on the embedded defaults
+# (SQLite in ./data, in-process cache, mock WeChat) at http://127.0.0.1:8080.
+run: setup console
+	cargo run --release -p api --bin banji -- serve
+
+# The whole test suite: Rust unit and integration tests, then the browser test.
+# Uses SQLite and the in-process cache, or PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set.
+test: console
+	scripts/setup.sh --test
+	cargo test -p api -p shared
+	node e2e/console.test.mjs
+
+setup:
+	scripts/setup.sh
+
+# Build the console into web/dist (served by `banji serve`).
+console: setup
+	trunk build --release
+
+lint:
+	cargo fmt --all --check
+	cargo clippy -p api -p shared --all-targets -- -D warnings
+	cargo clippy -p web --target wasm32-unknown-unknown -- -D warnings
+	cargo check -p shared --target wasm32-unknown-unknown
+
+# Regenerate the committed OpenAPI spec after changing an endpoint.
+openapi:
+	cargo run -q -p api --bin banji -- openapi > openapi/openapi.json
+
+# Create an admin: make admin name=wang
+admin:
+	cargo run -q --release -p api --bin banji -- admin create $(name)
+
+bench:
+	scripts/bench.sh

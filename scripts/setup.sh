@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what building Banji needs and a fresh machine lacks, skipping whatever is
+# already there at the right version:
+#   - the wasm32-unknown-unknown Rust target
+#   - trunk 0.21.14 (0.22 needs a newer rustc)
+#   - wasm-bindgen-cli at exactly the version in Cargo.lock
+# With --test, also what the test suite needs: Debian's chromium and the e2e npm packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+log() { printf '\033[1;32m[setup]\033[0m %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [[ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]]; then
+  log "installing trunk $TRUNK_VERSION (about 10 minutes, once per machine)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+# The CLI must match the wasm-bindgen crate exactly, or the generated glue breaks.
+WBG_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [[ -z "$WBG_VERSION" ]]; then
+  echo "setup: cannot find wasm-bindgen in Cargo.lock" >&2
+  exit 1
+fi
+if ! grep -q "wasm_bindgen = \"$WBG_VERSION\"" Trunk.toml; then
+  echo "setup: Trunk.toml pins a wasm_bindgen other than $WBG_VERSION (Cargo.lock); update [tools] in Trunk.toml" >&2
+  exit 1
+fi
+if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WBG_VERSION" ]]; then
+  log "installing wasm-bindgen-cli $WBG_VERSION (a few minutes, once per machine)"
+  # Not --locked: its lockfile pins a webpki-roots release this registry does not carry.
+  cargo install wasm-bindgen-cli --version "$WBG_VERSION"
+fi
+
+if [[ "${1:-}" == "--test" ]]; then
+  if ! command -v chromium >/dev/null; then
+    log "installing Debian's chromium for the browser test"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q chromium >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
+  fi
+  if [[ ! -d e2e/node_modules/playwright-core ]]; then
+    log "installing the e2e test's npm packages (playwright-core only; it drives the system chromium)"
+    npm ci --prefix e2e --no-audit --no-fund --loglevel=error
+  fi
+fi
+log "tools ready"
