@@ -80,6 +80,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Serve | Command::Openapi => {
             let app = Application::build(config).await?;
             tracing::info!(port = app.port(), "Banji is listening");
+            let accounts = crate::users::store::count(app.state().db.pool()).await?;
+            if accounts == 0 {
+                tracing::warn!("no accounts yet: create the first admin with `banji admin create <username>`");
+            }
             app.run_until_stopped().await?;
         }
         Command::Migrate => {

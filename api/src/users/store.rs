@@ -76,6 +76,10 @@ pub async fn insert<'c, E: Executor<'c, Database = Any>>(
     .await
 }
 
+pub async fn count<'c, E: Executor<'c, Database = Any>>(exec: E) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(exec).await
+}
+
 /// Records a login now; returns the time written.
 pub async fn touch_last_login(db: &Db, id: i64) -> sqlx::Result<i64> {
     let now = now_ms();
