@@ -34,10 +34,13 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM, then lets in-flight requests finish (10 s at most).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let pruning = tokio::spawn(crate::auth::jobs::prune_sessions_forever(self.state.db.clone()));
         let app = crate::routes::build(self.state);
-        Server::new_with_acceptor(self.acceptor)
+        let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown_signal(), Some(Duration::from_secs(10)))
-            .await
+            .await;
+        pruning.abort();
+        served
     }
 }
 

@@ -6,6 +6,7 @@
 //! role changes take effect at once rather than when a JWT expires.
 
 mod caller;
+pub mod jobs;
 mod jwt;
 pub mod passwords;
 mod routes;

@@ -156,3 +156,19 @@ pub async fn revoke_all<'c, E: Executor<'c, Database = Any>>(
     .await?;
     Ok(())
 }
+
+/// Ended logins are kept this long (their rows explain the audit trail), then dropped.
+const KEEP_ENDED_MS: i64 = 30 * 24 * 3600 * 1000;
+
+/// Deletes refresh tokens past their expiry and logins that ended more than 30 days ago
+/// (with their tokens). Used tokens are kept until they expire: that is how re-use is
+/// recognised. Safe to run on every replica at once; returns the rows removed.
+pub async fn prune(db: &Db) -> sqlx::Result<u64> {
+    let now = now_ms();
+    let tokens = sqlx::query("DELETE FROM refresh_tokens WHERE expires_at < $1").bind(now).execute(db.pool()).await?;
+    let sessions = sqlx::query("DELETE FROM sessions WHERE revoked_at IS NOT NULL AND revoked_at < $1")
+        .bind(now - KEEP_ENDED_MS)
+        .execute(db.pool())
+        .await?;
+    Ok(tokens.rows_affected() + sessions.rows_affected())
+}

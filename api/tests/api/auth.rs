@@ -257,3 +257,34 @@ async fn changing_to_a_weak_password_is_422_and_changes_nothing() {
     assert_eq!(body["fields"]["new_password"], "must be at least 8 characters");
     assert_eq!(app.login("li.lei", PASSWORD).await.status(), 200);
 }
+
+#[tokio::test]
+async fn pruning_drops_expired_refresh_tokens_and_long_ended_logins_but_keeps_live_ones() {
+    let app = spawn_app().await;
+    let (_, live) = app.teacher("li.lei").await;
+    let ended = app.signed_in_again("li.lei").await;
+    app.logout(&ended.refresh).await;
+    let pool = app.state.db.pool();
+    let long_ago = banji::db::now_ms() - 31 * 24 * 3600 * 1000;
+    // Age the ended login past the 30 days, and expire one token of the live login.
+    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE revoked_at IS NOT NULL")
+        .bind(long_ago)
+        .execute(pool)
+        .await
+        .unwrap();
+    let rotated: Value = app.refresh(&live.refresh).await.json().await.unwrap();
+    sqlx::query("UPDATE refresh_tokens SET expires_at = $1 WHERE used_at IS NOT NULL")
+        .bind(long_ago)
+        .execute(pool)
+        .await
+        .unwrap();
+
+    let removed = banji::auth::sessions::prune(&app.state.db).await.unwrap();
+
+    // The expired (used) token, and the ended session (whose token goes with it).
+    assert_eq!(removed, 2);
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(pool).await.unwrap();
+    let tokens: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM refresh_tokens").fetch_one(pool).await.unwrap();
+    assert_eq!((sessions, tokens), (1, 1));
+    assert_eq!(app.refresh(rotated["refresh_token"].as_str().unwrap()).await.status(), 200);
+}
