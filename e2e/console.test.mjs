@@ -27,7 +27,8 @@ for (const [what, path] of [['banji binary', bin], ['console build', join(dist, 
 const work = mkdtempSync(join(tmpdir(), 'banji-e2e-'));
 const env = { ...process.env, BANJI_WEB_DIST: dist, BANJI_LISTEN: '127.0.0.1:0', BANJI_LOG_FORMAT: 'json', RUST_LOG: 'info' };
 if ((env.DATABASE_URL ?? '').startsWith('postgres')) {
-  env.BANJI_DB_SCHEMA = `e2e_${Date.now()}_${process.pid}`;
+  // Named like the Rust tests' schemas (t_<unix secs>_…) so their cleanup drops it after an hour.
+  env.BANJI_DB_SCHEMA = `t_${Math.floor(Date.now() / 1000)}_e2e${process.pid}`;
 } else {
   env.DATABASE_URL = `sqlite://${work}/banji.db`;
 }

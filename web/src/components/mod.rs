@@ -4,11 +4,13 @@
 mod dialog;
 mod field;
 mod layout;
+mod paged_table;
 mod pager;
 mod states;
 
 pub use dialog::Dialog;
 pub use field::Field;
 pub use layout::{RequireAdmin, Shell};
+pub use paged_table::{AccountSummary, PagedTable};
 pub use pager::Pager;
 pub use states::{Empty, ErrorNotice, Loading, Notice};

@@ -5,14 +5,11 @@ use leptos::prelude::*;
 use shared::ChangePasswordRequest;
 
 use crate::api::{self, ClientError};
-use crate::components::{Field, Notice};
-use crate::format::maybe_datetime;
+use crate::components::{AccountSummary, Field, Notice};
 use crate::i18n::t;
-use crate::session;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let user = move || session::user();
     let old_password = RwSignal::new(String::new());
     let new_password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
@@ -62,16 +59,7 @@ pub fn AccountPage() -> impl IntoView {
             <div class="cards">
                 <div class="card">
                     <h2>{t::MY_ACCOUNT}</h2>
-                    <dl>
-                        <dt>{t::USERNAME}</dt>
-                        <dd>{move || user().map(|u| u.username).unwrap_or_default()}</dd>
-                        <dt>{t::DISPLAY_NAME}</dt>
-                        <dd>{move || user().map(|u| u.display_name).unwrap_or_default()}</dd>
-                        <dt>{t::ROLE}</dt>
-                        <dd>{move || user().map(|u| t::role(u.role)).unwrap_or_default()}</dd>
-                        <dt>{t::LAST_LOGIN}</dt>
-                        <dd>{move || user().map(|u| maybe_datetime(&u.last_login_at, t::NEVER)).unwrap_or_default()}</dd>
-                    </dl>
+                    <AccountSummary />
                 </div>
                 <form class="card" on:submit=submit novalidate>
                     <h2>{t::CHANGE_PASSWORD}</h2>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use shared::AuditEntry;
 
 use crate::api;
-use crate::components::{Empty, ErrorNotice, Loading, Pager, RequireAdmin};
+use crate::components::{PagedTable, RequireAdmin};
 use crate::format::datetime;
 use crate::i18n::t;
 
@@ -64,30 +64,14 @@ fn AuditLog() -> impl IntoView {
                 </select>
                 <button type="submit" class="secondary">{t::SEARCH}</button>
             </form>
-            <Transition fallback=Loading>
-                {move || entries.get().map(|result| match result {
-                    Err(err) => view! { <ErrorNotice error=err retry=move |_| version.update(|v| *v += 1) /> }.into_any(),
-                    Ok(list) if list.items.is_empty() => view! { <Empty text=t::NO_AUDIT /> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table>
-                                <thead>
-                                    <tr>
-                                        <th>{t::TIME}</th>
-                                        <th>{t::ACTOR}</th>
-                                        <th>{t::ACTION}</th>
-                                        <th>{t::TARGET}</th>
-                                        <th>{t::DETAIL}</th>
-                                        <th>{t::IP}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>{list.items.into_iter().map(row).collect_view()}</tbody>
-                            </table>
-                        </div>
-                        <Pager page=page total=list.total per_page=list.per_page />
-                    }.into_any(),
-                })}
-            </Transition>
+            <PagedTable
+                list=entries
+                page=page
+                headers=&[t::TIME, t::ACTOR, t::ACTION, t::TARGET, t::DETAIL, t::IP]
+                empty=t::NO_AUDIT
+                row=row
+                retry=move |_| version.update(|v| *v += 1)
+            />
         </section>
     }
 }

@@ -3,7 +3,8 @@ use leptos_router::components::A;
 use serde::Deserialize;
 use shared::Role;
 
-use crate::format::{greeting, maybe_datetime};
+use crate::components::AccountSummary;
+use crate::format::greeting;
 use crate::i18n::t;
 use crate::session;
 
@@ -32,14 +33,7 @@ pub fn HomePage() -> impl IntoView {
             <div class="cards">
                 <div class="card">
                     <h2>{t::MY_ACCOUNT}</h2>
-                    <dl>
-                        <dt>{t::USERNAME}</dt>
-                        <dd>{move || user().map(|u| u.username).unwrap_or_default()}</dd>
-                        <dt>{t::ROLE}</dt>
-                        <dd>{move || user().map(|u| t::role(u.role)).unwrap_or_default()}</dd>
-                        <dt>{t::LAST_LOGIN}</dt>
-                        <dd>{move || user().map(|u| maybe_datetime(&u.last_login_at, t::NEVER)).unwrap_or_default()}</dd>
-                    </dl>
+                    <AccountSummary />
                 </div>
                 <div class="card">
                     <h2>{t::QUICK_LINKS}</h2>

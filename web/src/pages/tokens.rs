@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use shared::{ApiToken, CreatedApiToken, NewApiToken, Scope};
 
 use crate::api::{self, ClientError};
-use crate::components::{Dialog, Empty, ErrorNotice, Field, Loading, Notice, Pager};
+use crate::components::{Dialog, Field, Notice, PagedTable};
 use crate::format::{datetime, maybe_datetime};
 use crate::i18n::t;
 
@@ -82,32 +82,14 @@ pub fn TokensPage() -> impl IntoView {
                 reload();
             } />
             {move || created.get().map(|token| view! { <SecretOnce token=token on_close=move |_| created.set(None) /> })}
-            <Transition fallback=Loading>
-                {move || tokens.get().map(|result| match result {
-                    Err(err) => view! { <ErrorNotice error=err retry=move |_| reload() /> }.into_any(),
-                    Ok(list) if list.items.is_empty() => view! { <Empty text=t::NO_TOKENS /> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table>
-                                <thead>
-                                    <tr>
-                                        <th>{t::TOKEN_NAME}</th>
-                                        <th>{t::SCOPES}</th>
-                                        <th>{t::PREFIX}</th>
-                                        <th>{t::CREATED_AT}</th>
-                                        <th>{t::EXPIRES_AT}</th>
-                                        <th>{t::LAST_USED}</th>
-                                        <th>{t::STATUS}</th>
-                                        <th>{t::ACTIONS}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>{list.items.into_iter().map(row).collect_view()}</tbody>
-                            </table>
-                        </div>
-                        <Pager page=page total=list.total per_page=list.per_page />
-                    }.into_any(),
-                })}
-            </Transition>
+            <PagedTable
+                list=tokens
+                page=page
+                headers=&[t::TOKEN_NAME, t::SCOPES, t::PREFIX, t::CREATED_AT, t::EXPIRES_AT, t::LAST_USED, t::STATUS, t::ACTIONS]
+                empty=t::NO_TOKENS
+                row=row
+                retry=move |_| reload()
+            />
             <Dialog
                 open=revoke_open
                 title=Signal::derive(|| t::REVOKE.to_string())

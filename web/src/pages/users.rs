@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use shared::{Role, User, UserPatch};
 
 use crate::api::{self, ApiResult};
-use crate::components::{Dialog, Empty, ErrorNotice, Loading, Notice, Pager, RequireAdmin};
+use crate::components::{Dialog, Notice, PagedTable, RequireAdmin};
 use crate::format::maybe_datetime;
 use crate::i18n::t;
 use crate::session;
@@ -165,30 +165,14 @@ fn UsersAdmin() -> impl IntoView {
                 </select>
                 <button type="submit" class="secondary">{t::SEARCH}</button>
             </form>
-            <Transition fallback=Loading>
-                {move || users.get().map(|result| match result {
-                    Err(err) => view! { <ErrorNotice error=err retry=move |_| reload() /> }.into_any(),
-                    Ok(list) if list.items.is_empty() => view! { <Empty text=t::NO_USERS /> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table>
-                                <thead>
-                                    <tr>
-                                        <th>{t::USERNAME}</th>
-                                        <th>{t::DISPLAY_NAME}</th>
-                                        <th>{t::ROLE}</th>
-                                        <th>{t::STATUS}</th>
-                                        <th>{t::LAST_LOGIN}</th>
-                                        <th>{t::ACTIONS}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>{list.items.into_iter().map(row).collect_view()}</tbody>
-                            </table>
-                        </div>
-                        <Pager page=page total=list.total per_page=list.per_page />
-                    }.into_any(),
-                })}
-            </Transition>
+            <PagedTable
+                list=users
+                page=page
+                headers=&[t::USERNAME, t::DISPLAY_NAME, t::ROLE, t::STATUS, t::LAST_LOGIN, t::ACTIONS]
+                empty=t::NO_USERS
+                row=row
+                retry=move |_| reload()
+            />
             <Dialog
                 open=delete_open
                 title=Signal::derive(move || t::DELETE.to_string())
