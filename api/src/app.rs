@@ -17,11 +17,11 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        let listen = config.listen;
-        let state = AppState::init(config).await?;
-        let acceptor = TcpListener::bind(listen).into_acceptor().await?;
-        let port = acceptor.local_addr().first().and_then(|a| a.as_socket_addr().map(|s| s.port())).unwrap_or(0);
-        Ok(Application { state, acceptor, port })
+        install_tls_provider();
+        let acceptor = TcpListener::bind(config.listen).into_acceptor().await?;
+        let bound = acceptor.local_addr().first().and_then(|a| a.as_socket_addr().copied()).unwrap_or(config.listen);
+        let state = AppState::init(config, bound).await?;
+        Ok(Application { state, acceptor, port: bound.port() })
     }
 
     pub fn port(&self) -> u16 {
@@ -42,6 +42,12 @@ impl Application {
         pruning.abort();
         served
     }
+}
+
+/// reqwest uses rustls with the ring provider (no C toolchain for aws-lc); it must be
+/// installed once per process before the first TLS connection.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 async fn shutdown_signal() {

@@ -127,12 +127,6 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
 }
 
 fn describe_api_error(err: crate::error::ApiError) -> anyhow::Error {
-    use crate::error::ApiError::*;
-    let body = match &err {
-        BadRequest(b) | Unauthorized(b) | Forbidden(b) | NotFound(b) | Conflict(b) | Unprocessable(b) | Internal(b) => {
-            b
-        }
-        TooManyRequests(b, _) => b,
-    };
+    let body = err.body();
     anyhow::anyhow!("{} ({})", body.message, body.code)
 }

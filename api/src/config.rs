@@ -30,6 +30,7 @@ pub struct Config {
     pub login_max_failures: u32,
     pub login_window_secs: u64,
     pub log_json: bool,
+    pub wechat: crate::wechat::WechatConfig,
 }
 
 /// A configuration problem, phrased for the operator.
@@ -113,7 +114,9 @@ impl Config {
             }
         }
 
+        let wechat = crate::wechat::WechatConfig::from_vars(&var)?;
         Ok(Config {
+            wechat,
             listen,
             public_url,
             database_url,
@@ -207,6 +210,32 @@ mod tests {
         assert_eq!(config(&[("BANJI_JWT_SECRET", "short")]).unwrap_err().variable, "BANJI_JWT_SECRET");
         assert_eq!(config(&[("REDIS_URL", "http://x")]).unwrap_err().variable, "REDIS_URL");
         assert_eq!(config(&[("BANJI_LOGIN_MAX_FAILURES", "0")]).unwrap_err().variable, "BANJI_LOGIN_MAX_FAILURES");
+    }
+
+    #[test]
+    fn without_an_appid_wechat_runs_in_mock_mode_with_dev_defaults() {
+        let c = config(&[]).unwrap();
+        assert!(c.wechat.mock);
+        assert_eq!(c.wechat.token(), crate::wechat::config::MOCK_TOKEN);
+        assert!(c.wechat.crypto().is_some());
+    }
+
+    #[test]
+    fn a_real_account_needs_its_secret_and_token_and_a_valid_aes_key() {
+        let err = config(&[("WECHAT_APPID", "wx1234")]).unwrap_err();
+        assert_eq!(err.variable, "WECHAT_APPSECRET");
+        let err = config(&[
+            ("WECHAT_APPID", "wx1"),
+            ("WECHAT_APPSECRET", "s"),
+            ("WECHAT_TOKEN", "t"),
+            ("WECHAT_AES_KEY", "short"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.variable, "WECHAT_AES_KEY");
+        let err = config(&[("WECHAT_ACCOUNT_KIND", "enterprise")]).unwrap_err();
+        assert_eq!(err.variable, "WECHAT_ACCOUNT_KIND");
+        let ok = config(&[("WECHAT_APPID", "wx1"), ("WECHAT_APPSECRET", "s"), ("WECHAT_TOKEN", "t")]).unwrap();
+        assert!(!ok.wechat.mock && ok.wechat.crypto().is_none());
     }
 
     #[test]

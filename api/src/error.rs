@@ -38,6 +38,9 @@ pub enum ApiError {
     /// Something failed on the server; the log has the details under the request id.
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
+    /// The WeChat platform failed or refused; `message` says how.
+    #[oai(status = 502)]
+    BadGateway(Json<ErrorBody>),
 }
 
 fn body(code: &str, message: impl Into<String>) -> Json<ErrorBody> {
@@ -63,6 +66,10 @@ impl ApiError {
 
     pub fn conflict(code: &str, message: impl Into<String>) -> Self {
         ApiError::Conflict(body(code, message))
+    }
+
+    pub fn bad_gateway(code: &str, message: impl Into<String>) -> Self {
+        ApiError::BadGateway(body(code, message))
     }
 
     pub fn too_many_requests(message: impl Into<String>, retry_after_secs: u64) -> Self {
@@ -91,6 +98,20 @@ impl ApiError {
         ApiError::Internal(body("internal", "internal server error"))
     }
 
+    pub fn body(&self) -> &ErrorBody {
+        match self {
+            ApiError::BadRequest(b)
+            | ApiError::Unauthorized(b)
+            | ApiError::Forbidden(b)
+            | ApiError::NotFound(b)
+            | ApiError::Conflict(b)
+            | ApiError::Unprocessable(b)
+            | ApiError::TooManyRequests(b, _)
+            | ApiError::Internal(b)
+            | ApiError::BadGateway(b) => b,
+        }
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             ApiError::BadRequest(_) => 400,
@@ -101,6 +122,7 @@ impl ApiError {
             ApiError::Unprocessable(_) => 422,
             ApiError::TooManyRequests(..) => 429,
             ApiError::Internal(_) => 500,
+            ApiError::BadGateway(_) => 502,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod conversation;
 pub mod db;
 pub mod error;
 pub mod http;
@@ -19,6 +20,7 @@ pub mod routes;
 pub mod state;
 pub mod telemetry;
 pub mod users;
+pub mod wechat;
 
 pub use app::Application;
 pub use config::Config;

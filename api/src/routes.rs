@@ -14,6 +14,7 @@ use crate::auth::{AuthApi, MeApi};
 use crate::http::{ConsoleEndpoint, RequestContext};
 use crate::state::AppState;
 use crate::users::UsersApi;
+use crate::wechat::WechatApi;
 
 /// Bodies larger than this are refused with 413 before they are read.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -30,18 +31,24 @@ pub enum ApiTags {
     ApiTokens,
     /// Security and administration trail (admins).
     Audit,
+    /// The WeChat side: JSSDK config, account status.
+    Wechat,
 }
 
-pub type ApiService = OpenApiService<(AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi), ()>;
+pub type ApiService = OpenApiService<(AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi, WechatApi), ()>;
 
 pub fn api_service() -> ApiService {
-    OpenApiService::new((AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi), "Banji API", env!("CARGO_PKG_VERSION"))
-        .description(
-            "Banji lets schools reach students through a WeChat Official Account. \
+    OpenApiService::new(
+        (AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi, WechatApi),
+        "Banji API",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description(
+        "Banji lets schools reach students through a WeChat Official Account. \
              Authenticate with `Authorization: Bearer <token>`: a JWT from `/auth/login` or an \
              API token (`bj_…`). Errors are `{ \"code\", \"message\", \"fields\"? }` with a 4xx status.",
-        )
-        .server("/api/v1")
+    )
+    .server("/api/v1")
 }
 
 /// The spec as committed in `openapi/openapi.json` and printed by `banji openapi`.
@@ -84,12 +91,18 @@ pub fn build(state: AppState) -> impl Endpoint<Output = Response> {
     let docs = api.swagger_ui();
     let spec_endpoint =
         make_sync(move |_| Response::builder().content_type("application/json; charset=utf-8").body(spec.clone()));
-    Route::new()
+    let mut route = Route::new()
         .nest("/api/v1", api)
         .at("/api/openapi.json", spec_endpoint)
         .nest("/docs", docs)
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
+        .nest("/wechat", crate::wechat::webhook::routes());
+    // Only in mock mode: never mounted when a real account is configured.
+    if let Some(mock) = &state.wechat.mock {
+        route = route.nest("/mock-wechat", mock.routes());
+    }
+    route
         .nest("/", ConsoleEndpoint::new(state.config.web_dist.clone()))
         .with(Compression::new())
         .with(RequestContext { trust_proxy: state.config.trust_proxy, max_body: MAX_BODY_BYTES })

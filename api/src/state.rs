@@ -9,6 +9,7 @@ use crate::auth::{JwtKeys, LoginThrottle};
 use crate::config::Config;
 use crate::db::Db;
 use crate::kv::Kv;
+use crate::wechat::Wechat;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,11 +18,13 @@ pub struct AppState {
     pub kv: Kv,
     pub jwt: Arc<JwtKeys>,
     pub throttle: LoginThrottle,
+    pub wechat: Arc<Wechat>,
 }
 
 impl AppState {
-    /// Connects the store (migrating it) and the Kv, and loads the signing key.
-    pub async fn init(config: Config) -> anyhow::Result<AppState> {
+    /// Connects the store (migrating it) and the Kv, loads the signing key, and starts the
+    /// WeChat side (`bound` is the address the server listens on, for the mock platform).
+    pub async fn init(config: Config, bound: std::net::SocketAddr) -> anyhow::Result<AppState> {
         let db = Db::connect(&config.database_url, config.database_schema.as_deref()).await?;
         db.migrate().await?;
         let kv = match &config.redis_url {
@@ -31,6 +34,8 @@ impl AppState {
         let jwt = Arc::new(JwtKeys::load(&config, &db).await.context("loading the JWT secret")?);
         let throttle =
             LoginThrottle::new(kv.clone(), config.login_max_failures, Duration::from_secs(config.login_window_secs));
-        Ok(AppState { config: Arc::new(config), db, kv, jwt, throttle })
+        let router = crate::conversation::router();
+        let wechat = Wechat::start(config.wechat.clone(), bound, &config.public_url, kv.clone(), db.clone(), router);
+        Ok(AppState { config: Arc::new(config), db, kv, jwt, throttle, wechat: Arc::new(wechat) })
     }
 }

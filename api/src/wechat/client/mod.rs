@@ -1,0 +1,193 @@
+//! The platform's server API: typed calls over one `call` helper that attaches the
+//! shared access token, maps `errcode`s to `WechatError`, renews the token once on
+//! 40001/40014/42001, retries transient failures with backoff, and logs every call with
+//! its errcode and latency (never its token or secret).
+
+mod error;
+pub mod media;
+pub mod menus;
+pub mod messages;
+pub mod oauth;
+pub mod tags;
+mod token;
+pub mod users;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+pub use error::{describe, WechatError};
+
+use super::config::{AccountKind, WechatConfig};
+use crate::kv::Kv;
+
+pub type WechatResult<T> = Result<T, WechatError>;
+
+/// Attempts for a transient failure (the first try included).
+const ATTEMPTS: u32 = 3;
+
+#[derive(Clone)]
+pub struct WechatClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    api_base: String,
+    oauth_base: String,
+    /// Where `showqrcode` lives: mp.weixin.qq.com, or the mock.
+    qr_base: String,
+    appid: String,
+    secret: SecretString,
+    kind: AccountKind,
+    kv: Kv,
+}
+
+/// An answer the platform sends on success for calls with nothing else to say.
+#[derive(Debug, serde::Deserialize)]
+pub struct Ok {}
+
+impl WechatClient {
+    pub fn new(config: &WechatConfig, kv: Kv) -> WechatClient {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(10))
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()
+            .expect("HTTP client builds");
+        let qr_base = if config.mock { config.api_base.clone() } else { "https://mp.weixin.qq.com".to_string() };
+        WechatClient {
+            inner: Arc::new(Inner {
+                http,
+                api_base: config.api_base.clone(),
+                oauth_base: config.oauth_base.clone(),
+                qr_base,
+                appid: config.appid.clone(),
+                secret: config.secret.clone(),
+                kind: config.kind,
+                kv,
+            }),
+        }
+    }
+
+    pub fn appid(&self) -> &str {
+        &self.inner.appid
+    }
+
+    pub fn kind(&self) -> AccountKind {
+        self.inner.kind
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.inner.api_base, path)
+    }
+
+    /// GET with the access token added to the query.
+    pub(crate) async fn get<T: DeserializeOwned>(&self, path: &'static str, query: &[(&str, &str)]) -> WechatResult<T> {
+        let query: Vec<(String, String)> = query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        self.call(path, |http, url, token| http.get(url).query(&[("access_token", token)]).query(&query)).await
+    }
+
+    /// POST of a JSON body with the access token in the query.
+    pub(crate) async fn post<T: DeserializeOwned>(&self, path: &'static str, body: &impl Serialize) -> WechatResult<T> {
+        let body = serde_json::to_vec(body).map_err(|e| WechatError::Invalid(e.to_string()))?;
+        self.call(path, |http, url, token| {
+            http.post(url)
+                .query(&[("access_token", token)])
+                .header("content-type", "application/json; charset=utf-8")
+                .body(body.clone())
+        })
+        .await
+    }
+
+    /// Sends a request built by `make` (again for each attempt, with the current token).
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        path: &'static str,
+        make: impl Fn(&reqwest::Client, String, &str) -> reqwest::RequestBuilder,
+    ) -> WechatResult<T> {
+        let mut renewed = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let token = self.access_token().await?;
+            let result = self.send::<T>(path, make(&self.inner.http, self.url(path), &token)).await;
+            match result {
+                Err(err) if err.is_token_error() && !renewed => {
+                    renewed = true;
+                    self.expire_access_token(&token).await;
+                }
+                Err(err) if err.is_transient() && attempt < ATTEMPTS => backoff(attempt).await,
+                other => return other,
+            }
+        }
+    }
+
+    /// A call that needs no access token (token endpoints, OAuth), with the same
+    /// error mapping, logging and transient retries.
+    pub(crate) async fn call_plain<T: DeserializeOwned>(
+        &self,
+        path: &'static str,
+        make: impl Fn(&reqwest::Client, String) -> reqwest::RequestBuilder,
+    ) -> WechatResult<T> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.send::<T>(path, make(&self.inner.http, self.url(path))).await {
+                Err(err) if err.is_transient() && attempt < ATTEMPTS => backoff(attempt).await,
+                other => return other,
+            }
+        }
+    }
+
+    async fn send<T: DeserializeOwned>(&self, path: &'static str, request: reqwest::RequestBuilder) -> WechatResult<T> {
+        let started = Instant::now();
+        let result = decode::<T>(request.send().await).await;
+        let ms = started.elapsed().as_millis() as u64;
+        match &result {
+            Ok(_) => tracing::info!(api = path, errcode = 0, ms, "wechat call"),
+            Err(err) => {
+                tracing::warn!(api = path, errcode = err.code().unwrap_or(0), ms, error = %err, "wechat call failed")
+            }
+        }
+        result
+    }
+
+    fn secret(&self) -> &str {
+        self.inner.secret.expose_secret()
+    }
+}
+
+async fn backoff(attempt: u32) {
+    use rand::Rng;
+    let base = 100u64 << (attempt - 1);
+    let jitter = rand::rng().random_range(0..base / 2 + 1);
+    tokio::time::sleep(Duration::from_millis(base + jitter)).await;
+}
+
+async fn decode<T: DeserializeOwned>(response: reqwest::Result<reqwest::Response>) -> WechatResult<T> {
+    let response =
+        response
+            .map_err(|e| if e.is_timeout() { WechatError::Timeout } else { WechatError::Network(e.to_string()) })?;
+    let status = response.status();
+    let bytes = response.bytes().await.map_err(|e| WechatError::Network(e.to_string()))?;
+    if status.is_server_error() {
+        return Err(WechatError::Http(status.as_u16()));
+    }
+    let value: Value = serde_json::from_slice(&bytes).map_err(|_| {
+        if status.is_success() {
+            WechatError::Decode("not JSON".into())
+        } else {
+            WechatError::Http(status.as_u16())
+        }
+    })?;
+    if let Some(code) = value.get("errcode").and_then(Value::as_i64).filter(|&c| c != 0) {
+        let message = value.get("errmsg").and_then(Value::as_str).unwrap_or_default().to_string();
+        return Err(WechatError::Api { code, message });
+    }
+    serde_json::from_value(value).map_err(|e| WechatError::Decode(e.to_string()))
+}

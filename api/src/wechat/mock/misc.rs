@@ -1,0 +1,236 @@
+//! Menus, media and parametric QR codes on the mock.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use poem::handler;
+use poem::http::StatusCode;
+use poem::web::{Data, Multipart, Query};
+use poem::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+use super::api::{authed, Params};
+use super::state::{random_id, QrEntry};
+use super::{json_body, wx, MockPlatform};
+use crate::wechat::client::media::MAX_QR_SECONDS;
+use crate::wechat::client::menus::{validate, ConditionalMenu, MatchRule, Menu};
+
+fn menu_of(body: &Value) -> Result<Menu, (i64, &'static str)> {
+    let menu: Menu =
+        serde_json::from_value(json!({ "button": body["button"] })).map_err(|_| (47001, "data format error"))?;
+    validate(&menu).map_err(|e| match e.code() {
+        Some(40016) => (40016, "invalid button size"),
+        Some(40017) => (40017, "invalid button type"),
+        Some(40018) => (40018, "invalid button name size"),
+        Some(40019) => (40019, "invalid button key size"),
+        Some(40023) => (40023, "invalid sub button size"),
+        Some(40055) => (40055, "invalid button url"),
+        Some(40007) => (40007, "invalid media_id"),
+        Some(40013) => (40013, "invalid appid"),
+        _ => (47001, "data format error"),
+    })?;
+    Ok(menu)
+}
+
+#[handler]
+pub fn menu_create(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, body: String) -> Response {
+    wx((|| {
+        let mut state = authed(&mock, &q)?;
+        state.menu = Some(menu_of(&json_body(&body)?)?);
+        Ok(json!({}))
+    })())
+}
+
+#[handler]
+pub fn menu_get(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>) -> Response {
+    wx((|| {
+        let state = authed(&mock, &q)?;
+        let menu = state.menu.clone().ok_or((46003, "menu no exist"))?;
+        Ok(json!({ "menu": { "button": menu.button, "menuid": 100 }, "conditionalmenu": state.conditional }))
+    })())
+}
+
+#[handler]
+pub fn menu_delete(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>) -> Response {
+    wx((|| {
+        let mut state = authed(&mock, &q)?;
+        state.menu = None;
+        state.conditional.clear();
+        Ok(json!({}))
+    })())
+}
+
+#[handler]
+pub fn menu_add_conditional(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, body: String) -> Response {
+    wx((|| {
+        let mut state = authed(&mock, &q)?;
+        let body = json_body(&body)?;
+        let menu = menu_of(&body)?;
+        let matchrule: MatchRule =
+            serde_json::from_value(body["matchrule"].clone()).map_err(|_| (47001, "data format error"))?;
+        if state.menu.is_none() {
+            return Err((46003, "menu no exist, create the default menu first"));
+        }
+        if let Some(tag) = &matchrule.tag_id {
+            if !state.tags.contains_key(&tag.parse().unwrap_or(-1)) {
+                return Err((40099, "invalid tag id"));
+            }
+        }
+        let menuid = state.next_id();
+        state.conditional.push(ConditionalMenu { button: menu.button, matchrule, menuid: json!(menuid) });
+        Ok(json!({ "menuid": menuid.to_string() }))
+    })())
+}
+
+#[handler]
+pub fn menu_del_conditional(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, body: String) -> Response {
+    wx((|| {
+        let mut state = authed(&mock, &q)?;
+        let menuid = json_body(&body)?["menuid"].to_string().trim_matches('"').to_string();
+        let before = state.conditional.len();
+        state.conditional.retain(|m| m.menuid.to_string().trim_matches('"') != menuid);
+        if state.conditional.len() == before {
+            return Err((65301, "no such menuid"));
+        }
+        Ok(json!({}))
+    })())
+}
+
+#[handler]
+pub fn menu_trymatch(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, body: String) -> Response {
+    wx((|| {
+        let mut state = authed(&mock, &q)?;
+        let openid = json_body(&body)?["user_id"].as_str().unwrap_or_default().to_string();
+        let tags = state.user(&openid).map_err(|_| (40003, "invalid user"))?.tags.clone();
+        let chosen = state
+            .conditional
+            .iter()
+            .rev()
+            .find(|m| m.matchrule.tag_id.as_ref().is_none_or(|t| tags.contains(&t.parse().unwrap_or(-1))))
+            .map(|m| m.button.clone())
+            .or_else(|| state.menu.as_ref().map(|m| m.button.clone()))
+            .ok_or((46003, "menu no exist"))?;
+        Ok(json!({ "button": chosen }))
+    })())
+}
+
+/// Reads the `media` file of a multipart upload: (file name, size).
+async fn media_file(mut form: Multipart) -> Result<(String, usize), (i64, &'static str)> {
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("media") {
+            let name = field.file_name().unwrap_or("upload").to_string();
+            let bytes = field.bytes().await.map_err(|_| (41005, "media data missing"))?;
+            return Ok((name, bytes.len()));
+        }
+    }
+    Err((41005, "media data missing"))
+}
+
+fn media_kind(q: &Params) -> Result<String, (i64, &'static str)> {
+    let kind = q.get("type").cloned().unwrap_or_default();
+    if ["image", "voice", "video", "thumb"].contains(&kind.as_str()) {
+        Ok(kind)
+    } else {
+        Err((40004, "invalid media type"))
+    }
+}
+
+#[handler]
+pub async fn media_upload(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, form: Multipart) -> Response {
+    if let Err(failure) = authed(&mock, &q).map(drop) {
+        return wx(Err(failure));
+    }
+    let result = async {
+        let kind = media_kind(&q)?;
+        let (_, size) = media_file(form).await?;
+        if size == 0 {
+            return Err((41005, "media data missing"));
+        }
+        let media_id = random_id(64);
+        mock.state().media.insert(media_id.clone());
+        Ok(json!({ "type": kind, "media_id": media_id, "created_at": chrono::Utc::now().timestamp() }))
+    }
+    .await;
+    wx(result)
+}
+
+#[handler]
+pub async fn material_add(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, form: Multipart) -> Response {
+    if let Err(failure) = authed(&mock, &q).map(drop) {
+        return wx(Err(failure));
+    }
+    let result = async {
+        let kind = media_kind(&q)?;
+        let (name, _) = media_file(form).await?;
+        let media_id = random_id(43);
+        mock.state().media.insert(media_id.clone());
+        let url = if kind == "image" { format!("http://mmbiz.qpic.cn/mock/{media_id}/{name}") } else { String::new() };
+        Ok(json!({ "media_id": media_id, "url": url }))
+    }
+    .await;
+    wx(result)
+}
+
+#[handler]
+pub async fn media_uploadimg(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, form: Multipart) -> Response {
+    if let Err(failure) = authed(&mock, &q).map(drop) {
+        return wx(Err(failure));
+    }
+    let result = async {
+        let (name, _) = media_file(form).await?;
+        Ok(json!({ "url": format!("http://mmbiz.qpic.cn/mock/{}/{name}", random_id(16)) }))
+    }
+    .await;
+    wx(result)
+}
+
+#[handler]
+pub fn qrcode_create(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, body: String) -> Response {
+    wx((|| {
+        let mut state = authed(&mock, &q)?;
+        let body = json_body(&body)?;
+        let action = body["action_name"].as_str().unwrap_or_default();
+        let scene = &body["action_info"]["scene"];
+        let scene = match action {
+            "QR_SCENE" | "QR_LIMIT_SCENE" => scene["scene_id"].as_u64().ok_or((40053, "invalid scene id"))?.to_string(),
+            "QR_STR_SCENE" | "QR_LIMIT_STR_SCENE" => {
+                let s = scene["scene_str"].as_str().unwrap_or_default();
+                if s.is_empty() || s.chars().count() > 64 {
+                    return Err((40097, "invalid scene_str, 1 to 64 characters"));
+                }
+                s.to_string()
+            }
+            _ => return Err((40097, "invalid action_name")),
+        };
+        let temporary = action == "QR_SCENE" || action == "QR_STR_SCENE";
+        let seconds = body["expire_seconds"].as_u64().unwrap_or(30).clamp(1, u64::from(MAX_QR_SECONDS));
+        let ticket = format!("gQ{}", random_id(54));
+        let expires = temporary.then(|| Instant::now() + Duration::from_secs(seconds));
+        state.qr.insert(ticket.clone(), QrEntry { scene, expires });
+        let mut answer = json!({ "ticket": ticket, "url": format!("http://weixin.qq.com/q/{}", &ticket[2..24]) });
+        if temporary {
+            answer["expire_seconds"] = json!(seconds);
+        }
+        Ok(answer)
+    })())
+}
+
+/// The QR image of a ticket, as SVG (the platform sends a JPEG; any image will do here).
+#[handler]
+pub fn show_qrcode(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>) -> Response {
+    let ticket = q.get("ticket").cloned().unwrap_or_default();
+    let live = mock.state().qr.get(&ticket).is_some_and(|e| e.expires.is_none_or(|t| t > Instant::now()));
+    if !live {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let url = format!("{}/sim/scan?ticket={ticket}", mock.settings.base_url);
+    match qrcode::QrCode::new(url.as_bytes()) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(240, 240)
+            .build()
+            .with_content_type("image/svg+xml")
+            .into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}

@@ -1,0 +1,72 @@
+//! `/api/v1/wechat/*`: what pages and the console need from the WeChat side.
+
+use poem::web::Data;
+use poem_openapi::param::Query;
+use poem_openapi::payload::Json;
+use poem_openapi::{Object, OpenApi};
+
+use crate::auth::BearerAuth;
+use crate::error::{ApiError, ApiResult};
+use crate::routes::ApiTags;
+use crate::state::AppState;
+
+/// What a page passes to `wx.config` (field names as the JSSDK expects them).
+#[derive(Object)]
+#[oai(rename_all = "camelCase")]
+pub struct JssdkConfig {
+    pub app_id: String,
+    pub timestamp: i64,
+    pub nonce_str: String,
+    pub signature: String,
+}
+
+/// Which platform Banji is talking to, and what the account may do.
+#[derive(Object)]
+pub struct WechatStatus {
+    /// True when the built-in mock platform stands in for WeChat.
+    pub mock: bool,
+    pub appid: String,
+    /// service_verified, service or subscription.
+    pub account_kind: String,
+    pub template_messages: bool,
+    pub customer_service_messages: bool,
+}
+
+pub struct WechatApi;
+
+#[OpenApi(prefix_path = "/wechat", tag = "ApiTags::Wechat")]
+impl WechatApi {
+    /// A signed JSSDK config for one of Banji's own pages (used inside WeChat to ask for
+    /// the location, scan codes …). The URL must be a page of this site.
+    #[oai(path = "/jssdk-config", method = "get")]
+    async fn jssdk_config(&self, state: Data<&AppState>, url: Query<String>) -> ApiResult<Json<JssdkConfig>> {
+        let public = &state.config.public_url;
+        let ours = url.0.strip_prefix(public.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        if !ours {
+            return Err(ApiError::field("url", format!("must be a page of {public}")));
+        }
+        let config = state.wechat.client.jssdk_config(&url.0).await.map_err(|e| {
+            tracing::warn!(error = %e, "jssdk config failed");
+            ApiError::bad_gateway("wechat_unavailable", e.reason())
+        })?;
+        Ok(Json(JssdkConfig {
+            app_id: config.app_id,
+            timestamp: config.timestamp,
+            nonce_str: config.nonce_str,
+            signature: config.signature,
+        }))
+    }
+
+    /// The platform this installation talks to.
+    #[oai(path = "/status", method = "get")]
+    async fn status(&self, state: Data<&AppState>, _auth: BearerAuth) -> Json<WechatStatus> {
+        let config = &state.wechat.config;
+        Json(WechatStatus {
+            mock: config.mock,
+            appid: config.appid.clone(),
+            account_kind: config.kind.as_str().to_string(),
+            template_messages: config.kind.has_templates(),
+            customer_service_messages: config.kind.has_customer_service(),
+        })
+    }
+}

@@ -1,0 +1,129 @@
+//! `GET /wechat` (the platform's URL check) and `POST /wechat` (every message and event).
+//!
+//! A POST is verified and opened (`envelope`), claimed once across replicas (`dedup`),
+//! logged (`log`), routed (`router`) under a time budget, and answered: the reply XML
+//! (encrypted when the request was), or `success`. A handler still running when the
+//! budget ends finishes in the background and its answer goes out as a customer-service
+//! message, so the platform always hears back well within its 5 seconds.
+
+pub mod dedup;
+pub mod envelope;
+pub mod log;
+pub mod router;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use poem::http::StatusCode;
+use poem::web::{Data, Query};
+use poem::{get, handler, IntoResponse, Response, Route};
+
+use self::dedup::Seen;
+use self::envelope::{Rejection, WebhookQuery};
+use crate::state::AppState;
+use crate::wechat::client::messages::CustomMessage;
+use crate::wechat::{Body, Incoming, Reply};
+
+pub fn routes() -> Route {
+    Route::new().at("/", get(verify).post(receive))
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+fn rejected(reason: Rejection) -> Response {
+    tracing::warn!(reason = %reason, "webhook request rejected");
+    let code = match reason {
+        Rejection::Xml(_) | Rejection::NoEncrypt | Rejection::EncryptType => StatusCode::BAD_REQUEST,
+        _ => StatusCode::FORBIDDEN,
+    };
+    let body = shared::ErrorBody::new("webhook_rejected", reason.to_string());
+    poem::web::Json(body).with_status(code).into_response()
+}
+
+#[handler]
+async fn verify(state: Data<&AppState>, Query(query): Query<WebhookQuery>) -> Response {
+    match envelope::verify_get(state.wechat.config.token(), &query, now()) {
+        Ok(echostr) => echostr.with_content_type("text/plain; charset=utf-8").into_response(),
+        Err(reason) => rejected(reason),
+    }
+}
+
+#[handler]
+async fn receive(state: Data<&AppState>, Query(query): Query<WebhookQuery>, body: String) -> Response {
+    let wechat = &state.wechat;
+    let opened = match envelope::open(wechat.config.token(), wechat.crypto.as_ref(), &query, &body, now()) {
+        Ok(opened) => opened,
+        Err(reason) => return rejected(reason),
+    };
+    let encrypted = opened.encrypted;
+    let incoming = Arc::new(opened.incoming);
+    let key = incoming.dedup_key();
+    match dedup::claim(&state.kv, &key).await {
+        Ok(Seen::First) => {}
+        Ok(Seen::Again(reply)) => {
+            tracing::info!(key = %key, "platform retry answered from the first attempt");
+            return answer(&state, reply.as_deref(), encrypted);
+        }
+        // Without the Kv we cannot tell a retry; handling twice beats not at all.
+        Err(err) => tracing::error!(error = %err, "webhook dedup unavailable"),
+    }
+    if let Body::Unknown { msg_type } = &incoming.body {
+        tracing::info!(msg_type = %msg_type, "unknown message type stored and acknowledged");
+    }
+    wechat.log.record(&incoming, &opened.raw).await;
+    let reply = reply_within_budget(state.clone(), incoming.clone()).await;
+    let xml = reply.map(|r| r.to_xml(&incoming.openid, &incoming.to, now()));
+    if let Err(err) = dedup::remember(&state.kv, &key, xml.as_deref()).await {
+        tracing::error!(error = %err, "could not remember the webhook reply");
+    }
+    answer(&state, xml.as_deref(), encrypted)
+}
+
+fn answer(state: &AppState, reply_xml: Option<&str>, encrypted: bool) -> Response {
+    let wechat = &state.wechat;
+    let body = envelope::seal(reply_xml, encrypted, wechat.crypto.as_ref(), wechat.config.token(), now());
+    let content_type = if reply_xml.is_some() { "text/xml; charset=utf-8" } else { "text/plain; charset=utf-8" };
+    body.with_content_type(content_type).into_response()
+}
+
+/// Runs the router; past the budget, answers nothing now and sends the reply later.
+async fn reply_within_budget(state: AppState, incoming: Arc<Incoming>) -> Option<Reply> {
+    let budget = Duration::from_millis(state.wechat.config.reply_budget_ms);
+    let mut task = tokio::spawn(state.wechat.router.dispatch(state.clone(), incoming.clone()));
+    match tokio::time::timeout(budget, &mut task).await {
+        Ok(Ok(Ok(reply))) => reply,
+        Ok(Ok(Err(err))) => {
+            tracing::error!(error = %err, "message handler failed");
+            None
+        }
+        Ok(Err(panic)) => {
+            tracing::error!(error = %panic, "message handler panicked");
+            None
+        }
+        Err(_) => {
+            tracing::warn!(budget_ms = budget.as_millis() as u64, "message handler is slow; replying later");
+            tokio::spawn(async move {
+                if let Ok(Ok(Some(reply))) = task.await {
+                    send_late(&state, &incoming.openid, &reply).await;
+                }
+            });
+            None
+        }
+    }
+}
+
+/// The follower just wrote to us, so a customer-service message is allowed (where the
+/// account has the API at all).
+async fn send_late(state: &AppState, openid: &str, reply: &Reply) {
+    let client = &state.wechat.client;
+    if !client.kind().has_customer_service() {
+        tracing::warn!("a late reply was dropped: subscription accounts cannot send customer-service messages");
+        return;
+    }
+    let Some(message) = CustomMessage::from_reply(reply) else { return };
+    if let Err(err) = client.send_custom_message(openid, &message).await {
+        tracing::warn!(error = %err, "late reply could not be sent");
+    }
+}
