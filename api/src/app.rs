@@ -8,6 +8,7 @@ use poem::Server;
 
 use crate::config::Config;
 use crate::state::AppState;
+use crate::wechat::webhook::router::Router;
 
 pub struct Application {
     state: AppState,
@@ -17,10 +18,15 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
+        Application::build_with_router(config, crate::conversation::router()).await
+    }
+
+    /// With another set of message rules (tests use this to add slow or failing handlers).
+    pub async fn build_with_router(config: Config, router: Router) -> anyhow::Result<Application> {
         install_tls_provider();
         let acceptor = TcpListener::bind(config.listen).into_acceptor().await?;
         let bound = acceptor.local_addr().first().and_then(|a| a.as_socket_addr().copied()).unwrap_or(config.listen);
-        let state = AppState::init(config, bound).await?;
+        let state = AppState::init(config, bound, router).await?;
         Ok(Application { state, acceptor, port: bound.port() })
     }
 

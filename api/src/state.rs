@@ -9,6 +9,7 @@ use crate::auth::{JwtKeys, LoginThrottle};
 use crate::config::Config;
 use crate::db::Db;
 use crate::kv::Kv;
+use crate::wechat::webhook::router::Router;
 use crate::wechat::Wechat;
 
 #[derive(Clone)]
@@ -24,7 +25,7 @@ pub struct AppState {
 impl AppState {
     /// Connects the store (migrating it) and the Kv, loads the signing key, and starts the
     /// WeChat side (`bound` is the address the server listens on, for the mock platform).
-    pub async fn init(config: Config, bound: std::net::SocketAddr) -> anyhow::Result<AppState> {
+    pub async fn init(config: Config, bound: std::net::SocketAddr, router: Router) -> anyhow::Result<AppState> {
         let db = Db::connect(&config.database_url, config.database_schema.as_deref()).await?;
         db.migrate().await?;
         let kv = match &config.redis_url {
@@ -34,7 +35,6 @@ impl AppState {
         let jwt = Arc::new(JwtKeys::load(&config, &db).await.context("loading the JWT secret")?);
         let throttle =
             LoginThrottle::new(kv.clone(), config.login_max_failures, Duration::from_secs(config.login_window_secs));
-        let router = crate::conversation::router();
         let wechat = Wechat::start(config.wechat.clone(), bound, &config.public_url, kv.clone(), db.clone(), router);
         Ok(AppState { config: Arc::new(config), db, kv, jwt, throttle, wechat: Arc::new(wechat) })
     }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use banji::state::AppState;
+use banji::wechat::webhook::router::Router;
 use banji::{Application, Config};
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
@@ -119,9 +120,27 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     start(storage, dist, extra, dirs).await
 }
 
+/// Starts an app whose WeChat messages go through `router` instead of Banji's rules.
+pub async fn spawn_app_with_router(extra: &[(&str, &str)], router: Router) -> TestApp {
+    let mut dirs = Vec::new();
+    let storage = fresh_storage(&mut dirs).await;
+    let dist = fake_dist(&mut dirs);
+    start_with(storage, dist, extra, dirs, router).await
+}
+
 async fn start(storage: Storage, dist: std::path::PathBuf, extra: &[(&str, &str)], dirs: Vec<TempDir>) -> TestApp {
+    start_with(storage, dist, extra, dirs, banji::conversation::router()).await
+}
+
+async fn start_with(
+    storage: Storage,
+    dist: std::path::PathBuf,
+    extra: &[(&str, &str)],
+    dirs: Vec<TempDir>,
+    router: Router,
+) -> TestApp {
     let config = config_for(&storage, &dist, extra);
-    let app = Application::build(config).await.expect("application builds");
+    let app = Application::build_with_router(config, router).await.expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
@@ -133,6 +152,13 @@ impl TestApp {
     /// A second replica sharing this app's database and Kv prefix.
     pub async fn replica(&self) -> TestApp {
         start(self.storage.clone(), self.dist.clone(), &[], Vec::new()).await
+    }
+
+    /// A second replica that also shares this app's mock platform (as replicas share one
+    /// `banji mock-wechat`).
+    pub async fn replica_on_same_platform(&self) -> TestApp {
+        let base = format!("{}/mock-wechat", self.address);
+        start(self.storage.clone(), self.dist.clone(), &[("WECHAT_API_BASE", &base)], Vec::new()).await
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -11,3 +11,6 @@ mod http;
 mod kv;
 mod spec;
 mod users;
+mod webhook;
+mod wechat_helpers;
+mod wechat_protocol;
