@@ -14,3 +14,4 @@ mod users;
 mod webhook;
 mod wechat_helpers;
 mod wechat_protocol;
+mod wechat_tokens;

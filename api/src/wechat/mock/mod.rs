@@ -79,6 +79,13 @@ impl MockPlatform {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Adds a follower without telling the webhook (for bulk set-ups); returns the openid.
+    pub fn add_follower(&self, nickname: &str) -> String {
+        let openid = format!("o{}", state::random_id(27));
+        self.state().users.insert(openid.clone(), state::SimUser::new(openid.clone(), nickname.to_string()));
+        openid
+    }
+
     /// How many times a token was handed out (the tests' "one token request").
     pub fn token_requests(&self) -> u64 {
         self.state().token_requests

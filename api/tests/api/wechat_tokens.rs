@@ -1,0 +1,170 @@
+//! The shared access token under concurrency and failure, and fault handling.
+
+use banji::wechat::config::{MOCK_APPID, MOCK_SECRET};
+use serde_json::{json, Value};
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn fifty_concurrent_calls_on_a_cold_cache_make_one_token_request() {
+    let app = spawn_app().await;
+    let client = app.state.wechat.client.clone();
+    assert_eq!(app.mock().token_requests(), 0);
+
+    let calls: Vec<_> = (0..50)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.tags().await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().expect("call succeeds");
+    }
+
+    assert_eq!(app.mock().token_requests(), 1);
+}
+
+#[tokio::test]
+async fn two_replicas_sharing_redis_make_one_token_request() {
+    if std::env::var("REDIS_URL").is_err() {
+        eprintln!("REDIS_URL unset: replicas do not share a Kv; this runs in the PostgreSQL + Redis pass");
+        return;
+    }
+    let first = spawn_app().await;
+    let second = first.replica_on_same_platform().await;
+    assert!(second.state.wechat.mock.is_none(), "the replica uses the first one's platform");
+    let calls: Vec<_> = [&first, &second]
+        .iter()
+        .flat_map(|app| {
+            let client = app.state.wechat.client.clone();
+            (0..25).map(move |_| {
+                let client = client.clone();
+                tokio::spawn(async move { client.tags().await })
+            })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().expect("call succeeds");
+    }
+    assert_eq!(first.mock().token_requests(), 1);
+}
+
+#[tokio::test]
+async fn a_revoked_token_is_renewed_once_and_the_call_still_succeeds() {
+    let app = spawn_app().await;
+    let client = &app.state.wechat.client;
+    client.tags().await.unwrap();
+    let revoked = app.client.post(app.url("/mock-wechat/sim/tokens/revoke")).send().await.unwrap();
+    assert_eq!(revoked.status(), 204);
+
+    client.tags().await.expect("renewed after 40001 and retried");
+
+    assert_eq!(app.mock().token_requests(), 2);
+}
+
+#[tokio::test]
+async fn a_late_40001_for_a_stale_token_does_not_expire_the_newer_one() {
+    let app = spawn_app().await;
+    let client = &app.state.wechat.client;
+    let stale = client.access_token().await.unwrap();
+    app.client.post(app.url("/mock-wechat/sim/tokens/revoke")).send().await.unwrap();
+    client.tags().await.unwrap();
+    let fresh = client.access_token().await.unwrap();
+    assert_ne!(fresh, stale);
+
+    // Another request that was still using the stale token now reports its failure.
+    client.expire_access_token(&stale).await;
+
+    assert_eq!(client.access_token().await.unwrap(), fresh);
+    client.tags().await.unwrap();
+    assert_eq!(app.mock().token_requests(), 2, "no refresh was needed");
+}
+
+#[tokio::test]
+async fn the_legacy_token_rotates_on_every_call_while_the_stable_token_does_not() {
+    let app = spawn_app().await;
+    let legacy = |n: u8| {
+        let url = app.url("/mock-wechat/cgi-bin/token");
+        let request = app.client.get(url).query(&[
+            ("grant_type", "client_credential"),
+            ("appid", MOCK_APPID),
+            ("secret", MOCK_SECRET),
+        ]);
+        async move {
+            (
+                n,
+                request.send().await.unwrap().json::<Value>().await.unwrap()["access_token"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        }
+    };
+    let (_, a) = legacy(1).await;
+    let (_, b) = legacy(2).await;
+    assert_ne!(a, b, "every legacy call issues a new token");
+    let tags = |token: String| {
+        let request = app.client.get(app.url("/mock-wechat/cgi-bin/tags/get")).query(&[("access_token", token)]);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap()["errcode"].clone() }
+    };
+    assert_eq!(tags(a.clone()).await, 0, "the previous token still works during the overlap");
+    assert_eq!(tags(b.clone()).await, 0);
+
+    let stable = |force: bool| {
+        let body = json!({ "grant_type": "client_credential", "appid": MOCK_APPID, "secret": MOCK_SECRET, "force_refresh": force });
+        let request = app.client.post(app.url("/mock-wechat/cgi-bin/stable_token")).json(&body);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let s1 = stable(false).await["access_token"].as_str().unwrap().to_string();
+    let s2 = stable(false).await["access_token"].as_str().unwrap().to_string();
+    assert_eq!(s1, s2, "the stable token is stable");
+    let forced = stable(true).await["access_token"].as_str().unwrap().to_string();
+    assert_ne!(forced, s1);
+    assert_eq!(tags(s1).await, 40001, "a forced refresh ends the previous stable token");
+    assert_eq!(stable(true).await["errcode"], 45011, "force refresh at most every 30 seconds");
+    let wrong = json!({ "grant_type": "client_credential", "appid": MOCK_APPID, "secret": "nope" });
+    let refused: Value = app
+        .client
+        .post(app.url("/mock-wechat/cgi-bin/stable_token"))
+        .json(&wrong)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(refused["errcode"], 40125);
+}
+
+#[tokio::test]
+async fn transient_faults_are_retried_and_permanent_ones_are_not() {
+    let app = spawn_app().await;
+    let client = &app.state.wechat.client;
+    client.access_token().await.unwrap();
+    let api_calls = || async {
+        app.client.get(app.url("/mock-wechat/sim/stats")).send().await.unwrap().json::<Value>().await.unwrap()
+            ["api_calls"]
+            .as_u64()
+            .unwrap()
+    };
+
+    app.set_faults(json!({ "error_rate": 1.0, "errcodes": [-1] })).await;
+    let before = api_calls().await;
+    let err = client.tags().await.unwrap_err();
+    assert_eq!(err.code(), Some(-1));
+    assert_eq!(api_calls().await - before, 3, "busy is retried, three attempts in all");
+
+    app.set_faults(json!({ "error_rate": 1.0, "errcodes": [43004] })).await;
+    let before = api_calls().await;
+    let err = client.tags().await.unwrap_err();
+    assert_eq!(err.code(), Some(43004));
+    assert_eq!(err.reason(), "the student does not follow the account");
+    assert_eq!(api_calls().await - before, 1, "a permanent error is not retried");
+
+    app.set_faults(json!({ "latency_ms": 150 })).await;
+    client.tags().await.expect("slow but fine");
+
+    let refused =
+        app.client.put(app.url("/mock-wechat/sim/faults")).json(&json!({ "error_rate": 1.5 })).send().await.unwrap();
+    assert_eq!(refused.status(), 422);
+}
