@@ -22,10 +22,13 @@ impl Application {
     }
 
     /// With another set of message rules (tests use this to add slow or failing handlers).
-    pub async fn build_with_router(config: Config, router: Router) -> anyhow::Result<Application> {
+    pub async fn build_with_router(mut config: Config, router: Router) -> anyhow::Result<Application> {
         install_tls_provider();
         let acceptor = TcpListener::bind(config.listen).into_acceptor().await?;
         let bound = acceptor.local_addr().first().and_then(|a| a.as_socket_addr().copied()).unwrap_or(config.listen);
+        if !config.public_url_explicit {
+            config.public_url = format!("http://{bound}");
+        }
         let state = AppState::init(config, bound, router).await?;
         Ok(Application { state, acceptor, port: bound.port() })
     }

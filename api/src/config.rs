@@ -15,6 +15,8 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Base of links sent to students, without a trailing slash.
     pub public_url: String,
+    /// `BANJI_PUBLIC_URL` was set; otherwise it follows the bound address (port 0 included).
+    pub public_url_explicit: bool,
     pub database_url: String,
     /// PostgreSQL only: keep Banji's tables in this schema (created if missing).
     pub database_schema: Option<String>,
@@ -71,6 +73,7 @@ impl Config {
             bad("BANJI_LISTEN", format!("'{listen_text}' is not a host:port address such as 127.0.0.1:8080"))
         })?;
 
+        let public_url_explicit = var("BANJI_PUBLIC_URL").is_some();
         let public_url = match var("BANJI_PUBLIC_URL") {
             Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
                 url.trim_end_matches('/').to_string()
@@ -118,6 +121,7 @@ impl Config {
         Ok(Config {
             wechat,
             listen,
+            public_url_explicit,
             public_url,
             database_url,
             database_schema,

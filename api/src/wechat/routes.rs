@@ -59,14 +59,14 @@ impl WechatApi {
 
     /// The platform this installation talks to.
     #[oai(path = "/status", method = "get")]
-    async fn status(&self, state: Data<&AppState>, _auth: BearerAuth) -> Json<WechatStatus> {
+    async fn status(&self, state: Data<&AppState>, _auth: BearerAuth) -> ApiResult<Json<WechatStatus>> {
         let config = &state.wechat.config;
-        Json(WechatStatus {
+        Ok(Json(WechatStatus {
             mock: config.mock,
             appid: config.appid.clone(),
             account_kind: config.kind.as_str().to_string(),
             template_messages: config.kind.has_templates(),
             customer_service_messages: config.kind.has_customer_service(),
-        })
+        }))
     }
 }

@@ -12,6 +12,7 @@ mod kv;
 mod spec;
 mod users;
 mod webhook;
+mod wechat_calls;
 mod wechat_helpers;
 mod wechat_protocol;
 mod wechat_tokens;

@@ -225,6 +225,13 @@ fn retries_are_recognised_by_msg_id_or_by_sender_time_event_and_key() {
     assert_eq!(click.dedup_key(), "evt:oStudent1:1700000000:CLICK:K");
     let unsub = event("unsubscribe", "");
     assert_eq!(unsub.dedup_key(), "evt:oStudent1:1700000000:unsubscribe:");
+    // Two job results in the same second from the same sender are different events.
+    let first = event("MASSSENDJOBFINISH", "<MsgID>1</MsgID><Status><![CDATA[send success]]></Status>");
+    let second = event("MASSSENDJOBFINISH", "<MsgID>2</MsgID><Status><![CDATA[send success]]></Status>");
+    assert_ne!(first.dedup_key(), second.dedup_key());
+    assert_eq!(first.dedup_key(), "job:mass:1");
+    let template = event("TEMPLATESENDJOBFINISH", "<MsgID>9</MsgID><Status><![CDATA[success]]></Status>");
+    assert_eq!(template.dedup_key(), "job:template:9");
 }
 
 const HEAD: &str = "<xml><ToUserName><![CDATA[oStudent1]]></ToUserName><FromUserName><![CDATA[gh_school]]></FromUserName><CreateTime>1700000001</CreateTime>";

@@ -119,11 +119,15 @@ impl Incoming {
         }
     }
 
-    /// What makes a retried delivery recognisable: `MsgId` for messages;
-    /// sender + time + event + key for events (they have no id).
+    /// What makes a retried delivery recognisable: `MsgId` for messages; the job's own
+    /// id for job results (several finish within one second from the same sender);
+    /// sender + time + event + key for other events (they have no id).
     pub fn dedup_key(&self) -> String {
         match (self.msg_id(), self.event()) {
             (Some(id), _) => format!("msg:{id}"),
+            (None, Some(Event::TemplateSendJobFinish { msg_id, .. })) => format!("job:template:{msg_id}"),
+            (None, Some(Event::MassSendJobFinish { msg_id, .. })) => format!("job:mass:{msg_id}"),
+            (None, Some(Event::PublishJobFinish { publish_id, .. })) => format!("job:publish:{publish_id}"),
             (None, Some(event)) => {
                 format!("evt:{}:{}:{}:{}", self.openid, self.create_time, event.name(), event.key().unwrap_or_default())
             }

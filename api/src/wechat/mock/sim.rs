@@ -40,6 +40,19 @@ fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> Respons
     Json(ErrorBody::new(code, message)).with_status(status).into_response()
 }
 
+/// Why the simulator cannot send a message, as an HTTP answer.
+struct Refusal(StatusCode, &'static str, String);
+
+impl Refusal {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Refusal {
+        Refusal(status, code, message.into())
+    }
+
+    fn into_response(self) -> Response {
+        refuse(self.0, self.1, self.2)
+    }
+}
+
 #[derive(Deserialize)]
 struct NewUser {
     nickname: String,
@@ -88,7 +101,7 @@ async fn create_user(mock: Data<&Arc<MockPlatform>>, Json(new): Json<NewUser>) -
     let event = SimMessage { kind: "subscribe".into(), ..SimMessage::default() };
     match deliver(&mock, &openid, event).await {
         Ok(delivery) => Json(json!({ "openid": openid, "delivery": delivery })).into_response(),
-        Err(resp) => resp,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -123,7 +136,7 @@ async fn send_message(
 ) -> Response {
     match deliver(&mock, &openid, message).await {
         Ok(delivery) => Json(delivery).into_response(),
-        Err(resp) => resp,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -175,9 +188,10 @@ fn revoke_tokens(mock: Data<&Arc<MockPlatform>>) -> StatusCode {
 }
 
 /// Builds the platform message, updates the follower's state, sends it, records the reply.
-async fn deliver(mock: &Arc<MockPlatform>, openid: &str, message: SimMessage) -> Result<Value, Response> {
+async fn deliver(mock: &Arc<MockPlatform>, openid: &str, message: SimMessage) -> Result<Value, Refusal> {
     let incoming = build(mock, openid, &message)?;
-    let delivery = mock.deliver(&incoming).await.map_err(|e| refuse(StatusCode::BAD_GATEWAY, "webhook_failed", e))?;
+    let delivery =
+        mock.deliver(&incoming).await.map_err(|e| Refusal::new(StatusCode::BAD_GATEWAY, "webhook_failed", e))?;
     let reply = delivery.reply.as_ref().map(reply_json);
     if let Some(reply_value) = &reply {
         if let Some(user) = mock.state().users.get_mut(openid) {
@@ -195,17 +209,19 @@ async fn deliver(mock: &Arc<MockPlatform>, openid: &str, message: SimMessage) ->
     Ok(json!({ "status": delivery.status, "reply": reply, "body": delivery.body, "xml": incoming.to_xml() }))
 }
 
-fn build(mock: &Arc<MockPlatform>, openid: &str, m: &SimMessage) -> Result<Incoming, Response> {
+fn build(mock: &Arc<MockPlatform>, openid: &str, m: &SimMessage) -> Result<Incoming, Refusal> {
     let mut state = mock.state();
     let msg_id = m.msg_id.unwrap_or_else(|| state.next_id());
-    let user =
-        state.users.get_mut(openid).ok_or_else(|| refuse(StatusCode::NOT_FOUND, "not_found", "no such follower"))?;
+    let user = state
+        .users
+        .get_mut(openid)
+        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, "not_found", "no such follower"))?;
     let following = user.following;
     let must_follow = || {
         if following {
             Ok(())
         } else {
-            Err(refuse(StatusCode::CONFLICT, "not_following", "this follower has unfollowed"))
+            Err(Refusal::new(StatusCode::CONFLICT, "not_following", "this follower has unfollowed"))
         }
     };
     let body = match m.kind.as_str() {
@@ -225,9 +241,9 @@ fn build(mock: &Arc<MockPlatform>, openid: &str, m: &SimMessage) -> Result<Incom
                 .qr
                 .get(&ticket)
                 .cloned()
-                .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "unknown_ticket", "no such QR ticket"))?;
+                .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, "unknown_ticket", "no such QR ticket"))?;
             if entry.expires.is_some_and(|t| t <= Instant::now()) {
-                return Err(refuse(StatusCode::GONE, "expired_ticket", "this QR code has expired"));
+                return Err(Refusal::new(StatusCode::GONE, "expired_ticket", "this QR code has expired"));
             }
             let user = state.users.get_mut(openid).expect("checked above");
             user.acted();
@@ -252,7 +268,7 @@ fn build(mock: &Arc<MockPlatform>, openid: &str, m: &SimMessage) -> Result<Incom
                 w.text(name, value);
             }
             let parsed = Incoming::parse(&w.finish())
-                .map_err(|e| refuse(StatusCode::UNPROCESSABLE_ENTITY, "bad_event", e.to_string()))?;
+                .map_err(|e| Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_event", e.to_string()))?;
             parsed.body
         }
         kind => {
