@@ -36,6 +36,20 @@ enum Command {
     },
     /// Print the OpenAPI spec (as committed in openapi/openapi.json).
     Openapi,
+    /// Run the mock WeChat platform on its own, so several Banji replicas can share one.
+    /// Its appid, secret, token and AES key come from WECHAT_* (or the development
+    /// defaults); point the replicas at it with WECHAT_API_BASE and WECHAT_OAUTH_BASE.
+    MockWechat {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:9000")]
+        listen: std::net::SocketAddr,
+        /// Where to deliver messages and events, e.g. http://127.0.0.1:8080/wechat.
+        #[arg(long)]
+        webhook: String,
+        /// How to wrap messages: plain, compatible or safe.
+        #[arg(long, default_value = "safe")]
+        mode: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -85,6 +99,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 tracing::warn!("no accounts yet: create the first admin with `banji admin create <username>`");
             }
             app.run_until_stopped().await?;
+        }
+        Command::MockWechat { listen, webhook, mode } => {
+            let mode = crate::wechat::config::MessageMode::parse(&mode)
+                .ok_or_else(|| anyhow::anyhow!("--mode must be plain, compatible or safe"))?;
+            crate::wechat::mock::serve_alone(config.wechat, listen, webhook, mode).await?;
         }
         Command::Migrate => {
             let db = Db::connect(&config.database_url, config.database_schema.as_deref()).await?;

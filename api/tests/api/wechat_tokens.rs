@@ -168,3 +168,76 @@ async fn transient_faults_are_retried_and_permanent_ones_are_not() {
         app.client.put(app.url("/mock-wechat/sim/faults")).json(&json!({ "error_rate": 1.5 })).send().await.unwrap();
     assert_eq!(refused.status(), 422);
 }
+
+/// A free local port (bound, then released for the child process to take).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[tokio::test]
+async fn replicas_can_share_a_standalone_mock_platform() {
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let app = crate::helpers::spawn_app_with(&[("WECHAT_API_BASE", &base), ("WECHAT_OAUTH_BASE", &base)]).await;
+    assert!(app.state.wechat.mock.is_none(), "nothing mounted in-process when a platform is configured");
+    let _mock = KillOnDrop(
+        std::process::Command::new(env!("CARGO_BIN_EXE_banji"))
+            .args([
+                "mock-wechat",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--webhook",
+                &app.url("/wechat"),
+                "--mode",
+                "compatible",
+            ])
+            .env("RUST_LOG", "error")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let http = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..100 {
+        if http.get(format!("{base}/sim/stats")).send().await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(up, "the standalone mock started");
+
+    let follower: Value = http
+        .post(format!("{base}/sim/users"))
+        .json(&json!({ "nickname": "李雷" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let openid = follower["openid"].as_str().unwrap();
+    let answer: Value = http
+        .post(format!("{base}/sim/users/{openid}/messages"))
+        .json(&json!({ "type": "text", "content": "帮助" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(answer["reply"]["content"].as_str().unwrap().starts_with("可用指令"));
+    app.state.wechat.client.tags().await.expect("the client talks to the standalone mock");
+    let stats: Value = http.get(format!("{base}/sim/stats")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(stats["token_requests"], 1);
+}
+
+/// Stops a child process however the test ends.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

@@ -103,6 +103,26 @@ impl MockPlatform {
     }
 }
 
+/// `banji mock-wechat`: the mock alone, at the root of its own address.
+pub async fn serve_alone(
+    mut config: WechatConfig,
+    listen: std::net::SocketAddr,
+    webhook: String,
+    mode: MessageMode,
+) -> anyhow::Result<()> {
+    use poem::listener::{Acceptor, Listener, TcpListener};
+    crate::app::install_tls_provider();
+    let acceptor = TcpListener::bind(listen).into_acceptor().await?;
+    let bound = acceptor.local_addr().first().and_then(|a| a.as_socket_addr().copied()).unwrap_or(listen);
+    config.mock_mode = mode;
+    let base = format!("http://{bound}");
+    let mock = MockPlatform::new(MockSettings::from_config(&config, webhook.clone(), base.clone()));
+    println!("mock WeChat platform on {base} (appid {}), delivering to {webhook}", config.appid);
+    tracing::info!(%base, "mock WeChat platform listening");
+    poem::Server::new_with_acceptor(acceptor).run(mock.routes()).await?;
+    Ok(())
+}
+
 /// The platform's JSON: `errcode: 0` plus the fields on success, the code and message on failure.
 pub fn wx(result: Result<Value, Failure>) -> Response {
     let body = match result {
