@@ -23,7 +23,6 @@ impl Application {
 
     /// With another set of message rules (tests use this to add slow or failing handlers).
     pub async fn build_with_router(mut config: Config, router: Router) -> anyhow::Result<Application> {
-        install_tls_provider();
         let acceptor = TcpListener::bind(config.listen).into_acceptor().await?;
         let bound = acceptor.local_addr().first().and_then(|a| a.as_socket_addr().copied()).unwrap_or(config.listen);
         if !config.public_url_explicit {
@@ -51,12 +50,6 @@ impl Application {
         pruning.abort();
         served
     }
-}
-
-/// reqwest uses rustls with the ring provider (no C toolchain for aws-lc); it must be
-/// installed once per process before the first TLS connection.
-pub fn install_tls_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 async fn shutdown_signal() {

@@ -84,6 +84,7 @@ async fn connect_sqlite(url: &str) -> anyhow::Result<AnyPool> {
     }
     // `mode=rwc` creates the file on first start.
     let url = match query {
+        _ if in_memory => "sqlite::memory:".to_string(),
         "" => format!("sqlite://{path}?mode=rwc"),
         q if q.contains("mode=") => url.to_string(),
         q => format!("sqlite://{path}?{q}&mode=rwc"),

@@ -28,3 +28,15 @@ pub use incoming::{Body, Event, Incoming};
 pub use reply::Reply;
 pub use routes::WechatApi;
 pub use runtime::Wechat;
+
+/// An HTTP client for talking to the platform (or, from the mock, to the webhook).
+/// rustls uses the ring provider (no C toolchain for aws-lc); it is installed on first use.
+pub fn http_client(timeout: std::time::Duration) -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .timeout(timeout)
+        .pool_idle_timeout(std::time::Duration::from_secs(60))
+        .build()
+        .expect("HTTP client builds")
+}

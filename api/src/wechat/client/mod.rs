@@ -53,12 +53,7 @@ pub struct Ok {}
 
 impl WechatClient {
     pub fn new(config: &WechatConfig, kv: Kv) -> WechatClient {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(10))
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build()
-            .expect("HTTP client builds");
+        let http = super::http_client(Duration::from_secs(10));
         let qr_base = if config.mock { config.api_base.clone() } else { "https://mp.weixin.qq.com".to_string() };
         WechatClient {
             inner: Arc::new(Inner {

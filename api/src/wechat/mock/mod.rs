@@ -70,8 +70,7 @@ pub struct MockPlatform {
 
 impl MockPlatform {
     pub fn new(settings: MockSettings) -> Arc<MockPlatform> {
-        let http =
-            reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().expect("HTTP client builds");
+        let http = super::http_client(std::time::Duration::from_secs(10));
         Arc::new(MockPlatform { settings, state: Mutex::new(MockState::new()), http })
     }
 
@@ -111,7 +110,6 @@ pub async fn serve_alone(
     mode: MessageMode,
 ) -> anyhow::Result<()> {
     use poem::listener::{Acceptor, Listener, TcpListener};
-    crate::app::install_tls_provider();
     let acceptor = TcpListener::bind(listen).into_acceptor().await?;
     let bound = acceptor.local_addr().first().and_then(|a| a.as_socket_addr().copied()).unwrap_or(listen);
     config.mock_mode = mode;
