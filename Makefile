@@ -1,5 +1,5 @@
 # Banji's commands. The README's quick start is `make run` and `make test`.
-.PHONY: run test setup console lint openapi admin e2e bench
+.PHONY: run test setup console lint openapi admin e2e bench bench-webhook
 
 # Set up the tools, build the console, and run Banji on the embedded defaults
 # (SQLite in ./data, in-process cache, mock WeChat) at http://127.0.0.1:8080.
@@ -12,6 +12,7 @@ test: console
 	scripts/setup.sh --test
 	cargo test -p api -p shared
 	node e2e/console.test.mjs
+	node e2e/people.test.mjs
 
 setup:
 	scripts/setup.sh
@@ -34,5 +35,10 @@ openapi:
 admin:
 	cargo run -q --release -p api --bin banji -- admin create $(name)
 
+# The measurements in docs/benchmarks.md (each prints a markdown table).
 bench:
 	scripts/bench.sh
+
+bench-webhook:
+	cargo bench -p api --bench webhook
+	scripts/bench-webhook.sh

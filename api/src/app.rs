@@ -43,11 +43,25 @@ impl Application {
     /// Serves until SIGINT/SIGTERM, then lets in-flight requests finish (10 s at most).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let pruning = tokio::spawn(crate::auth::jobs::prune_sessions_forever(self.state.db.clone()));
+        let delivery = crate::delivery::spawn(self.state.clone());
+        let engine = self.state.delivery.clone();
+        let background = self.state.background.clone();
         let app = crate::routes::build(self.state);
         let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown_signal(), Some(Duration::from_secs(10)))
             .await;
         pruning.abort();
+        // The batch in hand is sent and recorded before the process ends.
+        engine.stop();
+        if let Some(worker) = delivery {
+            if tokio::time::timeout(Duration::from_secs(20), worker).await.is_err() {
+                tracing::warn!("the delivery worker did not stop in time; its leases will run out");
+            }
+        }
+        background.close();
+        if tokio::time::timeout(Duration::from_secs(10), background.wait()).await.is_err() {
+            tracing::warn!("platform follow-ups did not finish in time; `banji tags resync` repairs tags");
+        }
         served
     }
 }

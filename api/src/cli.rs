@@ -36,6 +36,11 @@ enum Command {
     },
     /// Print the OpenAPI spec (as committed in openapi/openapi.json).
     Openapi,
+    /// WeChat tags that mirror classes, groups and roles.
+    Tags {
+        #[command(subcommand)]
+        action: TagsCommand,
+    },
     /// Run the mock WeChat platform on its own, so several Banji replicas can share one.
     /// Its appid, secret, token and AES key come from WECHAT_* (or the development
     /// defaults); point the replicas at it with WECHAT_API_BASE and WECHAT_OAUTH_BASE.
@@ -50,6 +55,12 @@ enum Command {
         #[arg(long, default_value = "safe")]
         mode: String,
     },
+}
+
+#[derive(Subcommand)]
+enum TagsCommand {
+    /// Repair drift between Banji's classes, groups and roles and their WeChat tags.
+    Resync,
 }
 
 #[derive(Subcommand)]
@@ -76,7 +87,7 @@ pub fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let result = Config::from_env().map_err(anyhow::Error::from).and_then(|config| {
-        crate::telemetry::init(config.log_json);
+        let _log_writer = crate::telemetry::init(config.log_json);
         let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
         runtime.block_on(run(command, config))
     });
@@ -104,6 +115,22 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let mode = crate::wechat::config::MessageMode::parse(&mode)
                 .ok_or_else(|| anyhow::anyhow!("--mode must be plain, compatible or safe"))?;
             crate::wechat::mock::serve_alone(config.wechat, listen, webhook, mode).await?;
+        }
+        Command::Tags { action: TagsCommand::Resync } => {
+            // A full app state (database, Kv, WeChat client), without serving.
+            let bound = config.listen;
+            let state = crate::state::AppState::init(config, bound, crate::conversation::router()).await?;
+            let report = crate::people::resync::resync(&state).await?;
+            println!(
+                "tags: {} created, {} renamed, {} deleted; followers: {} tagged, {} untagged",
+                report.tags_created, report.tags_renamed, report.tags_deleted, report.tagged, report.untagged
+            );
+            for error in &report.errors {
+                eprintln!("error: {error}");
+            }
+            if !report.errors.is_empty() {
+                bail!("{} problems left; see above", report.errors.len());
+            }
         }
         Command::Migrate => {
             let db = Db::connect(&config.database_url, config.database_schema.as_deref()).await?;

@@ -33,6 +33,20 @@ pub struct Config {
     pub login_window_secs: u64,
     pub log_json: bool,
     pub wechat: crate::wechat::WechatConfig,
+    /// Where uploaded files live (attachments), created on first use.
+    pub data_dir: PathBuf,
+    /// Largest attachment accepted, in bytes.
+    pub max_attachment_bytes: usize,
+    /// The account's sending budgets, shared by every replica.
+    pub send_per_minute: u64,
+    pub send_per_day: u64,
+    /// Messages one replica sends at the same time.
+    pub send_concurrency: usize,
+    /// How long a worker holds the delivery rows it claimed; rows of a worker that died
+    /// are taken up again after this.
+    pub lease_secs: u64,
+    /// Whether this replica sends deliveries (`BANJI_DELIVERY=off` for an API-only replica).
+    pub delivery_enabled: bool,
 }
 
 /// A configuration problem, phrased for the operator.
@@ -136,6 +150,20 @@ impl Config {
                 None | Some("text") => false,
                 Some("json") => true,
                 Some(other) => return Err(bad("BANJI_LOG_FORMAT", format!("'{other}' is not text or json"))),
+            },
+            data_dir: PathBuf::from(var("BANJI_DATA_DIR").unwrap_or_else(|| "data".into())),
+            max_attachment_bytes: parse_num::<usize>("BANJI_MAX_ATTACHMENT_MB", var("BANJI_MAX_ATTACHMENT_MB"), 20)?
+                .min(100)
+                * 1024
+                * 1024,
+            send_per_minute: parse_num("BANJI_SEND_PER_MINUTE", var("BANJI_SEND_PER_MINUTE"), 20_000)?,
+            send_per_day: parse_num("BANJI_SEND_PER_DAY", var("BANJI_SEND_PER_DAY"), 100_000)?,
+            send_concurrency: parse_num("BANJI_SEND_CONCURRENCY", var("BANJI_SEND_CONCURRENCY"), 16)?,
+            lease_secs: parse_num("BANJI_LEASE_SECS", var("BANJI_LEASE_SECS"), 60)?.max(1),
+            delivery_enabled: match var("BANJI_DELIVERY").as_deref() {
+                None | Some("on") => true,
+                Some("off") => false,
+                Some(other) => return Err(bad("BANJI_DELIVERY", format!("'{other}' is not on or off"))),
             },
         })
     }

@@ -1,20 +1,59 @@
 //! What Banji does with each message a follower sends: every capability's rules, in the
-//! order they are tried (first match wins), in this one place. Binding, check-in and the
-//! bot add their rules here as they arrive.
+//! order they are tried (first match wins), in this one place. Handlers live with their
+//! capability (`people::replies` for following, binding and registering,
+//! `notices::subscriptions` for muting categories, `delivery` for job results and the
+//! digest of held notices, which rides on the welcome and on unmatched messages).
 
-use crate::wechat::webhook::router::{Context, HandlerResult, Match, Router, Text};
+use std::sync::Arc;
+
+use crate::delivery::{digest, jobs};
+use crate::notices::subscriptions;
+use crate::people::replies;
+use crate::people::teacher_wechat::BIND_SCENE;
+use crate::wechat::webhook::router::{Context, HandlerResult, Key, Match, Router, Text};
 use crate::wechat::{Event, Reply};
 
-const WELCOME: &str = "欢迎关注！这里是班级通知与签到平台。\n\n发送「帮助」查看可用指令。";
-const HELP: &str = "可用指令：\n· 帮助 —— 显示本说明\n\n更多功能（绑定学号、查看通知、签到）即将开放。";
+const HELP: &str = "可用指令：\n\
+· 绑定 学号 姓名 验证码 —— 绑定学生身份\n\
+· 解绑 —— 解除绑定\n\
+· 通知 —— 查看未收到的通知\n\
+· 退订 分类 / 订阅 分类 —— 不再推送或恢复推送某类通知\n\
+· 注册 —— 教师获取注册验证码\n\
+· 帮助 —— 显示本说明";
 const NOT_UNDERSTOOD: &str = "已收到。发送「帮助」查看可用指令。";
 
 pub fn router() -> Router {
+    let teacher_qr = Match::Any(vec![
+        Match::All(vec![Match::Event("SCAN"), Match::EventKey(Key::Prefix(BIND_SCENE.into()))]),
+        Match::All(vec![Match::Event("subscribe"), Match::EventKey(Key::Prefix(format!("qrscene_{BIND_SCENE}")))]),
+    ]);
     Router::new()
-        .rule("welcome on follow", Match::Event("subscribe"), |_| async { Ok(Some(Reply::text(WELCOME))) })
+        .rule("teacher binds WeChat by QR", teacher_qr, replies::teacher_scan)
+        .rule("welcome on follow", Match::Event("subscribe"), |ctx: Context| async move {
+            let openid = ctx.incoming.openid.clone();
+            let state = ctx.state.clone();
+            let reply = replies::welcome(ctx).await?;
+            Ok(digest::with_digest(&state, &openid, reply).await?)
+        })
+        .rule("unfollow", Match::Event("unsubscribe"), replies::unfollow)
+        .rule("bind a student", Match::Text(Text::Keyword("绑定".into())), replies::bind)
+        .rule("unbind", Match::Text(Text::Exact("解绑".into())), replies::unbind)
+        .rule("teacher registration code", Match::Text(Text::Exact("注册".into())), replies::register)
+        .rule(
+            "notices not yet received",
+            Match::Any(vec![
+                Match::EventKey(Key::Exact(crate::menus::NOTICES_KEY.into())),
+                Match::Text(Text::Exact("通知".into())),
+                Match::Text(Text::Exact("我的通知".into())),
+            ]),
+            digest::my_notices,
+        )
+        .rule("mute a category", Match::Text(Text::Keyword("退订".into())), subscriptions::mute)
+        .rule("unmute a category", Match::Text(Text::Keyword("订阅".into())), subscriptions::unmute)
         .rule(
             "help",
             Match::Any(vec![
+                Match::EventKey(Key::Exact(crate::menus::HELP_KEY.into())),
                 Match::Text(Text::Exact("帮助".into())),
                 Match::Text(Text::Exact("help".into())),
                 Match::Text(Text::Exact("?".into())),
@@ -22,9 +61,14 @@ pub fn router() -> Router {
             ]),
             |_| async { Ok(Some(Reply::text(HELP))) },
         )
+        .rule(
+            "send job results",
+            Match::Any(vec![Match::Event("TEMPLATESENDJOBFINISH"), Match::Event("MASSSENDJOBFINISH")]),
+            jobs::on_job_finished,
+        )
         // Job results and other platform notifications are stored in the message log;
         // they never get a reply.
-        .rule("platform notifications", Match::Predicate(std::sync::Arc::new(is_notification)), |_| async { Ok(None) })
+        .rule("platform notifications", Match::Predicate(Arc::new(is_notification)), |_| async { Ok(None) })
         .fallback(not_understood)
 }
 
@@ -35,7 +79,6 @@ fn is_notification(incoming: &crate::wechat::Incoming) -> bool {
             Event::TemplateSendJobFinish { .. }
                 | Event::MassSendJobFinish { .. }
                 | Event::PublishJobFinish { .. }
-                | Event::Unsubscribe
                 | Event::Location { .. }
                 | Event::View { .. }
                 | Event::SubscribeMsgPopup { .. }
@@ -48,7 +91,11 @@ fn is_notification(incoming: &crate::wechat::Incoming) -> bool {
     )
 }
 
-/// Text nobody handled gets a pointer to the help; anything else is acknowledged.
+/// Anything else is the student's next interaction: held notices are handed over (the
+/// digest). Otherwise text gets a pointer to the help, and anything else is acknowledged.
 async fn not_understood(ctx: Context) -> HandlerResult {
+    if let Some(digest) = digest::take(&ctx.state, &ctx.incoming.openid).await? {
+        return Ok(Some(Reply::text(digest)));
+    }
     Ok(ctx.incoming.text().map(|_| Reply::text(NOT_UNDERSTOOD)))
 }

@@ -2,7 +2,8 @@
 //!
 //! `main.rs` only calls `cli::main`; everything else lives here so tests can build the
 //! real `Application` on port 0. Capabilities each own a folder (routes, queries, jobs):
-//! `auth`, `users`, `api_tokens`, `audit`. Shared plumbing: `config`, `db`, `kv`, `http`,
+//! `auth`, `users`, `api_tokens`, `audit`, `people`, `notices` (what is
+//! sent), `delivery` (how it reaches each student), `wechat`. Shared plumbing: `config`, `db`, `kv`, `http`,
 //! `error`, and `routes`, the one place the HTTP surface is assembled.
 
 pub mod api_tokens;
@@ -13,10 +14,17 @@ pub mod cli;
 pub mod config;
 pub mod conversation;
 pub mod db;
+pub mod delivery;
 pub mod error;
 pub mod http;
 pub mod kv;
+pub mod menus;
+pub mod notices;
+pub mod people;
+pub mod portal;
 pub mod routes;
+pub mod seed_api;
+pub mod settings;
 pub mod state;
 pub mod telemetry;
 pub mod users;

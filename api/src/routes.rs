@@ -11,13 +11,34 @@ use poem_openapi::{OpenApiService, Tags};
 use crate::api_tokens::ApiTokensApi;
 use crate::audit::AuditApi;
 use crate::auth::{AuthApi, MeApi};
+use crate::delivery::TemplatesApi;
 use crate::http::{ConsoleEndpoint, RequestContext};
+use crate::menus::MenusApi;
+use crate::notices::{CategoriesApi, NoticesApi, PortalNoticesApi};
+use crate::people::{
+    CadresApi, ClassesApi, FollowersApi, GroupsApi, ManagedTagsApi, RosterApi, StudentsApi, TagsApi, TeacherWechatApi,
+    TeachersApi,
+};
+use crate::portal::{PortalApi, PortalOauthApi};
+use crate::seed_api::SeedApi;
+use crate::settings::SettingsApi;
 use crate::state::AppState;
 use crate::users::UsersApi;
 use crate::wechat::WechatApi;
 
 /// Bodies larger than this are refused with 413 before they are read.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Endpoints that take files: rosters and notice attachments.
+pub fn is_upload(path: &str) -> bool {
+    path.starts_with("/api/v1/roster/imports")
+        || (path.starts_with("/api/v1/notices/") && path.ends_with("/attachments"))
+}
+
+/// Their bound, above the attachment limit (a 50 000-student roster fits in 20 MiB).
+pub fn max_upload(config: &crate::config::Config) -> usize {
+    (20 * 1024 * 1024).max(config.max_attachment_bytes + 64 * 1024)
+}
 
 #[derive(Tags)]
 pub enum ApiTags {
@@ -33,22 +54,46 @@ pub enum ApiTags {
     Audit,
     /// The WeChat side: JSSDK config, account status.
     Wechat,
+    /// Classes, students, class cadres, groups and teacher profiles.
+    People,
+    /// Settings an admin changes.
+    Settings,
+    /// Notices, their audience, attachments and delivery; categories; template settings.
+    Notices,
+    /// What student pages inside WeChat call (a student token from WeChat authorisation).
+    Portal,
+    /// The account's custom menus.
+    Menus,
+    /// The original WeChatServer admin API (seed 002), kept at its paths and shapes.
+    Seed,
 }
 
-pub type ApiService = OpenApiService<(AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi, WechatApi), ()>;
+type Apis = (
+    (AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi, WechatApi),
+    (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi),
+    (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
+    (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
+);
+
+pub type ApiService = OpenApiService<Apis, ()>;
+
+fn apis() -> Apis {
+    (
+        (AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi, WechatApi),
+        (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi),
+        (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
+        (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
+    )
+}
 
 pub fn api_service() -> ApiService {
-    OpenApiService::new(
-        (AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi, WechatApi),
-        "Banji API",
-        env!("CARGO_PKG_VERSION"),
-    )
-    .description(
-        "Banji lets schools reach students through a WeChat Official Account. \
+    OpenApiService::new(apis(), "Banji API", env!("CARGO_PKG_VERSION"))
+        .description(
+            "Banji lets schools reach students through a WeChat Official Account. \
              Authenticate with `Authorization: Bearer <token>`: a JWT from `/auth/login` or an \
              API token (`bj_…`). Errors are `{ \"code\", \"message\", \"fields\"? }` with a 4xx status.",
-    )
-    .server("/api/v1")
+        )
+        .server("/api")
 }
 
 /// The spec as committed in `openapi/openapi.json` and printed by `banji openapi`.
@@ -92,7 +137,7 @@ pub fn build(state: AppState) -> impl Endpoint<Output = Response> {
     let spec_endpoint =
         make_sync(move |_| Response::builder().content_type("application/json; charset=utf-8").body(spec.clone()));
     let mut route = Route::new()
-        .nest("/api/v1", api)
+        .nest("/api", api)
         .at("/api/openapi.json", spec_endpoint)
         .nest("/docs", docs)
         .at("/healthz", get(healthz))
@@ -105,6 +150,11 @@ pub fn build(state: AppState) -> impl Endpoint<Output = Response> {
     route
         .nest("/", ConsoleEndpoint::new(state.config.web_dist.clone()))
         .with(Compression::new())
-        .with(RequestContext { trust_proxy: state.config.trust_proxy, max_body: MAX_BODY_BYTES })
+        .with(RequestContext {
+            trust_proxy: state.config.trust_proxy,
+            max_body: MAX_BODY_BYTES,
+            is_upload,
+            max_upload: max_upload(&state.config),
+        })
         .data(state)
 }

@@ -20,6 +20,11 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub throttle: LoginThrottle,
     pub wechat: Arc<Wechat>,
+    /// This replica's delivery worker (its name, and the bell that wakes it).
+    pub delivery: Arc<crate::delivery::Engine>,
+    /// Follow-up work a request leaves behind (tags and remarks after a binding): tracked so
+    /// a stopping server lets it finish and tests can wait for it to settle.
+    pub background: tokio_util::task::TaskTracker,
 }
 
 impl AppState {
@@ -36,6 +41,16 @@ impl AppState {
         let throttle =
             LoginThrottle::new(kv.clone(), config.login_max_failures, Duration::from_secs(config.login_window_secs));
         let wechat = Wechat::start(config.wechat.clone(), bound, &config.public_url, kv.clone(), db.clone(), router);
-        Ok(AppState { config: Arc::new(config), db, kv, jwt, throttle, wechat: Arc::new(wechat) })
+        let delivery = Arc::new(crate::delivery::Engine::new());
+        Ok(AppState {
+            config: Arc::new(config),
+            db,
+            kv,
+            jwt,
+            throttle,
+            wechat: Arc::new(wechat),
+            delivery,
+            background: Default::default(),
+        })
     }
 }

@@ -1,5 +1,7 @@
 -- Every message and event followers send, as received (decrypted). The inbox, reports
--- and the bot read it; nothing here is updated after it is written.
+-- and the bot read it; nothing here is updated after it is written. Rows are appended in
+-- the order they arrive, so `id` orders them by time (no second index on received_at:
+-- every index is paid for by every message).
 CREATE TABLE wechat_messages (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     openid       TEXT   NOT NULL,
@@ -15,4 +17,3 @@ CREATE TABLE wechat_messages (
     raw_xml      TEXT   NOT NULL
 );
 CREATE INDEX wechat_messages_openid ON wechat_messages (openid, received_at);
-CREATE INDEX wechat_messages_received ON wechat_messages (received_at);

@@ -8,15 +8,41 @@
 pub mod audit;
 pub mod auth;
 pub mod error;
+pub mod menus;
+pub mod notices;
 pub mod page;
+pub mod people;
+pub mod roster;
+pub mod settings;
 pub mod tokens;
 pub mod users;
 pub mod validate;
+pub mod wechat;
+pub mod wechat_people;
 
 pub use audit::AuditEntry;
 pub use auth::{ChangePasswordRequest, LoginRequest, LoginResponse, RefreshRequest};
 pub use error::ErrorBody;
+pub use menus::{MenuButton, MenuDraft, MenuFeature, MenuProblem, MenuTarget, NewMenu};
+pub use notices::{
+    AccountTemplate, Attachment, Audience, AudienceCount, CategorySubscription, Delivery, DeliveryProgress,
+    FallbackReason, MassJob, MessageKind, NewCategory, NewNotice, Notice, NoticeCategory, NoticePatch, NoticeStatus,
+    NoticeSummary, SendRequest, StudentNotice, StudentNoticeDetail, SubscriptionChange, TemplateMapping,
+    TemplateSettings, Urgency,
+};
 pub use page::{Page, PageQuery};
+pub use people::{
+    Cadre, CadrePatch, Class, ClassPatch, Gender, Group, GroupMembersChange, GroupPatch, GroupRef, NewCadre, NewClass,
+    NewGroup, NewStudent, Student, StudentDetail, StudentPatch, StudentStatus, TeacherProfile, TeacherProfilePatch,
+    TeacherRef, WechatBinding,
+};
+pub use roster::{ImportJob, ImportReport, ImportStatus, RowError};
+pub use settings::{Settings, SettingsPatch};
 pub use tokens::{ApiToken, CreatedApiToken, NewApiToken, Scope};
 pub use users::{NewUser, Role, User, UserPatch};
 pub use validate::{FieldErrors, Problem};
+pub use wechat::{JssdkConfig, WechatStatus};
+pub use wechat_people::{
+    BindRequest, BoundTo, Classmate, Follower, FollowerSync, PortalMe, PortalStudent, Registered, Registration,
+    RemarkChange, TagResync, TeacherBinding,
+};

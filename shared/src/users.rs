@@ -43,6 +43,8 @@ pub struct User {
     pub role: Role,
     /// A disabled account cannot log in and its sessions are revoked.
     pub disabled: bool,
+    /// A teacher who registered themselves and waits for an admin's approval.
+    pub pending: bool,
     pub created_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
 }

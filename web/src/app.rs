@@ -9,22 +9,42 @@ use leptos_router::path;
 
 use crate::components::Shell;
 use crate::i18n::t;
-use crate::pages::{AccountPage, AuditPage, HomePage, LoginPage, NotFound, TokensPage, UsersPage};
+use crate::pages::{
+    AccountPage, AuditPage, ClassesPage, FollowersPage, GroupsPage, HomePage, LoginPage, MenusPage, NotFound,
+    PortalBind, PortalHome, PortalTeachers, RegisterPage, SettingsPage, SimulatorPage, StudentsPage, TokensPage,
+    UsersPage,
+};
 use crate::session::{self, Auth};
 
 #[component]
 pub fn App() -> impl IntoView {
-    session::init();
+    // Student pages have no console login to check.
+    let on_portal =
+        web_sys::window().and_then(|w| w.location().pathname().ok()).is_some_and(|p| p.starts_with("/s/") || p == "/s");
+    if !on_portal {
+        session::init();
+    }
     view! {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/register") view=RegisterPage />
+                <Route path=path!("/s") view=PortalHome />
+                <Route path=path!("/s/bind") view=PortalBind />
+                <Route path=path!("/s/teachers") view=PortalTeachers />
                 <ParentRoute path=path!("") view=SignedIn>
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("users") view=UsersPage />
                     <Route path=path!("tokens") view=TokensPage />
                     <Route path=path!("account") view=AccountPage />
                     <Route path=path!("audit") view=AuditPage />
+                    <Route path=path!("simulator") view=SimulatorPage />
+                    <Route path=path!("classes") view=ClassesPage />
+                    <Route path=path!("students") view=StudentsPage />
+                    <Route path=path!("groups") view=GroupsPage />
+                    <Route path=path!("followers") view=FollowersPage />
+                    <Route path=path!("menus") view=MenusPage />
+                    <Route path=path!("settings") view=SettingsPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -107,7 +107,7 @@ enum TokenCreated {
 
 pub struct ApiTokensApi;
 
-#[OpenApi(prefix_path = "/api-tokens", tag = "ApiTags::ApiTokens")]
+#[OpenApi(prefix_path = "/v1/api-tokens", tag = "ApiTags::ApiTokens")]
 impl ApiTokensApi {
     /// My API tokens, newest first (secrets are never shown again).
     #[oai(path = "/", method = "get")]

@@ -105,7 +105,7 @@ impl From<AuditRow> for AuditEntry {
 
 pub struct AuditApi;
 
-#[OpenApi(prefix_path = "/audit", tag = "ApiTags::Audit")]
+#[OpenApi(prefix_path = "/v1/audit", tag = "ApiTags::Audit")]
 impl AuditApi {
     /// The audit log, newest first (admins only).
     #[oai(path = "/", method = "get")]

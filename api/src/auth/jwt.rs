@@ -22,6 +22,20 @@ pub struct Claims {
     pub exp: i64,
 }
 
+/// A student page's token: who opened it in WeChat (their openid), nothing more.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct StudentClaims {
+    /// The openid.
+    pub sub: String,
+    /// Always `student`: a console token is never a student token, nor the reverse.
+    pub aud: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+/// Student page tokens live 2 hours; the page goes through WeChat again after that.
+pub const STUDENT_TOKEN_SECS: i64 = 2 * 3600;
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum JwtProblem {
     Expired,
@@ -32,6 +46,7 @@ pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    student_validation: Validation,
 }
 
 impl JwtKeys {
@@ -39,7 +54,16 @@ impl JwtKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 5;
         validation.set_required_spec_claims(&["exp", "sub"]);
-        JwtKeys { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
+        let mut student_validation = Validation::new(Algorithm::HS256);
+        student_validation.leeway = 5;
+        student_validation.set_required_spec_claims(&["exp", "sub", "aud"]);
+        student_validation.set_audience(&["student"]);
+        JwtKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            student_validation,
+        }
     }
 
     /// The configured secret, or the one shared through the database (created by whichever
@@ -77,6 +101,25 @@ impl JwtKeys {
     }
 }
 
+impl JwtKeys {
+    pub fn issue_student(&self, openid: &str) -> anyhow::Result<String> {
+        let now = chrono::Utc::now().timestamp();
+        let claims =
+            StudentClaims { sub: openid.to_string(), aud: "student".into(), iat: now, exp: now + STUDENT_TOKEN_SECS };
+        Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+    }
+
+    /// The openid a valid student token names.
+    pub fn verify_student(&self, token: &str) -> Result<String, JwtProblem> {
+        decode::<StudentClaims>(token, &self.decoding, &self.student_validation).map(|d| d.claims.sub).map_err(|e| {
+            match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => JwtProblem::Expired,
+                _ => JwtProblem::Invalid,
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +131,16 @@ mod tests {
         assert_eq!(keys.verify(&token).unwrap(), (7, 42));
         let other = JwtKeys::from_secret(b"another secret that is long enough");
         assert_eq!(other.verify(&token).unwrap_err(), JwtProblem::Invalid);
+    }
+
+    #[test]
+    fn student_and_console_tokens_are_not_interchangeable() {
+        let keys = JwtKeys::from_secret(b"0123456789abcdef0123456789abcdef");
+        let student = keys.issue_student("oStudent").unwrap();
+        assert_eq!(keys.verify_student(&student).unwrap(), "oStudent");
+        assert_eq!(keys.verify(&student).unwrap_err(), JwtProblem::Invalid);
+        let console = keys.issue(7, 42).unwrap();
+        assert_eq!(keys.verify_student(&console).unwrap_err(), JwtProblem::Invalid);
     }
 
     #[test]

@@ -31,7 +31,7 @@ fn login_response(state: &AppState, user: UserRow, login: Login) -> ApiResult<Lo
     })
 }
 
-#[OpenApi(prefix_path = "/auth", tag = "ApiTags::Auth")]
+#[OpenApi(prefix_path = "/v1/auth", tag = "ApiTags::Auth")]
 impl AuthApi {
     /// Log in with a username and password.
     ///
@@ -64,6 +64,9 @@ impl AuthApi {
         if user.disabled.0 {
             Audit::anonymous(&username, "login_failed", ip).detail("account disabled").record(state.db.pool()).await?;
             return Err(ApiError::forbidden("account_disabled", "this account has been disabled"));
+        }
+        if user.pending.0 {
+            return Err(ApiError::forbidden("pending_approval", "this account waits for an administrator's approval"));
         }
         state.throttle.record_success(&username).await?;
         let login = sessions::start(&state.db, user.id, ip.clone(), user_agent(req)).await?;
@@ -131,7 +134,7 @@ impl AuthApi {
 
 pub struct MeApi;
 
-#[OpenApi(prefix_path = "/me", tag = "ApiTags::Me")]
+#[OpenApi(prefix_path = "/v1/me", tag = "ApiTags::Me")]
 impl MeApi {
     /// The account making the request.
     #[oai(path = "/", method = "get")]

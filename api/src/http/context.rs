@@ -26,13 +26,22 @@ pub fn user_agent(req: &Request) -> Option<String> {
 pub struct RequestContext {
     pub trust_proxy: bool,
     pub max_body: usize,
+    /// Which paths take file uploads, and their larger bound.
+    pub is_upload: fn(&str) -> bool,
+    pub max_upload: usize,
 }
 
 impl<E: Endpoint> Middleware<E> for RequestContext {
     type Output = RequestContextEndpoint<E>;
 
     fn transform(&self, inner: E) -> Self::Output {
-        RequestContextEndpoint { inner, trust_proxy: self.trust_proxy, max_body: self.max_body }
+        RequestContextEndpoint {
+            inner,
+            trust_proxy: self.trust_proxy,
+            max_body: self.max_body,
+            is_upload: self.is_upload,
+            max_upload: self.max_upload,
+        }
     }
 }
 
@@ -40,6 +49,8 @@ pub struct RequestContextEndpoint<E> {
     inner: E,
     trust_proxy: bool,
     max_body: usize,
+    is_upload: fn(&str) -> bool,
+    max_upload: usize,
 }
 
 fn request_id(req: &Request) -> String {
@@ -85,28 +96,30 @@ impl<E: Endpoint> RequestContextEndpoint<E> {
     /// Rejects a body over the limit before anyone reads it: by its declared length, or by
     /// reading at most the limit of a body sent without one.
     async fn bound_body(&self, req: &mut Request) -> std::result::Result<(), Response> {
+        let path = req.uri().path();
+        let limit = if (self.is_upload)(path) { self.max_upload } else { self.max_body };
         let declared = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
         match declared {
-            Some(n) if n > self.max_body => Err(self.too_large()),
+            Some(n) if n > limit => Err(self.too_large(limit)),
             Some(_) => Ok(()),
             None if req.headers().contains_key("transfer-encoding") => {
-                match req.take_body().into_bytes_limit(self.max_body).await {
+                match req.take_body().into_bytes_limit(limit).await {
                     Ok(bytes) => {
                         req.set_body(bytes);
                         Ok(())
                     }
-                    Err(_) => Err(self.too_large()),
+                    Err(_) => Err(self.too_large(limit)),
                 }
             }
             None => Ok(()),
         }
     }
 
-    fn too_large(&self) -> Response {
+    fn too_large(&self, limit: usize) -> Response {
         json_error(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
-            format!("request body is larger than {} bytes", self.max_body),
+            format!("request body is larger than {limit} bytes"),
         )
     }
 }

@@ -100,6 +100,15 @@ impl Kv {
         }
     }
 
+    /// Adds `delta` (which may be negative; the count never goes below zero) to a counter
+    /// whose window starts at its first increment.
+    pub async fn incr_by(&self, key: &str, delta: i64, window: Duration) -> KvResult<Counter> {
+        match self {
+            Kv::Memory(m) => Ok(m.incr_by(key, delta, window)),
+            Kv::Redis(r) => r.incr_by(key, delta, window).await,
+        }
+    }
+
     /// Reads a counter without changing it (zero when absent or expired).
     pub async fn counter(&self, key: &str) -> KvResult<Counter> {
         match self {

@@ -23,7 +23,11 @@ end
 return 0";
 
 const INCR_IN_WINDOW: &str = r"
-local n = redis.call('INCR', KEYS[1])
+local n = redis.call('INCRBY', KEYS[1], ARGV[2])
+if n < 0 then
+    redis.call('SET', KEYS[1], 0, 'KEEPTTL')
+    n = 0
+end
 if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then
     redis.call('PEXPIRE', KEYS[1], ARGV[1])
 end
@@ -81,9 +85,14 @@ impl RedisKv {
     }
 
     pub async fn incr(&self, key: &str, window: Duration) -> KvResult<Counter> {
+        self.incr_by(key, 1, window).await
+    }
+
+    pub async fn incr_by(&self, key: &str, delta: i64, window: Duration) -> KvResult<Counter> {
         let (count, pttl): (u64, i64) = Script::new(INCR_IN_WINDOW)
             .key(self.key(key))
             .arg(millis(window))
+            .arg(delta)
             .invoke_async(&mut self.conn.clone())
             .await?;
         Ok(Counter { count, resets_in: Duration::from_millis(pttl.max(0) as u64) })

@@ -21,7 +21,7 @@ enum UserCreated {
     Created(Json<User>),
 }
 
-#[OpenApi(prefix_path = "/users", tag = "ApiTags::Users")]
+#[OpenApi(prefix_path = "/v1/users", tag = "ApiTags::Users")]
 impl UsersApi {
     /// List accounts, optionally searching username and display name, or by role.
     #[oai(path = "/", method = "get")]
@@ -32,12 +32,14 @@ impl UsersApi {
         /// Text to find in the username or display name.
         q: Query<Option<String>>,
         role: Query<Option<Role>>,
+        /// Only accounts that do (true) or do not (false) wait for approval.
+        pending: Query<Option<bool>>,
         page: Query<Option<u32>>,
         per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<Page<User>>> {
         auth.0.require_admin()?;
         let page = PageQuery::new(page.0, per_page.0);
-        Ok(Json(store::list(&state.db, q.0.as_deref().unwrap_or(""), role.0, page).await?))
+        Ok(Json(store::list(&state.db, q.0.as_deref().unwrap_or(""), role.0, pending.0, page).await?))
     }
 
     /// Create an account.
@@ -67,6 +69,27 @@ impl UsersApi {
     ) -> ApiResult<Json<User>> {
         auth.0.require_admin()?;
         let row = super::update(&state.db, id.0, body.0, |action| Audit::by(&auth.0, action)).await?;
+        Ok(Json(row.into_user()))
+    }
+
+    /// Approve a teacher who registered themselves: they can log in from now on.
+    #[oai(path = "/:id/approve", method = "post")]
+    async fn approve(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i64>) -> ApiResult<Json<User>> {
+        auth.0.require_admin()?;
+        let mut tx = state.db.pool().begin().await?;
+        let user = store::get(&mut *tx, id.0).await?.ok_or_else(|| ApiError::not_found("user"))?;
+        sqlx::query("UPDATE users SET pending = FALSE, updated_at = $1 WHERE id = $2")
+            .bind(crate::db::now_ms())
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        Audit::by(&auth.0, "user_approved")
+            .target(format!("user:{}", id.0))
+            .detail(user.username)
+            .record(&mut *tx)
+            .await?;
+        let row = store::get(&mut *tx, id.0).await?.ok_or_else(|| ApiError::not_found("user"))?;
+        tx.commit().await?;
         Ok(Json(row.into_user()))
     }
 

@@ -3,6 +3,7 @@
 use shared::{Page, PageQuery, Role, User};
 use sqlx::{Any, Executor};
 
+use crate::db::filter::{contains_pattern, Arg, Filter};
 use crate::db::{now_ms, to_time, Backend, Db, Flag};
 
 #[derive(sqlx::FromRow, Clone)]
@@ -13,6 +14,7 @@ pub struct UserRow {
     pub role: String,
     pub password_hash: String,
     pub disabled: Flag,
+    pub pending: Flag,
     pub created_at: i64,
     pub last_login_at: Option<i64>,
 }
@@ -29,6 +31,7 @@ impl UserRow {
             username: self.username,
             display_name: self.display_name,
             disabled: self.disabled.0,
+            pending: self.pending.0,
             created_at: to_time(self.created_at),
             last_login_at: self.last_login_at.map(to_time),
         }
@@ -37,7 +40,7 @@ impl UserRow {
 
 pub async fn find_by_username(db: &Db, username: &str) -> sqlx::Result<Option<UserRow>> {
     sqlx::query_as(
-        "SELECT id, username, display_name, role, password_hash, disabled, created_at, last_login_at \
+        "SELECT id, username, display_name, role, password_hash, disabled, pending, created_at, last_login_at \
          FROM users WHERE username = $1",
     )
     .bind(username)
@@ -47,7 +50,7 @@ pub async fn find_by_username(db: &Db, username: &str) -> sqlx::Result<Option<Us
 
 pub async fn get<'c, E: Executor<'c, Database = Any>>(exec: E, id: i64) -> sqlx::Result<Option<UserRow>> {
     sqlx::query_as(
-        "SELECT id, username, display_name, role, password_hash, disabled, created_at, last_login_at \
+        "SELECT id, username, display_name, role, password_hash, disabled, pending, created_at, last_login_at \
          FROM users WHERE id = $1",
     )
     .bind(id)
@@ -135,34 +138,41 @@ pub async fn lock_active_admins(tx: &mut sqlx::AnyConnection, backend: Backend) 
     sqlx::query_scalar(sql).fetch_all(tx).await
 }
 
-/// `%` and `_` in a search are literal characters, not wildcards.
-fn like_pattern(search: &str) -> String {
-    let escaped = search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
-pub async fn list(db: &Db, search: &str, role: Option<Role>, page: PageQuery) -> sqlx::Result<Page<User>> {
-    const FILTER: &str = "($1 = '' OR LOWER(username) LIKE $2 ESCAPE '\\' OR LOWER(display_name) LIKE $2 ESCAPE '\\') \
-                          AND ($3 = '' OR role = $3)";
-    let search = search.trim();
-    let pattern = like_pattern(search);
-    let role = role.map(Role::as_str).unwrap_or("");
-    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM users WHERE {FILTER}")))
-        .bind(search)
-        .bind(&pattern)
-        .bind(role)
-        .fetch_one(db.pool())
+pub async fn list(
+    db: &Db,
+    search: &str,
+    role: Option<Role>,
+    pending: Option<bool>,
+    page: PageQuery,
+) -> sqlx::Result<Page<User>> {
+    let mut filter = Filter::new();
+    if !search.trim().is_empty() {
+        let pattern = contains_pattern(&search.to_lowercase());
+        filter.and(
+            "LOWER(username) LIKE ? ESCAPE '\\' OR LOWER(display_name) LIKE ? ESCAPE '\\'",
+            [Arg::from(pattern.clone()), Arg::from(pattern)],
+        );
+    }
+    if let Some(role) = role {
+        filter.and("role = ?", [Arg::from(role.as_str())]);
+    }
+    if let Some(pending) = pending {
+        filter.and("pending = ?", [Arg::Bool(pending)]);
+    }
+    let where_sql = filter.where_sql();
+    let count = format!("SELECT COUNT(*) FROM users{where_sql}");
+    let total: i64 = filter.bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(count))).fetch_one(db.pool()).await?;
+    let sql = format!(
+        "SELECT id, username, display_name, role, password_hash, disabled, pending, created_at, last_login_at \
+         FROM users{where_sql} ORDER BY id LIMIT {} OFFSET {}",
+        filter.next(1),
+        filter.next(2)
+    );
+    let rows: Vec<UserRow> = filter
+        .bind_as(sqlx::query_as(sqlx::AssertSqlSafe(sql)))
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(db.pool())
         .await?;
-    let rows: Vec<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT id, username, display_name, role, password_hash, disabled, created_at, last_login_at \
-         FROM users WHERE {FILTER} ORDER BY id LIMIT $4 OFFSET $5"
-    )))
-    .bind(search)
-    .bind(&pattern)
-    .bind(role)
-    .bind(page.limit())
-    .bind(page.offset())
-    .fetch_all(db.pool())
-    .await?;
     Ok(Page::new(rows.into_iter().map(UserRow::into_user).collect(), total, page))
 }

@@ -3,38 +3,17 @@
 use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
-use poem_openapi::{Object, OpenApi};
+use poem_openapi::OpenApi;
+use shared::{JssdkConfig, WechatStatus};
 
 use crate::auth::BearerAuth;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::ApiTags;
 use crate::state::AppState;
 
-/// What a page passes to `wx.config` (field names as the JSSDK expects them).
-#[derive(Object)]
-#[oai(rename_all = "camelCase")]
-pub struct JssdkConfig {
-    pub app_id: String,
-    pub timestamp: i64,
-    pub nonce_str: String,
-    pub signature: String,
-}
-
-/// Which platform Banji is talking to, and what the account may do.
-#[derive(Object)]
-pub struct WechatStatus {
-    /// True when the built-in mock platform stands in for WeChat.
-    pub mock: bool,
-    pub appid: String,
-    /// service_verified, service or subscription.
-    pub account_kind: String,
-    pub template_messages: bool,
-    pub customer_service_messages: bool,
-}
-
 pub struct WechatApi;
 
-#[OpenApi(prefix_path = "/wechat", tag = "ApiTags::Wechat")]
+#[OpenApi(prefix_path = "/v1/wechat", tag = "ApiTags::Wechat")]
 impl WechatApi {
     /// A signed JSSDK config for one of Banji's own pages (used inside WeChat to ask for
     /// the location, scan codes …). The URL must be a page of this site.

@@ -60,6 +60,7 @@ async fn migrate_creates_a_fresh_database_and_is_idempotent() {
         database_url: format!("sqlite://{}/nested/folder/banji.db", dir.path().display()),
         schema: None,
         kv_prefix: String::new(),
+        data_dir: dir.path().join("data"),
     };
     for _ in 0..2 {
         let out = banji(&storage, &["migrate"], "");
@@ -93,4 +94,38 @@ fn a_bad_variable_stops_banji_with_a_message_naming_it() {
         .output()
         .unwrap();
     assert!(text(&out.stderr).starts_with("error: BANJI_LISTEN: 'not-an-address'"), "{}", text(&out.stderr));
+}
+
+#[tokio::test]
+async fn tags_resync_repairs_drift_from_the_command_line_against_a_shared_mock() {
+    let app = spawn_app().await;
+    let s = app.school().await;
+    let openid = app.bound_follower(&s.admin, s.students_a[0], "2023010101", "李雷").await;
+    // The binding's own tagging must be over, or it could undo the drift made below.
+    app.settled().await;
+    app.patch(&format!("/api/v1/classes/{}", s.class_a), &s.admin.access, serde_json::json!({ "mirror_tag": true }))
+        .await;
+    let tag = app.platform_tags().await.into_iter().find(|(n, _)| n == "计算机2301").unwrap().1;
+    app.state.wechat.client.untag_followers(tag, std::slice::from_ref(&openid)).await.unwrap();
+
+    // The command runs on its own, against the same database and (as replicas would)
+    // the same mock platform.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_banji"));
+    cmd.args(["tags", "resync"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", &app.storage.database_url)
+        .env("BANJI_KV_PREFIX", &app.storage.kv_prefix)
+        .env("WECHAT_API_BASE", app.url("/mock-wechat"))
+        .env("RUST_LOG", "error");
+    if let Some(schema) = &app.storage.schema {
+        cmd.env("BANJI_DB_SCHEMA", schema);
+    }
+    if let Ok(redis) = std::env::var("REDIS_URL") {
+        cmd.env("REDIS_URL", redis);
+    }
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("1 tagged"), "{}", text(&out.stdout));
+    assert!(app.mock().state().users[&openid].tags.contains(&tag));
 }

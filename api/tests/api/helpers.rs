@@ -19,6 +19,8 @@ pub struct Storage {
     pub database_url: String,
     pub schema: Option<String>,
     pub kv_prefix: String,
+    /// Uploaded files (attachments).
+    pub data_dir: std::path::PathBuf,
 }
 
 pub struct TestApp {
@@ -44,16 +46,19 @@ fn uuid_like() -> String {
 /// A test database: a temp SQLite file by default, or a schema of `DATABASE_URL`.
 async fn fresh_storage(dirs: &mut Vec<TempDir>) -> Storage {
     let kv_prefix = format!("banji_test:{}:", uuid_like());
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_path_buf();
+    dirs.push(data);
     match std::env::var("DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
         Some(url) => {
             drop_stale_schemas(&url).await;
-            Storage { database_url: url, schema: Some(format!("t_{}", unique_suffix())), kv_prefix }
+            Storage { database_url: url, schema: Some(format!("t_{}", unique_suffix())), kv_prefix, data_dir }
         }
         None => {
             let dir = tempfile::tempdir().unwrap();
             let url = format!("sqlite://{}/banji.db", dir.path().display());
             dirs.push(dir);
-            Storage { database_url: url, schema: None, kv_prefix }
+            Storage { database_url: url, schema: None, kv_prefix, data_dir }
         }
     }
 }
@@ -102,6 +107,7 @@ pub fn config_for(storage: &Storage, dist: &std::path::Path, extra: &[(&str, &st
     }
     vars.insert("BANJI_KV_PREFIX".into(), storage.kv_prefix.clone());
     vars.insert("BANJI_WEB_DIST".into(), dist.display().to_string());
+    vars.insert("BANJI_DATA_DIR".into(), storage.data_dir.display().to_string());
     for (k, v) in extra {
         vars.insert(k.to_string(), v.to_string());
     }
@@ -152,6 +158,11 @@ impl TestApp {
     /// A second replica sharing this app's database and Kv prefix.
     pub async fn replica(&self) -> TestApp {
         start(self.storage.clone(), self.dist.clone(), &[], Vec::new()).await
+    }
+
+    /// A second replica sharing this app's database and Kv prefix, with extra variables.
+    pub async fn replica_with(&self, extra: &[(&str, &str)]) -> TestApp {
+        start(self.storage.clone(), self.dist.clone(), extra, Vec::new()).await
     }
 
     /// A second replica that also shares this app's mock platform (as replicas share one

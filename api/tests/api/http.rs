@@ -111,7 +111,8 @@ async fn an_internal_error_is_500_with_only_the_request_id() {
 async fn the_spec_and_the_api_explorer_are_served() {
     let app = spawn_app().await;
     let spec: Value = app.client.get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
-    assert!(spec["paths"]["/auth/login"]["post"].is_object());
+    assert!(spec["paths"]["/v1/auth/login"]["post"].is_object());
+    assert_eq!(spec["servers"][0]["url"], "/api");
     let docs = app.client.get(app.url("/docs")).send().await.unwrap();
     assert_eq!(docs.status(), 200);
     assert!(docs.text().await.unwrap().to_lowercase().contains("swagger"));

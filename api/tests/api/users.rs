@@ -203,9 +203,10 @@ async fn two_admins_removing_each_other_at_once_leave_one_admin() {
     let (ra, rb) = tokio::join!(app.delete(&path_b, &a.access), app.delete(&path_a, &b.access));
 
     let statuses = [ra.status().as_u16(), rb.status().as_u16()];
-    let admins = banji::users::store::list(&app.state.db, "", Some(Role::Admin), shared::PageQuery::new(None, None))
-        .await
-        .unwrap();
+    let admins =
+        banji::users::store::list(&app.state.db, "", Some(Role::Admin), None, shared::PageQuery::new(None, None))
+            .await
+            .unwrap();
     assert_eq!(admins.total, 1, "statuses {statuses:?}");
     assert!(statuses.contains(&204), "statuses {statuses:?}");
 }

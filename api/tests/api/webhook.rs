@@ -206,3 +206,90 @@ async fn a_failing_handler_is_acknowledged_not_answered_with_an_error() {
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.text().await.unwrap(), "success");
 }
+
+#[tokio::test]
+async fn a_burst_of_messages_is_stored_completely_across_statement_boundaries() {
+    let app = spawn_app().await;
+    // More rows than one multi-row INSERT holds (900 parameters / 9 columns = 100 rows).
+    for n in 0..257 {
+        let incoming = banji::wechat::Incoming {
+            to: "gh_banjimock0001".into(),
+            openid: format!("oBurst{}", n % 7),
+            create_time: now(),
+            body: banji::wechat::Body::Text { msg_id: 5_000 + n, content: format!("第{n}条 'quoted' \"消息\"") },
+        };
+        app.state.wechat.log.record(&incoming, &format!("<xml>{n}</xml>"));
+    }
+    let logged = app.logged_messages().await;
+    assert_eq!(logged.len(), 257);
+    assert_eq!(logged[0].0, "oBurst0");
+    assert_eq!(logged[0].2.as_deref(), Some("第0条 'quoted' \"消息\""));
+    assert_eq!(logged[256].2.as_deref(), Some("第256条 'quoted' \"消息\""));
+    assert_eq!(logged[256].3, "<xml>256</xml>");
+}
+
+#[tokio::test]
+async fn a_known_type_missing_a_field_is_stored_and_acknowledged_not_refused() {
+    let app = spawn_app().await;
+    let t = now();
+    let no_msg_id = format!(
+        "<xml><ToUserName><![CDATA[gh_banjimock0001]]></ToUserName><FromUserName><![CDATA[oLiLei]]></FromUserName>\
+         <CreateTime>{t}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hi]]></Content></xml>"
+    );
+    let no_latitude = format!(
+        "<xml><ToUserName><![CDATA[gh_banjimock0001]]></ToUserName><FromUserName><![CDATA[oLiLei]]></FromUserName>\
+         <CreateTime>{t}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[LOCATION]]></Event>\
+         <Longitude>113.3</Longitude></xml>"
+    );
+    for xml in [&no_msg_id, &no_latitude] {
+        let resp = app.post_webhook(&signed(Mode::Plain, xml, t)).await;
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.text().await.unwrap(), "success");
+    }
+    let logged = app.logged_messages().await;
+    assert_eq!(logged.len(), 2, "both are in the message log");
+    assert_eq!((logged[0].1.as_str(), logged[0].3.as_str()), ("text", no_msg_id.as_str()));
+    assert_eq!((logged[1].1.as_str(), logged[1].3.as_str()), ("event", no_latitude.as_str()));
+}
+
+#[tokio::test]
+async fn a_timestamp_from_the_future_is_refused_like_a_stale_one() {
+    let app = spawn_app().await;
+    let resp = app.post_webhook(&signed(Mode::Plain, &text_xml("oLiLei", 7001, "hi"), now() + 600)).await;
+    error_body(resp, 403, "webhook_rejected").await;
+    assert!(app.logged_messages().await.is_empty());
+}
+
+#[tokio::test]
+async fn the_mock_platform_is_not_mounted_when_a_real_account_is_configured() {
+    let app = crate::helpers::spawn_app_with(&[
+        ("WECHAT_APPID", "wx1234567890abcdef"),
+        ("WECHAT_APPSECRET", "real-secret"),
+        ("WECHAT_TOKEN", "real-token"),
+    ])
+    .await;
+    for path in ["/mock-wechat/sim/stats", "/mock-wechat/cgi-bin/token", "/mock-wechat/connect/oauth2/authorize"] {
+        // Nothing answers there but the console's page (every unknown path gets it).
+        let body = app.client.get(app.url(path)).send().await.unwrap().text().await.unwrap();
+        assert!(body.contains("<title>班级</title>") && !body.contains("errcode"), "{path} answered {body}");
+    }
+    let status: serde_json::Value =
+        app.get("/api/v1/wechat/status", &app.admin().await.access).await.json().await.unwrap();
+    assert_eq!(status["mock"], false);
+}
+
+#[tokio::test]
+async fn a_handler_slower_than_the_platform_waits_is_cut_off_by_the_default_budget() {
+    let router = Router::new().rule("very slow", Match::MsgType("text"), |_| async {
+        tokio::time::sleep(Duration::from_secs(8)).await;
+        Ok(Some(Reply::text("太迟了")))
+    });
+    let app = spawn_app_with_router(&[], router).await;
+    let started = std::time::Instant::now();
+    let resp = app.post_webhook(&signed(Mode::Plain, &text_xml("oLiLei", 8001, "hi"), now())).await;
+    let waited = started.elapsed();
+    assert_eq!(resp.text().await.unwrap(), "success");
+    // The platform gives up at 5 s; the default budget answers after 3 s, well before.
+    assert!(waited >= Duration::from_millis(2900), "answered after the budget, not at once: {waited:?}");
+    assert!(waited < Duration::from_millis(4500), "answered within 4.5 s: {waited:?}");
+}

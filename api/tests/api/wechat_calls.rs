@@ -303,6 +303,11 @@ async fn template_messages_send_once_per_client_msg_id_and_report_their_outcome(
     let blocked = client.send_template(&template_to(&blocker, "delivery-5")).await.unwrap();
     let expected = banji::wechat::Event::TemplateSendJobFinish { msg_id: blocked, status: "failed:user block".into() };
     assert_eq!(job_result(&app, blocked).await, expected);
+
+    let leaver = app.follower("取关").await;
+    app.say(&leaver, json!({ "type": "unsubscribe" })).await;
+    let err = client.send_template(&template_to(&leaver, "delivery-6")).await.unwrap_err();
+    assert_eq!(err.code(), Some(43004), "a template cannot reach someone who does not follow");
 }
 
 #[tokio::test]
@@ -493,4 +498,97 @@ async fn the_jssdk_config_is_signed_for_our_own_pages_only() {
         .unwrap();
     let body = crate::helpers::error_body(foreign, 422, "validation_failed").await;
     assert!(body["fields"]["url"].as_str().unwrap().starts_with("must be a page of"));
+}
+
+#[tokio::test]
+async fn a_click_or_a_follow_opens_a_minute_for_three_customer_service_messages_but_a_reported_location_does_not() {
+    let app = spawn_app().await;
+    let client = &app.state.wechat.client;
+    let hello = CustomMessage::Text { content: "hi".into() };
+    // Added without any event: no window is open.
+    let student = app.mock().add_follower("李雷");
+    let location = json!({ "type": "event", "event": "LOCATION", "fields": { "Latitude": "23.1", "Longitude": "113.3", "Precision": "30" } });
+    app.say(&student, location).await;
+    assert_eq!(client.send_custom_message(&student, &hello).await.unwrap_err().code(), Some(45015));
+
+    app.say(&student, json!({ "type": "event", "event": "CLICK", "event_key": "NOTICES" })).await;
+    for _ in 0..3 {
+        client.send_custom_message(&student, &hello).await.expect("three messages after a click");
+    }
+    assert_eq!(client.send_custom_message(&student, &hello).await.unwrap_err().code(), Some(45015));
+
+    let newcomer = app.follower("新同学").await;
+    for _ in 0..3 {
+        client.send_custom_message(&newcomer, &hello).await.expect("three messages after following");
+    }
+    assert_eq!(client.send_custom_message(&newcomer, &hello).await.unwrap_err().code(), Some(45015));
+}
+
+#[tokio::test]
+async fn the_qr_image_leads_to_a_page_where_a_follower_or_someone_new_scans_it() {
+    let app = spawn_app().await;
+    let client = &app.state.wechat.client;
+    let qr = client.create_qrcode(&QrScene::Str("bind_teacher:9".into()), Some(600)).await.unwrap();
+    let follower = app.follower("王老师").await;
+
+    let scan_url = format!("{}/sim/scan?ticket={}", app.url("/mock-wechat"), qr.ticket);
+    let page = app.client.get(&scan_url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("王老师") && page.contains(&follower), "the page lists the followers");
+
+    let scanned = app
+        .client
+        .post(&scan_url)
+        .form(&[("ticket", qr.ticket.as_str()), ("openid", follower.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scanned.status(), 200);
+    let newcomer = app
+        .client
+        .post(&scan_url)
+        .form(&[("ticket", qr.ticket.as_str()), ("nickname", "李老师")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(newcomer.status(), 200);
+
+    app.state.wechat.log.flush().await;
+    let events: Vec<(String, String)> = sqlx::query_as(
+        "SELECT event, event_key FROM wechat_messages WHERE event IN ('SCAN', 'subscribe') AND event_key IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        events,
+        [
+            ("SCAN".to_string(), "bind_teacher:9".to_string()),
+            ("subscribe".to_string(), "qrscene_bind_teacher:9".to_string())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_simulator_conversation_interleaves_what_a_follower_sent_and_received() {
+    let app = spawn_app().await;
+    let openid = app.follower("韩梅梅").await;
+    app.say(&openid, json!({ "type": "text", "content": "帮助" })).await;
+    app.state
+        .wechat
+        .client
+        .send_custom_message(&openid, &CustomMessage::Text { content: "老师的消息".into() })
+        .await
+        .unwrap();
+
+    let url = app.url(&format!("/mock-wechat/sim/users/{openid}/conversation"));
+    let items: Vec<Value> = app.client.get(url).send().await.unwrap().json().await.unwrap();
+    let lines: Vec<(&str, &str)> =
+        items.iter().map(|i| (i["direction"].as_str().unwrap(), i["content"].as_str().unwrap_or_default())).collect();
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert_eq!(lines[0], ("out", "关注公众号"));
+    assert_eq!((lines[1].0, items[1]["title"].as_str()), ("in", Some("欢迎关注！请先绑定学号")), "{items:#?}");
+    assert_eq!(lines[2], ("out", "帮助"));
+    assert!(lines[3].0 == "in" && lines[3].1.starts_with("可用指令"));
+    assert_eq!(lines[4], ("in", "老师的消息"));
+    assert_eq!(items[4]["channel"], "custom");
 }

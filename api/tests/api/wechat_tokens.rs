@@ -3,7 +3,7 @@
 use banji::wechat::config::{MOCK_APPID, MOCK_SECRET};
 use serde_json::{json, Value};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn fifty_concurrent_calls_on_a_cold_cache_make_one_token_request() {
@@ -239,5 +239,54 @@ impl Drop for KillOnDrop {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn sends_without_an_idempotency_key_are_repeated_only_when_the_platform_did_nothing() {
+    let app = spawn_app().await;
+    let client = &app.state.wechat.client;
+    let talker = app.mock().add_follower("李雷");
+    app.say(&talker, json!({ "type": "text", "content": "老师好" })).await;
+    client.access_token().await.unwrap();
+    let api_calls = || async {
+        app.client.get(app.url("/mock-wechat/sim/stats")).send().await.unwrap().json::<Value>().await.unwrap()
+            ["api_calls"]
+            .as_u64()
+            .unwrap()
+    };
+    let hello = banji::wechat::client::messages::CustomMessage::Text { content: "hi".into() };
+
+    // A 502 leaves the outcome unknown: reads are repeated, a customer-service send is not.
+    app.set_faults(json!({ "error_rate": 1.0, "http_status": 502 })).await;
+    let before = api_calls().await;
+    assert_eq!(client.tags().await.unwrap_err(), banji::wechat::WechatError::Http(502));
+    assert_eq!(api_calls().await - before, 3, "a read is tried three times");
+    let before = api_calls().await;
+    assert_eq!(client.send_custom_message(&talker, &hello).await.unwrap_err(), banji::wechat::WechatError::Http(502));
+    assert_eq!(api_calls().await - before, 1, "a send that may have arrived is not sent again");
+
+    // "Busy" means nothing was done, so the send is tried again.
+    app.set_faults(json!({ "error_rate": 1.0, "errcodes": [-1] })).await;
+    let before = api_calls().await;
+    assert_eq!(client.send_custom_message(&talker, &hello).await.unwrap_err().code(), Some(-1));
+    assert_eq!(api_calls().await - before, 3);
+
+    // An OAuth code works once: its exchange is never repeated.
+    let before = api_calls().await;
+    assert_eq!(client.exchange_code("any-code").await.unwrap_err().code(), Some(-1));
+    assert_eq!(api_calls().await - before, 1);
+}
+
+#[tokio::test]
+async fn network_errors_never_carry_the_access_token_or_the_app_secret() {
+    // Nothing listens on port 1: every call fails before an answer.
+    let app = spawn_app_with(&[("WECHAT_API_BASE", "http://127.0.0.1:1")]).await;
+    let client = &app.state.wechat.client;
+    for err in [client.exchange_code("some-code").await.unwrap_err(), client.tags().await.unwrap_err()] {
+        let text = format!("{err} {err:?} {}", err.reason());
+        assert!(matches!(err, banji::wechat::WechatError::Network(_)), "{text}");
+        assert!(!text.contains(MOCK_SECRET), "the secret leaked: {text}");
+        assert!(!text.contains("secret=") && !text.contains("access_token="), "the URL leaked: {text}");
     }
 }

@@ -4,8 +4,13 @@
 
 pub mod audit;
 pub mod auth;
+pub mod menus;
+pub mod people;
+pub mod portal;
+pub mod simulator;
 pub mod tokens;
 pub mod users;
+pub mod wechat;
 
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -57,13 +62,23 @@ pub type ApiResult<T> = Result<T, ClientError>;
 
 const BASE: &str = "/api/v1";
 
-async fn raw(method: Method, path: &str, body: Option<&str>, token: Option<&str>) -> ApiResult<Response> {
+/// A request body: JSON text, or a file as it is.
+#[derive(Clone, Copy)]
+enum Body<'a> {
+    Json(&'a str),
+    File(&'a web_sys::File),
+}
+
+async fn raw(method: Method, path: &str, body: Option<Body<'_>>, token: Option<&str>) -> ApiResult<Response> {
     let mut req = RequestBuilder::new(&format!("{BASE}{path}")).method(method);
     if let Some(token) = token {
         req = req.header("Authorization", &format!("Bearer {token}"));
     }
     let sent = match body {
-        Some(json) => req.header("Content-Type", "application/json").body(json.to_string()),
+        Some(Body::Json(json)) => req.header("Content-Type", "application/json").body(json.to_string()),
+        Some(Body::File(file)) => {
+            req.header("Content-Type", "application/octet-stream").body(wasm_bindgen::JsValue::from(file.clone()))
+        }
         None => req.build(),
     };
     let req = sent.map_err(|_| ClientError::Network)?;
@@ -91,16 +106,20 @@ async fn error_of(resp: Response, authed: bool) -> ClientError {
 
 /// Sends with the session's token; on a 401 refreshes once and retries.
 async fn send(method: Method, path: &str, body: Option<String>, authed: bool) -> ApiResult<Response> {
+    send_body(method, path, body.as_deref().map(Body::Json), authed).await
+}
+
+async fn send_body(method: Method, path: &str, body: Option<Body<'_>>, authed: bool) -> ApiResult<Response> {
     if !authed {
-        let resp = raw(method, path, body.as_deref(), None).await?;
+        let resp = raw(method, path, body, None).await?;
         return if resp.ok() { Ok(resp) } else { Err(error_of(resp, false).await) };
     }
     session::ensure_fresh().await;
     let token = session::access_token().ok_or(ClientError::Unauthorized)?;
-    let resp = raw(method.clone(), path, body.as_deref(), Some(&token)).await?;
+    let resp = raw(method.clone(), path, body, Some(&token)).await?;
     let resp = if resp.status() == 401 && session::refresh().await {
         let token = session::access_token().ok_or(ClientError::Unauthorized)?;
-        raw(method, path, body.as_deref(), Some(&token)).await?
+        raw(method, path, body, Some(&token)).await?
     } else {
         resp
     };
@@ -130,6 +149,33 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Ap
 /// POST answered with 204.
 pub async fn post_done<B: Serialize>(path: &str, body: &B) -> ApiResult<()> {
     send(Method::POST, path, json(body), true).await.map(|_| ())
+}
+
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
+    decode(send(Method::PUT, path, json(body), true).await?).await
+}
+
+/// Uploads a file as the body; the answer is JSON.
+pub async fn upload<T: DeserializeOwned>(path: &str, file: &web_sys::File) -> ApiResult<T> {
+    decode(send_body(Method::POST, path, Some(Body::File(file)), true).await?).await
+}
+
+/// Fetches a file with the session's token and hands it to the browser to save.
+pub async fn download(path: &str, file_name: &str) -> ApiResult<()> {
+    let resp = send(Method::GET, path, None, true).await?;
+    let bytes = resp.binary().await.map_err(|_| ClientError::Network)?;
+    let parts = web_sys::js_sys::Array::new();
+    parts.push(&web_sys::js_sys::Uint8Array::from(bytes.as_slice()));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|_| ClientError::Server)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ClientError::Server)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or(ClientError::Server)?;
+    let link: web_sys::HtmlAnchorElement =
+        wasm_bindgen::JsCast::unchecked_into(document.create_element("a").map_err(|_| ClientError::Server)?);
+    link.set_href(&url);
+    link.set_download(file_name);
+    link.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
 }
 
 pub async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {

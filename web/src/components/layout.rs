@@ -22,6 +22,9 @@ pub fn Shell() -> impl IntoView {
         });
     };
     let is_admin = move || session::user().is_some_and(|u| u.role == Role::Admin);
+    // The simulator exists only while the built-in mock stands in for WeChat.
+    let wechat = LocalResource::new(crate::api::wechat::status);
+    let mock_mode = move || wechat.get().is_some_and(|s| s.is_ok_and(|s| s.mock));
     view! {
         <div class="shell">
             <aside class="sidebar">
@@ -34,13 +37,22 @@ pub fn Shell() -> impl IntoView {
                 </A>
                 <nav class="nav">
                     <A href="/" exact=true>{t::NAV_HOME}</A>
+                    <A href="/classes">{t::NAV_CLASSES}</A>
+                    <A href="/students">{t::NAV_STUDENTS}</A>
+                    <A href="/groups">{t::NAV_GROUPS}</A>
                     <Show when=is_admin>
+                        <A href="/followers">{t::NAV_FOLLOWERS}</A>
+                        <A href="/menus">{t::NAV_MENUS}</A>
                         <A href="/users">{t::NAV_USERS}</A>
+                        <A href="/settings">{t::NAV_SETTINGS}</A>
                     </Show>
                     <A href="/tokens">{t::NAV_TOKENS}</A>
                     <A href="/account">{t::NAV_ACCOUNT}</A>
                     <Show when=is_admin>
                         <A href="/audit">{t::NAV_AUDIT}</A>
+                    </Show>
+                    <Show when=mock_mode>
+                        <A href="/simulator">{t::NAV_SIMULATOR}</A>
                     </Show>
                     <a href="/docs" target="_blank" rel="noopener">{t::NAV_API_DOCS}" ↗"</a>
                 </nav>

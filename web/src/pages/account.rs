@@ -1,4 +1,7 @@
-//! My account: who I am, and changing my password (which ends my other logins).
+//! My account: who I am, my teacher profile, my WeChat, and changing my password
+//! (which ends my other logins).
+
+mod profile;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -61,6 +64,8 @@ pub fn AccountPage() -> impl IntoView {
                     <h2>{t::MY_ACCOUNT}</h2>
                     <AccountSummary />
                 </div>
+                <profile::WechatCard />
+                <profile::ProfileCard />
                 <form class="card" on:submit=submit novalidate>
                     <h2>{t::CHANGE_PASSWORD}</h2>
                     <Notice message=notice />

@@ -36,6 +36,12 @@ impl WechatError {
         }
     }
 
+    /// The platform answered that it did nothing (busy, too frequent), as opposed to a
+    /// timeout or a 5xx after which the call may or may not have taken effect.
+    pub fn left_nothing_done(&self) -> bool {
+        matches!(self.code(), Some(-1 | 45011))
+    }
+
     /// The access token is invalid or expired.
     pub fn is_token_error(&self) -> bool {
         matches!(self.code(), Some(40001 | 40014 | 42001))

@@ -71,7 +71,7 @@ fn file_part(name: &str, bytes: &[u8]) -> reqwest::multipart::Part {
 impl WechatClient {
     /// A temporary media file (kept 3 days).
     pub async fn upload_media(&self, kind: MediaKind, file_name: &str, bytes: &[u8]) -> WechatResult<Uploaded> {
-        self.call("/cgi-bin/media/upload", |http, url, token| {
+        self.call("/cgi-bin/media/upload", super::Repeat::Safe, |http, url, token| {
             let form = reqwest::multipart::Form::new().part("media", file_part(file_name, bytes));
             http.post(url).query(&[("access_token", token), ("type", kind.as_str())]).multipart(form)
         })
@@ -87,7 +87,7 @@ impl WechatClient {
         video: Option<(&str, &str)>,
     ) -> WechatResult<Material> {
         let description = video.map(|(title, intro)| json!({ "title": title, "introduction": intro }).to_string());
-        self.call("/cgi-bin/material/add_material", |http, url, token| {
+        self.call("/cgi-bin/material/add_material", super::Repeat::Safe, |http, url, token| {
             let mut form = reqwest::multipart::Form::new().part("media", file_part(file_name, bytes));
             if let Some(d) = &description {
                 form = form.text("description", d.clone());
@@ -100,7 +100,7 @@ impl WechatClient {
     /// An image for use inside article bodies; returns its URL.
     pub async fn upload_article_image(&self, file_name: &str, bytes: &[u8]) -> WechatResult<String> {
         let answer: ImageUrl = self
-            .call("/cgi-bin/media/uploadimg", |http, url, token| {
+            .call("/cgi-bin/media/uploadimg", super::Repeat::Safe, |http, url, token| {
                 let form = reqwest::multipart::Form::new().part("media", file_part(file_name, bytes));
                 http.post(url).query(&[("access_token", token)]).multipart(form)
             })

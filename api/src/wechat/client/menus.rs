@@ -142,7 +142,7 @@ impl WechatClient {
     pub async fn add_conditional_menu(&self, menu: &Menu, rule: &MatchRule) -> WechatResult<String> {
         validate(menu)?;
         let body = json!({ "button": menu.button, "matchrule": rule });
-        let answer: MenuId = self.post("/cgi-bin/menu/addconditional", &body).await?;
+        let answer: MenuId = self.post_with("/cgi-bin/menu/addconditional", &body, super::Repeat::IfNotDone).await?;
         Ok(answer.menuid.to_string().trim_matches('"').to_string())
     }
 

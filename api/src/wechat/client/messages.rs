@@ -132,9 +132,8 @@ impl CustomMessage {
             Reply::Text { content } => CustomMessage::Text { content },
             Reply::Image { media_id } => CustomMessage::Image { media_id },
             Reply::Voice { media_id } => CustomMessage::Voice { media_id },
-            Reply::Video { media_id, title, description } => {
-                CustomMessage::Video { media_id, thumb_media_id: String::new(), title, description }
-            }
+            // A customer-service video needs a thumbnail a passive reply does not carry.
+            Reply::Video { .. } => return None,
             Reply::Music { title, description, music_url, hq_music_url, thumb_media_id } => CustomMessage::Music {
                 title,
                 description,
@@ -267,10 +266,16 @@ struct TemplateList {
 
 impl WechatClient {
     pub async fn send_custom_message(&self, openid: &str, message: &CustomMessage) -> WechatResult<()> {
-        self.post::<Ok>("/cgi-bin/message/custom/send", &message.to_json(openid)).await.map(drop)
+        // No idempotency key: a timed-out send may have arrived, so it is not sent again.
+        self.post_with::<Ok>("/cgi-bin/message/custom/send", &message.to_json(openid), super::Repeat::IfNotDone)
+            .await
+            .map(drop)
     }
 
     /// Sends a template message; returns its msgid (matched later by TEMPLATESENDJOBFINISH).
+    /// Repeated after a timeout: `client_msg_id` makes the platform deliver it once, and
+    /// answer 45065 to the repeat when the first attempt did arrive, which callers take as
+    /// "already sent" (the msgid of that first send is then unknown).
     pub async fn send_template(&self, message: &TemplateMessage) -> WechatResult<i64> {
         if message.data.values().any(|v| v.value.contains('\n')) {
             return Err(WechatError::Invalid("template values are single-line".into()));

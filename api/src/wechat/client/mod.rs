@@ -30,6 +30,30 @@ pub type WechatResult<T> = Result<T, WechatError>;
 /// Attempts for a transient failure (the first try included).
 const ATTEMPTS: u32 = 3;
 
+/// What may be tried again after a transient failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Repeat {
+    /// Reads, calls that set a state, and sends carrying an idempotency key
+    /// (`client_msg_id`, `clientmsgid`): trying again is harmless.
+    Safe,
+    /// Calls that would act twice (customer-service sends, creating a tag or a conditional
+    /// menu): tried again only when the platform said it did nothing (busy, too
+    /// frequent), never after a timeout or a 5xx, whose outcome is unknown.
+    IfNotDone,
+    /// Never tried again (an OAuth code works once).
+    Never,
+}
+
+impl Repeat {
+    fn allows(self, err: &WechatError) -> bool {
+        match self {
+            Repeat::Safe => err.is_transient(),
+            Repeat::IfNotDone => err.is_transient() && err.left_nothing_done(),
+            Repeat::Never => false,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct WechatClient {
     inner: Arc<Inner>,
@@ -84,13 +108,24 @@ impl WechatClient {
     /// GET with the access token added to the query.
     pub(crate) async fn get<T: DeserializeOwned>(&self, path: &'static str, query: &[(&str, &str)]) -> WechatResult<T> {
         let query: Vec<(String, String)> = query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        self.call(path, |http, url, token| http.get(url).query(&[("access_token", token)]).query(&query)).await
+        self.call(path, Repeat::Safe, |http, url, token| http.get(url).query(&[("access_token", token)]).query(&query))
+            .await
     }
 
-    /// POST of a JSON body with the access token in the query.
+    /// POST of a JSON body with the access token in the query (safe to repeat).
     pub(crate) async fn post<T: DeserializeOwned>(&self, path: &'static str, body: &impl Serialize) -> WechatResult<T> {
+        self.post_with(path, body, Repeat::Safe).await
+    }
+
+    /// POST of a JSON body, repeated after a transient failure only as `repeat` allows.
+    pub(crate) async fn post_with<T: DeserializeOwned>(
+        &self,
+        path: &'static str,
+        body: &impl Serialize,
+        repeat: Repeat,
+    ) -> WechatResult<T> {
         let body = serde_json::to_vec(body).map_err(|e| WechatError::Invalid(e.to_string()))?;
-        self.call(path, |http, url, token| {
+        self.call(path, repeat, |http, url, token| {
             http.post(url)
                 .query(&[("access_token", token)])
                 .header("content-type", "application/json; charset=utf-8")
@@ -100,15 +135,17 @@ impl WechatClient {
     }
 
     /// Sends a request built by `make` (again for each attempt, with the current token).
+    /// A rejected token is renewed once (a request refused for its token did nothing, so
+    /// it is always sent again, and does not use up a transient attempt).
     pub(crate) async fn call<T: DeserializeOwned>(
         &self,
         path: &'static str,
+        repeat: Repeat,
         make: impl Fn(&reqwest::Client, String, &str) -> reqwest::RequestBuilder,
     ) -> WechatResult<T> {
         let mut renewed = false;
         let mut attempt = 0;
         loop {
-            attempt += 1;
             let token = self.access_token().await?;
             let result = self.send::<T>(path, make(&self.inner.http, self.url(path), &token)).await;
             match result {
@@ -116,24 +153,30 @@ impl WechatClient {
                     renewed = true;
                     self.expire_access_token(&token).await;
                 }
-                Err(err) if err.is_transient() && attempt < ATTEMPTS => backoff(attempt).await,
+                Err(err) if repeat.allows(&err) && attempt + 1 < ATTEMPTS => {
+                    attempt += 1;
+                    backoff(attempt).await
+                }
                 other => return other,
             }
         }
     }
 
     /// A call that needs no access token (token endpoints, OAuth), with the same
-    /// error mapping, logging and transient retries.
+    /// error mapping and logging, repeated as `repeat` allows.
     pub(crate) async fn call_plain<T: DeserializeOwned>(
         &self,
         path: &'static str,
+        repeat: Repeat,
         make: impl Fn(&reqwest::Client, String) -> reqwest::RequestBuilder,
     ) -> WechatResult<T> {
         let mut attempt = 0;
         loop {
-            attempt += 1;
             match self.send::<T>(path, make(&self.inner.http, self.url(path))).await {
-                Err(err) if err.is_transient() && attempt < ATTEMPTS => backoff(attempt).await,
+                Err(err) if repeat.allows(&err) && attempt + 1 < ATTEMPTS => {
+                    attempt += 1;
+                    backoff(attempt).await
+                }
                 other => return other,
             }
         }
@@ -165,11 +208,18 @@ async fn backoff(attempt: u32) {
 }
 
 async fn decode<T: DeserializeOwned>(response: reqwest::Result<reqwest::Response>) -> WechatResult<T> {
-    let response =
-        response
-            .map_err(|e| if e.is_timeout() { WechatError::Timeout } else { WechatError::Network(e.to_string()) })?;
+    // reqwest's error text includes the URL, whose query carries the access token (or,
+    // for OAuth, the app secret): it is dropped before the error goes anywhere.
+    let network = |e: reqwest::Error| {
+        if e.is_timeout() {
+            WechatError::Timeout
+        } else {
+            WechatError::Network(e.without_url().to_string())
+        }
+    };
+    let response = response.map_err(network)?;
     let status = response.status();
-    let bytes = response.bytes().await.map_err(|e| WechatError::Network(e.to_string()))?;
+    let bytes = response.bytes().await.map_err(network)?;
     if status.is_server_error() {
         return Err(WechatError::Http(status.as_u16()));
     }

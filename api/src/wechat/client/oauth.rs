@@ -89,14 +89,15 @@ impl WechatClient {
             ("code", code.to_string()),
             ("grant_type", "authorization_code".to_string()),
         ];
-        self.call_plain("/sns/oauth2/access_token", |http, url| http.get(url).query(&query)).await
+        // A code works once: a second try after a timeout would only get 40163.
+        self.call_plain("/sns/oauth2/access_token", super::Repeat::Never, |http, url| http.get(url).query(&query)).await
     }
 
     /// The user's profile (needs a `snsapi_userinfo` token).
     pub async fn oauth_user(&self, token: &OauthToken) -> WechatResult<OauthUser> {
         let query =
             [("access_token", token.access_token.as_str()), ("openid", token.openid.as_str()), ("lang", "zh_CN")];
-        self.call_plain("/sns/userinfo", |http, url| http.get(url).query(&query)).await
+        self.call_plain("/sns/userinfo", super::Repeat::Safe, |http, url| http.get(url).query(&query)).await
     }
 
     /// A signed JSSDK config for the page at `url`.

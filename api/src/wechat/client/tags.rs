@@ -54,7 +54,8 @@ struct TagIds {
 
 impl WechatClient {
     pub async fn create_tag(&self, name: &str) -> WechatResult<Tag> {
-        let created: Created = self.post("/cgi-bin/tags/create", &json!({ "tag": { "name": name } })).await?;
+        let body = json!({ "tag": { "name": name } });
+        let created: Created = self.post_with("/cgi-bin/tags/create", &body, super::Repeat::IfNotDone).await?;
         Ok(created.tag)
     }
 

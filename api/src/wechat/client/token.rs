@@ -18,7 +18,9 @@ use super::{WechatClient, WechatError, WechatResult};
 
 /// Renew this long before the platform's expiry.
 const MARGIN_SECS: i64 = 300;
-const LOCK_FOR: Duration = Duration::from_secs(10);
+/// Longer than the slowest fetch (three 10-second attempts, then maybe a forced refresh),
+/// so a second replica never fetches while the first is still at it.
+const LOCK_FOR: Duration = Duration::from_secs(75);
 const WAIT_STEP: Duration = Duration::from_millis(20);
 const FORCE_EVERY: Duration = Duration::from_secs(30);
 
@@ -89,7 +91,7 @@ impl WechatClient {
             "force_refresh": force_refresh,
         })
         .to_string();
-        self.call_plain("/cgi-bin/stable_token", |http, url| {
+        self.call_plain("/cgi-bin/stable_token", super::Repeat::Safe, |http, url| {
             http.post(url).header("content-type", "application/json").body(body.clone())
         })
         .await
@@ -111,16 +113,16 @@ impl WechatClient {
                 return Ok(value);
             }
             if kv.set_nx(&lock, &owner, LOCK_FOR).await.map_err(kv_err)? {
-                let result = match kv.get(key).await.map_err(kv_err)? {
-                    Some(value) => Ok(value),
-                    None => match fetch().await {
-                        Ok((value, expires_in)) => {
-                            kv.set(key, &value, Some(ttl(expires_in))).await.map_err(kv_err)?;
-                            Ok(value)
-                        }
-                        Err(err) => Err(err),
-                    },
-                };
+                let result = async {
+                    if let Some(value) = kv.get(key).await.map_err(kv_err)? {
+                        return Ok(value);
+                    }
+                    let (value, expires_in) = fetch().await?;
+                    kv.set(key, &value, Some(ttl(expires_in))).await.map_err(kv_err)?;
+                    Ok(value)
+                }
+                .await;
+                // Released whatever happened, so nobody waits out the lock.
                 let _ = kv.delete_if_eq(&lock, &owner).await;
                 return result;
             }

@@ -149,9 +149,29 @@ pub(crate) fn optional(root: &Element, name: &str) -> Option<String> {
 }
 
 impl Body {
+    /// A known type missing a field it should have (or with a field that is not a
+    /// number) is kept as unknown, so it is still stored and acknowledged: the platform
+    /// would otherwise retry, and the follower see "该公众号暂时无法提供服务".
     fn parse(root: &Element) -> Result<Body, XmlError> {
+        let msg_type = root.required("MsgType")?;
+        match Body::parse_known(root, msg_type) {
+            Err(err @ (XmlError::Missing(_) | XmlError::NotANumber(_))) => {
+                tracing::warn!(msg_type, error = %err, "message kept as unknown: a field of its type is missing or bad");
+                Ok(match msg_type {
+                    "event" => Body::Event(Event::Unknown {
+                        event: root.text_or_empty("Event"),
+                        key: optional(root, "EventKey"),
+                    }),
+                    other => Body::Unknown { msg_type: other.to_string() },
+                })
+            }
+            other => other,
+        }
+    }
+
+    fn parse_known(root: &Element, msg_type: &str) -> Result<Body, XmlError> {
         let msg_id = || root.number("MsgId");
-        Ok(match root.required("MsgType")? {
+        Ok(match msg_type {
             "text" => Body::Text { msg_id: msg_id()?, content: root.required("Content")?.to_string() },
             "image" => Body::Image {
                 msg_id: msg_id()?,

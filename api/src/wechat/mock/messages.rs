@@ -11,7 +11,7 @@ use poem::Response;
 use serde_json::{json, Value};
 
 use super::api::{authed, Params};
-use super::state::{InboxItem, MASS_PER_MONTH};
+use super::state::{this_month, today, InboxItem, MASS_PER_MONTH};
 use super::{json_body, wx, MockPlatform};
 use crate::wechat::client::messages::{CustomMessage, MassMessage, TemplateMessage};
 use crate::wechat::config::AccountKind;
@@ -48,6 +48,7 @@ pub fn custom_send(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, body
         user.take_custom_slot()?;
         let (content, title, url) = summary(&message);
         user.inbox.push(InboxItem {
+            seq: super::state::next_seq(),
             channel: "custom",
             msg_type: message.msg_type().into(),
             content,
@@ -97,6 +98,10 @@ pub fn template_send(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, bo
             }
             user.blocked
         };
+        if state.template_today.get(today()) >= state.template_daily_quota {
+            return Err((45009, "reach max api daily quota limit"));
+        }
+        state.template_today.add(today());
         let msgid = state.next_id();
         if let Some(id) = &message.client_msg_id {
             state.template_ids.insert(id.clone(), msgid);
@@ -105,6 +110,7 @@ pub fn template_send(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, bo
             let first = message.data.values().next().map(|v| v.value.clone());
             let user = state.user(&message.touser)?;
             user.inbox.push(InboxItem {
+                seq: super::state::next_seq(),
                 channel: "template",
                 msg_type: message.template_id.clone(),
                 content: first,
@@ -154,10 +160,10 @@ fn mass(mock: &Arc<MockPlatform>, q: &Params, body: &str, by_list: bool) -> Resu
         }
     }
     if kind == AccountKind::Subscription {
-        if state.mass_sendall_today >= 1 {
+        if state.mass_sendall_today.get(today()) >= 1 {
             return Err((45028, "has no masssend quota"));
         }
-        state.mass_sendall_today += 1;
+        state.mass_sendall_today.add(today());
     }
     let targets: Vec<String> = if by_list {
         let list: Vec<String> = raw["touser"]
@@ -184,19 +190,21 @@ fn mass(mock: &Arc<MockPlatform>, q: &Params, body: &str, by_list: bool) -> Resu
         _ => None,
     };
     let (mut sent, mut filtered) = (0, 0);
+    let month = this_month();
     for openid in &targets {
         let Some(user) = state.users.get_mut(openid) else {
             filtered += 1;
             continue;
         };
-        let over_quota = kind != AccountKind::Subscription && user.mass_this_month >= MASS_PER_MONTH;
+        let over_quota = kind != AccountKind::Subscription && user.mass_this_month.get(month) >= MASS_PER_MONTH;
         if !user.following || user.blocked || over_quota {
             filtered += 1;
             continue;
         }
-        user.mass_this_month += 1;
+        user.mass_this_month.add(month);
         let msg_type = raw["msgtype"].as_str().unwrap_or_default().to_string();
         user.inbox.push(InboxItem {
+            seq: super::state::next_seq(),
             channel: "mass",
             msg_type,
             content: content.clone(),
@@ -253,6 +261,7 @@ impl MockPlatform {
         let mock = self.clone();
         tokio::spawn(async move {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            let Ok(_turn) = mock.reporters.acquire().await else { return };
             let incoming = Incoming {
                 to: mock.settings.account_id.clone(),
                 openid: from,

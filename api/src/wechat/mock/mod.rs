@@ -66,12 +66,20 @@ pub struct MockPlatform {
     pub settings: MockSettings,
     state: Mutex<MockState>,
     http: reqwest::Client,
+    /// Job results are posted a few at a time, as the platform's own notifier does: a
+    /// fan-out of 100 000 sends does not open 100 000 connections to the webhook.
+    reporters: tokio::sync::Semaphore,
 }
 
 impl MockPlatform {
     pub fn new(settings: MockSettings) -> Arc<MockPlatform> {
         let http = super::http_client(std::time::Duration::from_secs(10));
-        Arc::new(MockPlatform { settings, state: Mutex::new(MockState::new()), http })
+        Arc::new(MockPlatform {
+            settings,
+            state: Mutex::new(MockState::new()),
+            http,
+            reporters: tokio::sync::Semaphore::new(8),
+        })
     }
 
     pub fn state(&self) -> MutexGuard<'_, MockState> {
@@ -145,19 +153,31 @@ pub fn json_body(body: &str) -> Result<Value, Failure> {
 async fn faults<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
     let mock = req.data::<Arc<MockPlatform>>().cloned();
     if let Some(mock) = mock {
-        let (latency, failure) = {
+        let (latency, failure, lose) = {
             let mut state = mock.state();
             state.api_calls += 1;
             let faults = state.faults.clone();
             let fail = faults.error_rate > 0.0 && rand::random::<f64>() < faults.error_rate;
             let code = faults.errcodes.get(rand::random_range(0..faults.errcodes.len().max(1))).copied().unwrap_or(-1);
-            (faults.latency_ms, fail.then_some(code))
+            let lose = faults.lost_answer_rate > 0.0 && rand::random::<f64>() < faults.lost_answer_rate;
+            (faults.latency_ms, fail.then_some((code, faults.http_status)), lose)
         };
         if latency > 0 {
             tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
         }
-        if let Some(code) = failure {
-            return Ok(wx(Err((code, "mock fault injected"))));
+        match failure {
+            Some((_, Some(status))) => {
+                let status = poem::http::StatusCode::from_u16(status).unwrap_or(poem::http::StatusCode::BAD_GATEWAY);
+                return Ok("mock fault injected".with_status(status).into_response());
+            }
+            Some((code, None)) => return Ok(wx(Err((code, "mock fault injected")))),
+            None => {}
+        }
+        if lose {
+            let _done = next.call(req).await?.into_response();
+            return Ok("mock fault injected: answer lost"
+                .with_status(poem::http::StatusCode::GATEWAY_TIMEOUT)
+                .into_response());
         }
     }
     Ok(next.call(req).await?.into_response())

@@ -3,21 +3,24 @@
 //! - `POST /sim/users/{openid}/messages` with a message or event → sent to the webhook
 //!   signed (and encrypted) like the platform does; answers the decoded passive reply;
 //! - `GET /sim/users/{openid}/inbox` → everything that follower received, in order;
-//! - `PUT /sim/faults {error_rate, errcodes, latency_ms}` for server-API calls;
-//! - `GET /sim/stats`, `POST /sim/tokens/revoke`, `PATCH /sim/users/{openid} {blocked}`.
+//! - `GET /sim/users/{openid}/conversation` → what it sent and received, interleaved;
+//! - `PUT /sim/faults {error_rate, errcodes, latency_ms, http_status}` for server-API calls;
+//! - `GET /sim/stats`, `POST /sim/tokens/revoke`, `PATCH /sim/users/{openid} {blocked}`;
+//! - `GET /sim/scan?ticket=…`: where a QR code's image points; a page to scan it as one
+//!   of the followers (or as someone new, who then follows).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
 use poem::http::StatusCode;
-use poem::web::{Data, Json, Path};
+use poem::web::{Data, Form, Html, Json, Path, Query};
 use poem::{get, handler, post, put, IntoResponse, Response, Route};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use shared::ErrorBody;
 
-use super::state::{random_id, Faults, InboxItem, SimUser};
+use super::state::{random_id, Faults, InboxItem, SentItem, SimUser};
 use super::webhook::reply_json;
 use super::MockPlatform;
 use crate::wechat::incoming::{Body, Event};
@@ -27,9 +30,12 @@ use crate::wechat::Incoming;
 pub fn routes() -> Route {
     Route::new()
         .at("/users", post(create_user).get(list_users))
+        .at("/users/bulk", post(create_users))
         .at("/users/:openid", poem::patch(update_user))
         .at("/users/:openid/messages", post(send_message))
         .at("/users/:openid/inbox", get(inbox))
+        .at("/users/:openid/conversation", get(conversation))
+        .at("/scan", get(scan_page).post(scan_submit))
         .at("/faults", put(set_faults).get(get_faults))
         .at("/settings", put(set_settings))
         .at("/stats", get(stats))
@@ -105,13 +111,34 @@ async fn create_user(mock: Data<&Arc<MockPlatform>>, Json(new): Json<NewUser>) -
     }
 }
 
+#[derive(Deserialize)]
+struct NewUsers {
+    count: usize,
+    #[serde(default)]
+    nickname: String,
+}
+
+/// Many followers at once, without telling the webhook (a school's followers before
+/// Banji arrived); returns their openids.
+#[handler]
+fn create_users(mock: Data<&Arc<MockPlatform>>, Json(new): Json<NewUsers>) -> Response {
+    if new.count == 0 || new.count > 100_000 {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "count must be 1 to 100000");
+    }
+    let openids: Vec<String> = (0..new.count).map(|i| mock.add_follower(&format!("{}{i}", new.nickname))).collect();
+    Json(json!({ "openids": openids })).into_response()
+}
+
 #[handler]
 fn list_users(mock: Data<&Arc<MockPlatform>>) -> Json<Value> {
     let state = mock.state();
     let users: Vec<Value> = state
         .users
         .values()
-        .map(|u| json!({ "openid": u.openid, "nickname": u.nickname, "following": u.following, "remark": u.remark, "tags": u.tags, "blocked": u.blocked }))
+        .map(|u| {
+            json!({ "openid": u.openid, "nickname": u.nickname, "following": u.following, "remark": u.remark,
+                    "tags": u.tags, "blocked": u.blocked, "received": u.inbox.len() })
+        })
         .collect();
     Json(json!(users))
 }
@@ -124,6 +151,10 @@ fn update_user(mock: Data<&Arc<MockPlatform>>, Path(openid): Path<String>, Json(
     };
     if let Some(blocked) = patch["blocked"].as_bool() {
         user.blocked = blocked;
+    }
+    // Unfollowing here does not tell the webhook: Banji's view drifts, as after an outage.
+    if let Some(following) = patch["following"].as_bool() {
+        user.following = following;
     }
     StatusCode::NO_CONTENT.into_response()
 }
@@ -148,10 +179,53 @@ fn inbox(mock: Data<&Arc<MockPlatform>>, Path(openid): Path<String>) -> Response
     }
 }
 
+/// Both directions, oldest first: `{direction: "out" | "in", at, msg_type, content, …}`.
+#[handler]
+fn conversation(mock: Data<&Arc<MockPlatform>>, Path(openid): Path<String>) -> Response {
+    let state = mock.state();
+    let Some(user) = state.users.get(&openid) else {
+        return refuse(StatusCode::NOT_FOUND, "not_found", "no such follower");
+    };
+    let mut items: Vec<Value> = user
+        .sent
+        .iter()
+        .map(|s| json!({ "direction": "out", "seq": s.seq, "at": s.at, "msg_type": s.msg_type, "content": s.content }))
+        .chain(user.inbox.iter().map(|m| {
+            json!({ "direction": "in", "seq": m.seq, "at": m.at, "channel": m.channel, "msg_type": m.msg_type,
+                    "content": m.content, "title": m.title, "url": m.url })
+        }))
+        .collect();
+    items.sort_by_key(|item| item["seq"].as_u64().unwrap_or_default());
+    Json(json!(items)).into_response()
+}
+
+/// What the follower did, in a few words.
+fn describe_sent(incoming: &Incoming) -> String {
+    match &incoming.body {
+        Body::Text { content, .. } => content.clone(),
+        Body::Location { label, latitude, longitude, .. } => format!("位置 {label} ({latitude}, {longitude})"),
+        Body::Link { title, url, .. } => format!("链接 {title} {url}"),
+        Body::Event(Event::Subscribe { scene: None, .. }) => "关注公众号".to_string(),
+        Body::Event(Event::Subscribe { scene: Some(scene), .. }) => format!("扫码关注（{scene}）"),
+        Body::Event(Event::Unsubscribe) => "取消关注".to_string(),
+        Body::Event(Event::Scan { scene, .. }) => format!("扫码（{scene}）"),
+        Body::Event(Event::Click { key }) => format!("点击菜单 {key}"),
+        Body::Event(Event::Location { latitude, longitude, .. }) => format!("上报位置 ({latitude}, {longitude})"),
+        Body::Event(event) => match event.key() {
+            Some(key) if !key.is_empty() => format!("事件 {} {key}", event.name()),
+            _ => format!("事件 {}", event.name()),
+        },
+        _ => format!("[{}]", incoming.msg_type()),
+    }
+}
+
 #[handler]
 fn set_faults(mock: Data<&Arc<MockPlatform>>, Json(faults): Json<Faults>) -> Response {
-    if !(0.0..=1.0).contains(&faults.error_rate) {
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "error_rate must be between 0 and 1");
+    if !(0.0..=1.0).contains(&faults.error_rate) || !(0.0..=1.0).contains(&faults.lost_answer_rate) {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "rates must be between 0 and 1");
+    }
+    if faults.http_status.is_some_and(|s| !(400..=599).contains(&s)) {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "http_status must be 400 to 599");
     }
     mock.state().faults = faults;
     StatusCode::NO_CONTENT.into_response()
@@ -166,6 +240,12 @@ fn get_faults(mock: Data<&Arc<MockPlatform>>) -> Json<Faults> {
 fn set_settings(mock: Data<&Arc<MockPlatform>>, Json(settings): Json<Value>) -> StatusCode {
     if let Some(size) = settings["page_size"].as_u64() {
         mock.state().page_size = size.clamp(1, 10_000) as usize;
+    }
+    if let Some(quota) = settings["template_daily_quota"].as_u64() {
+        mock.state().template_daily_quota = quota.min(u64::from(u32::MAX)) as u32;
+    }
+    if let Some(url) = settings["webhook_url"].as_str() {
+        mock.state().webhook_url = Some(url.to_string());
     }
     StatusCode::NO_CONTENT
 }
@@ -190,12 +270,27 @@ fn revoke_tokens(mock: Data<&Arc<MockPlatform>>) -> StatusCode {
 /// Builds the platform message, updates the follower's state, sends it, records the reply.
 async fn deliver(mock: &Arc<MockPlatform>, openid: &str, message: SimMessage) -> Result<Value, Refusal> {
     let incoming = build(mock, openid, &message)?;
+    if let Some(user) = mock.state().users.get_mut(openid) {
+        user.sent.push(SentItem {
+            seq: super::state::next_seq(),
+            msg_type: incoming.msg_type().to_string(),
+            content: describe_sent(&incoming),
+            at: chrono::Utc::now().timestamp_millis(),
+        });
+    }
     let delivery =
         mock.deliver(&incoming).await.map_err(|e| Refusal::new(StatusCode::BAD_GATEWAY, "webhook_failed", e))?;
     let reply = delivery.reply.as_ref().map(reply_json);
     if let Some(reply_value) = &reply {
         if let Some(user) = mock.state().users.get_mut(openid) {
+            // A replayed message (a platform retry) does not show its reply twice.
+            if !user.replied.insert(incoming.dedup_key()) {
+                return Ok(
+                    json!({ "status": delivery.status, "reply": reply, "body": delivery.body, "xml": incoming.to_xml() }),
+                );
+            }
             user.inbox.push(InboxItem {
+                seq: super::state::next_seq(),
                 channel: "passive",
                 msg_type: reply_value["msg_type"].as_str().unwrap_or_default().to_string(),
                 content: reply_value["content"].as_str().map(str::to_string),
@@ -256,8 +351,19 @@ fn build(mock: &Arc<MockPlatform>, openid: &str, m: &SimMessage) -> Result<Incom
             }
         }
         "event" => {
-            must_follow()?;
-            user.acted();
+            match m.event.as_str() {
+                "subscribe" => {
+                    user.following = true;
+                    user.subscribe_time = chrono::Utc::now().timestamp();
+                }
+                "unsubscribe" => user.following = false,
+                _ => must_follow()?,
+            }
+            // Following and these menu actions open the 3-messages-a-minute window;
+            // reported locations, views and the like do not.
+            if matches!(m.event.as_str(), "subscribe" | "CLICK" | "scancode_push" | "scancode_waitmsg") {
+                user.acted();
+            }
             let mut w = XmlWriter::new();
             w.text("ToUserName", &mock.settings.account_id).text("FromUserName", openid).number("CreateTime", 0);
             w.text("MsgType", "event").text("Event", &m.event);
@@ -309,4 +415,88 @@ fn build(mock: &Arc<MockPlatform>, openid: &str, m: &SimMessage) -> Result<Incom
         create_time: m.create_time.unwrap_or_else(|| chrono::Utc::now().timestamp()),
         body,
     })
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn page(title: &str, body: &str) -> Html<String> {
+    Html(format!(
+        "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
+         <title>{title}</title><h1>{title}</h1>{body}"
+    ))
+}
+
+#[derive(Deserialize)]
+struct ScanQuery {
+    #[serde(default)]
+    ticket: String,
+}
+
+/// Where a QR code leads on the mock: pick who scans it.
+#[handler]
+fn scan_page(mock: Data<&Arc<MockPlatform>>, Query(q): Query<ScanQuery>) -> Html<String> {
+    let users: Vec<(String, String, bool)> =
+        mock.state().users.values().map(|u| (u.openid.clone(), u.nickname.clone(), u.following)).collect();
+    let ticket = escape(&q.ticket);
+    let buttons: String = users
+        .iter()
+        .map(|(openid, nickname, following)| {
+            format!(
+                "<li><form method=post><input type=hidden name=ticket value=\"{ticket}\">\
+                 <input type=hidden name=openid value=\"{}\"><button>{}</button> <small>{}</small></form></li>",
+                escape(openid),
+                escape(nickname),
+                if *following { "已关注" } else { "未关注" }
+            )
+        })
+        .collect();
+    page(
+        "模拟扫码",
+        &format!(
+            "<p>选择扫码的微信用户：</p><ul>{buttons}</ul>\
+             <form method=post><input type=hidden name=ticket value=\"{ticket}\">\
+             <input name=nickname placeholder=\"新用户昵称\" required> <button>以新用户扫码（并关注）</button></form>"
+        ),
+    )
+}
+
+#[derive(Deserialize)]
+struct ScanForm {
+    ticket: String,
+    #[serde(default)]
+    openid: String,
+    #[serde(default)]
+    nickname: String,
+}
+
+#[handler]
+async fn scan_submit(mock: Data<&Arc<MockPlatform>>, Form(form): Form<ScanForm>) -> Response {
+    let openid = if form.openid.is_empty() {
+        let nickname = form.nickname.trim();
+        if nickname.is_empty() {
+            return page("模拟扫码", "<p>请选择用户或填写昵称。</p>")
+                .with_status(StatusCode::BAD_REQUEST)
+                .into_response();
+        }
+        // Someone new: not following yet, so the scan arrives as a subscribe with the scene.
+        let openid = openid();
+        let mut user = SimUser::new(openid.clone(), nickname.to_string());
+        user.following = false;
+        mock.state().users.insert(openid.clone(), user);
+        openid
+    } else {
+        form.openid
+    };
+    let scan = SimMessage { kind: "scan".into(), ticket: form.ticket, ..SimMessage::default() };
+    match deliver(&mock, &openid, scan).await {
+        Ok(delivery) => {
+            let reply = delivery["reply"]["content"].as_str().unwrap_or("（无回复）");
+            page("已扫码", &format!("<p>公众号回复：</p><blockquote>{}</blockquote>", escape(reply))).into_response()
+        }
+        Err(Refusal(status, _, message)) => {
+            page("扫码失败", &format!("<p>{}</p>", escape(&message))).with_status(status).into_response()
+        }
+    }
 }

@@ -27,8 +27,28 @@ pub const MAX_TAGS_PER_USER: usize = 20;
 /// The failure an API call returns: (errcode, errmsg).
 pub type Failure = (i64, &'static str);
 
+/// Orders what followers send and receive, even within one millisecond.
+static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+pub fn next_seq() -> u64 {
+    SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// What a simulated follower sent (for the simulator's conversation view).
+#[derive(Debug, Clone, Serialize)]
+pub struct SentItem {
+    pub seq: u64,
+    pub msg_type: String,
+    /// Text, or a short description of an event ("点击菜单 NOTICES").
+    pub content: String,
+    /// Unix milliseconds.
+    pub at: i64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct InboxItem {
+    /// Order among everything this follower sent and received.
+    pub seq: u64,
     /// passive (reply to a message), custom (customer service), template, mass.
     pub channel: &'static str,
     pub msg_type: String,
@@ -55,8 +75,13 @@ pub struct SimUser {
     pub window_sent: u32,
     pub event_start: Option<Instant>,
     pub event_sent: u32,
-    pub mass_this_month: u32,
+    /// Mass messages received this month (service accounts: at most 4).
+    pub mass_this_month: PeriodCount,
     pub inbox: Vec<InboxItem>,
+    /// Messages (by dedup key) whose passive reply is already in the inbox.
+    pub replied: HashSet<String>,
+    /// Everything this follower sent, in order.
+    pub sent: Vec<SentItem>,
 }
 
 impl SimUser {
@@ -73,8 +98,10 @@ impl SimUser {
             window_sent: 0,
             event_start: None,
             event_sent: 0,
-            mass_this_month: 0,
+            mass_this_month: PeriodCount::default(),
             inbox: Vec::new(),
+            replied: HashSet::new(),
+            sent: Vec::new(),
         }
     }
 
@@ -140,6 +167,15 @@ pub struct Faults {
     /// Added to every server-API call.
     #[serde(default)]
     pub latency_ms: u64,
+    /// When set, a failing call answers with this HTTP status (e.g. 502) instead of an
+    /// errcode: the caller cannot tell whether it took effect.
+    #[serde(default)]
+    pub http_status: Option<u16>,
+    /// Share of calls that take effect but whose answer is lost (a 504 after the work is
+    /// done, as when the platform's reply times out): only idempotency keys make a
+    /// repeat of such a call safe.
+    #[serde(default)]
+    pub lost_answer_rate: f64,
 }
 
 #[derive(Default)]
@@ -159,7 +195,8 @@ pub struct MockState {
     pub template_ids: HashMap<String, i64>,
     pub mass_ids: HashMap<String, i64>,
     pub mass_sent: HashMap<i64, &'static str>,
-    pub mass_sendall_today: u32,
+    /// Subscription accounts: one mass send a day.
+    pub mass_sendall_today: PeriodCount,
     pub next_msg_id: i64,
     pub qr: HashMap<String, QrEntry>,
     pub codes: HashMap<String, OauthCode>,
@@ -168,6 +205,12 @@ pub struct MockState {
     pub faults: Faults,
     /// Followers per page of `/cgi-bin/user/get` (10 000 on the platform).
     pub page_size: usize,
+    /// Template messages sent today, and how many a day the account may send.
+    pub template_today: PeriodCount,
+    pub template_daily_quota: u32,
+    /// Where messages and events go when set (`/sim/settings`), instead of the webhook
+    /// the mock was started with: a standalone mock learns its Banji's address late.
+    pub webhook_url: Option<String>,
 }
 
 impl MockState {
@@ -176,6 +219,7 @@ impl MockState {
             next_tag: 100,
             next_msg_id: 1_000_000_000,
             page_size: 10_000,
+            template_daily_quota: 100_000,
             templates: default_templates(),
             ..MockState::default()
         }
@@ -201,6 +245,49 @@ impl MockState {
     }
 }
 
+/// A count that starts again with each period (a day or a month of China time, as the
+/// platform counts its quotas).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PeriodCount {
+    period: i64,
+    count: u32,
+}
+
+impl PeriodCount {
+    pub fn get(&self, period: i64) -> u32 {
+        if self.period == period {
+            self.count
+        } else {
+            0
+        }
+    }
+
+    pub fn add(&mut self, period: i64) {
+        if self.period != period {
+            *self = PeriodCount { period, count: 0 };
+        }
+        self.count += 1;
+    }
+}
+
+fn china_now() -> chrono::DateTime<chrono::FixedOffset> {
+    let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    chrono::Utc::now().with_timezone(&offset)
+}
+
+/// Today, as a day number (for `PeriodCount`).
+pub fn today() -> i64 {
+    use chrono::Datelike;
+    i64::from(china_now().num_days_from_ce())
+}
+
+/// This month, as a month number (for `PeriodCount`).
+pub fn this_month() -> i64 {
+    use chrono::Datelike;
+    let now = china_now();
+    i64::from(now.year()) * 12 + i64::from(now.month0())
+}
+
 pub fn random_id(len: usize) -> String {
     use rand::distr::{Alphanumeric, SampleString};
     Alphanumeric.sample_string(&mut rand::rng(), len)
@@ -222,4 +309,20 @@ fn default_templates() -> Vec<Template> {
         template("TPL_CHECKIN", "签到提醒", "会议名称{{thing1.DATA}}\n开始时间{{time2.DATA}}\n地点{{thing3.DATA}}"),
         template("TPL_REPLY", "留言回复", "留言内容{{thing1.DATA}}\n回复人{{thing2.DATA}}"),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PeriodCount;
+
+    #[test]
+    fn a_period_count_starts_again_in_a_new_period() {
+        let mut sends = PeriodCount::default();
+        sends.add(100);
+        sends.add(100);
+        assert_eq!(sends.get(100), 2);
+        assert_eq!(sends.get(101), 0, "a new day has no sends yet");
+        sends.add(101);
+        assert_eq!((sends.get(101), sends.get(100)), (1, 0));
+    }
 }

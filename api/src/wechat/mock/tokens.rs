@@ -1,7 +1,9 @@
 //! Access tokens and the jsapi ticket, with the platform's two behaviours: the legacy
 //! `/cgi-bin/token` issues a new token on every call (the previous one keeps working for
 //! 5 minutes), while `stable_token` returns the same token until it expires, and only a
-//! `force_refresh` (at most every 30 s, 20 a day) replaces it.
+//! `force_refresh` (at most every 30 s, 20 a day) replaces it. In its last 5 minutes a
+//! stable token is replaced by a new one (the old one keeps working until it expires),
+//! as the platform renews it early.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,7 +30,6 @@ fn credentials(mock: &MockPlatform, appid: Option<&str>, secret: Option<&str>) -
 fn issue(state: &mut MockState) -> String {
     let token = format!("MOCK_{}", random_id(48));
     state.tokens.insert(token.clone(), Instant::now() + TOKEN_LIFETIME);
-    state.token_requests += 1;
     token
 }
 
@@ -44,6 +45,7 @@ pub fn legacy_token(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>) -> 
         }
         credentials(&mock, q.get("appid").map(String::as_str), q.get("secret").map(String::as_str))?;
         let mut state = mock.state();
+        state.token_requests += 1;
         // Every earlier token now lives at most 5 more minutes.
         let cutoff = Instant::now() + OVERLAP;
         for expires in state.tokens.values_mut() {
@@ -64,9 +66,11 @@ pub fn stable_token(mock: Data<&Arc<MockPlatform>>, body: String) -> Response {
         credentials(&mock, body["appid"].as_str(), body["secret"].as_str())?;
         let force = body["force_refresh"].as_bool().unwrap_or(false);
         let mut state = mock.state();
+        // Every request counts, whether it is answered from the current token or not.
+        state.token_requests += 1;
         let current = state.stable.clone().and_then(|t| state.tokens.get(&t).map(|e| (t, *e)));
         if let (false, Some((token, expires))) = (force, current.clone()) {
-            if expires > Instant::now() {
+            if expires > Instant::now() + OVERLAP {
                 return Ok(json!({ "access_token": token, "expires_in": remaining(expires) }));
             }
         }

@@ -43,9 +43,10 @@ impl MockPlatform {
                 }
             }
         };
+        let webhook = self.state().webhook_url.clone().unwrap_or_else(|| s.webhook_url.clone());
         let response = self
             .http
-            .post(&s.webhook_url)
+            .post(&webhook)
             .query(&query)
             .header("content-type", "text/xml")
             .body(body)
@@ -54,15 +55,19 @@ impl MockPlatform {
             .map_err(|e| format!("webhook unreachable: {e}"))?;
         let status = response.status().as_u16();
         let text = response.text().await.map_err(|e| e.to_string())?;
-        let reply = if status == 200 { self.read_reply(&text)? } else { None };
+        let reply = if status == 200 { self.read_reply(&text, &incoming.openid)? } else { None };
         Ok(Delivery { status, reply, body: text })
     }
 
-    /// `success` or empty is no reply; otherwise the XML, decrypted if it is an envelope.
-    fn read_reply(&self, text: &str) -> Result<Option<Reply>, String> {
+    /// `success` or empty is no reply; otherwise the XML, decrypted if it is an envelope,
+    /// addressed to `openid` from the account, without an XML declaration.
+    fn read_reply(&self, text: &str, openid: &str) -> Result<Option<Reply>, String> {
         let trimmed = text.trim();
         if trimmed.is_empty() || trimmed == "success" {
             return Ok(None);
+        }
+        if trimmed.starts_with("<?xml") {
+            return Err("reply has an XML declaration".into());
         }
         let root = xml::parse(trimmed).map_err(|e| format!("reply is not valid XML: {e}"))?;
         let plain = match root.text_of("Encrypt") {
@@ -79,8 +84,11 @@ impl MockPlatform {
             }
             None => trimmed.to_string(),
         };
+        if plain.trim_start().starts_with("<?xml") {
+            return Err("reply has an XML declaration".into());
+        }
         let (reply, root) = Reply::parse(&plain).map_err(|e| format!("reply is not a reply: {e}"))?;
-        if root.text_of("ToUserName").is_none()
+        if root.text_of("ToUserName") != Some(openid)
             || root.text_of("FromUserName") != Some(self.settings.account_id.as_str())
         {
             return Err("reply To/From are not swapped".into());

@@ -9,7 +9,9 @@ use crate::wechat::incoming::{Body, Event};
 use crate::wechat::Incoming;
 
 const QUEUE: usize = 10_000;
-const BATCH: usize = 500;
+const BATCH: usize = 1000;
+/// How long a batch waits for more entries before it is written.
+const LINGER: std::time::Duration = std::time::Duration::from_millis(50);
 
 struct Entry {
     openid: String,
@@ -67,7 +69,7 @@ impl MessageLog {
         MessageLog { tx }
     }
 
-    pub async fn record(&self, incoming: &Incoming, raw: &str) {
+    pub fn record(&self, incoming: &Incoming, raw: &str) {
         let event = incoming.event();
         let entry = Entry {
             openid: incoming.openid.clone(),
@@ -80,8 +82,18 @@ impl MessageLog {
             received_at: now_ms(),
             raw_xml: raw.to_string(),
         };
-        if self.tx.send(Command::Write(Box::new(entry))).await.is_err() {
-            tracing::error!("message log writer has stopped; a message was not stored");
+        // Never waits: a stalled database must not hold up the answer to the platform.
+        match self.tx.try_send(Command::Write(Box::new(entry))) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                tracing::error!(
+                    queued = QUEUE,
+                    "message log queue is full (database too slow?); a message was not stored"
+                )
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => {
+                tracing::error!("message log writer has stopped; a message was not stored")
+            }
         }
     }
 
@@ -95,17 +107,27 @@ impl MessageLog {
 }
 
 async fn write_batches(db: Db, mut rx: mpsc::Receiver<Command>) {
-    while let Some(first) = rx.recv().await {
-        let mut entries = Vec::new();
+    let mut commands = Vec::with_capacity(BATCH);
+    loop {
+        if rx.recv_many(&mut commands, BATCH).await == 0 {
+            return;
+        }
+        // Gather what arrives shortly after, so a busy account commits a few large
+        // transactions a second rather than one per message; a flush cuts the wait.
+        let deadline = tokio::time::Instant::now() + LINGER;
+        while commands.len() < BATCH && !commands.iter().any(|c| matches!(c, Command::Flush(_))) {
+            let room = BATCH - commands.len();
+            match tokio::time::timeout_at(deadline, rx.recv_many(&mut commands, room)).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+        let mut entries = Vec::with_capacity(commands.len());
         let mut flushes = Vec::new();
-        let mut next = Some(first);
-        while let Some(command) = next.take() {
+        for command in commands.drain(..) {
             match command {
                 Command::Write(entry) => entries.push(entry),
                 Command::Flush(done) => flushes.push(done),
-            }
-            if entries.len() < BATCH {
-                next = rx.try_recv().ok();
             }
         }
         if !entries.is_empty() {
@@ -119,24 +141,22 @@ async fn write_batches(db: Db, mut rx: mpsc::Receiver<Command>) {
     }
 }
 
+/// One transaction per batch, many rows per statement (`db::bulk`).
 async fn insert(db: &Db, entries: &[Box<Entry>]) -> sqlx::Result<()> {
+    const COLUMNS: [&str; 9] =
+        ["openid", "msg_type", "event", "event_key", "content", "msg_id", "created_time", "received_at", "raw_xml"];
     let mut tx = db.pool().begin().await?;
-    for e in entries {
-        sqlx::query(
-            "INSERT INTO wechat_messages (openid, msg_type, event, event_key, content, msg_id, created_time, \
-             received_at, raw_xml) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&e.openid)
-        .bind(&e.msg_type)
-        .bind(&e.event)
-        .bind(&e.event_key)
-        .bind(&e.content)
-        .bind(e.msg_id)
-        .bind(e.created_time)
-        .bind(e.received_at)
-        .bind(&e.raw_xml)
-        .execute(&mut *tx)
-        .await?;
-    }
+    crate::db::bulk::insert(&mut tx, db.backend(), "wechat_messages", &COLUMNS, "", entries, |q, e| {
+        q.bind(&e.openid)
+            .bind(&e.msg_type)
+            .bind(&e.event)
+            .bind(&e.event_key)
+            .bind(&e.content)
+            .bind(e.msg_id)
+            .bind(e.created_time)
+            .bind(e.received_at)
+            .bind(&e.raw_xml)
+    })
+    .await?;
     tx.commit().await
 }

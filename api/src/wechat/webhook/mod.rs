@@ -22,7 +22,7 @@ use self::dedup::Seen;
 use self::envelope::{Rejection, WebhookQuery};
 use crate::state::AppState;
 use crate::wechat::client::messages::CustomMessage;
-use crate::wechat::{Body, Incoming, Reply};
+use crate::wechat::{Body, Event, Incoming, Reply};
 
 pub fn routes() -> Route {
     Route::new().at("/", get(verify).post(receive))
@@ -50,6 +50,10 @@ async fn verify(state: Data<&AppState>, Query(query): Query<WebhookQuery>) -> Re
     }
 }
 
+/// The platform gives up after 5 s; whatever is slow (the handler, the Kv, the
+/// database), it hears from us before this.
+const DEADLINE: Duration = Duration::from_millis(4500);
+
 #[handler]
 async fn receive(state: Data<&AppState>, Query(query): Query<WebhookQuery>, body: String) -> Response {
     let wechat = &state.wechat;
@@ -58,27 +62,44 @@ async fn receive(state: Data<&AppState>, Query(query): Query<WebhookQuery>, body
         Err(reason) => return rejected(reason),
     };
     let encrypted = opened.encrypted;
+    match tokio::time::timeout(DEADLINE, take_in(&state, opened)).await {
+        Ok(reply_xml) => answer(&state, reply_xml.as_deref(), encrypted),
+        Err(_) => {
+            tracing::error!("webhook deadline reached; acknowledged without a reply");
+            answer(&state, None, encrypted)
+        }
+    }
+}
+
+/// Claims, logs and routes one verified message; the reply XML to answer with, if any.
+async fn take_in(state: &AppState, opened: envelope::Opened) -> Option<String> {
     let incoming = Arc::new(opened.incoming);
     let key = incoming.dedup_key();
     match dedup::claim(&state.kv, &key).await {
         Ok(Seen::First) => {}
         Ok(Seen::Again(reply)) => {
             tracing::info!(key = %key, "platform retry answered from the first attempt");
-            return answer(&state, reply.as_deref(), encrypted);
+            return reply;
         }
         // Without the Kv we cannot tell a retry; handling twice beats not at all.
         Err(err) => tracing::error!(error = %err, "webhook dedup unavailable"),
     }
-    if let Body::Unknown { msg_type } = &incoming.body {
-        tracing::info!(msg_type = %msg_type, "unknown message type stored and acknowledged");
+    match &incoming.body {
+        Body::Unknown { msg_type } => {
+            tracing::info!(msg_type = %msg_type, "unknown message type stored and acknowledged")
+        }
+        Body::Event(Event::Unknown { event, .. }) => {
+            tracing::info!(event = %event, "unknown event stored and acknowledged")
+        }
+        _ => {}
     }
-    wechat.log.record(&incoming, &opened.raw).await;
+    state.wechat.log.record(&incoming, &opened.raw);
     let reply = reply_within_budget(state.clone(), incoming.clone()).await;
     let xml = reply.map(|r| r.to_xml(&incoming.openid, &incoming.to, now()));
     if let Err(err) = dedup::remember(&state.kv, &key, xml.as_deref()).await {
         tracing::error!(error = %err, "could not remember the webhook reply");
     }
-    answer(&state, xml.as_deref(), encrypted)
+    xml
 }
 
 fn answer(state: &AppState, reply_xml: Option<&str>, encrypted: bool) -> Response {
@@ -122,7 +143,10 @@ async fn send_late(state: &AppState, openid: &str, reply: &Reply) {
         tracing::warn!("a late reply was dropped: subscription accounts cannot send customer-service messages");
         return;
     }
-    let Some(message) = CustomMessage::from_reply(reply) else { return };
+    let Some(message) = CustomMessage::from_reply(reply) else {
+        tracing::warn!("a late reply was dropped: it has no customer-service form");
+        return;
+    };
     if let Err(err) = client.send_custom_message(openid, &message).await {
         tracing::warn!(error = %err, "late reply could not be sent");
     }

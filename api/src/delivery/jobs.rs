@@ -1,0 +1,119 @@
+//! The platform's later word on a send: TEMPLATESENDJOBFINISH (delivered, blocked by the
+//! student, failed) and MASSSENDJOBFINISH (the job's status and counts), matched to rows
+//! by channel and msgid. A result is kept in `platform_jobs` as it arrives, because it
+//! can beat the worker's record of the send; `apply_early` then applies it when the send
+//! is recorded.
+//!
+//! A template send whose answer was lost and whose repeat was refused as a duplicate
+//! (45065) is sent, but its msgid is unknown: its result is matched instead by the
+//! student's openid to their latest such send, each result used once.
+
+use sqlx::AnyConnection;
+
+use super::reasons;
+use crate::db::{now_ms, Db};
+use crate::wechat::webhook::router::{Context, HandlerResult};
+use crate::wechat::Event;
+
+/// Applies the stored job results to the rows that `scope` selects (a SQL condition on
+/// `deliveries`, with parameters from `$1`).
+fn apply_sql(scope: &str) -> String {
+    format!(
+        "UPDATE deliveries SET job_status = j.status, \
+         delivered_at = CASE WHEN j.channel = 'template' AND j.status = 'success' THEN j.received_at ELSE deliveries.delivered_at END, \
+         status = CASE WHEN deliveries.status = 'sent' AND ({failed}) THEN 'failed' ELSE deliveries.status END, \
+         failure = CASE WHEN j.status LIKE '%user block%' THEN '{blocked}' \
+                        WHEN {failed} THEN 'WeChat could not deliver it (' || j.status || ')' ELSE deliveries.failure END, \
+         errcode = CASE WHEN j.status LIKE '%user block%' THEN 43101 ELSE deliveries.errcode END \
+         FROM platform_jobs j WHERE j.channel = deliveries.channel AND j.msgid = deliveries.msgid \
+         AND deliveries.job_status IS NULL AND {scope}",
+        failed = "j.status LIKE 'failed%' OR (j.channel = 'mass' AND j.status NOT IN ('send success', 'sendsuccess'))",
+        blocked = reasons::BLOCKED,
+    )
+}
+
+/// A job result from the platform: kept, and applied to the rows it is about.
+pub async fn finished(
+    db: &Db,
+    channel: &str,
+    msgid: i64,
+    openid: Option<&str>,
+    status: &str,
+    counts: [Option<i64>; 4],
+) -> sqlx::Result<u64> {
+    let mut tx = db.pool().begin().await?;
+    sqlx::query(
+        "INSERT INTO platform_jobs (channel, msgid, openid, status, total, filtered, sent, errors, received_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+    )
+    .bind(channel)
+    .bind(msgid)
+    .bind(openid)
+    .bind(status)
+    .bind(counts[0])
+    .bind(counts[1])
+    .bind(counts[2])
+    .bind(counts[3])
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE channel = $1 AND msgid = $2")
+        .bind(channel)
+        .bind(msgid)
+        .fetch_one(&mut *tx)
+        .await?;
+    if known == 0 && channel == "template" {
+        sqlx::query(
+            "UPDATE deliveries SET msgid = $1 WHERE id = (SELECT id FROM deliveries WHERE channel = 'template' \
+             AND openid = $2 AND msgid IS NULL AND status = 'sent' ORDER BY sent_at DESC, id DESC LIMIT 1)",
+        )
+        .bind(msgid)
+        .bind(openid)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let scope = "j.channel = $1 AND j.msgid = $2 AND deliveries.channel = $1 AND deliveries.msgid = $2";
+    let updated = sqlx::query(sqlx::AssertSqlSafe(apply_sql(scope)))
+        .bind(channel)
+        .bind(msgid)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// Applies results that arrived before these rows' sends were recorded.
+pub async fn apply_early(tx: &mut AnyConnection, ids: Vec<i64>) -> sqlx::Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    // Sends recorded without a msgid take the unused result for their student.
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE deliveries SET msgid = (SELECT j.msgid FROM platform_jobs j WHERE j.channel = 'template' \
+         AND j.openid = deliveries.openid AND NOT EXISTS (SELECT 1 FROM deliveries u WHERE u.channel = 'template' \
+         AND u.msgid = j.msgid) ORDER BY j.received_at DESC LIMIT 1) \
+         WHERE id IN ({list}) AND channel = 'template' AND msgid IS NULL AND status = 'sent'"
+    )))
+    .execute(&mut *tx)
+    .await?;
+    let scope = format!("deliveries.msgid IS NOT NULL AND deliveries.id IN ({list})");
+    sqlx::query(sqlx::AssertSqlSafe(apply_sql(&scope))).execute(&mut *tx).await?;
+    Ok(())
+}
+
+/// The webhook rule for job results (they get no reply).
+pub async fn on_job_finished(ctx: Context) -> HandlerResult {
+    match ctx.incoming.event() {
+        Some(Event::TemplateSendJobFinish { msg_id, status }) => {
+            finished(&ctx.state.db, "template", *msg_id, Some(&ctx.incoming.openid), status, [None; 4]).await?;
+        }
+        Some(Event::MassSendJobFinish { msg_id, status, total, filtered, sent, errors }) => {
+            let counts = [Some(*total), Some(*filtered), Some(*sent), Some(*errors)];
+            finished(&ctx.state.db, "mass", *msg_id, None, status, counts).await?;
+        }
+        _ => {}
+    }
+    Ok(None)
+}

@@ -1,0 +1,187 @@
+//! One attempt on the platform for each channel, and what its answer means for the row:
+//! sent (with the platform's msgid), a better channel refused it (fall through to the
+//! next), failed for good with a reason, try again later, or wait for the day's quota.
+//!
+//! Every send carries an idempotency key derived from the row: template messages
+//! `client_msg_id = banji-d<row id>`, mass sends the `clientmsgid` written on their rows
+//! before sending. A repeat of a send that did arrive is refused with 45065, which means
+//! "already sent". Customer-service messages have no key: one whose outcome is unknown
+//! (a timeout, a 5xx) is not repeated.
+
+use std::collections::BTreeMap;
+
+use crate::notices::markdown::plain_excerpt;
+use crate::notices::store::NoticeRow;
+use crate::wechat::client::messages::{CustomMessage, MassMessage, NewsArticle, TemplateMessage, TemplateValue};
+use crate::wechat::{WechatClient, WechatError};
+use shared::TemplateMapping;
+
+/// A notice as its messages show it.
+#[derive(Debug, Clone)]
+pub struct Letter {
+    pub title: String,
+    pub author: String,
+    pub category: String,
+    pub urgency: &'static str,
+    pub excerpt: String,
+    pub time: String,
+    pub deadline: String,
+    /// The notice page, through WeChat's authorisation.
+    pub link: String,
+    pub withdrawn: bool,
+}
+
+fn china_time(ms: i64) -> String {
+    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    crate::db::to_time(ms).with_timezone(&china).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The link a pushed message carries: the student's notice page.
+pub fn notice_link(public_url: &str, notice_id: i64) -> String {
+    format!("{public_url}/api/v1/portal/oauth?next=/s/notices/{notice_id}")
+}
+
+impl Letter {
+    pub fn new(row: &NoticeRow, public_url: &str) -> Letter {
+        Letter {
+            title: row.title.clone(),
+            author: row.author_name.clone().unwrap_or_default(),
+            category: row.category_name.clone().unwrap_or_default(),
+            urgency: row.urgency().label(),
+            excerpt: plain_excerpt(&row.body, 60),
+            time: china_time(row.sent_at.unwrap_or(row.created_at)),
+            deadline: row.deadline.map(china_time).unwrap_or_default(),
+            link: notice_link(public_url, row.id),
+            withdrawn: row.status == "withdrawn",
+        }
+    }
+
+    /// `【紧急】` for urgent and important notices, nothing for ordinary ones.
+    fn flag(&self) -> String {
+        if self.urgency == "普通" {
+            String::new()
+        } else {
+            format!("【{}】", self.urgency)
+        }
+    }
+
+    fn values(&self) -> BTreeMap<&'static str, String> {
+        BTreeMap::from([
+            ("title", format!("{}{}", self.flag(), self.title)),
+            ("author", self.author.clone()),
+            ("time", self.time.clone()),
+            ("category", self.category.clone()),
+            ("urgency", self.urgency.to_string()),
+            ("excerpt", self.excerpt.clone()),
+            ("deadline", if self.deadline.is_empty() { "无".into() } else { self.deadline.clone() }),
+        ])
+    }
+
+    pub fn template(&self, mapping: &TemplateMapping, openid: &str, row_id: i64) -> TemplateMessage {
+        let data = super::templates::data(mapping, &self.values());
+        TemplateMessage {
+            touser: openid.to_string(),
+            template_id: mapping.template_id.clone(),
+            url: Some(self.link.clone()),
+            miniprogram: None,
+            data: data.into_iter().map(|(k, value)| (k, TemplateValue { value })).collect(),
+            client_msg_id: Some(format!("banji-d{row_id}")),
+        }
+    }
+
+    pub fn custom(&self) -> CustomMessage {
+        let by = if self.author.is_empty() { String::new() } else { format!("{} · ", self.author) };
+        CustomMessage::News {
+            articles: vec![NewsArticle {
+                title: format!("{}{}", self.flag(), self.title),
+                description: format!("{by}{}\n{}", self.time, self.excerpt),
+                url: self.link.clone(),
+                picurl: String::new(),
+            }],
+        }
+    }
+
+    pub fn mass(&self) -> MassMessage {
+        MassMessage::Text {
+            content: format!("{}{}\n{}\n<a href=\"{}\">查看通知</a>", self.flag(), self.title, self.excerpt, self.link),
+        }
+    }
+}
+
+/// What one attempt came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Attempt {
+    Sent(Option<i64>),
+    /// The channel refused this send; the next channel may carry it (the fallback code).
+    Refused(String),
+    Failed {
+        reason: String,
+        errcode: Option<i64>,
+    },
+    /// Transient: try again later (the same channel and key).
+    Retry {
+        reason: String,
+        errcode: Option<i64>,
+    },
+    /// The day's quota for this API is used up.
+    Quota,
+    /// It may or may not have arrived, and cannot be repeated safely.
+    Unknown,
+}
+
+fn failed(err: &WechatError) -> Attempt {
+    Attempt::Failed { reason: err.reason(), errcode: err.code() }
+}
+
+fn retry(err: &WechatError) -> Attempt {
+    Attempt::Retry { reason: err.reason(), errcode: err.code() }
+}
+
+/// Codes that are the student's, not the channel's: no other channel would do better.
+fn permanent(code: i64) -> bool {
+    matches!(code, 43004 | 43101 | 40003)
+}
+
+pub async fn template(client: &WechatClient, message: &TemplateMessage) -> Attempt {
+    match client.send_template(message).await {
+        Ok(msgid) => Attempt::Sent(Some(msgid)),
+        Err(err) => match err.code() {
+            Some(45065) => Attempt::Sent(None),
+            Some(45009) => Attempt::Quota,
+            Some(code) if permanent(code) => failed(&err),
+            Some(code @ (40037 | 47003 | 48001 | 45047)) => Attempt::Refused(format!("rejected:{code}")),
+            _ if err.is_transient() || matches!(err, WechatError::Decode(_)) || err.code() == Some(45066) => {
+                retry(&err)
+            }
+            _ => failed(&err),
+        },
+    }
+}
+
+pub async fn custom(client: &WechatClient, openid: &str, message: &CustomMessage) -> Attempt {
+    match client.send_custom_message(openid, message).await {
+        Ok(()) => Attempt::Sent(None),
+        Err(err) => match err.code() {
+            Some(code) if permanent(code) => failed(&err),
+            Some(code @ (45015 | 45047 | 48001)) => Attempt::Refused(format!("rejected:{code}")),
+            Some(45009) => Attempt::Quota,
+            _ if err.left_nothing_done() => retry(&err),
+            _ if err.is_transient() || matches!(err, WechatError::Decode(_)) => Attempt::Unknown,
+            _ => failed(&err),
+        },
+    }
+}
+
+/// One mass send for several rows; the answer holds for all of them.
+pub async fn mass(client: &WechatClient, openids: &[String], message: &MassMessage, key: &str) -> Attempt {
+    match client.mass_send(openids, message, key).await {
+        Ok(sent) => Attempt::Sent(Some(sent.msg_id)),
+        Err(err) => match err.code() {
+            Some(45065) => Attempt::Sent(None),
+            Some(45009) => Attempt::Quota,
+            Some(code @ (45028 | 48001 | 40130)) => Attempt::Refused(format!("rejected:{code}")),
+            _ if err.is_transient() || matches!(err, WechatError::Decode(_)) => retry(&err),
+            _ => failed(&err),
+        },
+    }
+}

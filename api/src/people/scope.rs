@@ -1,0 +1,111 @@
+//! Who may see whom. An admin sees everything. A teacher sees the classes they are
+//! responsible for, the groups they own, and the students in either; anything else
+//! answers 404, exactly as if it did not exist (never a 403 that confirms it does).
+//! Editing a student's record needs responsibility for the student's class; a group's
+//! owner acts on its members only as members.
+
+use crate::auth::Caller;
+use crate::db::filter::{Arg, Filter};
+use crate::db::Db;
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Teacher(i64),
+}
+
+/// Students in the classes of teacher `?`, or in the groups they own.
+const TEACHER_STUDENTS: &str = "{s}.class_id IN (SELECT ct.class_id FROM class_teachers ct WHERE ct.user_id = ?) \
+     OR {s}.id IN (SELECT gm.student_id FROM group_members gm JOIN student_groups g ON g.id = gm.group_id \
+     WHERE g.owner_id = ?)";
+
+impl Scope {
+    pub fn of(caller: &Caller) -> Scope {
+        if caller.is_admin() {
+            Scope::All
+        } else {
+            Scope::Teacher(caller.user_id)
+        }
+    }
+
+    pub fn is_all(self) -> bool {
+        self == Scope::All
+    }
+
+    /// Limits `filter` to the students (table alias `s`) this scope sees.
+    pub fn students(self, filter: &mut Filter, s: &str) {
+        if let Scope::Teacher(id) = self {
+            filter.and(&TEACHER_STUDENTS.replace("{s}", s), [Arg::Int(id), Arg::Int(id)]);
+        }
+    }
+
+    /// Limits `filter` to the classes (alias `c`) this scope is responsible for.
+    pub fn classes(self, filter: &mut Filter, c: &str) {
+        if let Scope::Teacher(id) = self {
+            filter.and(&format!("{c}.id IN (SELECT class_id FROM class_teachers WHERE user_id = ?)"), [Arg::Int(id)]);
+        }
+    }
+
+    /// Limits `filter` to the groups (alias `g`) this scope owns.
+    pub fn groups(self, filter: &mut Filter, g: &str) {
+        if let Scope::Teacher(id) = self {
+            filter.and(&format!("{g}.owner_id = ?"), [Arg::Int(id)]);
+        }
+    }
+
+    /// The student, if this scope sees them; otherwise 404.
+    pub async fn student(self, db: &Db, id: i64) -> ApiResult<()> {
+        let mut filter = Filter::new();
+        filter.and("s.id = ?", [Arg::Int(id)]);
+        self.students(&mut filter, "s");
+        let sql = format!("SELECT COUNT(*) FROM students s{}", filter.where_sql());
+        let n: i64 = filter.bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))).fetch_one(db.pool()).await?;
+        if n == 0 {
+            return Err(ApiError::not_found("student"));
+        }
+        Ok(())
+    }
+
+    /// The class, if this scope is responsible for it; otherwise 404.
+    pub async fn class(self, db: &Db, id: i64) -> ApiResult<()> {
+        let exists: i64 = match self {
+            Scope::All => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM classes WHERE id = $1").bind(id).fetch_one(db.pool()).await?
+            }
+            Scope::Teacher(user) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM class_teachers WHERE class_id = $1 AND user_id = $2")
+                    .bind(id)
+                    .bind(user)
+                    .fetch_one(db.pool())
+                    .await?
+            }
+        };
+        if exists == 0 {
+            return Err(ApiError::not_found("class"));
+        }
+        Ok(())
+    }
+
+    /// The group, if this scope owns it; otherwise 404.
+    pub async fn group(self, db: &Db, id: i64) -> ApiResult<()> {
+        let mut filter = Filter::new();
+        filter.and("g.id = ?", [Arg::Int(id)]);
+        self.groups(&mut filter, "g");
+        let sql = format!("SELECT COUNT(*) FROM student_groups g{}", filter.where_sql());
+        let n: i64 = filter.bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))).fetch_one(db.pool()).await?;
+        if n == 0 {
+            return Err(ApiError::not_found("group"));
+        }
+        Ok(())
+    }
+
+    /// May edit the record of a student in `class_id` (none: admins only).
+    pub async fn may_edit_in_class(self, db: &Db, class_id: Option<i64>) -> ApiResult<bool> {
+        match (self, class_id) {
+            (Scope::All, _) => Ok(true),
+            (Scope::Teacher(_), None) => Ok(false),
+            (Scope::Teacher(_), Some(class)) => Ok(self.class(db, class).await.is_ok()),
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! Product settings an admin changes in the console (automatic remarks, teacher
+//! registration and its approval), kept in the `settings` table so every replica
+//! reads the same values.
+
+use poem::web::Data;
+use poem_openapi::payload::Json;
+use poem_openapi::OpenApi;
+use shared::{Settings, SettingsPatch};
+
+use crate::audit::Audit;
+use crate::auth::BearerAuth;
+use crate::db::Db;
+use crate::error::ApiResult;
+use crate::routes::ApiTags;
+use crate::state::AppState;
+
+const KEYS: [&str; 3] = ["auto_remark", "registration_open", "registration_requires_approval"];
+
+fn key(name: &str) -> String {
+    format!("setting.{name}")
+}
+
+pub async fn load(db: &Db) -> sqlx::Result<Settings> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT key, value FROM settings WHERE key LIKE 'setting.%'").fetch_all(db.pool()).await?;
+    let mut settings = Settings::default();
+    for (k, v) in rows {
+        let on = v == "true";
+        match k.strip_prefix("setting.") {
+            Some("auto_remark") => settings.auto_remark = on,
+            Some("registration_open") => settings.registration_open = on,
+            Some("registration_requires_approval") => settings.registration_requires_approval = on,
+            _ => {}
+        }
+    }
+    Ok(settings)
+}
+
+async fn save(db: &Db, patch: &SettingsPatch, audit: Audit<'_>) -> sqlx::Result<()> {
+    let values = [patch.auto_remark, patch.registration_open, patch.registration_requires_approval];
+    let mut tx = db.pool().begin().await?;
+    let mut changed = Vec::new();
+    for (name, value) in KEYS.iter().zip(values) {
+        let Some(value) = value else { continue };
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
+            .bind(key(name))
+            .bind(value.to_string())
+            .execute(&mut *tx)
+            .await?;
+        changed.push(format!("{name}={value}"));
+    }
+    audit.detail(changed.join(", ")).record(&mut *tx).await?;
+    tx.commit().await
+}
+
+pub struct SettingsApi;
+
+#[OpenApi(prefix_path = "/v1/settings", tag = "ApiTags::Settings")]
+impl SettingsApi {
+    #[oai(path = "/", method = "get")]
+    async fn get(&self, state: Data<&AppState>, _auth: BearerAuth) -> ApiResult<Json<Settings>> {
+        Ok(Json(load(&state.db).await?))
+    }
+
+    /// Change settings (admins).
+    #[oai(path = "/", method = "patch")]
+    async fn update(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<SettingsPatch>,
+    ) -> ApiResult<Json<Settings>> {
+        auth.0.require_admin()?;
+        save(&state.db, &body.0, Audit::by(&auth.0, "settings_changed")).await?;
+        Ok(Json(load(&state.db).await?))
+    }
+}

@@ -1,0 +1,116 @@
+// What every browser test shares: the real `banji` binary on a fresh database (SQLite,
+// or a PostgreSQL schema when DATABASE_URL is set), an admin made with
+// `banji admin create`, Debian's Chromium driven by playwright-core, and screenshots
+// in e2e/artifacts/<suite>-NN-name.png.
+
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = process.env.BANJI_BIN ?? join(root, 'target/debug/banji');
+const dist = process.env.BANJI_WEB_DIST ?? join(root, 'web/dist');
+export const artifacts = join(root, 'e2e/artifacts');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+export const ADMIN = 'e2e.admin';
+export const PASSWORD = 'e2e-password-1';
+
+/** A link in the sidebar. */
+export const nav = (page, name) => page.getByRole('navigation').getByRole('link', { name, exact: true });
+
+function environment(suite) {
+  const work = mkdtempSync(join(tmpdir(), `banji-e2e-${suite}-`));
+  const env = { ...process.env, BANJI_WEB_DIST: dist, BANJI_LISTEN: '127.0.0.1:0', BANJI_LOG_FORMAT: 'json', RUST_LOG: 'info' };
+  if ((env.DATABASE_URL ?? '').startsWith('postgres')) {
+    // Named like the Rust tests' schemas (t_<unix secs>_…) so their cleanup drops it after an hour.
+    env.BANJI_DB_SCHEMA = `t_${Math.floor(Date.now() / 1000)}_e2e${suite}${process.pid}`;
+  } else {
+    env.DATABASE_URL = `sqlite://${work}/banji.db`;
+  }
+  env.BANJI_KV_PREFIX = `banji_e2e_${suite}_${Date.now()}:`;
+  return { work, env };
+}
+
+function createAdmin(env) {
+  const out = spawnSync(bin, ['admin', 'create', ADMIN, '--display-name', '王老师', '--password-stdin'], {
+    env, input: `${PASSWORD}\n`, encoding: 'utf8',
+  });
+  assert.equal(out.status, 0, `admin create failed: ${out.stderr}`);
+}
+
+function startServer(env) {
+  return new Promise((resolvePort, reject) => {
+    const child = spawn(bin, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let buffer = '';
+    const onData = (chunk) => {
+      buffer += chunk;
+      for (const line of buffer.split('\n')) {
+        try {
+          const port = JSON.parse(line)?.fields?.port;
+          if (port) resolvePort({ child, base: `http://127.0.0.1:${port}` });
+        } catch { /* not a JSON line yet */ }
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`banji exited early (${code}): ${buffer}`)));
+    setTimeout(() => reject(new Error(`banji did not start: ${buffer}`)), 30000);
+  });
+}
+
+/**
+ * Runs `body({ page, base, shot, work, browser })` against a fresh server and browser;
+ * fails on any uncaught error in a page.
+ */
+export async function run(suite, body) {
+  mkdirSync(artifacts, { recursive: true });
+  for (const [what, path] of [['banji binary', bin], ['console build', join(dist, 'index.html')], ['chromium', chromiumPath]]) {
+    assert.ok(existsSync(path), `${what} missing at ${path}`);
+  }
+  const { work, env } = environment(suite);
+  createAdmin(env);
+  const { child, base } = await startServer(env);
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run',
+      '--disable-component-update', '--disable-sync'],
+  });
+  let step = 0;
+  const shot = async (page, name) => {
+    step += 1;
+    await page.screenshot({ path: join(artifacts, `${suite}-${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
+  };
+  const consoleErrors = [];
+  const watch = (page) => page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    watch(page);
+    await body({ page, base, shot, work, browser, watch });
+    assert.deepEqual(consoleErrors, [], 'no uncaught errors in the pages');
+    console.log(`e2e: ${suite} passed (${step} screenshots in e2e/artifacts)`);
+  } finally {
+    await browser.close();
+    child.kill('SIGTERM');
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Logs in as the admin on the login page. */
+export async function logIn(page, base, username = ADMIN, password = PASSWORD) {
+  await page.goto(`${base}/login`);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${base}/`);
+}
+
+export function fail(err) {
+  console.error(err);
+  process.exit(1);
+}

@@ -1,0 +1,133 @@
+// Browser test of the people pages (issue 4): import a roster file (checked first, with
+// its bad rows shown), see the students, edit a menu and watch the phone preview follow,
+// publish it, and bind a student on the phone-width page behind WeChat's authorisation.
+
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fail, logIn, nav, run } from './harness.mjs';
+
+const GOOD = '学号,姓名,性别,班级,手机,宿舍\n' +
+  '2023010101,李雷,男,计算机2301,13800000001,东7-301\n' +
+  '2023010102,韩梅梅,女,计算机2301,13800000002,东7-302\n' +
+  '2023020101,林涛,男,数学2301,13900000001,西3-101\n';
+const BAD = '学号,姓名,班级,手机\n2023010103,,计算机2301,123\n2023010101,李雷,计算机2301,\n2023010101,李雷,计算机2301,\n';
+
+run('people', async ({ page, base, shot, work, browser, watch }) => {
+  await logIn(page, base);
+
+  // Classes: a new class through the form.
+  await nav(page, '班级管理').click();
+  await page.getByRole('button', { name: '新建班级' }).click();
+  await page.fill('#f-class-name', '计算机2301');
+  await page.fill('#f-class-grade', '2023级');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByText('班级已保存').waitFor();
+  await page.locator('td', { hasText: '计算机2301' }).waitFor();
+
+  // Roster import: a bad file shows its rows' problems and writes nothing.
+  const bad = join(work, 'bad.csv');
+  const good = join(work, '名单.csv');
+  writeFileSync(bad, BAD);
+  writeFileSync(good, GOOD);
+  await nav(page, '学生名单').click();
+  await page.getByText('没有符合条件的学生').waitFor();
+  await page.click('#open-import');
+  await page.setInputFiles('#roster-file', bad);
+  await page.click('#check-roster');
+  await page.getByText('以下行有问题').waitFor();
+  await page.locator('.import-errors td', { hasText: '缺少姓名' }).waitFor();
+  await page.locator('.import-errors td', { hasText: '学号在文件中重复出现' }).waitFor();
+  assert.ok(await page.locator('#import-roster').isDisabled(), 'a file with problems cannot be imported');
+  await shot(page, 'import-errors');
+
+  // The good file: checked, then imported (the missing class created on request).
+  await page.setInputFiles('#roster-file', good);
+  await page.getByText('自动创建文件中不存在的班级').click();
+  await page.click('#check-roster');
+  await page.getByText('检查通过，可以导入').waitFor();
+  await page.getByText('将新建班级：数学2301').waitFor();
+  await page.click('#import-roster');
+  await page.getByText('导入完成').waitFor();
+  await page.locator('td', { hasText: '韩梅梅' }).waitFor();
+  await page.locator('td', { hasText: '138****0002' }).waitFor();
+  await shot(page, 'students');
+
+  // The full record, phone unmasked.
+  await page.getByRole('button', { name: '林涛' }).click();
+  await page.locator('#student-phone-full', { hasText: '13900000001' }).waitFor();
+  await shot(page, 'student-detail');
+
+  // Menus: a new draft, edited while the phone preview follows, then published.
+  await nav(page, '公众号菜单').click();
+  await page.click('#new-menu');
+  await page.locator('.menu-bar .top', { hasText: '使用帮助' }).waitFor();
+  await page.locator('.menu-bar .top.add').click();
+  await page.fill('#button-name', '我的班级和通知');
+  await page.locator('.menu-problems', { hasText: '按钮名称太长' }).waitFor();
+  assert.ok(await page.locator('#save-menu').isDisabled(), 'a menu breaking the rules cannot be saved');
+  await page.fill('#button-name', '通知');
+  await page.locator('.menu-bar .top', { hasText: '通知' }).waitFor();
+  await page.selectOption('#button-feature', '我的信息');
+  await page.locator('#button-url').waitFor();
+  assert.match(await page.inputValue('#button-url'), /\/api\/v1\/portal\/oauth\?next=\/s\/$/);
+  // A sub-menu under the first button.
+  await page.locator('.menu-bar .top', { hasText: '使用帮助' }).click();
+  await page.locator('.submenu .add').click();
+  await page.locator('.menu-problems', { hasText: '请填写 KEY' }).waitFor();
+  await page.fill('#button-name', '');
+  await page.selectOption('#button-feature', '老师通讯录');
+  await page.locator('.submenu .sub', { hasText: '老师通讯录' }).waitFor();
+  await page.locator('.menu-problems').waitFor({ state: 'detached' });
+  await shot(page, 'menu-editor');
+  await page.click('#save-menu');
+  await page.getByText('菜单已保存').waitFor();
+  await page.click('#publish-menu');
+  await page.getByText('菜单已发布').waitFor();
+  await page.locator('.menu-item', { hasText: '已发布' }).waitFor();
+  await shot(page, 'menu-published');
+
+  // Groups: a group with a member added by 学号.
+  await nav(page, '学生分组').click();
+  await page.getByRole('button', { name: '新建分组' }).click();
+  await page.fill('#f-group-name', '学生会');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByText('分组已保存').waitFor();
+  await page.getByRole('button', { name: '成员' }).click();
+  await page.getByRole('textbox', { name: /按学号添加/ }).fill('2023010101 2023020101');
+  await page.getByRole('button', { name: '添加成员' }).click();
+  await page.getByText('成员已添加').waitFor();
+  await page.locator('td', { hasText: '林涛' }).waitFor();
+  await shot(page, 'group-members');
+
+  // A student binds on the phone-width page, through the (mock) WeChat authorisation.
+  const follower = await (await fetch(`${base}/mock-wechat/sim/users`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nickname: '韩梅梅的微信' }),
+  })).json();
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true })).newPage();
+  watch(phone);
+  await phone.goto(`${base}/api/v1/portal/oauth?next=/s/bind`);
+  await phone.getByRole('link', { name: '韩梅梅的微信' }).click();
+  await phone.waitForURL(`${base}/s/bind`);
+  await phone.getByRole('heading', { name: '绑定学号' }).waitFor();
+  await phone.fill('#bind-no', '2023010102');
+  await phone.fill('#bind-name', '韩梅梅');
+  await phone.fill('#bind-code', '0000');
+  await phone.getByRole('button', { name: '绑定' }).click();
+  await phone.getByRole('alert').filter({ hasText: '学号、姓名或验证码不正确' }).waitFor();
+  await phone.fill('#bind-code', '0002');
+  await phone.getByRole('button', { name: '绑定' }).click();
+  await phone.locator('#portal-bound', { hasText: '韩梅梅' }).waitFor();
+  await shot(phone, 'portal-bound');
+  await phone.getByRole('link', { name: '我的信息' }).click();
+  await phone.locator('#portal-name', { hasText: '韩梅梅' }).waitFor();
+  await shot(phone, 'portal-me');
+  assert.equal(follower.openid.length > 0, true);
+
+  // The console shows the binding.
+  await nav(page, '学生名单').click();
+  await page.locator('tr', { hasText: '韩梅梅' }).locator('.badge', { hasText: '已绑定' }).waitFor();
+  await nav(page, '系统设置').click();
+  await page.getByRole('heading', { name: '待审核的教师' }).waitFor();
+  await shot(page, 'settings');
+}).catch(fail);

@@ -1,0 +1,433 @@
+//! Notices, their audience, and how their delivery is going.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::validate::{self, FieldErrors, Problem};
+use crate::TeacherRef;
+
+/// 紧急 / 重要 / 普通. Urgent notices reach students even in categories they muted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
+pub enum Urgency {
+    Urgent,
+    Important,
+    #[default]
+    Normal,
+}
+
+impl Urgency {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::Urgent => "urgent",
+            Urgency::Important => "important",
+            Urgency::Normal => "normal",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Urgency> {
+        match s {
+            "urgent" => Some(Urgency::Urgent),
+            "important" => Some(Urgency::Important),
+            "normal" => Some(Urgency::Normal),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Urgency::Urgent => "紧急",
+            Urgency::Important => "重要",
+            Urgency::Normal => "普通",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
+pub enum NoticeStatus {
+    Draft,
+    Scheduled,
+    Sending,
+    Sent,
+    Withdrawn,
+}
+
+impl NoticeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeStatus::Draft => "draft",
+            NoticeStatus::Scheduled => "scheduled",
+            NoticeStatus::Sending => "sending",
+            NoticeStatus::Sent => "sent",
+            NoticeStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NoticeStatus> {
+        match s {
+            "draft" => Some(NoticeStatus::Draft),
+            "scheduled" => Some(NoticeStatus::Scheduled),
+            "sending" => Some(NoticeStatus::Sending),
+            "sent" => Some(NoticeStatus::Sent),
+            "withdrawn" => Some(NoticeStatus::Withdrawn),
+            _ => None,
+        }
+    }
+}
+
+/// Who a notice is for: any mix of classes, groups, single students, and every follower.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Audience {
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub classes: Vec<i64>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub groups: Vec<i64>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub students: Vec<i64>,
+    /// Every follower of the account (admins only).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub public: bool,
+}
+
+impl Audience {
+    pub fn is_empty(&self) -> bool {
+        self.classes.is_empty() && self.groups.is_empty() && self.students.is_empty() && !self.public
+    }
+}
+
+/// What an audience comes to, before sending.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct AudienceCount {
+    /// Everyone who gets a delivery row.
+    pub recipients: i64,
+    pub students: i64,
+    /// Followers bound to no student (public notices).
+    pub followers: i64,
+    /// Students without a bound WeChat: nothing can be pushed to them.
+    pub unbound: i64,
+    /// Bound students whose WeChat no longer follows the account.
+    pub not_following: i64,
+    /// Students who muted this notice's category (not pushed unless urgent).
+    pub muted: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct NoticeCategory {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct NewCategory {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Attachment {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub downloads: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct NewNotice {
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    #[serde(default)]
+    pub category_id: Option<i64>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub urgency: Urgency,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub requires_confirmation: bool,
+    #[serde(default)]
+    pub deadline: Option<DateTime<Utc>>,
+    pub audience: Audience,
+}
+
+pub const MAX_TITLE_CHARS: usize = 64;
+pub const MAX_BODY_CHARS: usize = 20_000;
+
+impl NewNotice {
+    pub fn validate(&self, now: DateTime<Utc>) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        errors.check("title", validate::label(&self.title, MAX_TITLE_CHARS));
+        if self.body.trim().is_empty() {
+            errors.add("body", Problem::Required);
+        } else {
+            errors.check("body", validate::note(&self.body, MAX_BODY_CHARS));
+        }
+        if self.audience.is_empty() {
+            errors.add("audience", Problem::Required);
+        }
+        if self.deadline.is_some_and(|d| d <= now) {
+            errors.add("deadline", Problem::InThePast);
+        }
+        errors.into_result()
+    }
+}
+
+/// Partial update of a draft or scheduled notice.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct NoticePatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<Urgency>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_confirmation: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Audience>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Notice {
+    pub id: i64,
+    pub title: String,
+    /// Markdown as written.
+    pub body: String,
+    /// The body rendered and sanitised.
+    pub body_html: String,
+    pub category: Option<NoticeCategory>,
+    pub urgency: Urgency,
+    pub requires_confirmation: bool,
+    pub deadline: Option<DateTime<Utc>>,
+    pub author: Option<TeacherRef>,
+    pub status: NoticeStatus,
+    pub audience: Audience,
+    pub scheduled_at: Option<DateTime<Utc>>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub recipient_count: i64,
+    pub status_note: String,
+    pub attachments: Vec<Attachment>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A notice in a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct NoticeSummary {
+    pub id: i64,
+    pub title: String,
+    pub category: Option<NoticeCategory>,
+    pub urgency: Urgency,
+    pub status: NoticeStatus,
+    pub author: Option<TeacherRef>,
+    pub recipient_count: i64,
+    pub scheduled_at: Option<DateTime<Utc>>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Send now (no `at`) or at a time in the future.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct SendRequest {
+    #[serde(default)]
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// A sending notice, live: counts by status and channel, rate and time left.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct DeliveryProgress {
+    pub notice_id: i64,
+    pub status: String,
+    pub total: i64,
+    /// pending, sending, sent, failed, held, muted, cancelled.
+    pub by_status: BTreeMap<String, i64>,
+    /// template, custom, mass, digest (of the sent ones).
+    pub by_channel: BTreeMap<String, i64>,
+    /// The platform confirmed these reached the student.
+    pub delivered: i64,
+    /// Sends in the last minute.
+    pub per_minute: i64,
+    /// At the current rate, seconds until nothing is pending.
+    pub eta_seconds: Option<i64>,
+    pub status_note: String,
+    /// Sending waits until then (the day's quota is used up).
+    pub paused_until: Option<DateTime<Utc>>,
+    /// What the platform reported about this notice's mass sends.
+    pub mass_jobs: Vec<MassJob>,
+}
+
+/// A mass send as the platform reported it (MASSSENDJOBFINISH).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct MassJob {
+    pub msg_id: i64,
+    /// `send success`, `send fail`, `err(n)`; empty until the platform reports.
+    pub status: String,
+    pub rows: i64,
+    pub total: Option<i64>,
+    /// Followers the platform did not send to (quota, refused, not following).
+    pub filtered: Option<i64>,
+    pub sent: Option<i64>,
+    pub errors: Option<i64>,
+}
+
+/// Why a better channel did not carry a delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct FallbackReason {
+    /// template, custom, mass.
+    pub channel: String,
+    /// account_kind, not_mapped, outside_window, window_cap, monthly_quota, single,
+    /// unknown_outcome, or rejected:<errcode>.
+    pub code: String,
+    pub message: String,
+}
+
+/// One recipient's delivery, as the report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Delivery {
+    pub id: i64,
+    pub student_id: Option<i64>,
+    pub student_name: Option<String>,
+    pub student_no: Option<String>,
+    pub class_name: Option<String>,
+    pub openid: Option<String>,
+    pub status: String,
+    pub channel: Option<String>,
+    /// Why better channels were not used, in the order they were passed over.
+    pub fallback: Vec<FallbackReason>,
+    pub failure: Option<String>,
+    pub errcode: Option<i64>,
+    pub attempts: i64,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub job_status: Option<String>,
+    pub read_at: Option<DateTime<Utc>>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+}
+
+/// A kind of message Banji sends by template, and the values it fills in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct MessageKind {
+    pub kind: String,
+    pub label: String,
+    /// Values Banji can put in the template: `title`, `author`, `time` …
+    pub values: Vec<String>,
+}
+
+/// One of the account's templates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct AccountTemplate {
+    pub template_id: String,
+    pub title: String,
+    pub content: String,
+    /// Its keywords (`thing1`, `time3` …), in order.
+    pub keywords: Vec<String>,
+}
+
+/// Which template carries a kind of message, and which keyword holds each value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct TemplateMapping {
+    pub kind: String,
+    pub template_id: String,
+    /// Banji value → template keyword, e.g. `{"title": "thing1"}`.
+    pub fields: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct TemplateSettings {
+    pub kinds: Vec<MessageKind>,
+    pub mappings: Vec<TemplateMapping>,
+    /// The account's templates (empty when the account cannot use templates).
+    pub templates: Vec<AccountTemplate>,
+    /// Why `templates` is empty, if it is.
+    pub unavailable: Option<String>,
+}
+
+/// A student's category subscriptions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct CategorySubscription {
+    pub category_id: i64,
+    pub name: String,
+    pub muted: bool,
+}
+
+/// A notice in a student's own list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct StudentNotice {
+    pub id: i64,
+    pub title: String,
+    pub category: Option<String>,
+    pub urgency: Urgency,
+    pub author: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// The notice was withdrawn (已撤回).
+    pub withdrawn: bool,
+    /// Not pushed because the student muted its category.
+    pub muted: bool,
+    /// Held for the digest: no message could carry it yet.
+    pub held: bool,
+    pub read: bool,
+}
+
+/// A notice as a student's page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct StudentNoticeDetail {
+    pub id: i64,
+    pub title: String,
+    pub category: Option<String>,
+    pub urgency: Urgency,
+    pub author: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub requires_confirmation: bool,
+    /// Withdrawn notices show only their title.
+    pub withdrawn: bool,
+    /// The body rendered and sanitised (empty when withdrawn).
+    pub body_html: String,
+    pub attachments: Vec<Attachment>,
+    /// Whether the reader is one of its recipients.
+    pub recipient: bool,
+}
+
+/// Mute or unmute a category.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct SubscriptionChange {
+    pub muted: bool,
+}

@@ -1,0 +1,555 @@
+//! Classes, students, class cadres, groups and teacher profiles as the API shows them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::validate::{self, FieldErrors, Problem};
+
+/// A teacher, by name (who is responsible for a class, who owns a group).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct TeacherRef {
+    pub id: i64,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Class {
+    pub id: i64,
+    /// e.g. 计算机2301; rosters refer to classes by this name.
+    pub name: String,
+    /// e.g. 2023级
+    pub grade: String,
+    pub department: String,
+    pub major: String,
+    /// Mirrored as a WeChat tag (its bound students carry it).
+    pub mirror_tag: bool,
+    pub teachers: Vec<TeacherRef>,
+    pub student_count: i64,
+    /// Students whose WeChat is bound.
+    pub bound_count: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct NewClass {
+    pub name: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub grade: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub department: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub major: String,
+    /// Teachers responsible for the class (admins only may set this).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub teacher_ids: Vec<i64>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub mirror_tag: bool,
+}
+
+impl NewClass {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        errors.check("name", validate::label(&self.name, 64));
+        errors.check("grade", validate::optional_label(&self.grade, 32));
+        errors.check("department", validate::optional_label(&self.department, 64));
+        errors.check("major", validate::optional_label(&self.major, 64));
+        errors.into_result()
+    }
+}
+
+/// Partial update: absent fields are left as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct ClassPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub major: Option<String>,
+    /// Replaces the responsible teachers (admins only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teacher_ids: Option<Vec<i64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mirror_tag: Option<bool>,
+}
+
+impl ClassPatch {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if let Some(name) = &self.name {
+            errors.check("name", validate::label(name, 64));
+        }
+        if let Some(grade) = &self.grade {
+            errors.check("grade", validate::optional_label(grade, 32));
+        }
+        if let Some(department) = &self.department {
+            errors.check("department", validate::optional_label(department, 64));
+        }
+        if let Some(major) = &self.major {
+            errors.check("major", validate::optional_label(major, 64));
+        }
+        errors.into_result()
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
+pub enum Gender {
+    Male,
+    Female,
+    #[default]
+    Unknown,
+}
+
+impl Gender {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Male => "male",
+            Gender::Female => "female",
+            Gender::Unknown => "unknown",
+        }
+    }
+
+    /// The stored form, or a roster's 男/女/M/F.
+    pub fn parse(s: &str) -> Option<Gender> {
+        match s.trim() {
+            "male" | "男" | "M" | "m" | "Male" => Some(Gender::Male),
+            "female" | "女" | "F" | "f" | "Female" => Some(Gender::Female),
+            "unknown" | "" => Some(Gender::Unknown),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Gender::Male => "男",
+            Gender::Female => "女",
+            Gender::Unknown => "",
+        }
+    }
+}
+
+/// 在读 / 休学 / 毕业
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
+pub enum StudentStatus {
+    #[default]
+    Enrolled,
+    Suspended,
+    Graduated,
+}
+
+impl StudentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StudentStatus::Enrolled => "enrolled",
+            StudentStatus::Suspended => "suspended",
+            StudentStatus::Graduated => "graduated",
+        }
+    }
+
+    /// The stored form, or a roster's 在读/休学/毕业.
+    pub fn parse(s: &str) -> Option<StudentStatus> {
+        match s.trim() {
+            "enrolled" | "在读" | "在校" | "" => Some(StudentStatus::Enrolled),
+            "suspended" | "休学" => Some(StudentStatus::Suspended),
+            "graduated" | "毕业" | "已毕业" => Some(StudentStatus::Graduated),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StudentStatus::Enrolled => "在读",
+            StudentStatus::Suspended => "休学",
+            StudentStatus::Graduated => "毕业",
+        }
+    }
+}
+
+/// A student's WeChat: bound or not, and whether that WeChat user still follows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct WechatBinding {
+    pub bound: bool,
+    pub bound_at: Option<DateTime<Utc>>,
+    pub following: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Student {
+    pub id: i64,
+    /// 学号
+    pub student_no: String,
+    pub name: String,
+    pub gender: Gender,
+    pub class_id: Option<i64>,
+    pub class_name: Option<String>,
+    /// Masked (`138****1234`) in lists; in full only on the detail view.
+    pub phone: String,
+    pub email: String,
+    pub dormitory: String,
+    pub status: StudentStatus,
+    pub wechat: WechatBinding,
+    pub notes: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A group or class a student is in, by name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct GroupRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// One student in full, for a teacher responsible for them (the view is audited).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct StudentDetail {
+    /// With the phone number unmasked.
+    pub student: Student,
+    /// The code the student types when binding WeChat.
+    pub bind_code: String,
+    pub groups: Vec<GroupRef>,
+    /// Cadre titles the student holds now or held.
+    pub cadre_terms: Vec<Cadre>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct NewStudent {
+    pub student_no: String,
+    pub name: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub gender: Gender,
+    #[serde(default)]
+    pub class_id: Option<i64>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub phone: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub email: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub dormitory: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub status: StudentStatus,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub notes: String,
+}
+
+impl NewStudent {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        errors.check("student_no", validate::student_no(&self.student_no));
+        errors.check("name", validate::label(&self.name, 32));
+        errors.check("phone", validate::phone(&self.phone));
+        errors.check("email", validate::email(&self.email));
+        errors.check("dormitory", validate::optional_label(&self.dormitory, 64));
+        errors.check("notes", validate::note(&self.notes, 500));
+        errors.into_result()
+    }
+}
+
+/// Partial update. `class_id: null` leaves the class as it is; `clear_class` removes it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct StudentPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub student_no: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clear_class: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dormitory: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<StudentStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+impl StudentPatch {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if let Some(v) = &self.student_no {
+            errors.check("student_no", validate::student_no(v));
+        }
+        if let Some(v) = &self.name {
+            errors.check("name", validate::label(v, 32));
+        }
+        if let Some(v) = &self.phone {
+            errors.check("phone", validate::phone(v));
+        }
+        if let Some(v) = &self.email {
+            errors.check("email", validate::email(v));
+        }
+        if let Some(v) = &self.dormitory {
+            errors.check("dormitory", validate::optional_label(v, 64));
+        }
+        if let Some(v) = &self.notes {
+            errors.check("notes", validate::note(v, 500));
+        }
+        errors.into_result()
+    }
+}
+
+/// 班干部: a student's title in their class for a term.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Cadre {
+    pub id: i64,
+    pub class_id: i64,
+    pub student_id: i64,
+    pub student_no: String,
+    pub student_name: String,
+    /// 班长, 团支书, 学习委员 … (free text)
+    pub title: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    /// The term includes today: the student has the cadre's rights over the class.
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct NewCadre {
+    pub student_id: i64,
+    pub title: String,
+    pub starts_on: NaiveDate,
+    #[serde(default)]
+    pub ends_on: Option<NaiveDate>,
+}
+
+impl NewCadre {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        errors.check("title", validate::label(&self.title, 16));
+        if self.ends_on.is_some_and(|end| end < self.starts_on) {
+            errors.add("ends_on", Problem::BeforeStart);
+        }
+        errors.into_result()
+    }
+}
+
+/// Change a cadre's title or term.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct CadrePatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_on: Option<NaiveDate>,
+    /// Sets the end of the term (to end it, today).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends_on: Option<NaiveDate>,
+}
+
+/// 学生会, 社团, 宿舍 …: students from any class, owned by a teacher.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Group {
+    pub id: i64,
+    pub name: String,
+    /// e.g. 学生会, 社团, 宿舍 (free text)
+    pub kind: String,
+    pub description: String,
+    pub owner: Option<TeacherRef>,
+    pub mirror_tag: bool,
+    pub member_count: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct NewGroup {
+    pub name: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub kind: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub description: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub mirror_tag: bool,
+    /// Admins may give the group to a teacher; otherwise the creator owns it.
+    #[serde(default)]
+    pub owner_id: Option<i64>,
+}
+
+impl NewGroup {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        errors.check("name", validate::label(&self.name, 30));
+        errors.check("kind", validate::optional_label(&self.kind, 16));
+        errors.check("description", validate::note(&self.description, 200));
+        errors.into_result()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct GroupPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mirror_tag: Option<bool>,
+    /// Admins only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
+}
+
+impl GroupPatch {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if let Some(v) = &self.name {
+            errors.check("name", validate::label(v, 30));
+        }
+        if let Some(v) = &self.kind {
+            errors.check("kind", validate::optional_label(v, 16));
+        }
+        if let Some(v) = &self.description {
+            errors.check("description", validate::note(v, 200));
+        }
+        errors.into_result()
+    }
+}
+
+/// Students to add to a group, by id or by 学号 (a group's members may come from any
+/// class, so its owner may name students they do not otherwise see).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct GroupMembersChange {
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub student_ids: Vec<i64>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub student_nos: Vec<String>,
+}
+
+/// A teacher as students and colleagues see them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct TeacherProfile {
+    pub user_id: i64,
+    pub display_name: String,
+    pub title: String,
+    pub office: String,
+    pub phone: String,
+    pub email: String,
+    /// Students may look up the contact details.
+    pub contact_public: bool,
+    pub wechat_bound: bool,
+    pub classes: Vec<GroupRef>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct TeacherProfilePatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_public: Option<bool>,
+}
+
+impl TeacherProfilePatch {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if let Some(v) = &self.title {
+            errors.check("title", validate::optional_label(v, 32));
+        }
+        if let Some(v) = &self.office {
+            errors.check("office", validate::optional_label(v, 64));
+        }
+        if let Some(v) = &self.phone {
+            errors.check("phone", validate::contact_phone(v));
+        }
+        if let Some(v) = &self.email {
+            errors.check("email", validate::email(v));
+        }
+        errors.into_result()
+    }
+}
+
+/// `138****1234`: the first three and last four digits of a mobile number.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() < 7 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_keep_their_first_three_and_last_four_digits() {
+        assert_eq!(mask_phone("13812341234"), "138****1234");
+        assert_eq!(mask_phone(""), "");
+        assert_eq!(mask_phone("12345"), "*****");
+    }
+
+    #[test]
+    fn roster_words_parse_to_genders_and_statuses() {
+        assert_eq!(Gender::parse("女"), Some(Gender::Female));
+        assert_eq!(Gender::parse("其他"), None);
+        assert_eq!(StudentStatus::parse("休学"), Some(StudentStatus::Suspended));
+        assert_eq!(StudentStatus::parse(""), Some(StudentStatus::Enrolled));
+        assert_eq!(StudentStatus::parse("退学"), None);
+    }
+
+    #[test]
+    fn a_cadre_term_cannot_end_before_it_starts() {
+        let cadre = NewCadre {
+            student_id: 1,
+            title: "班长".into(),
+            starts_on: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+            ends_on: NaiveDate::from_ymd_opt(2026, 8, 1),
+        };
+        assert_eq!(cadre.validate().unwrap_err().get("ends_on"), Some(Problem::BeforeStart));
+    }
+}

@@ -1,0 +1,32 @@
+//! Settings an admin changes in the console.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct Settings {
+    /// Set a student's WeChat remark to `班级-姓名` when they bind.
+    pub auto_remark: bool,
+    /// Teachers may register themselves (with a code the account sends on `注册`).
+    pub registration_open: bool,
+    /// A registered teacher waits for an admin's approval before they can log in.
+    pub registration_requires_approval: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { auto_remark: true, registration_open: true, registration_requires_approval: true }
+    }
+}
+
+/// Partial update: absent fields are left as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct SettingsPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_remark: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_open: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_requires_approval: Option<bool>,
+}

@@ -1,0 +1,28 @@
+//! What the console and student pages learn about the WeChat side.
+
+use serde::{Deserialize, Serialize};
+
+/// Which platform Banji is talking to, and what the account may do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct WechatStatus {
+    /// True when the built-in mock platform stands in for WeChat.
+    pub mock: bool,
+    pub appid: String,
+    /// service_verified, service or subscription.
+    pub account_kind: String,
+    pub template_messages: bool,
+    pub customer_service_messages: bool,
+}
+
+/// What a page passes to `wx.config` (field names as the JSSDK expects them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", oai(rename_all = "camelCase"))]
+pub struct JssdkConfig {
+    pub app_id: String,
+    pub timestamp: i64,
+    pub nonce_str: String,
+    pub signature: String,
+}

@@ -1,0 +1,7 @@
+//! Every user-visible string of the console and the student pages, in one place per
+//! locale. Pages use `t::NAME` and the `t::…` functions; another locale is another
+//! module with the same names, selected by the `pub use` below.
+
+pub mod zh_cn;
+
+pub use zh_cn as t;

@@ -1,0 +1,110 @@
+//! Settings (admins): automatic remarks, teacher registration and its approval, the
+//! teachers waiting for approval, and repairing WeChat tags.
+
+use leptos::prelude::*;
+use shared::{Settings, SettingsPatch, User};
+
+use crate::api;
+use crate::components::{Empty, Notice, RequireAdmin};
+use crate::format::datetime;
+use crate::i18n::t;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! { <RequireAdmin><SettingsAdmin /></RequireAdmin> }
+}
+
+#[component]
+fn SettingsAdmin() -> impl IntoView {
+    let notice = RwSignal::new(None::<(bool, String)>);
+    let version = RwSignal::new(0u32);
+    let settings = LocalResource::new(move || {
+        version.track();
+        api::people::settings()
+    });
+    let pending = LocalResource::new(move || {
+        version.track();
+        api::people::pending_users()
+    });
+    let reload = move || version.update(|v| *v += 1);
+    let change = move |patch: SettingsPatch| {
+        leptos::task::spawn_local(async move {
+            match api::people::update_settings(&patch).await {
+                Ok(_) => notice.set(Some((true, t::SETTINGS_SAVED.into()))),
+                Err(err) => notice.set(Some((false, t::error(&err)))),
+            }
+            reload();
+        });
+    };
+    let toggle = move |label: &'static str,
+                       on: fn(&Settings) -> bool,
+                       patch: fn(bool) -> SettingsPatch,
+                       s: &Settings| {
+        let checked = on(s);
+        view! {
+            <label class="switch">
+                <input type="checkbox" prop:checked=checked on:change=move |ev| change(patch(event_target_checked(&ev))) />
+                <span>{label}</span>
+            </label>
+        }
+    };
+    let approve = move |user: User| {
+        leptos::task::spawn_local(async move {
+            match api::people::approve(user.id).await {
+                Ok(_) => notice.set(Some((true, t::APPROVED.into()))),
+                Err(err) => notice.set(Some((false, t::error(&err)))),
+            }
+            reload();
+        });
+    };
+    let resync = move |_| {
+        leptos::task::spawn_local(async move {
+            match api::people::resync_tags().await {
+                Ok(r) => notice.set(Some((true, t::resync_done(r.tagged, r.untagged, r.tags_created)))),
+                Err(err) => notice.set(Some((false, t::error(&err)))),
+            }
+        });
+    };
+    view! {
+        <section class="page">
+            <h1>{t::SETTINGS_TITLE}</h1>
+            <Notice message=notice />
+            <div class="cards">
+                <div class="card">
+                    <h2>{t::SETTINGS_TITLE}</h2>
+                    {move || settings.get().and_then(|s| s.ok()).map(|s| view! {
+                        <div class="settings">
+                            {toggle(t::SETTING_AUTO_REMARK, |s| s.auto_remark, |v| SettingsPatch { auto_remark: Some(v), ..Default::default() }, &s)}
+                            {toggle(t::SETTING_REGISTRATION_OPEN, |s| s.registration_open, |v| SettingsPatch { registration_open: Some(v), ..Default::default() }, &s)}
+                            {toggle(t::SETTING_REQUIRES_APPROVAL, |s| s.registration_requires_approval, |v| SettingsPatch { registration_requires_approval: Some(v), ..Default::default() }, &s)}
+                        </div>
+                    })}
+                    <hr />
+                    <p class="hint">{t::TAG_RESYNC_HINT}</p>
+                    <button class="secondary" on:click=resync>{t::TAG_RESYNC}</button>
+                </div>
+                <div class="card">
+                    <h2>{t::PENDING_TITLE}</h2>
+                    {move || pending.get().and_then(|p| p.ok()).map(|p| if p.items.is_empty() {
+                        view! { <Empty text=t::NO_PENDING /> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="pending">
+                                {p.items.into_iter().map(|user| {
+                                    let who = user.clone();
+                                    view! {
+                                        <li>
+                                            <span><strong>{user.display_name.clone()}</strong>" "<code>{user.username.clone()}</code>
+                                                <small class="hint">" "{t::REGISTERED_AT}" "{datetime(&user.created_at)}</small></span>
+                                            <button class="primary" on:click=move |_| approve(who.clone())>{t::APPROVE}</button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    })}
+                </div>
+            </div>
+        </section>
+    }
+}
