@@ -126,6 +126,11 @@ CREATE TABLE platform_jobs (
     sent        BIGINT,
     errors      BIGINT,
     received_at BIGINT NOT NULL,
+    -- Whether the rows it is about were found. A result that arrived while its send was
+    -- being recorded (on PostgreSQL each transaction is blind to the other's) is matched
+    -- again by the workers' housekeeping.
+    applied     BOOLEAN NOT NULL DEFAULT FALSE,
     PRIMARY KEY (channel, msgid)
 );
 CREATE INDEX platform_jobs_openid ON platform_jobs (openid);
+CREATE INDEX platform_jobs_unapplied ON platform_jobs (received_at) WHERE applied = FALSE;

@@ -57,6 +57,15 @@ pub async fn finished(
     .bind(now_ms())
     .execute(&mut *tx)
     .await?;
+    let updated = match_rows(&mut tx, channel, msgid, openid).await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// Matches one stored result to its rows (by msgid, or for a template send whose msgid
+/// was never learnt, by openid) and applies it; marks the result applied once its rows
+/// are known.
+async fn match_rows(tx: &mut AnyConnection, channel: &str, msgid: i64, openid: Option<&str>) -> sqlx::Result<u64> {
     let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE channel = $1 AND msgid = $2")
         .bind(channel)
         .bind(msgid)
@@ -79,7 +88,35 @@ pub async fn finished(
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    tx.commit().await?;
+    let known = known > 0 || updated > 0;
+    if known {
+        sqlx::query("UPDATE platform_jobs SET applied = TRUE WHERE channel = $1 AND msgid = $2")
+            .bind(channel)
+            .bind(msgid)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(updated)
+}
+
+/// How far back housekeeping looks for results that found no rows.
+const SWEEP_WINDOW_MS: i64 = 15 * 60 * 1000;
+
+/// Housekeeping: matches again the recent results that found no rows when they arrived.
+pub async fn sweep(db: &Db) -> sqlx::Result<u64> {
+    let pending: Vec<(String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT channel, msgid, openid FROM platform_jobs WHERE applied = FALSE AND received_at > $1 \
+         ORDER BY received_at DESC LIMIT 500",
+    )
+    .bind(now_ms() - SWEEP_WINDOW_MS)
+    .fetch_all(db.pool())
+    .await?;
+    let mut updated = 0;
+    for (channel, msgid, openid) in pending {
+        let mut tx = db.pool().begin().await?;
+        updated += match_rows(&mut tx, &channel, msgid, openid.as_deref()).await?;
+        tx.commit().await?;
+    }
     Ok(updated)
 }
 
@@ -100,6 +137,12 @@ pub async fn apply_early(tx: &mut AnyConnection, ids: Vec<i64>) -> sqlx::Result<
     .await?;
     let scope = format!("deliveries.msgid IS NOT NULL AND deliveries.id IN ({list})");
     sqlx::query(sqlx::AssertSqlSafe(apply_sql(&scope))).execute(&mut *tx).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE platform_jobs SET applied = TRUE WHERE applied = FALSE AND EXISTS (SELECT 1 FROM deliveries d \
+         WHERE d.id IN ({list}) AND d.channel = platform_jobs.channel AND d.msgid = platform_jobs.msgid)"
+    )))
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 

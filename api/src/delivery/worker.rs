@@ -72,6 +72,10 @@ async fn housekeeping(state: &AppState) -> anyhow::Result<()> {
         .bind(now_ms())
         .execute(state.db.pool())
         .await?;
+    let late = super::jobs::sweep(&state.db).await?;
+    if late > 0 {
+        tracing::info!(late, "applied job results that arrived while their sends were being recorded");
+    }
     lease::finish(&state.db).await?;
     Ok(())
 }

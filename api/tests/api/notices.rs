@@ -50,6 +50,27 @@ async fn a_notice_to_a_class_reaches_each_student_once_by_template_and_ends_sent
 }
 
 #[tokio::test]
+async fn a_job_result_that_raced_the_record_of_its_send_is_applied_by_housekeeping() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.map_notice_template(&admin).await;
+    let (class, _) = app.bound_class(&admin, "计算机2301", 3, &[]).await;
+    let id = app.draft(&admin, "期末考试安排", json!({ "classes": [class] })).await;
+    app.send_notice(&admin, id).await;
+    app.until_sent(&admin, id, 20).await;
+    let delivered = || async { app.progress(&admin, id).await["delivered"].as_i64() == Some(3) };
+    app.eventually("the job results", delivered).await;
+
+    // What PostgreSQL's read-committed transactions allow: the result was stored while the
+    // send was being recorded, and neither side saw the other's rows.
+    let db = app.state.db.pool();
+    sqlx::query("UPDATE deliveries SET job_status = NULL, delivered_at = NULL").execute(db).await.unwrap();
+    sqlx::query("UPDATE platform_jobs SET applied = FALSE").execute(db).await.unwrap();
+    assert_eq!(app.progress(&admin, id).await["delivered"], 0);
+    app.eventually("housekeeping to apply the stored results", delivered).await;
+}
+
+#[tokio::test]
 async fn bad_input_is_refused_with_a_clear_error_and_nothing_is_half_created() {
     let app = spawn_app_with(&[("BANJI_MAX_ATTACHMENT_MB", "1")]).await;
     let s = app.school().await;
