@@ -1,6 +1,7 @@
-//! Display formats: local date-times and masked values.
+//! Display formats: local date-times and masked values, and the values of the
+//! browser's date and date-time inputs (local time) to and from UTC.
 
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 use crate::i18n::t;
 
@@ -20,4 +21,22 @@ pub fn greeting() -> &'static str {
         12..=17 => t::GOOD_AFTERNOON,
         _ => t::GOOD_EVENING,
     }
+}
+
+/// `2025-03-01T09:30` for an `<input type=datetime-local>`.
+pub fn datetime_input(time: &DateTime<Utc>) -> String {
+    time.with_timezone(&Local).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// The UTC instant of an `<input type=datetime-local>` value (local time).
+pub fn parse_datetime_input(value: &str) -> Option<DateTime<Utc>> {
+    let naive = NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M").ok()?;
+    Local.from_local_datetime(&naive).earliest().map(|t| t.with_timezone(&Utc))
+}
+
+/// Local midnight at the start of an `<input type=date>` value, `days_later` days on.
+pub fn parse_date_input(value: &str, days_later: u64) -> Option<DateTime<Utc>> {
+    let date = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok()?;
+    let date = date.checked_add_days(chrono::Days::new(days_later))?;
+    Local.from_local_datetime(&date.and_hms_opt(0, 0, 0)?).earliest().map(|t| t.with_timezone(&Utc))
 }

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod menus;
+pub mod notices;
 pub mod people;
 pub mod portal;
 pub mod simulator;
@@ -164,8 +165,13 @@ pub async fn upload<T: DeserializeOwned>(path: &str, file: &web_sys::File) -> Ap
 pub async fn download(path: &str, file_name: &str) -> ApiResult<()> {
     let resp = send(Method::GET, path, None, true).await?;
     let bytes = resp.binary().await.map_err(|_| ClientError::Network)?;
+    save(&bytes, file_name)
+}
+
+/// Hands bytes to the browser to save as `file_name`.
+pub fn save(bytes: &[u8], file_name: &str) -> ApiResult<()> {
     let parts = web_sys::js_sys::Array::new();
-    parts.push(&web_sys::js_sys::Uint8Array::from(bytes.as_slice()));
+    parts.push(&web_sys::js_sys::Uint8Array::from(bytes));
     let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|_| ClientError::Server)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ClientError::Server)?;
     let document = web_sys::window().and_then(|w| w.document()).ok_or(ClientError::Server)?;

@@ -2,7 +2,7 @@
 //! The token lives in sessionStorage; when it is missing or expired the page goes
 //! through WeChat again (`/api/v1/portal/oauth?next=…`).
 
-use gloo_net::http::{Method, RequestBuilder};
+use gloo_net::http::{Method, RequestBuilder, Response};
 use gloo_storage::{SessionStorage, Storage};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -43,7 +43,8 @@ pub fn authorise() {
     }
 }
 
-async fn send<B: Serialize, T: DeserializeOwned>(method: Method, path: &str, body: Option<&B>) -> ApiResult<T> {
+/// A request with the student token; an error status becomes a `ClientError`.
+pub(super) async fn request<B: Serialize>(method: Method, path: &str, body: Option<&B>) -> ApiResult<Response> {
     let token = token().ok_or(ClientError::Unauthorized)?;
     let req = RequestBuilder::new(&format!("/api/v1/portal{path}"))
         .method(method)
@@ -54,7 +55,7 @@ async fn send<B: Serialize, T: DeserializeOwned>(method: Method, path: &str, bod
     };
     let resp = req.send().await.map_err(|_| ClientError::Network)?;
     if resp.ok() {
-        return resp.json().await.map_err(|_| ClientError::Server);
+        return Ok(resp);
     }
     let status = resp.status();
     let retry_after = resp.headers().get("retry-after").and_then(|v| v.parse().ok()).unwrap_or(60);
@@ -71,6 +72,14 @@ async fn send<B: Serialize, T: DeserializeOwned>(method: Method, path: &str, bod
         500..=599 => ClientError::Server,
         _ => ClientError::Validation(body),
     })
+}
+
+pub(super) async fn send<B: Serialize, T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+) -> ApiResult<T> {
+    request(method, path, body).await?.json().await.map_err(|_| ClientError::Server)
 }
 
 pub async fn me() -> ApiResult<PortalMe> {
