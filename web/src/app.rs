@@ -10,9 +10,10 @@ use leptos_router::path;
 use crate::components::Shell;
 use crate::i18n::t;
 use crate::pages::{
-    AccountPage, AuditPage, ClassesPage, FollowersPage, GroupsPage, HomePage, LoginPage, MenusPage, NotFound,
-    PortalBind, PortalHome, PortalTeachers, RegisterPage, SettingsPage, SimulatorPage, StudentsPage, TokensPage,
-    UsersPage,
+    AccountPage, AuditPage, CategoriesPage, ClassesPage, FollowersPage, GroupsPage, HomePage, LoginPage, MenusPage,
+    NotFound, NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage, PortalBind, PortalHome, PortalNotice,
+    PortalNotices, PortalSubscriptions, PortalTeachers, RegisterPage, SettingsPage, SimulatorPage, StudentsPage,
+    TemplatesPage, TokensPage, UsersPage,
 };
 use crate::session::{self, Auth};
 
@@ -32,6 +33,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s") view=PortalHome />
                 <Route path=path!("/s/bind") view=PortalBind />
                 <Route path=path!("/s/teachers") view=PortalTeachers />
+                <Route path=path!("/s/notices") view=PortalNotices />
+                <Route path=path!("/s/notices/:id") view=PortalNotice />
+                <Route path=path!("/s/subscriptions") view=PortalSubscriptions />
                 <ParentRoute path=path!("") view=SignedIn>
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("users") view=UsersPage />
@@ -42,6 +46,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("classes") view=ClassesPage />
                     <Route path=path!("students") view=StudentsPage />
                     <Route path=path!("groups") view=GroupsPage />
+                    // `new` before `:id`, which would take it for an id.
+                    <Route path=path!("notices") view=NoticesPage />
+                    <Route path=path!("notices/new") view=NoticeComposePage />
+                    <Route path=path!("notices/:id") view=NoticeDetailPage />
+                    <Route path=path!("notices/:id/edit") view=NoticeEditPage />
+                    <Route path=path!("categories") view=CategoriesPage />
+                    <Route path=path!("templates") view=TemplatesPage />
                     <Route path=path!("followers") view=FollowersPage />
                     <Route path=path!("menus") view=MenusPage />
                     <Route path=path!("settings") view=SettingsPage />

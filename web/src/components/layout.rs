@@ -40,7 +40,10 @@ pub fn Shell() -> impl IntoView {
                     <A href="/classes">{t::NAV_CLASSES}</A>
                     <A href="/students">{t::NAV_STUDENTS}</A>
                     <A href="/groups">{t::NAV_GROUPS}</A>
+                    <A href="/notices">{t::NAV_NOTICES}</A>
                     <Show when=is_admin>
+                        <A href="/categories">{t::NAV_CATEGORIES}</A>
+                        <A href="/templates">{t::NAV_TEMPLATES}</A>
                         <A href="/followers">{t::NAV_FOLLOWERS}</A>
                         <A href="/menus">{t::NAV_MENUS}</A>
                         <A href="/users">{t::NAV_USERS}</A>

@@ -2,6 +2,7 @@
 
 mod account;
 mod audit;
+mod categories;
 mod classes;
 mod followers;
 mod groups;
@@ -9,16 +10,19 @@ mod home;
 mod login;
 mod menus;
 mod not_found;
+mod notices;
 mod portal;
 mod register;
 mod settings;
 mod simulator;
 mod students;
+mod templates;
 mod tokens;
 mod users;
 
 pub use account::AccountPage;
 pub use audit::AuditPage;
+pub use categories::CategoriesPage;
 pub use classes::ClassesPage;
 pub use followers::FollowersPage;
 pub use groups::GroupsPage;
@@ -26,11 +30,13 @@ pub use home::HomePage;
 pub use login::LoginPage;
 pub use menus::MenusPage;
 pub use not_found::NotFound;
-pub use portal::{PortalBind, PortalHome, PortalTeachers};
+pub use notices::{NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage};
+pub use portal::{PortalBind, PortalHome, PortalNotice, PortalNotices, PortalSubscriptions, PortalTeachers};
 pub use register::RegisterPage;
 pub use settings::SettingsPage;
 pub use simulator::SimulatorPage;
 pub use students::StudentsPage;
+pub use templates::TemplatesPage;
 pub use tokens::TokensPage;
 pub use users::UsersPage;
 
@@ -42,4 +48,14 @@ pub async fn pause(ms: u32) {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// True until the calling component is unmounted. Async work that outlives a page (a
+/// poll, a debounced request) checks it before touching the page's signals, which are
+/// disposed with the page.
+pub fn mounted() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let on_unmount = flag.clone();
+    leptos::prelude::on_cleanup(move || on_unmount.store(false, std::sync::atomic::Ordering::Relaxed));
+    flag
 }

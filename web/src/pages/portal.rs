@@ -4,10 +4,14 @@
 
 mod bind;
 mod home;
+mod notices;
+mod subscriptions;
 mod teachers;
 
 pub use bind::PortalBind;
 pub use home::PortalHome;
+pub use notices::{PortalNotice, PortalNotices};
+pub use subscriptions::PortalSubscriptions;
 pub use teachers::PortalTeachers;
 
 use leptos::prelude::*;

@@ -1,5 +1,5 @@
-//! `/s/`: who I am (or an invitation to bind), my classmates if I am a class cadre, and
-//! the way to the teachers' contacts.
+//! `/s/`: who I am (or an invitation to bind), the way to my notices and their
+//! subscriptions, my classmates if I am a class cadre, and the teachers' contacts.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -53,6 +53,8 @@ fn Home() -> impl IntoView {
                         {cadre.then(|| view! { <dt>{t::PORTAL_CADRE_OF}</dt><dd>{cadre_of}</dd> })}
                     </dl>
                 </div>
+                <A href="/s/notices" attr:class="button primary wide">{t::PORTAL_NOTICES}</A>
+                <A href="/s/subscriptions" attr:class="button secondary wide">{t::PORTAL_SUBSCRIPTIONS}</A>
                 {cadre.then(|| view! { <Classmates /> })}
                 <A href="/s/teachers" attr:class="button secondary wide">{t::PORTAL_TEACHERS}</A>
                 <button class="link danger wide" on:click=unbind>{t::PORTAL_UNBIND}</button>
