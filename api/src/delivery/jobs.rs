@@ -136,10 +136,13 @@ pub async fn apply_early(tx: &mut AnyConnection, ids: Vec<i64>) -> sqlx::Result<
     .execute(&mut *tx)
     .await?;
     let scope = format!("deliveries.msgid IS NOT NULL AND deliveries.id IN ({list})");
+    // Each statement sees what is committed when it starts: only a result this one applied
+    // is marked, or one committed in between would be marked and never applied.
     sqlx::query(sqlx::AssertSqlSafe(apply_sql(&scope))).execute(&mut *tx).await?;
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE platform_jobs SET applied = TRUE WHERE applied = FALSE AND EXISTS (SELECT 1 FROM deliveries d \
-         WHERE d.id IN ({list}) AND d.channel = platform_jobs.channel AND d.msgid = platform_jobs.msgid)"
+         WHERE d.id IN ({list}) AND d.channel = platform_jobs.channel AND d.msgid = platform_jobs.msgid \
+         AND d.job_status IS NOT NULL)"
     )))
     .execute(&mut *tx)
     .await?;

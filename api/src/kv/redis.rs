@@ -40,7 +40,12 @@ fn millis(d: Duration) -> u64 {
 impl RedisKv {
     pub async fn connect(url: &str, prefix: &str) -> KvResult<RedisKv> {
         let client = redis::Client::open(url)?;
-        let conn = client.get_connection_manager().await?;
+        // The crate's 500 ms answer timeout fails calls on a busy host while Redis is fine;
+        // the webhook's own 4.5 s deadline bounds a request anyway.
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_response_timeout(Some(Duration::from_secs(2)))
+            .set_connection_timeout(Some(Duration::from_secs(3)));
+        let conn = client.get_connection_manager_with_config(config).await?;
         Ok(RedisKv { client, conn, prefix: prefix.to_string() })
     }
 

@@ -70,7 +70,8 @@ async fn remember(db: &Db, id: i64, name: &str, mirror: Mirror) -> sqlx::Result<
         Mirror::Role(r) => (None, None, Some(r)),
     };
     sqlx::query(
-        "INSERT INTO wechat_tags (id, name, class_id, group_id, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO wechat_tags (id, name, class_id, group_id, role, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT DO NOTHING",
     )
     .bind(id)
     .bind(name)
@@ -192,7 +193,18 @@ pub async fn role_tag(state: &AppState, role: &'static str) -> ApiResult<i64> {
         return Ok(id);
     }
     let name = if role == "teachers" { "教师" } else { "学生" };
-    create(state, Mirror::Role(role), name).await.map_err(refused)
+    match create(state, Mirror::Role(role), name).await {
+        Ok(id) => Ok(id),
+        // Made at the same moment by another request or replica (a binding and a menu, say):
+        // the tag by that name is the role's.
+        Err(err @ WechatError::Api { code: 45157, .. }) => {
+            let tags = state.wechat.client.tags().await.map_err(refused)?;
+            let Some(tag) = tags.into_iter().find(|t| t.name == name) else { return Err(refused(err)) };
+            remember(&state.db, tag.id, &tag.name, Mirror::Role(role)).await?;
+            Ok(tag.id)
+        }
+        Err(err) => Err(refused(err)),
+    }
 }
 
 /// Tags (or untags) one openid with several managed tags; logs what fails.

@@ -478,3 +478,14 @@ async fn with_automatic_remarks_off_binding_leaves_the_remark_alone() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(app.sim_user(&openid).await["remark"], "");
 }
+
+#[tokio::test]
+async fn a_role_tag_wanted_by_several_requests_at_once_is_made_once_and_shared() {
+    let app = spawn_app().await;
+    let wanted = (0..6).map(|_| banji::people::tags::role_tag(&app.state, "students"));
+    let ids = futures_util::future::join_all(wanted).await;
+    let ids: std::collections::BTreeSet<i64> = ids.into_iter().map(|r| r.expect("the role tag")).collect();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    let named: Vec<_> = app.platform_tags().await.into_iter().filter(|(n, _)| n == "学生").collect();
+    assert_eq!(named, vec![("学生".to_string(), *ids.first().unwrap())]);
+}

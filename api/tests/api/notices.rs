@@ -40,7 +40,7 @@ async fn a_notice_to_a_class_reaches_each_student_once_by_template_and_ends_sent
         assert_eq!(inbox[0]["raw"]["client_msg_id"].as_str().map(|k| k.starts_with("banji-d")), Some(true));
     }
     // The platform's job results mark each one delivered.
-    for _ in 0..100 {
+    for _ in 0..200 {
         if app.progress(&admin, id).await["delivered"] == 30 {
             return;
         }
