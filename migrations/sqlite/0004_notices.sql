@@ -91,7 +91,9 @@ CREATE TABLE deliveries (
     created_at      BIGINT  NOT NULL,
     UNIQUE (notice_id, kind, recipient)
 );
-CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
+-- With id last the index gives the claim its whole order: rows of one fan-out share
+-- next_attempt_at, and PostgreSQL would otherwise sort them all for every batch.
+CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at, id);
 CREATE INDEX deliveries_notice ON deliveries (notice_id, status);
 CREATE INDEX deliveries_msgid ON deliveries (msgid);
 CREATE INDEX deliveries_openid ON deliveries (openid, status);

@@ -43,8 +43,8 @@ pub async fn finished(
 ) -> sqlx::Result<u64> {
     let mut tx = db.pool().begin().await?;
     sqlx::query(
-        "INSERT INTO platform_jobs (channel, msgid, openid, status, total, filtered, sent, errors, received_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+        "INSERT INTO platform_jobs (channel, msgid, openid, status, total, filtered, sent, errors, received_at, \
+         applied) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, TRUE) ON CONFLICT DO NOTHING",
     )
     .bind(channel)
     .bind(msgid)
@@ -57,46 +57,62 @@ pub async fn finished(
     .bind(now_ms())
     .execute(&mut *tx)
     .await?;
-    let updated = match_rows(&mut tx, channel, msgid, openid).await?;
+    // Applied unless no rows are found; nobody sees the flag before the commit.
+    let (updated, known) = match_rows(&mut tx, channel, msgid, openid).await?;
+    if !known {
+        mark_applied(&mut tx, channel, msgid, false).await?;
+    }
     tx.commit().await?;
     Ok(updated)
 }
 
 /// Matches one stored result to its rows (by msgid, or for a template send whose msgid
-/// was never learnt, by openid) and applies it; marks the result applied once its rows
-/// are known.
-async fn match_rows(tx: &mut AnyConnection, channel: &str, msgid: i64, openid: Option<&str>) -> sqlx::Result<u64> {
+/// was never learnt, by openid) and applies it. Returns how many rows it changed and
+/// whether its rows are known (found now or by an earlier copy of the result).
+async fn match_rows(
+    tx: &mut AnyConnection,
+    channel: &str,
+    msgid: i64,
+    openid: Option<&str>,
+) -> sqlx::Result<(u64, bool)> {
+    let scope = "j.channel = $1 AND j.msgid = $2 AND deliveries.channel = $1 AND deliveries.msgid = $2";
+    let apply = || sqlx::query(sqlx::AssertSqlSafe(apply_sql(scope))).bind(channel).bind(msgid);
+    // The usual case, one statement: the send was recorded before its result came.
+    let updated = apply().execute(&mut *tx).await?.rows_affected();
+    if updated > 0 {
+        return Ok((updated, true));
+    }
     let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE channel = $1 AND msgid = $2")
         .bind(channel)
         .bind(msgid)
         .fetch_one(&mut *tx)
         .await?;
-    if known == 0 && channel == "template" {
-        sqlx::query(
-            "UPDATE deliveries SET msgid = $1 WHERE id = (SELECT id FROM deliveries WHERE channel = 'template' \
-             AND openid = $2 AND msgid IS NULL AND status = 'sent' ORDER BY sent_at DESC, id DESC LIMIT 1)",
-        )
-        .bind(msgid)
-        .bind(openid)
-        .execute(&mut *tx)
-        .await?;
+    if known > 0 || channel != "template" {
+        return Ok((0, known > 0));
     }
-    let scope = "j.channel = $1 AND j.msgid = $2 AND deliveries.channel = $1 AND deliveries.msgid = $2";
-    let updated = sqlx::query(sqlx::AssertSqlSafe(apply_sql(scope)))
+    let adopted = sqlx::query(
+        "UPDATE deliveries SET msgid = $1 WHERE id = (SELECT id FROM deliveries WHERE channel = 'template' \
+         AND openid = $2 AND msgid IS NULL AND status = 'sent' ORDER BY sent_at DESC, id DESC LIMIT 1)",
+    )
+    .bind(msgid)
+    .bind(openid)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if adopted == 0 {
+        return Ok((0, false));
+    }
+    Ok((apply().execute(&mut *tx).await?.rows_affected(), true))
+}
+
+async fn mark_applied(tx: &mut AnyConnection, channel: &str, msgid: i64, applied: bool) -> sqlx::Result<()> {
+    sqlx::query("UPDATE platform_jobs SET applied = $3 WHERE channel = $1 AND msgid = $2")
         .bind(channel)
         .bind(msgid)
+        .bind(applied)
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    let known = known > 0 || updated > 0;
-    if known {
-        sqlx::query("UPDATE platform_jobs SET applied = TRUE WHERE channel = $1 AND msgid = $2")
-            .bind(channel)
-            .bind(msgid)
-            .execute(&mut *tx)
-            .await?;
-    }
-    Ok(updated)
+        .await?;
+    Ok(())
 }
 
 /// How far back housekeeping looks for results that found no rows.
@@ -114,8 +130,12 @@ pub async fn sweep(db: &Db) -> sqlx::Result<u64> {
     let mut updated = 0;
     for (channel, msgid, openid) in pending {
         let mut tx = db.pool().begin().await?;
-        updated += match_rows(&mut tx, &channel, msgid, openid.as_deref()).await?;
+        let (changed, known) = match_rows(&mut tx, &channel, msgid, openid.as_deref()).await?;
+        if known {
+            mark_applied(&mut tx, &channel, msgid, true).await?;
+        }
         tx.commit().await?;
+        updated += changed;
     }
     Ok(updated)
 }

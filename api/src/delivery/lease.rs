@@ -164,19 +164,18 @@ pub async fn record(db: &Db, owner: &str, settled: &[Settled]) -> sqlx::Result<u
     let now = now_ms();
     let mut lost = 0;
     let mut tx = db.begin_write().await?;
+    // Sends, nearly every row, are recorded a chunk per statement: row by row, a batch
+    // took a round trip each and the worker sent nothing meanwhile.
+    let (sent, others): (Vec<&Settled>, Vec<&Settled>) =
+        settled.iter().partition(|s| matches!(s.outcome, Outcome::Sent { .. }));
+    for chunk in sent.chunks(SENT_CHUNK) {
+        let affected = record_sent(&mut *tx, owner, now, chunk).await?;
+        lost += chunk.len() as u64 - affected;
+    }
     const MINE: &str = "lease_owner = $1 AND status = 'sending' AND id = $2";
-    for s in settled {
+    for s in others {
         let q = match &s.outcome {
-            Outcome::Sent { channel, msgid } => sqlx::query(sqlx::AssertSqlSafe(format!(
-                "UPDATE deliveries SET status = 'sent', channel = $3, msgid = $4, fallback = $5, sent_at = $6, \
-                 sent_by = $1, failure = NULL, errcode = NULL, lease_owner = NULL, lease_until = NULL WHERE {MINE}"
-            )))
-            .bind(owner)
-            .bind(s.id)
-            .bind(channel.as_str())
-            .bind(*msgid)
-            .bind(&s.fallback)
-            .bind(now),
+            Outcome::Sent { .. } => unreachable!("recorded above"),
             Outcome::Held => sqlx::query(sqlx::AssertSqlSafe(format!(
                 "UPDATE deliveries SET status = 'held', channel = 'digest', fallback = $3, \
                  lease_owner = NULL, lease_until = NULL WHERE {MINE}"
@@ -224,6 +223,38 @@ pub async fn record(db: &Db, owner: &str, settled: &[Settled]) -> sqlx::Result<u
     super::jobs::apply_early(&mut tx, settled.iter().map(|s| s.id).collect()).await?;
     tx.commit().await?;
     Ok(lost)
+}
+
+/// Rows per statement when recording sends (4 parameters each).
+const SENT_CHUNK: usize = 128;
+
+/// Records a chunk of sends in one statement; returns how many rows `owner` still held.
+async fn record_sent(tx: &mut sqlx::AnyConnection, owner: &str, now: i64, chunk: &[&Settled]) -> sqlx::Result<u64> {
+    let rows = (0..chunk.len())
+        .map(|i| {
+            let p = 3 + i * 4;
+            format!(
+                "SELECT CAST(${} AS BIGINT) AS id, CAST(${} AS TEXT) AS channel, CAST(${} AS BIGINT) AS msgid, \
+                 CAST(${} AS TEXT) AS fallback",
+                p,
+                p + 1,
+                p + 2,
+                p + 3
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let sql = format!(
+        "UPDATE deliveries SET status = 'sent', channel = v.channel, msgid = v.msgid, fallback = v.fallback, \
+         sent_at = $2, sent_by = $1, failure = NULL, errcode = NULL, lease_owner = NULL, lease_until = NULL \
+         FROM ({rows}) AS v WHERE deliveries.id = v.id AND deliveries.lease_owner = $1 AND deliveries.status = 'sending'"
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(owner).bind(now);
+    for s in chunk {
+        let Outcome::Sent { channel, msgid } = &s.outcome else { unreachable!("only sends") };
+        q = q.bind(s.id).bind(channel.as_str()).bind(*msgid).bind(&s.fallback);
+    }
+    Ok(q.execute(&mut *tx).await?.rows_affected())
 }
 
 /// Notices in `sending` with nothing left to send become `sent`. Returns their ids.
