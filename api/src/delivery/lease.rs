@@ -169,7 +169,7 @@ pub async fn record(db: &Db, owner: &str, settled: &[Settled]) -> sqlx::Result<u
     let (sent, others): (Vec<&Settled>, Vec<&Settled>) =
         settled.iter().partition(|s| matches!(s.outcome, Outcome::Sent { .. }));
     for chunk in sent.chunks(SENT_CHUNK) {
-        let affected = record_sent(&mut *tx, owner, now, chunk).await?;
+        let affected = record_sent(&mut tx, owner, now, chunk).await?;
         lost += chunk.len() as u64 - affected;
     }
     const MINE: &str = "lease_owner = $1 AND status = 'sending' AND id = $2";
