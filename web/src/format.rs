@@ -40,3 +40,8 @@ pub fn parse_date_input(value: &str, days_later: u64) -> Option<DateTime<Utc>> {
     let date = date.checked_add_days(chrono::Days::new(days_later))?;
     Local.from_local_datetime(&date.and_hms_opt(0, 0, 0)?).earliest().map(|t| t.with_timezone(&Utc))
 }
+
+/// `06-20 09:30`: a time in a dense table (this year's, mostly).
+pub fn short_datetime(time: &Option<DateTime<Utc>>, none: &'static str) -> String {
+    time.as_ref().map(|t| t.with_timezone(&Local).format("%m-%d %H:%M").to_string()).unwrap_or_else(|| none.to_string())
+}

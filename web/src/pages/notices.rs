@@ -92,7 +92,8 @@ pub fn NoticesPage() -> impl IntoView {
                 <td>{notice.category.as_ref().map(|c| c.name.clone()).unwrap_or_else(|| t::NONE_YET.into())}</td>
                 <td><span class=status_badge(notice.status)>{t::notice_status(notice.status)}</span></td>
                 <td>{notice.author.as_ref().map(|a| a.display_name.clone()).unwrap_or_else(|| t::NONE_YET.into())}</td>
-                <td>{notice.recipient_count}</td>
+                // Recipients are counted when the notice starts sending.
+                <td>{if editable { t::NONE_YET.to_string() } else { notice.recipient_count.to_string() }}</td>
                 <td class="nowrap">{when}</td>
                 <td class="row-actions">
                     <A href=href>{t::VIEW}</A>
@@ -145,21 +146,19 @@ pub fn NoticesPage() -> impl IntoView {
                         }).collect_view())}
                     </select>
                 </Show>
-                <label class="inline-label">
-                    {t::CREATED_FROM}
+                <span class="inline-label">
+                    <label for="filter-from">{t::CREATED_FROM}</label>
                     <input type="date" id="filter-from" on:change=move |ev| {
                         let value = parse_date_input(&event_target_value(&ev), 0);
                         set_filter(&|f| f.from = value);
                     } />
-                </label>
-                <label class="inline-label">
-                    {t::CREATED_UNTIL}
+                    <label for="filter-until">{t::CREATED_UNTIL}</label>
                     <input type="date" id="filter-until" on:change=move |ev| {
                         // The whole last day counts: created before the next midnight.
                         let value = parse_date_input(&event_target_value(&ev), 1);
                         set_filter(&|f| f.until = value);
                     } />
-                </label>
+                </span>
                 <button type="submit" class="secondary">{t::SEARCH}</button>
             </form>
             <PagedTable

@@ -128,7 +128,7 @@ pub fn fallback(reason: &FallbackReason) -> String {
         ("template", "account_kind") => "需要认证服务号才能发送模板消息".to_string(),
         ("custom", "account_kind") => "订阅号不能发送客服消息".to_string(),
         (_, "account_kind") => "订阅号不能按名单群发".to_string(),
-        (_, "not_mapped") => "未设置通知所用的模板（模板消息设置）".to_string(),
+        (_, "not_mapped") => "未设置通知所用的模板".to_string(),
         (_, "outside_window") => "学生 48 小时内没有与公众号互动".to_string(),
         (_, "window_cap") => "48 小时互动窗口内的 5 条客服消息已用完".to_string(),
         (_, "monthly_quota") => "学生本月的 4 次群发已用完".to_string(),

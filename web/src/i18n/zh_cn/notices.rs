@@ -18,7 +18,7 @@ pub const NOTICES_SEARCH_PLACEHOLDER: &str = "搜索标题或正文";
 pub const ALL_CATEGORIES: &str = "全部分类";
 pub const ALL_URGENCIES: &str = "全部紧急程度";
 pub const ALL_AUTHORS: &str = "全部发布人";
-pub const CREATED_FROM: &str = "创建日期从";
+pub const CREATED_FROM: &str = "创建日期";
 pub const CREATED_UNTIL: &str = "至";
 pub const NO_NOTICES: &str = "没有符合条件的通知。";
 pub const NOTICE_TITLE: &str = "标题";
@@ -186,7 +186,14 @@ pub fn send_summary(n: i64) -> String {
 }
 
 pub fn send_unreachable(unbound: i64, not_following: i64) -> String {
-    format!("其中 {unbound} 人未绑定微信、{not_following} 人已取消关注，无法推送，只能在「我的通知」中看到。")
+    let mut who = Vec::new();
+    if unbound > 0 {
+        who.push(format!("{unbound} 人未绑定微信"));
+    }
+    if not_following > 0 {
+        who.push(format!("{not_following} 人已取消关注"));
+    }
+    format!("其中 {}，无法推送，只能在「我的通知」中看到。", who.join("、"))
 }
 
 pub fn send_muted(muted: i64) -> String {

@@ -63,7 +63,9 @@ pub fn Attachments(
             {move || {
                 let list = files.get();
                 if list.is_empty() {
-                    return view! { <p class="hint">{t::NO_ATTACHMENTS}</p> }.into_any();
+                    // An unsaved draft says how to attach instead (below).
+                    let unsaved = editable && notice_id.get().is_none();
+                    return (!unsaved).then(|| view! { <p class="hint">{t::NO_ATTACHMENTS}</p> }).into_any();
                 }
                 view! {
                     <ul class="file-list">

@@ -12,7 +12,7 @@ use shared::{Delivery, DeliveryProgress, MassJob};
 
 use crate::api::{self, ClientError};
 use crate::components::{ErrorNotice, PagedTable};
-use crate::format::{datetime, maybe_datetime};
+use crate::format::{datetime, short_datetime};
 use crate::i18n::t;
 
 const POLL_MS: u32 = 2000;
@@ -83,8 +83,8 @@ pub fn DeliveryPanel(id: i64, #[prop(into)] on_status: Callback<String>) -> impl
         let failure = (d.failure.is_some() || d.errcode.is_some()).then(|| t::failure(d.failure.as_deref(), d.errcode));
         view! {
             <tr>
-                <td>{who}" "<small class="hint">{number}</small></td>
-                <td>{d.class_name.clone().unwrap_or_else(|| t::NONE_YET.into())}</td>
+                <td class="nowrap">{who}" "<small class="hint">{number}</small></td>
+                <td class="nowrap">{d.class_name.clone().unwrap_or_else(|| t::NONE_YET.into())}</td>
                 <td><span class=t::delivery_badge(&d.status)>{t::delivery_status(&d.status)}</span></td>
                 <td class="nowrap">{d.channel.as_deref().map(t::channel).unwrap_or_else(|| t::NONE_YET.into())}</td>
                 <td class="reasons">
@@ -94,10 +94,10 @@ pub fn DeliveryPanel(id: i64, #[prop(into)] on_status: Callback<String>) -> impl
                         view! { <ul>{reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul> }.into_any()
                     }}
                 </td>
-                <td>{failure.unwrap_or_else(|| t::NONE_YET.into())}</td>
-                <td class="nowrap">{maybe_datetime(&d.sent_at, t::NONE_YET)}</td>
-                <td class="nowrap">{maybe_datetime(&d.read_at, t::NONE_YET)}</td>
-                <td class="nowrap">{maybe_datetime(&d.confirmed_at, t::NONE_YET)}</td>
+                <td class="failure">{failure.unwrap_or_else(|| t::NONE_YET.into())}</td>
+                <td class="nowrap">{short_datetime(&d.sent_at, t::NONE_YET)}</td>
+                <td class="nowrap">{short_datetime(&d.read_at, t::NONE_YET)}</td>
+                <td class="nowrap">{short_datetime(&d.confirmed_at, t::NONE_YET)}</td>
             </tr>
         }
     };
@@ -112,25 +112,28 @@ pub fn DeliveryPanel(id: i64, #[prop(into)] on_status: Callback<String>) -> impl
             </div>
             {move || error.get().map(|err| view! { <ErrorNotice error=err /> })}
             {move || progress.get().map(summary)}
-            <form class="toolbar" on:submit=on_search>
-                <input type="search" placeholder=t::DELIVERY_SEARCH aria-label=t::SEARCH bind:value=search />
-                <select id="delivery-status" aria-label=t::DELIVERY_STATUS on:change=move |ev| {
-                    page.set(1);
-                    status.set(event_target_value(&ev));
-                }>
-                    <option value="">{t::ALL_DELIVERY_STATUSES}</option>
-                    {t::DELIVERY_STATUSES.map(|s| view! { <option value=s>{t::delivery_status(s)}</option> })}
-                </select>
-                <button type="submit" class="secondary">{t::SEARCH}</button>
-            </form>
-            <PagedTable
-                list=rows
-                page=page
-                headers=&[t::DELIVERY_STUDENT, t::CLASS, t::DELIVERY_STATUS, t::CHANNEL, t::FALLBACK, t::FAILURE, t::SENT_AT, t::READ_AT, t::CONFIRMED_AT]
-                empty=t::NO_DELIVERIES
-                row=row
-                retry=move |_| rows_version.update(|v| *v += 1)
-            />
+            // Rows exist once the notice starts sending.
+            <Show when=move || progress.get().is_some_and(|p| p.total > 0)>
+                <form class="toolbar" on:submit=on_search>
+                    <input type="search" placeholder=t::DELIVERY_SEARCH aria-label=t::SEARCH bind:value=search />
+                    <select id="delivery-status" aria-label=t::DELIVERY_STATUS on:change=move |ev| {
+                        page.set(1);
+                        status.set(event_target_value(&ev));
+                    }>
+                        <option value="">{t::ALL_DELIVERY_STATUSES}</option>
+                        {t::DELIVERY_STATUSES.map(|s| view! { <option value=s>{t::delivery_status(s)}</option> })}
+                    </select>
+                    <button type="submit" class="secondary">{t::SEARCH}</button>
+                </form>
+                <PagedTable
+                    list=rows
+                    page=page
+                    headers=&[t::DELIVERY_STUDENT, t::CLASS, t::DELIVERY_STATUS, t::CHANNEL, t::FALLBACK, t::FAILURE, t::SENT_AT, t::READ_AT, t::CONFIRMED_AT]
+                    empty=t::NO_DELIVERIES
+                    row=row
+                    retry=move |_| rows_version.update(|v| *v += 1)
+                />
+            </Show>
         </section>
     }
 }

@@ -113,7 +113,7 @@ fn NoticePage() -> impl IntoView {
                     {t::portal_sent(n.author.as_deref(), &when)}
                 </p>
                 {if n.withdrawn {
-                    view! { <div class="state" id="portal-withdrawn">{t::PORTAL_WITHDRAWN_BODY}</div> }.into_any()
+                    view! { <p class="withdrawn-note" id="portal-withdrawn">{t::PORTAL_WITHDRAWN_BODY}</p> }.into_any()
                 } else {
                     view! {
                         <div class="notice-body" inner_html=n.body_html.clone()></div>
