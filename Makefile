@@ -13,6 +13,7 @@ test: console
 	cargo test -p api -p shared
 	node e2e/console.test.mjs
 	node e2e/people.test.mjs
+	node e2e/notices.test.mjs
 
 setup:
 	scripts/setup.sh

@@ -1,0 +1,241 @@
+// Browser test of the notice pages (issue 5): a class whose students bound their WeChat
+// through the mock platform, a notice composed with its preview and live recipient
+// count, sent after the confirmation, followed on the detail page's delivery panel until
+// everything went out, the list filters, template and category settings, and the
+// student's own pages at phone width (list, notice, subscriptions, withdrawn notice).
+
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ADMIN, PASSWORD, fail, logIn, nav, run } from './harness.mjs';
+
+/** The API as the admin, for the set-up a teacher would have done on other pages. */
+async function api(base) {
+  const login = await (await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: ADMIN, password: PASSWORD }),
+  })).json();
+  assert.ok(login.access_token, 'admin login through the API');
+  return async (method, path, body) => {
+    const resp = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${login.access_token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await resp.text();
+    assert.ok(resp.ok, `${method} ${path}: ${resp.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+}
+
+/** A simulated follower of the mock account that binds to a student by sending 绑定. */
+async function boundFollower(base, nickname, student) {
+  const sim = (path, body) => fetch(`${base}/mock-wechat/sim${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  }).then((r) => r.json());
+  const { openid } = await sim('/users', { nickname });
+  const answer = await sim(`/users/${openid}/messages`, {
+    type: 'text', content: `绑定 ${student.student_no} ${student.name} ${student.phone.slice(-4)}`,
+  });
+  assert.match(JSON.stringify(answer), /绑定成功/, `${student.name} binds`);
+  return openid;
+}
+
+run('notices', async ({ page, base, shot, work, browser, watch }) => {
+  const call = await api(base);
+  const klass = await call('POST', '/classes', { name: '软件2301', grade: '2023级' });
+  const other = await call('POST', '/classes', { name: '软件2302', grade: '2023级' });
+  const people = [['2023050101', '赵一'], ['2023050102', '钱二'], ['2023050103', '孙三'], ['2023050104', '李四']];
+  const students = [];
+  for (const [i, [no, name]] of people.entries()) {
+    students.push({ ...(await call('POST', '/students', { student_no: no, name, class_id: klass.id, phone: `1390000010${i}` })), phone: `1390000010${i}` });
+  }
+  const zhou = { ...(await call('POST', '/students', { student_no: '2023050201', name: '周五', class_id: other.id, phone: '13900000201' })), phone: '13900000201' };
+  // Three of the class and 周五 bind; 李四 does not.
+  for (const s of [...students.slice(0, 3), zhou]) await boundFollower(base, `${s.name}的微信`, s);
+
+  await logIn(page, base);
+  await nav(page, '通知').click();
+  await page.getByRole('heading', { name: '通知' }).waitFor();
+  await page.getByText('没有符合条件的通知').waitFor();
+
+  // Compose: title, Markdown body and its preview.
+  await page.click('#new-notice');
+  await page.waitForURL(`${base}/notices/new`);
+  await page.fill('#f-notice-title', '期末考试安排');
+  await page.fill('#notice-body', '# 考试时间\n\n**6 月 20 日** 上午 9:00，请带好学生证。\n\n- 地点：教学楼 A101\n- 携带：2B 铅笔');
+  await page.click('#tab-preview');
+  await page.locator('#notice-preview h1', { hasText: '考试时间' }).waitFor();
+  await page.locator('#notice-preview strong', { hasText: '6 月 20 日' }).waitFor();
+  await page.locator('#notice-preview li', { hasText: '教学楼 A101' }).waitFor();
+  await shot(page, 'compose-preview');
+  await page.click('#tab-write');
+
+  // Audience: a class and one student found by name; the count follows.
+  await page.selectOption('#notice-category', { label: '教务' });
+  await page.getByRole('radio', { name: '重要' }).check();
+  await page.selectOption('#audience-class', { label: '软件2301' });
+  await page.locator('#audience-chips .chip', { hasText: '软件2301' }).waitFor();
+  await page.locator('#audience-count', { hasText: '共 4 位接收人' }).waitFor();
+  await page.locator('#audience-count', { hasText: '未绑定微信 1 人' }).waitFor();
+  await page.fill('#audience-student', '周五');
+  await page.getByRole('option', { name: /周五 2023050201/ }).click();
+  await page.locator('#audience-chips .chip', { hasText: '周五' }).waitFor();
+  await page.locator('#audience-count', { hasText: '共 5 位接收人' }).waitFor();
+  await shot(page, 'compose-audience');
+
+  // Saved as a draft, then a file attached.
+  await page.click('#save-draft');
+  await page.getByText('草稿已保存').waitFor();
+  await page.waitForURL(/\/notices\/\d+\/edit$/);
+  const file = join(work, '考场安排.txt');
+  writeFileSync(file, 'A101: 2023050101-2023050104\n');
+  await page.setInputFiles('#attachment-file', file);
+  await page.click('#upload-attachment');
+  await page.getByText('附件已上传').waitFor();
+  await page.locator('.file-list', { hasText: '考场安排.txt' }).waitFor();
+
+  // Send: the dialog states the count before anything goes out.
+  await page.click('#send-notice');
+  await page.locator('#send-count', { hasText: '将发送给 5 位接收人' }).waitFor();
+  await page.getByText('其中 1 人未绑定微信').waitFor();
+  await shot(page, 'send-dialog');
+  await page.getByRole('button', { name: '确定发送' }).click();
+  await page.waitForURL(/\/notices\/\d+$/);
+  const noticeId = Number(page.url().split('/').pop());
+
+  // The delivery panel follows the sending until it is done.
+  await page.locator('#notice-status', { hasText: '已发送' }).waitFor({ timeout: 30000 });
+  await page.locator('#stat-sent strong', { hasText: '4' }).waitFor();
+  await page.locator('#stat-failed strong', { hasText: '1' }).waitFor();
+  await page.locator('.badge.live').waitFor({ state: 'detached' });
+  await page.locator('#delivery-panel td', { hasText: '学生未绑定微信' }).waitFor();
+  // No template is chosen yet: the report says why customer-service messages carried it.
+  await page.locator('#delivery-panel td', { hasText: '模板消息：未设置通知所用的模板' }).first().waitFor();
+  await page.locator('#channel-custom strong', { hasText: '4' }).waitFor();
+  await shot(page, 'delivery-done');
+  await page.selectOption('#delivery-status', 'failed');
+  await page.locator('#delivery-panel tbody tr').first().filter({ hasText: '李四' }).waitFor();
+  assert.equal(await page.locator('#delivery-panel tbody tr').count(), 1, 'only the failed row');
+
+  // A second notice, an urgent draft in another category, for the list's filters.
+  await call('POST', '/notices', {
+    title: '宿舍安全检查', body: '今晚 8 点检查宿舍用电。', urgency: 'urgent',
+    category_id: (await call('GET', '/notice-categories')).find((c) => c.name === '安全').id,
+    audience: { classes: [klass.id] },
+  });
+  await nav(page, '通知').click();
+  await page.locator('tbody tr').nth(1).waitFor();
+  await page.selectOption('#filter-status', 'draft');
+  await page.locator('tbody tr', { hasText: '宿舍安全检查' }).waitFor();
+  await page.locator('tbody tr', { hasText: '期末考试安排' }).waitFor({ state: 'detached' });
+  await page.selectOption('#filter-status', '');
+  await page.selectOption('#filter-urgency', 'important');
+  await page.locator('tbody tr', { hasText: '期末考试安排' }).waitFor();
+  await page.locator('tbody tr', { hasText: '宿舍安全检查' }).waitFor({ state: 'detached' });
+  await page.selectOption('#filter-urgency', '');
+  await page.selectOption('#filter-category', { label: '安全' });
+  await page.locator('tbody tr', { hasText: '宿舍安全检查' }).waitFor();
+  await page.locator('tbody tr', { hasText: '期末考试安排' }).waitFor({ state: 'detached' });
+  await page.selectOption('#filter-category', '');
+  await page.getByRole('searchbox', { name: '搜索' }).fill('考试');
+  await page.getByRole('button', { name: '搜索' }).click();
+  await page.locator('tbody tr', { hasText: '宿舍安全检查' }).waitFor({ state: 'detached' });
+  await page.getByRole('searchbox', { name: '搜索' }).fill('');
+  await page.getByRole('button', { name: '搜索' }).click();
+  await page.locator('tbody tr', { hasText: '宿舍安全检查' }).waitFor();
+  await shot(page, 'list');
+  // Created from tomorrow on: nothing yet.
+  const local = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  await page.fill('#filter-from', local(new Date(Date.now() + 86400000)));
+  await page.getByText('没有符合条件的通知').waitFor();
+  await page.fill('#filter-from', local(new Date()));
+  await page.locator('tbody tr', { hasText: '期末考试安排' }).waitFor();
+
+  // The draft is scheduled from its detail page; the dialog asks for a time first.
+  await page.getByRole('link', { name: '宿舍安全检查' }).click();
+  await page.click('#send-notice');
+  await page.locator('#send-count', { hasText: '将发送给 4 位接收人' }).waitFor();
+  await page.check('#send-later');
+  await page.getByRole('button', { name: '确定发送' }).click();
+  await page.getByRole('dialog').getByText('请选择一个将来的发送时间').waitFor();
+  const later = new Date(Date.now() + 2 * 3600 * 1000);
+  await page.fill('#send-at', `${local(later)}T${String(later.getHours()).padStart(2, '0')}:${String(later.getMinutes()).padStart(2, '0')}`);
+  await page.getByRole('button', { name: '确定发送' }).click();
+  await page.getByText('已定时，将于').waitFor();
+  await page.locator('#notice-status', { hasText: '定时发送' }).waitFor();
+  await page.locator('#delivery-panel', { hasText: '通知发送后' }).waitFor();
+  await shot(page, 'scheduled');
+  // A scheduled notice can still be changed: the form comes back filled in.
+  await page.getByRole('link', { name: '编辑' }).click();
+  await page.waitForURL(/\/notices\/\d+\/edit$/);
+  assert.equal(await page.inputValue('#f-notice-title'), '宿舍安全检查');
+  await page.locator('#audience-chips .chip', { hasText: '软件2301' }).waitFor();
+  await page.locator('#audience-count', { hasText: '共 4 位接收人' }).waitFor();
+  assert.ok(await page.getByRole('radio', { name: '紧急' }).isChecked());
+  await page.getByRole('link', { name: '取消' }).click();
+  await page.locator('#notice-status', { hasText: '定时发送' }).waitFor();
+
+  // Template messages: the mock account's 通知提醒 carries notices from now on.
+  await nav(page, '模板消息').click();
+  await page.selectOption('#tpl-notice', 'TPL_NOTICE');
+  await page.locator('#kind-notice pre', { hasText: '通知标题' }).waitFor();
+  await page.selectOption('#tpl-notice-title', 'thing1');
+  await page.selectOption('#tpl-notice-author', 'thing2');
+  await page.selectOption('#tpl-notice-time', 'time3');
+  await page.locator('#kind-notice').getByRole('button', { name: '保存' }).click();
+  await page.getByText('模板设置已保存').waitFor();
+  await page.locator('#kind-notice .badge', { hasText: '已设置' }).waitFor();
+  await shot(page, 'templates');
+
+  // Categories: add one and rename it.
+  await nav(page, '通知分类').click();
+  await page.fill('#category-name', '心理');
+  await page.getByRole('button', { name: '添加分类' }).click();
+  await page.locator('#categories li', { hasText: '心理' }).waitFor();
+  await page.locator('#categories li', { hasText: '心理' }).getByRole('button', { name: '重命名' }).click();
+  await page.locator('#categories input').fill('心理健康');
+  await page.locator('#categories').getByRole('button', { name: '保存' }).click();
+  await page.locator('#categories li', { hasText: '心理健康' }).waitFor();
+  await shot(page, 'categories');
+
+  // The student's pages at phone width, behind the (mock) WeChat authorisation.
+  const phone = await (await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'zh-CN', isMobile: true })).newPage();
+  watch(phone);
+  await phone.goto(`${base}/api/v1/portal/oauth?next=/s/notices`);
+  await phone.getByRole('link', { name: '赵一的微信' }).click();
+  await phone.waitForURL(`${base}/s/notices`);
+  const item = phone.locator('#portal-notices li', { hasText: '期末考试安排' });
+  await item.locator('.badge', { hasText: '未读' }).waitFor();
+  await item.locator('.badge', { hasText: '重要' }).waitFor();
+  await shot(phone, 'portal-list');
+  await item.getByRole('link').click();
+  await phone.waitForURL(`${base}/s/notices/${noticeId}`);
+  await phone.locator('#portal-notice strong', { hasText: '6 月 20 日' }).waitFor();
+  await phone.getByRole('button', { name: '考场安排.txt' }).waitFor();
+  await shot(phone, 'portal-notice');
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 375, `the notice fits the phone (${width}px)`);
+  await phone.getByRole('link', { name: /我的通知/ }).click();
+  await phone.locator('#portal-notices li', { hasText: '期末考试安排' }).waitFor();
+  assert.equal(await phone.locator('#portal-notices li', { hasText: '期末考试安排' }).locator('.badge', { hasText: '未读' }).count(), 0, 'read once opened');
+
+  // Subscriptions: mute 教务; 紧急 always comes through, and the page says so.
+  await phone.getByRole('link', { name: '通知订阅' }).click();
+  await phone.getByText('紧急通知始终会推送给你').waitFor();
+  const jiaowu = phone.locator('#subscriptions li', { hasText: '教务' });
+  await jiaowu.getByRole('switch').uncheck();
+  await phone.getByText('已保存').waitFor();
+  await jiaowu.getByText('已屏蔽').waitFor();
+  await shot(phone, 'portal-subscriptions');
+
+  // Withdrawn in the console: the student's page then says only that.
+  await page.goto(`${base}/notices/${noticeId}`);
+  await page.click('#withdraw-notice');
+  await page.getByRole('dialog').getByRole('button', { name: '撤回' }).click();
+  await page.getByText('通知已撤回').waitFor();
+  await page.locator('#notice-status', { hasText: '已撤回' }).waitFor();
+  await phone.goto(`${base}/s/notices/${noticeId}`);
+  await phone.locator('#portal-withdrawn', { hasText: '已撤回' }).waitFor();
+  await shot(phone, 'portal-withdrawn');
+}).catch(fail);
