@@ -112,8 +112,12 @@ run('console', async ({ page, base, shot }) => {
 
   // Logout ends the login on the server and returns to the login page.
   const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('banji.session')));
-  await page.click('#sign-out');
-  await page.waitForURL(/\/login$/);
+  await page.getByRole('button', { name: '退出登录' }).click();
+  // Signed out, the gate sends the page to the login page (with `next` unless it was at /).
+  await page.waitForURL(/\/login(\?|$)/, { timeout: 60000 }).catch(async (err) => {
+    await shot(page, 'sign-out-stuck');
+    throw new Error(`still at ${page.url()} after signing out: ${err.message}`);
+  });
   assert.equal(await page.evaluate(() => localStorage.getItem('banji.session')), null);
   const refresh = await fetch(`${base}/api/v1/auth/refresh`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
