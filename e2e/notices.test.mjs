@@ -115,8 +115,9 @@ run('notices', async ({ page, base, shot, work, browser, watch }) => {
   await page.locator('#channel-custom strong', { hasText: '4' }).waitFor();
   await shot(page, 'delivery-done');
   await page.selectOption('#delivery-status', 'failed');
-  await page.locator('#delivery-panel tbody tr').first().filter({ hasText: '李四' }).waitFor();
-  assert.equal(await page.locator('#delivery-panel tbody tr').count(), 1, 'only the failed row');
+  // Wait for the filtered table itself: 李四 may be the first row before filtering too.
+  await page.waitForFunction(() => document.querySelectorAll('#delivery-panel tbody tr').length === 1);
+  assert.match(await page.locator('#delivery-panel tbody tr').innerText(), /李四/, 'only the failed row');
 
   // A second notice, an urgent draft in another category, for the list's filters.
   await call('POST', '/notices', {
