@@ -29,7 +29,7 @@ async fn without_a_template_students_who_wrote_lately_get_a_customer_service_mes
     app.state.wechat.log.flush().await;
     let id = app.draft(&admin, "班会通知", json!({ "classes": [class] })).await;
     app.send_notice(&admin, id).await;
-    let progress = app.until_sent(&admin, id, 20).await;
+    let progress = app.until_sent(&admin, id, 60).await;
     assert_eq!(progress["by_channel"], json!({ "custom": 2, "mass": 2 }), "{progress}");
 
     let rows = app.deliveries(&admin, id).await;
@@ -67,7 +67,7 @@ async fn a_subscription_account_holds_notices_for_the_digest_handed_over_when_th
     let (class, students) = app.bound_class(&admin, "计算机2301", 2, &[]).await;
     let id = app.draft(&admin, "停水通知", json!({ "classes": [class] })).await;
     app.send_notice(&admin, id).await;
-    let progress = app.until_sent(&admin, id, 20).await;
+    let progress = app.until_sent(&admin, id, 60).await;
     assert_eq!(progress["by_status"], json!({ "held": 2 }), "{progress}");
     let rows = app.deliveries(&admin, id).await;
     assert_eq!(codes(&rows[0]), ["template:account_kind", "custom:account_kind", "mass:account_kind"]);
@@ -120,7 +120,7 @@ async fn students_mute_a_category_by_command_and_urgent_notices_still_reach_them
             .as_i64()
             .unwrap();
         app.send_notice(&admin, id).await;
-        sent.push(app.until_sent(&admin, id, 20).await);
+        sent.push(app.until_sent(&admin, id, 60).await);
     }
     assert_eq!(sent[0]["by_status"], json!({ "muted": 1 }));
     assert_eq!(sent[1]["by_status"], json!({ "sent": 1 }));
@@ -170,7 +170,7 @@ async fn the_platforms_job_result_fails_a_student_who_blocked_the_account_and_dr
     patch(&students[1].1, json!({ "following": false })).await.unwrap();
     let id = app.draft(&admin, "体检", json!({ "classes": [class] })).await;
     app.send_notice(&admin, id).await;
-    app.until_sent(&admin, id, 20).await;
+    app.until_sent(&admin, id, 60).await;
     for _ in 0..100 {
         let rows = app.deliveries(&admin, id).await;
         let by = |o: &str| rows.iter().find(|r| r["openid"] == o).unwrap().clone();
@@ -268,7 +268,7 @@ async fn a_scheduled_notice_waits_without_rows_and_goes_out_when_its_time_comes(
     app.map_notice_template(&admin).await;
     let (class, students) = app.bound_class(&admin, "计算机2301", 2, &[]).await;
     let id = app.draft(&admin, "晚点名", json!({ "classes": [class] })).await;
-    let at = chrono::Utc::now() + chrono::Duration::milliseconds(1500);
+    let at = chrono::Utc::now() + chrono::Duration::milliseconds(4000);
     let resp = app.post(&format!("/api/v1/notices/{id}/send"), &admin.access, json!({ "at": at.to_rfc3339() })).await;
     let notice: Value = resp.json().await.unwrap();
     assert_eq!(notice["status"], "scheduled");
@@ -276,7 +276,7 @@ async fn a_scheduled_notice_waits_without_rows_and_goes_out_when_its_time_comes(
     // Still editable while scheduled.
     let resp = app.patch(&format!("/api/v1/notices/{id}"), &admin.access, json!({ "title": "晚点名（改）" })).await;
     assert_eq!(resp.status(), 200);
-    let progress = app.until_sent(&admin, id, 15).await;
+    let progress = app.until_sent(&admin, id, 60).await;
     assert_eq!(progress["by_status"]["sent"], 2);
     assert!(app.inbox(&students[0].1).await[0]["content"].as_str().unwrap().contains("晚点名（改）"));
     let resp = app.patch(&format!("/api/v1/notices/{id}"), &admin.access, json!({ "title": "太迟" })).await;

@@ -28,7 +28,7 @@ async fn a_notice_to_a_class_reaches_each_student_once_by_template_and_ends_sent
 
     let sent = app.send_notice(&admin, id).await;
     assert_eq!((sent["status"].as_str(), sent["recipient_count"].as_i64()), (Some("sending"), Some(30)));
-    let progress = app.until_sent(&admin, id, 20).await;
+    let progress = app.until_sent(&admin, id, 60).await;
     assert_eq!(progress["by_status"]["sent"], 30, "{progress}");
     assert_eq!(progress["by_channel"]["template"], 30, "{progress}");
 
@@ -57,7 +57,7 @@ async fn a_job_result_that_raced_the_record_of_its_send_is_applied_by_housekeepi
     let (class, _) = app.bound_class(&admin, "计算机2301", 3, &[]).await;
     let id = app.draft(&admin, "期末考试安排", json!({ "classes": [class] })).await;
     app.send_notice(&admin, id).await;
-    app.until_sent(&admin, id, 20).await;
+    app.until_sent(&admin, id, 60).await;
     let delivered = || async { app.progress(&admin, id).await["delivered"].as_i64() == Some(3) };
     app.eventually("the job results", delivered).await;
 
@@ -235,7 +235,7 @@ async fn the_composer_counts_the_unbound_the_unfollowed_and_the_muted_before_sen
         .await;
     let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     app.send_notice(admin, id).await;
-    let progress = app.until_sent(admin, id, 20).await;
+    let progress = app.until_sent(admin, id, 60).await;
     assert_eq!(progress["by_status"], json!({ "sent": 1, "failed": 2, "muted": 1 }), "{progress}");
     let rows = app.deliveries(admin, id).await;
     let failure = |name: &str| rows.iter().find(|r| r["student_name"] == name).unwrap()["failure"].clone();
