@@ -87,8 +87,13 @@ async fn match_rows(
         .bind(msgid)
         .fetch_one(&mut *tx)
         .await?;
-    if known > 0 || channel != "template" {
-        return Ok((0, known > 0));
+    if known > 0 {
+        // Rows the apply above did not see may have been committed since (each statement
+        // sees what is committed when it starts): apply again; a repeat changes nothing.
+        return Ok((apply().execute(&mut *tx).await?.rows_affected(), true));
+    }
+    if channel != "template" {
+        return Ok((0, false));
     }
     let adopted = sqlx::query(
         "UPDATE deliveries SET msgid = $1 WHERE id = (SELECT id FROM deliveries WHERE channel = 'template' \

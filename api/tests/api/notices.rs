@@ -46,7 +46,17 @@ async fn a_notice_to_a_class_reaches_each_student_once_by_template_and_ends_sent
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("job results never marked the deliveries delivered: {}", app.progress(&admin, id).await);
+    let jobs: Vec<(i64, Option<String>, bool)> = sqlx::query_as("SELECT msgid, openid, applied FROM platform_jobs")
+        .fetch_all(app.state.db.pool())
+        .await
+        .unwrap();
+    let rows: Vec<(Option<i64>, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT msgid, openid, job_status FROM deliveries WHERE job_status IS NULL")
+            .fetch_all(app.state.db.pool())
+            .await
+            .unwrap();
+    let progress = app.progress(&admin, id).await;
+    panic!("job results never marked the deliveries delivered: {progress}\nresults {jobs:?}\nwaiting {rows:?}");
 }
 
 #[tokio::test]

@@ -268,8 +268,14 @@ impl MockPlatform {
                 create_time: chrono::Utc::now().timestamp(),
                 body: Body::Event(event),
             };
-            if let Err(err) = mock.deliver(&incoming).await {
-                tracing::warn!(error = %err, "mock could not report a job result");
+            // Like the platform, a push that gets no answer is tried three times in all.
+            for attempt in 1..=3 {
+                match mock.deliver(&incoming).await {
+                    Ok(delivery) if delivery.status == 200 => return,
+                    Ok(delivery) => tracing::warn!(status = delivery.status, attempt, "a job result was refused"),
+                    Err(err) => tracing::warn!(error = %err, attempt, "mock could not report a job result"),
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             }
         });
     }
