@@ -21,6 +21,8 @@ impl TestApp {
         let code = self.bind_code(admin, student).await;
         let answer = self.say(&openid, json!({ "type": "text", "content": format!("绑定 {no} {name} {code}") })).await;
         assert!(answer["reply"]["content"].as_str().unwrap().starts_with("绑定成功"), "{answer}");
+        // The binding's follow-ups (tags, remark) are done before the test goes on.
+        self.settled().await;
         openid
     }
 
