@@ -12,8 +12,10 @@ pub mod menus;
 pub mod notices;
 pub mod page;
 pub mod people;
+pub mod receipts;
 pub mod roster;
 pub mod settings;
+pub mod stats;
 pub mod tokens;
 pub mod users;
 pub mod validate;
@@ -36,8 +38,14 @@ pub use people::{
     NewGroup, NewStudent, Student, StudentDetail, StudentPatch, StudentStatus, TeacherProfile, TeacherProfilePatch,
     TeacherRef, WechatBinding,
 };
+pub use receipts::{
+    Ballot, ClassProgress, ClassReceipts, ClassmateReceipt, Comment, CommentVisibility, Funnel, Missing, NewComment,
+    NoticeReport, Receipt, RemindRequest, Reminder, ReminderPolicy, StreamTicket, StudentVote, TimelinePoint,
+    VoteOptionCount, VoteResults, VoteSpec, VoteTally,
+};
 pub use roster::{ImportJob, ImportReport, ImportStatus, RowError};
 pub use settings::{Settings, SettingsPatch};
+pub use stats::{ClassRate, CountBy, Dashboard, HotNotice, StudentUnread};
 pub use tokens::{ApiToken, CreatedApiToken, NewApiToken, Scope};
 pub use users::{NewUser, Role, User, UserPatch};
 pub use validate::{FieldErrors, Problem};

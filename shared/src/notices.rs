@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::receipts::{ClassProgress, StudentVote, VoteSpec};
 use crate::validate::{self, FieldErrors, Problem};
 use crate::TeacherRef;
 
@@ -164,6 +165,9 @@ pub struct NewNotice {
     #[serde(default)]
     pub deadline: Option<DateTime<Utc>>,
     pub audience: Audience,
+    /// A vote students answer on the notice's page.
+    #[serde(default)]
+    pub vote: Option<VoteSpec>,
 }
 
 pub const MAX_TITLE_CHARS: usize = 64;
@@ -183,6 +187,9 @@ impl NewNotice {
         }
         if self.deadline.is_some_and(|d| d <= now) {
             errors.add("deadline", Problem::InThePast);
+        }
+        if let Some(vote) = &self.vote {
+            vote.validate(&mut errors);
         }
         errors.into_result()
     }
@@ -206,6 +213,12 @@ pub struct NoticePatch {
     pub deadline: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<Audience>,
+    /// Replaces the vote (a notice's vote cannot change once it is sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vote: Option<VoteSpec>,
+    /// Removes the vote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remove_vote: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -231,6 +244,7 @@ pub struct Notice {
     pub recipient_count: i64,
     pub status_note: String,
     pub attachments: Vec<Attachment>,
+    pub vote: Option<VoteSpec>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -402,6 +416,8 @@ pub struct StudentNotice {
     /// Held for the digest: no message could carry it yet.
     pub held: bool,
     pub read: bool,
+    pub requires_confirmation: bool,
+    pub confirmed: bool,
 }
 
 /// A notice as a student's page shows it.
@@ -423,6 +439,15 @@ pub struct StudentNoticeDetail {
     pub attachments: Vec<Attachment>,
     /// Whether the reader is one of its recipients.
     pub recipient: bool,
+    /// When the reader first opened it (recipients only).
+    pub read_at: Option<DateTime<Utc>>,
+    /// When the reader confirmed it (收到/确认), once.
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub vote: Option<StudentVote>,
+    /// Comments the reader can see (public ones and their own questions).
+    pub comments: i64,
+    /// The reader's classes, when they are a cadre of a class this notice went to.
+    pub cadre_classes: Vec<ClassProgress>,
 }
 
 /// Mute or unmute a category.

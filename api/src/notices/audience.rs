@@ -131,8 +131,8 @@ pub async fn fan_out(
         _ => "FALSE".into(),
     };
     let students = format!(
-        "INSERT INTO deliveries (notice_id, kind, recipient, student_id, openid, status, failure, created_at) \
-         SELECT $1, 'notice', 's:' || s.id, s.id, s.openid, \
+        "INSERT INTO deliveries (notice_id, kind, recipient, student_id, class_id, openid, status, failure, created_at) \
+         SELECT $1, 'notice', 's:' || s.id, s.id, s.class_id, s.openid, \
          CASE WHEN s.openid IS NULL THEN 'failed' WHEN {muted} THEN 'muted' ELSE 'pending' END, \
          CASE WHEN s.openid IS NULL THEN 'the student has not bound WeChat' END, $2 \
          FROM students s WHERE {} ON CONFLICT DO NOTHING",

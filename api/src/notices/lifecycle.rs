@@ -33,7 +33,7 @@ pub async fn create(db: &Db, scope: Scope, author: i64, new: NewNotice, audit: A
     let mut tx = db.pool().begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO notices (title, body, category_id, urgency, requires_confirmation, deadline, author_id, status, \
-         audience, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $9) RETURNING id",
+         audience, vote, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $10, $9, $9) RETURNING id",
     )
     .bind(new.title.trim())
     .bind(&new.body)
@@ -44,11 +44,16 @@ pub async fn create(db: &Db, scope: Scope, author: i64, new: NewNotice, audit: A
     .bind(author)
     .bind(serde_json::to_string(&new.audience).map_err(ApiError::internal)?)
     .bind(now)
+    .bind(vote_json(new.vote.as_ref())?)
     .fetch_one(&mut *tx)
     .await?;
     audit.target(format!("notice:{id}")).detail(new.title.trim().to_string()).record(&mut *tx).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+fn vote_json(vote: Option<&shared::VoteSpec>) -> ApiResult<Option<String>> {
+    vote.map(|v| serde_json::to_string(v).map_err(ApiError::internal)).transpose()
 }
 
 fn editable(row: &NoticeRow) -> ApiResult<()> {
@@ -69,6 +74,7 @@ pub async fn update(db: &Db, scope: Scope, id: i64, patch: NoticePatch, audit: A
         requires_confirmation: patch.requires_confirmation.unwrap_or(row.requires_confirmation.0),
         deadline: patch.deadline.or(row.deadline.map(crate::db::to_time)),
         audience: patch.audience.clone().unwrap_or(row.audience()),
+        vote: if patch.remove_vote == Some(true) { None } else { patch.vote.clone().or(row.vote()) },
     };
     merged.validate(Utc::now())?;
     check_category(db, merged.category_id).await?;
@@ -77,7 +83,7 @@ pub async fn update(db: &Db, scope: Scope, id: i64, patch: NoticePatch, audit: A
     // Only while still editable: a notice that started sending meanwhile is not changed.
     let done = sqlx::query(
         "UPDATE notices SET title = $1, body = $2, category_id = $3, urgency = $4, requires_confirmation = $5, \
-         deadline = $6, audience = $7, updated_at = $8 WHERE id = $9 AND status IN ('draft', 'scheduled')",
+         deadline = $6, audience = $7, updated_at = $8, vote = $10 WHERE id = $9 AND status IN ('draft', 'scheduled')",
     )
     .bind(merged.title.trim())
     .bind(&merged.body)
@@ -88,6 +94,7 @@ pub async fn update(db: &Db, scope: Scope, id: i64, patch: NoticePatch, audit: A
     .bind(serde_json::to_string(&merged.audience).map_err(ApiError::internal)?)
     .bind(now_ms())
     .bind(id)
+    .bind(vote_json(merged.vote.as_ref())?)
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {

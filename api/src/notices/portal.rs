@@ -118,6 +118,8 @@ impl PortalNoticesApi {
                 muted: r.status == "muted",
                 held: r.status == "held",
                 read: r.read_at.is_some(),
+                requires_confirmation: false,
+                confirmed: false,
             })
             .collect();
         Ok(Json(Page::new(items, total, page)))
@@ -152,6 +154,11 @@ impl PortalNoticesApi {
             withdrawn,
             attachments,
             recipient,
+            read_at: None,
+            confirmed_at: None,
+            vote: None,
+            comments: 0,
+            cadre_classes: Vec::new(),
         }))
     }
 

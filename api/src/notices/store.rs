@@ -2,7 +2,7 @@
 //! (teachers their own notices, admins all).
 
 use shared::{
-    Attachment, Audience, Notice, NoticeCategory, NoticeStatus, NoticeSummary, Page, PageQuery, TeacherRef, Urgency,
+    Attachment, Audience, Notice, NoticeCategory, NoticeStatus, NoticeSummary, Page, PageQuery, TeacherRef, Urgency, VoteSpec,
 };
 
 use crate::db::filter::{contains_pattern, Arg, Filter};
@@ -31,13 +31,14 @@ pub struct NoticeRow {
     pub recipient_count: i64,
     pub status_note: String,
     pub paused_until: Option<i64>,
+    pub vote: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 pub const SELECT: &str = "SELECT n.id, n.title, n.body, n.category_id, c.name AS category_name, n.urgency, \
      n.requires_confirmation, n.deadline, n.author_id, u.display_name AS author_name, n.status, n.audience, \
-     n.scheduled_at, n.sent_at, n.finished_at, n.withdrawn_at, n.recipient_count, n.status_note, n.paused_until, n.created_at, \
+     n.scheduled_at, n.sent_at, n.finished_at, n.withdrawn_at, n.recipient_count, n.status_note, n.paused_until, n.vote, n.created_at, \
      n.updated_at FROM notices n LEFT JOIN notice_categories c ON c.id = n.category_id \
      LEFT JOIN users u ON u.id = n.author_id";
 
@@ -52,6 +53,10 @@ impl NoticeRow {
 
     pub fn audience(&self) -> Audience {
         serde_json::from_str(&self.audience).unwrap_or_default()
+    }
+
+    pub fn vote(&self) -> Option<VoteSpec> {
+        self.vote.as_deref().and_then(|v| serde_json::from_str(v).ok())
     }
 
     fn category(&self) -> Option<NoticeCategory> {
@@ -80,6 +85,7 @@ impl NoticeRow {
     pub fn into_notice(self, attachments: Vec<Attachment>) -> Notice {
         Notice {
             id: self.id,
+            vote: self.vote(),
             body_html: super::markdown::render(&self.body),
             category: self.category(),
             urgency: self.urgency(),
