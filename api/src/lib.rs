@@ -3,7 +3,8 @@
 //! `main.rs` only calls `cli::main`; everything else lives here so tests can build the
 //! real `Application` on port 0. Capabilities each own a folder (routes, queries, jobs):
 //! `auth`, `users`, `api_tokens`, `audit`, `people`, `notices` (what is
-//! sent), `delivery` (how it reaches each student), `wechat`. Shared plumbing: `config`, `db`, `kv`, `http`,
+//! sent), `delivery` (how it reaches each student), `stats` (numbers over many
+//! notices), `wechat`. Shared plumbing: `config`, `db`, `kv`, `http`,
 //! `error`, and `routes`, the one place the HTTP surface is assembled.
 
 pub mod api_tokens;
@@ -26,6 +27,7 @@ pub mod routes;
 pub mod seed_api;
 pub mod settings;
 pub mod state;
+pub mod stats;
 pub mod telemetry;
 pub mod users;
 pub mod wechat;

@@ -23,6 +23,7 @@ use crate::portal::{PortalApi, PortalOauthApi};
 use crate::seed_api::SeedApi;
 use crate::settings::SettingsApi;
 use crate::state::AppState;
+use crate::stats::StatsApi;
 use crate::users::UsersApi;
 use crate::wechat::WechatApi;
 
@@ -66,6 +67,8 @@ pub enum ApiTags {
     Menus,
     /// The original WeChatServer admin API (seed 002), kept at its paths and shapes.
     Seed,
+    /// Numbers over many notices: the dashboard of a period, the hot ranking.
+    Stats,
 }
 
 type Apis = (
@@ -73,6 +76,7 @@ type Apis = (
     (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi),
     (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
     (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
+    StatsApi,
 );
 
 pub type ApiService = OpenApiService<Apis, ()>;
@@ -83,6 +87,7 @@ fn apis() -> Apis {
         (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi),
         (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
         (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
+        StatsApi,
     )
 }
 

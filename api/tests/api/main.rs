@@ -19,6 +19,7 @@ mod people;
 mod roster;
 mod seed_api;
 mod spec;
+mod stats;
 mod users;
 mod webhook;
 mod wechat_calls;
