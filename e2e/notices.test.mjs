@@ -106,6 +106,8 @@ run('notices', async ({ page, base, shot, work, browser, watch }) => {
 
   // The delivery panel follows the sending until it is done.
   await page.locator('#notice-status', { hasText: '已发送' }).waitFor({ timeout: 30000 });
+  // A sent notice opens on its receipt report; the delivery panel is the third tab.
+  await page.click('#tab-delivery');
   await page.locator('#stat-sent strong', { hasText: '4' }).waitFor();
   await page.locator('#stat-failed strong', { hasText: '1' }).waitFor();
   await page.locator('.badge.live').waitFor({ state: 'detached' });

@@ -12,8 +12,8 @@ use crate::i18n::t;
 use crate::pages::{
     AccountPage, AuditPage, CategoriesPage, ClassesPage, FollowersPage, GroupsPage, HomePage, LoginPage, MenusPage,
     NotFound, NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage, PortalBind, PortalHome, PortalNotice,
-    PortalNotices, PortalSubscriptions, PortalTeachers, RegisterPage, SettingsPage, SimulatorPage, StudentsPage,
-    TemplatesPage, TokensPage, UsersPage,
+    PortalNotices, PortalSubscriptions, PortalTeachers, RegisterPage, SettingsPage, SimulatorPage, StatsPage,
+    StudentsPage, TemplatesPage, TokensPage, UsersPage,
 };
 use crate::session::{self, Auth};
 
@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("notices/new") view=NoticeComposePage />
                     <Route path=path!("notices/:id") view=NoticeDetailPage />
                     <Route path=path!("notices/:id/edit") view=NoticeEditPage />
+                    <Route path=path!("stats") view=StatsPage />
                     <Route path=path!("categories") view=CategoriesPage />
                     <Route path=path!("templates") view=TemplatesPage />
                     <Route path=path!("followers") view=FollowersPage />

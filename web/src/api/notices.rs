@@ -155,8 +155,10 @@ pub async fn audience_classes() -> ApiResult<Vec<shared::Class>> {
 
 // The student pages, with the student token.
 
-pub async fn my_notices(page: u32) -> ApiResult<Page<StudentNotice>> {
-    portal::send::<(), _>(Method::GET, &format!("/notices{}", query(&[("page", page.to_string())])), None).await
+/// The student's notices, unread first, optionally of one category or matching words.
+pub async fn my_notices(category_id: Option<i64>, search: String, page: u32) -> ApiResult<Page<StudentNotice>> {
+    let q = query(&[("category_id", opt(category_id)), ("q", search), ("page", page.to_string())]);
+    portal::send::<(), _>(Method::GET, &format!("/notices{q}"), None).await
 }
 
 /// One notice; opening it marks it read.

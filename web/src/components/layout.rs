@@ -41,6 +41,7 @@ pub fn Shell() -> impl IntoView {
                     <A href="/students">{t::NAV_STUDENTS}</A>
                     <A href="/groups">{t::NAV_GROUPS}</A>
                     <A href="/notices">{t::NAV_NOTICES}</A>
+                    <A href="/stats">{t::NAV_STATS}</A>
                     <Show when=is_admin>
                         <A href="/categories">{t::NAV_CATEGORIES}</A>
                         <A href="/templates">{t::NAV_TEMPLATES}</A>

@@ -1,6 +1,7 @@
 //! Widgets shared by the pages: the shell around them, loading/error/empty states, the
-//! pager, a modal dialog, and form fields that show their problem.
+//! pager, a modal dialog, SVG charts, and form fields that show their problem.
 
+mod charts;
 mod dialog;
 mod field;
 mod layout;
@@ -8,6 +9,7 @@ mod paged_table;
 mod pager;
 mod states;
 
+pub use charts::{percent, rate, Bar, ColumnChart, Funnel, Gauge, HBarChart, LineChart, MiniBar, Series};
 pub use dialog::Dialog;
 pub use field::Field;
 pub use layout::{RequireAdmin, Shell};

@@ -15,6 +15,7 @@ mod portal;
 mod register;
 mod settings;
 mod simulator;
+mod stats;
 mod students;
 mod templates;
 mod tokens;
@@ -35,6 +36,7 @@ pub use portal::{PortalBind, PortalHome, PortalNotice, PortalNotices, PortalSubs
 pub use register::RegisterPage;
 pub use settings::SettingsPage;
 pub use simulator::SimulatorPage;
+pub use stats::{Period, StatsPage};
 pub use students::StudentsPage;
 pub use templates::TemplatesPage;
 pub use tokens::TokensPage;

@@ -1,13 +1,20 @@
 //! Notices: the list (filtered by status, category, urgency, author and creation date,
-//! searched, paged), and through its sub-modules composing and editing a notice, its
-//! detail page with the live delivery panel, and sending or scheduling it.
+//! searched, paged), and through its sub-modules composing and editing a notice (with
+//! its vote), its detail page with the live receipt report, comments and delivery panel,
+//! and sending or scheduling it.
 
 mod attachments;
 mod audience;
+mod comments;
 mod compose;
 mod delivery;
 mod detail;
+mod live;
+mod receipt_list;
+mod report;
+mod report_view;
 mod send;
+mod vote_editor;
 
 pub use compose::{NoticeComposePage, NoticeEditPage};
 pub use detail::NoticeDetailPage;

@@ -3,14 +3,19 @@
 //! through it first and comes back.
 
 mod bind;
+mod cadre;
+mod comments;
 mod home;
+mod notice;
 mod notices;
 mod subscriptions;
 mod teachers;
+mod vote;
 
 pub use bind::PortalBind;
 pub use home::PortalHome;
-pub use notices::{PortalNotice, PortalNotices};
+pub use notice::PortalNotice;
+pub use notices::PortalNotices;
 pub use subscriptions::PortalSubscriptions;
 pub use teachers::PortalTeachers;
 

@@ -5,9 +5,13 @@ mod delivery;
 mod notices;
 mod people;
 mod portal;
+mod receipts;
+mod stats;
 
 pub use console::*;
 pub use delivery::*;
 pub use notices::*;
 pub use people::*;
 pub use portal::*;
+pub use receipts::*;
+pub use stats::*;

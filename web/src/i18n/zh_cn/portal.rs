@@ -1,5 +1,7 @@
 //! The student pages inside WeChat.
 
+use shared::{ReminderPolicy, VoteResults};
+
 use crate::api::ClientError;
 
 pub const PORTAL_TITLE: &str = "我的班级";
@@ -43,6 +45,66 @@ pub const PORTAL_NO_CATEGORIES: &str = "暂无通知分类。";
 pub const PORTAL_SAVED: &str = "已保存。";
 pub const PORTAL_RECEIVING: &str = "推送到微信";
 
+// Receipts: confirming, voting, comments, a cadre's class
+pub const PORTAL_TO_CONFIRM: &str = "待确认";
+pub const PORTAL_SEARCH: &str = "搜索通知标题或内容";
+pub const PORTAL_NO_MATCH: &str = "没有找到相关通知。";
+pub const PORTAL_CONFIRM: &str = "确认收到";
+pub const PORTAL_CONFIRMING: &str = "提交中…";
+pub const PORTAL_CONFIRMED: &str = "已确认";
+pub const PORTAL_VOTE: &str = "投票";
+pub const PORTAL_SUBMIT_VOTE: &str = "提交投票";
+pub const PORTAL_CHANGE_VOTE: &str = "修改投票";
+pub const PORTAL_VOTED: &str = "投票成功。";
+pub const PORTAL_MY_VOTE: &str = "你的选择：";
+pub const PORTAL_VOTE_CLOSED: &str = "投票已截止。";
+pub const PORTAL_COMMENTS: &str = "留言";
+pub const PORTAL_NO_COMMENTS: &str = "还没有留言。";
+pub const PORTAL_PUBLIC_COMMENT: &str = "公开评论";
+pub const PORTAL_PRIVATE_QUESTION: &str = "私信提问老师";
+pub const PORTAL_PUBLIC_HINT: &str = "所有收到此通知的同学都能看到。";
+pub const PORTAL_PRIVATE_HINT: &str = "只有你和发布通知的老师能看到。";
+pub const PORTAL_COMMENT_PLACEHOLDER: &str = "写下你的评论";
+pub const PORTAL_ASK_PLACEHOLDER: &str = "写下你想问老师的问题";
+pub const PORTAL_SEND_COMMENT: &str = "发表评论";
+pub const PORTAL_SEND_QUESTION: &str = "发送提问";
+pub const PORTAL_COMMENTED: &str = "评论已发表。";
+pub const PORTAL_ASKED: &str = "提问已发送，老师回复后会通知你。";
+pub const PORTAL_ME_AUTHOR: &str = "我";
+pub const PORTAL_TEACHER_REPLY: &str = "老师回复";
+pub const PORTAL_ALL_DONE: &str = "全班都已完成。";
+
+/// `单选` / `多选，最多 2 项`, and whether it is anonymous.
+pub fn portal_vote_rules(multiple: bool, most: usize, anonymous: bool) -> String {
+    let kind = if multiple { format!("多选，最多 {most} 项") } else { "单选".to_string() };
+    if anonymous {
+        format!("{kind} · 匿名投票")
+    } else {
+        format!("{kind} · 老师可以看到你的选择")
+    }
+}
+
+/// Why the results are not shown yet (after voting).
+pub fn portal_results_later(results: VoteResults) -> &'static str {
+    match results {
+        VoteResults::AfterDeadline => "投票结果将在截止后公布。",
+        VoteResults::TeachersOnly => "投票结果仅老师可见。",
+        _ => "投票结果暂不可见。",
+    }
+}
+
+pub fn portal_class_receipts(class: &str) -> String {
+    format!("班级回执 · {class}")
+}
+
+pub fn portal_remind_confirm(n: usize, p: &ReminderPolicy) -> String {
+    format!(
+        "将再次推送此通知给名单中的 {n} 位同学（未绑定微信的同学收不到）。提醒后 {} 分钟内不能再次提醒，还可提醒 {} 次。",
+        p.interval_minutes,
+        (p.remaining - 1).max(0)
+    )
+}
+
 pub fn portal_sent(author: Option<&str>, time: &str) -> String {
     match author {
         Some(a) => format!("{a} · {time}"),
@@ -59,6 +121,15 @@ pub fn portal_oauth_error(code: &str) -> &'static str {
 }
 
 pub fn portal_error(err: &ClientError) -> String {
+    if let Some(text) = super::receipts::receipts_error(err) {
+        return text;
+    }
+    if err.field("choices").is_some() {
+        return "请按要求选择选项。".into();
+    }
+    if err.field("body").is_some() {
+        return "请填写内容（不超过 1000 字）。".into();
+    }
     match (err, err.code()) {
         (ClientError::RateLimited { retry_after }, _) => {
             format!("尝试次数过多，请 {} 分钟后再试。", retry_after.div_ceil(60))

@@ -1,7 +1,8 @@
 //! Writing a notice (`/notices/new`) or changing a draft or scheduled one
 //! (`/notices/:id/edit`): title, Markdown body with the server's preview, category,
-//! urgency, confirmation, deadline, audience with its live count, files once the draft
-//! is saved; then save it, or send it now or later after confirming the count.
+//! urgency, confirmation, deadline, an optional vote, audience with its live count, files
+//! once the draft is saved; then save it, or send it now or later after confirming the
+//! count.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +14,7 @@ use shared::{NewNotice, Notice, NoticePatch, NoticeStatus};
 use super::attachments::Attachments;
 use super::audience::AudiencePicker;
 use super::send::SendDialog;
+use super::vote_editor::{VoteDraft, VoteEditor};
 use crate::api::{self, ApiResult, ClientError};
 use crate::components::{ErrorNotice, Field, Loading};
 use crate::format::{datetime_input, parse_datetime_input};
@@ -54,8 +56,9 @@ pub fn NoticeEditPage() -> impl IntoView {
     }
 }
 
-/// The whole notice as a patch: every field the form shows.
-fn patch_of(new: &NewNotice) -> NoticePatch {
+/// The whole notice as a patch: every field the form shows. A vote switched off is
+/// removed when the saved notice had one.
+fn patch_of(new: &NewNotice, had_vote: bool) -> NoticePatch {
     NoticePatch {
         title: Some(new.title.clone()),
         body: Some(new.body.clone()),
@@ -64,6 +67,8 @@ fn patch_of(new: &NewNotice) -> NoticePatch {
         requires_confirmation: Some(new.requires_confirmation),
         deadline: new.deadline,
         audience: Some(new.audience.clone()),
+        vote: new.vote.clone(),
+        remove_vote: (new.vote.is_none() && had_vote).then_some(true),
     }
 }
 
@@ -88,6 +93,8 @@ fn NoticeForm(notice: Option<Notice>) -> impl IntoView {
     let deadline = RwSignal::new(n.and_then(|n| n.deadline.as_ref().map(datetime_input)).unwrap_or_default());
     let audience = RwSignal::new(n.map(|n| n.audience.clone()).unwrap_or_default());
     let files = RwSignal::new(n.map(|n| n.attachments.clone()).unwrap_or_default());
+    let vote = VoteDraft::new(n.and_then(|n| n.vote.as_ref()));
+    let had_vote = StoredValue::new(vote.had_vote);
     let previewing = RwSignal::new(false);
     let preview = RwSignal::new(None::<Result<String, String>>);
     let errors = RwSignal::new(BTreeMap::<String, String>::new());
@@ -118,12 +125,13 @@ fn NoticeForm(notice: Option<Notice>) -> impl IntoView {
         requires_confirmation: confirmation.get_untracked(),
         deadline: parse_datetime_input(&deadline.get_untracked()),
         audience: audience.get_untracked(),
+        vote: vote.spec(),
     };
     // Checks with the shared rules, then creates or updates the draft.
     let save = move || -> Option<std::pin::Pin<Box<dyn std::future::Future<Output = ApiResult<Notice>>>>> {
         let new = form();
         if let Err(problems) = new.validate(chrono::Utc::now()) {
-            errors.set(problems.0.into_iter().map(|(f, p)| (f, t::problem(p))).collect());
+            errors.set(problems.0.into_iter().map(|(f, p)| (f.clone(), t::field_problem(&f, p))).collect());
             message.set(None);
             return None;
         }
@@ -132,7 +140,7 @@ fn NoticeForm(notice: Option<Notice>) -> impl IntoView {
         Some(Box::pin(async move {
             match id {
                 None => api::notices::create(&new).await,
-                Some(id) => api::notices::update(id, &patch_of(&new)).await,
+                Some(id) => api::notices::update(id, &patch_of(&new, had_vote.get_value())).await,
             }
         }))
     };
@@ -143,11 +151,13 @@ fn NoticeForm(notice: Option<Notice>) -> impl IntoView {
                 if saved.get_untracked().is_none() {
                     show_edit_address(n.id);
                 }
+                had_vote.set_value(n.vote.is_some());
                 saved.set(Some(n.clone()));
                 Some(n)
             }
             Err(err) => {
-                let fields = ["title", "body", "deadline", "category_id"];
+                let fields =
+                    ["title", "body", "deadline", "category_id", "vote.question", "vote.options", "vote.max_choices"];
                 errors.set(
                     fields.iter().filter_map(|f| Some((f.to_string(), t::field_message(&err.field(f)?)))).collect(),
                 );
@@ -247,6 +257,7 @@ fn NoticeForm(notice: Option<Notice>) -> impl IntoView {
                         on:change=move |ev| confirmation.set(event_target_checked(&ev)) />
                     <span>{t::REQUIRES_CONFIRMATION}</span>
                 </label>
+                <VoteEditor draft=vote errors=errors />
                 <AudiencePicker audience=audience category_id=category_id urgency=urgency error=audience_error />
                 <Attachments notice_id=Signal::derive(move || saved.get().map(|n| n.id)) files=files editable=true />
                 <div class="form-actions">

@@ -1,6 +1,6 @@
 //! One notice (`/notices/:id`): its body as students see it, files and facts; edit,
 //! send or delete it while it is a draft or scheduled, withdraw it once sent; and below,
-//! the live delivery panel.
+//! the receipt report, the comments and the live delivery panel, in tabs.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::{Notice, NoticeStatus};
 
 use super::attachments::Attachments;
-use super::delivery::DeliveryPanel;
+use super::report::NoticeTabs;
 use super::send::{sent_message, SendDialog};
 use super::{status_badge, urgency_badge};
 use crate::api;
@@ -141,7 +141,7 @@ fn NoticeDetail(id: i64) -> impl IntoView {
                 })}
             </Transition>
             <Show when=move || status.get().is_some_and(|s| s != NoticeStatus::Draft)>
-                <DeliveryPanel id=id on_status=on_status />
+                <NoticeTabs id=id status=status title=Signal::derive(title) on_status=on_status />
             </Show>
             <SendDialog open=send_open notice=current on_sent=on_sent />
             <Dialog open=withdraw_open title=Signal::derive(|| t::WITHDRAW.to_string()) on_confirm=withdraw confirm_label=t::WITHDRAW danger=true>

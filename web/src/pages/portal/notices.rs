@@ -1,11 +1,11 @@
-//! `/s/notices` and `/s/notices/:id`: a student's own notices (unread, urgent, withdrawn
-//! and muted ones marked), and one notice with its body and files. Opening a notice
-//! marks it read; a withdrawn one shows only that it was withdrawn.
+//! `/s/notices`: a student's own notices, unread first (the server's order), marked
+//! unread, 待确认, urgent, withdrawn or muted; narrowed by category or searched by words;
+//! with the way to the subscription settings. One notice is `notice`.
 
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
-use shared::{StudentNotice, StudentNoticeDetail, Urgency};
+use shared::{StudentNotice, Urgency};
 
 use super::PortalGate;
 use crate::api::{self, portal, ClientError};
@@ -18,13 +18,8 @@ pub fn PortalNotices() -> impl IntoView {
     view! { <PortalGate><NoticeList /></PortalGate> }
 }
 
-#[component]
-pub fn PortalNotice() -> impl IntoView {
-    view! { <PortalGate><NoticePage /></PortalGate> }
-}
-
 /// A failed student request: back through WeChat when the token is gone.
-fn failed(err: ClientError) -> AnyView {
+pub fn failed(err: ClientError) -> AnyView {
     if err == ClientError::Unauthorized {
         portal::authorise();
         return view! { <Loading /> }.into_any();
@@ -41,7 +36,7 @@ fn failed(err: ClientError) -> AnyView {
     view! { <div class="state error">{t::portal_error(&err)}</div> }.into_any()
 }
 
-fn marks(urgency: Urgency, withdrawn: bool, muted: bool, unread: bool) -> impl IntoView {
+pub fn marks(urgency: Urgency, withdrawn: bool, muted: bool, unread: bool) -> impl IntoView {
     view! {
         {unread.then(|| view! { <span class="badge info">{t::PORTAL_UNREAD}</span> })}
         {(urgency == Urgency::Urgent).then(|| view! { <span class="badge off">{t::urgency(urgency)}</span> })}
@@ -54,16 +49,30 @@ fn marks(urgency: Urgency, withdrawn: bool, muted: bool, unread: bool) -> impl I
 #[component]
 fn NoticeList() -> impl IntoView {
     let page = RwSignal::new(1u32);
-    let list = LocalResource::new(move || api::notices::my_notices(page.get()));
+    let category = RwSignal::new(None::<i64>);
+    let search = RwSignal::new(String::new());
+    let applied = RwSignal::new(String::new());
+    let list = LocalResource::new(move || api::notices::my_notices(category.get(), applied.get(), page.get()));
+    // The categories come with the subscription settings (a student cannot list them otherwise).
+    let categories = LocalResource::new(api::notices::subscriptions);
+    let filtered = move || category.get().is_some() || !applied.with(String::is_empty);
+    let on_search = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        page.set(1);
+        applied.set(search.get_untracked().trim().to_string());
+    };
     let item = |n: StudentNotice| {
         let href = format!("/s/notices/{}", n.id);
         let when = n.sent_at.as_ref().map(datetime).unwrap_or_default();
+        let to_confirm = n.requires_confirmation && !n.confirmed && !n.withdrawn;
         view! {
             <li class:unread=!n.read class:withdrawn=n.withdrawn>
                 <A href=href>
                     <span class="notice-line">
+                        {(!n.read).then(|| view! { <span class="unread-dot" aria-hidden="true"></span> })}
                         <strong>{n.title.clone()}</strong>
                         {marks(n.urgency, n.withdrawn, n.muted, !n.read)}
+                        {to_confirm.then(|| view! { <span class="badge warn to-confirm">{t::PORTAL_TO_CONFIRM}</span> })}
                     </span>
                     <small>
                         {n.category.clone().map(|c| format!("{c} · ")).unwrap_or_default()}
@@ -79,82 +88,28 @@ fn NoticeList() -> impl IntoView {
             <A href="/s/subscriptions" attr:class="link">{t::PORTAL_SUBSCRIPTIONS}</A>
         </div>
         <h2>{t::PORTAL_NOTICES}</h2>
+        <form class="portal-search" on:submit=on_search>
+            <input type="search" id="portal-search" placeholder=t::PORTAL_SEARCH aria-label=t::SEARCH bind:value=search />
+            <button type="submit" class="secondary">{t::SEARCH}</button>
+        </form>
+        <select id="portal-category" aria-label=t::CATEGORY on:change=move |ev| {
+            page.set(1);
+            category.set(event_target_value(&ev).parse().ok());
+        }>
+            <option value="">{t::ALL_CATEGORIES}</option>
+            {move || categories.get().and_then(Result::ok).map(|list| list.into_iter().map(|c| view! {
+                <option value=c.category_id.to_string()>{c.name}</option>
+            }).collect_view())}
+        </select>
         <Transition fallback=Loading>
             {move || list.get().map(|r| match r {
+                Ok(p) if p.items.is_empty() && filtered() => view! { <Empty text=t::PORTAL_NO_MATCH /> }.into_any(),
                 Ok(p) if p.items.is_empty() => view! { <Empty text=t::PORTAL_NO_NOTICES /> }.into_any(),
                 Ok(p) => view! {
                     <ul class="card portal-notices" id="portal-notices">{p.items.into_iter().map(item).collect_view()}</ul>
                     <Pager page=page total=p.total per_page=p.per_page />
                 }
                 .into_any(),
-                Err(err) => failed(err),
-            })}
-        </Transition>
-    }
-}
-
-#[component]
-fn NoticePage() -> impl IntoView {
-    let params = use_params_map();
-    let notice = LocalResource::new(move || {
-        let id = params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-        api::notices::my_notice(id)
-    });
-    let error = RwSignal::new(None::<String>);
-    let show = move |n: StudentNoticeDetail| {
-        let id = n.id;
-        let when = n.sent_at.as_ref().map(datetime).unwrap_or_default();
-        view! {
-            <article class="card portal-notice" id="portal-notice">
-                <h2>{n.title.clone()}</h2>
-                <p class="notice-line">{marks(n.urgency, n.withdrawn, false, false)}</p>
-                <p class="hint">
-                    {n.category.clone().map(|c| format!("{c} · ")).unwrap_or_default()}
-                    {t::portal_sent(n.author.as_deref(), &when)}
-                </p>
-                {if n.withdrawn {
-                    view! { <p class="withdrawn-note" id="portal-withdrawn">{t::PORTAL_WITHDRAWN_BODY}</p> }.into_any()
-                } else {
-                    view! {
-                        <div class="notice-body" inner_html=n.body_html.clone()></div>
-                        {n.deadline.map(|d| view! { <p><strong>{t::PORTAL_DEADLINE}</strong>"："{datetime(&d)}</p> })}
-                        {n.requires_confirmation.then(|| view! { <p class="alert warn">{t::PORTAL_NEEDS_CONFIRM}</p> })}
-                        {(!n.attachments.is_empty()).then(|| view! {
-                            <h3>{t::PORTAL_ATTACHMENTS}</h3>
-                            <ul class="portal-list">
-                                {n.attachments.clone().into_iter().map(|a| {
-                                    let file = a.clone();
-                                    let download = move |_| {
-                                        let file = file.clone();
-                                        leptos::task::spawn_local(async move {
-                                            if let Err(err) = api::notices::my_attachment(id, &file).await {
-                                                error.set(Some(t::portal_error(&err)));
-                                            }
-                                        });
-                                    };
-                                    view! {
-                                        <li>
-                                            <button class="link" on:click=download>{a.file_name.clone()}</button>
-                                            <small>{t::file_size(a.size)}</small>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        })}
-                    }
-                    .into_any()
-                }}
-            </article>
-        }
-    };
-    view! {
-        <div class="portal-nav">
-            <A href="/s/notices" attr:class="link">{"‹ "}{t::PORTAL_NOTICES}</A>
-        </div>
-        {move || error.get().map(|e| view! { <p class="alert error" role="alert">{e}</p> })}
-        <Transition fallback=Loading>
-            {move || notice.get().map(|r| match r {
-                Ok(n) => show(n).into_any(),
                 Err(err) => failed(err),
             })}
         </Transition>

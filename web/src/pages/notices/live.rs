@@ -1,0 +1,154 @@
+//! Keeps an open notice report current without reloading: the server's event stream
+//! (`EventSource` on `…/report/events`) says when reads, confirmations, votes, comments
+//! or deliveries changed. EventSource sends no Authorization header, so each connection
+//! takes a single-use ticket fetched with the login. A dropped stream is not left to the
+//! browser's own retry (the ticket is spent): it is closed, and after a few seconds a new
+//! ticket opens a new one. A slow poll runs beside it in case events stop arriving
+//! unnoticed. Everything stops when the page is left.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use futures::channel::mpsc;
+use futures::StreamExt;
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::EventSource;
+
+use crate::api::{self, ClientError};
+use crate::pages::{mounted, pause};
+
+/// Wait this long before opening a new stream after one failed.
+const RETRY_MS: u32 = 4_000;
+/// Fetch the report this often whatever the stream says.
+const POLL_MS: u32 = 15_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Live {
+    Connecting,
+    /// The stream is open: changes show within a second or two.
+    On,
+    /// The stream dropped; a new one is on its way (the poll goes on meanwhile).
+    Retrying,
+}
+
+enum Message {
+    Opened,
+    Changed,
+    Failed,
+    Stop,
+}
+
+thread_local! {
+    /// The open stream of each report being followed, by a key the page's cleanup
+    /// holds (an EventSource cannot go into a cleanup closure, which must be `Send`).
+    static OPEN: RefCell<BTreeMap<u64, (EventSource, mpsc::UnboundedSender<Message>)>> = const { RefCell::new(BTreeMap::new()) };
+    static NEXT_KEY: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Which report's stream, in `OPEN`.
+type Open = u64;
+
+/// Follows notice `id`'s report: `on_change` runs whenever it should be fetched again.
+/// Call from the component that shows the report; it all ends with that component.
+pub fn follow_report(id: i64, state: RwSignal<Live>, on_change: Callback<()>) {
+    let alive = mounted();
+    let open: Open = NEXT_KEY.with(|k| {
+        k.set(k.get() + 1);
+        k.get()
+    });
+    on_cleanup(move || {
+        if let Some((source, tx)) = OPEN.with(|o| o.borrow_mut().remove(&open)) {
+            source.close();
+            let _ = tx.unbounded_send(Message::Stop);
+        }
+    });
+    leptos::task::spawn_local(stream_loop(id, state, on_change, alive.clone(), open));
+    leptos::task::spawn_local(poll_loop(on_change, alive));
+}
+
+async fn poll_loop(on_change: Callback<()>, alive: Arc<AtomicBool>) {
+    loop {
+        pause(POLL_MS).await;
+        if !alive.load(Ordering::Relaxed) {
+            return;
+        }
+        on_change.run(());
+    }
+}
+
+async fn stream_loop(id: i64, state: RwSignal<Live>, on_change: Callback<()>, alive: Arc<AtomicBool>, open: Open) {
+    let living = || alive.load(Ordering::Relaxed);
+    loop {
+        match api::receipts::stream_ticket(id).await {
+            Ok(ticket) if living() => {
+                if let Some(stop) = listen(id, &ticket.ticket, state, on_change, &alive, open).await {
+                    if stop {
+                        return;
+                    }
+                }
+            }
+            Err(ClientError::Unauthorized) => return,
+            _ => {}
+        }
+        if !living() {
+            return;
+        }
+        state.set(Live::Retrying);
+        pause(RETRY_MS).await;
+        if !living() {
+            return;
+        }
+    }
+}
+
+/// One connection, until it fails (`Some(false)`), the page is left (`Some(true)`), or
+/// it could not be opened (`None`).
+async fn listen(
+    id: i64,
+    ticket: &str,
+    state: RwSignal<Live>,
+    on_change: Callback<()>,
+    alive: &AtomicBool,
+    open: Open,
+) -> Option<bool> {
+    let source = EventSource::new(&api::receipts::events_url(id, ticket)).ok()?;
+    let (tx, mut rx) = mpsc::unbounded();
+    let sender = |message: fn() -> Message| {
+        let tx = tx.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+            let _ = tx.unbounded_send(message());
+        })
+    };
+    let on_open = sender(|| Message::Opened);
+    let on_report = sender(|| Message::Changed);
+    let on_error = sender(|| Message::Failed);
+    source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let _ = source.add_event_listener_with_callback("report", on_report.as_ref().unchecked_ref());
+    OPEN.with(|o| o.borrow_mut().insert(open, (source.clone(), tx)));
+    let mut stopped = false;
+    while let Some(message) = rx.next().await {
+        if !alive.load(Ordering::Relaxed) {
+            stopped = true;
+            break;
+        }
+        match message {
+            Message::Opened => state.set(Live::On),
+            Message::Changed => on_change.run(()),
+            Message::Failed => break,
+            Message::Stop => {
+                stopped = true;
+                break;
+            }
+        }
+    }
+    source.close();
+    OPEN.with(|o| o.borrow_mut().remove(&open));
+    // The closures live until the source is closed, so no event reaches a freed one.
+    drop((on_open, on_report, on_error));
+    Some(stopped)
+}
