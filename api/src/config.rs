@@ -47,6 +47,10 @@ pub struct Config {
     pub lease_secs: u64,
     /// Whether this replica sends deliveries (`BANJI_DELIVERY=off` for an API-only replica).
     pub delivery_enabled: bool,
+    /// A notice's unread (or unconfirmed) are reminded at most once in this many minutes…
+    pub remind_interval_minutes: i64,
+    /// …and at most this many times.
+    pub remind_max: i64,
 }
 
 /// A configuration problem, phrased for the operator.
@@ -165,6 +169,12 @@ impl Config {
                 Some("off") => false,
                 Some(other) => return Err(bad("BANJI_DELIVERY", format!("'{other}' is not on or off"))),
             },
+            // 0: no wait between reminders (the count still holds).
+            remind_interval_minutes: match var("BANJI_REMIND_INTERVAL_MINUTES") {
+                Some(zero) if zero == "0" => 0,
+                other => parse_num("BANJI_REMIND_INTERVAL_MINUTES", other, 30)?,
+            },
+            remind_max: parse_num("BANJI_REMIND_MAX", var("BANJI_REMIND_MAX"), 3)?,
         })
     }
 }

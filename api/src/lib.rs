@@ -23,6 +23,7 @@ pub mod menus;
 pub mod notices;
 pub mod people;
 pub mod portal;
+pub mod receipts;
 pub mod routes;
 pub mod seed_api;
 pub mod settings;

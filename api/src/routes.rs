@@ -20,6 +20,7 @@ use crate::people::{
     TeachersApi,
 };
 use crate::portal::{PortalApi, PortalOauthApi};
+use crate::receipts::{PortalReceiptsApi, ReceiptsApi};
 use crate::seed_api::SeedApi;
 use crate::settings::SettingsApi;
 use crate::state::AppState;
@@ -76,7 +77,7 @@ type Apis = (
     (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi),
     (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
     (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
-    StatsApi,
+    (StatsApi, ReceiptsApi, PortalReceiptsApi),
 );
 
 pub type ApiService = OpenApiService<Apis, ()>;
@@ -87,7 +88,7 @@ fn apis() -> Apis {
         (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi),
         (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
         (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
-        StatsApi,
+        (StatsApi, ReceiptsApi, PortalReceiptsApi),
     )
 }
 

@@ -190,6 +190,9 @@ impl NewNotice {
         }
         if let Some(vote) = &self.vote {
             vote.validate(&mut errors);
+            if vote.results == crate::receipts::VoteResults::AfterDeadline && self.deadline.is_none() {
+                errors.add("vote.results", Problem::Invalid);
+            }
         }
         errors.into_result()
     }

@@ -24,9 +24,12 @@ pub struct Row {
     pub channel: Option<String>,
     pub idem_key: Option<String>,
     pub fallback: String,
+    /// `notice`, `reminder:<id>` or `reply:<comment id>`: what the message says.
+    pub kind: String,
+    pub ref_id: Option<i64>,
 }
 
-const RETURNING: &str = "RETURNING id, notice_id, openid, attempts, channel, idem_key, fallback";
+const RETURNING: &str = "RETURNING id, notice_id, openid, attempts, channel, idem_key, fallback, kind, ref_id";
 
 fn placeholders(from: usize, n: usize) -> String {
     (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")

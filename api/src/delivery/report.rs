@@ -25,15 +25,16 @@ struct JobRow {
 
 pub async fn progress(db: &Db, notice: &NoticeRow) -> sqlx::Result<DeliveryProgress> {
     let id = notice.id;
-    let by_status: BTreeMap<String, i64> =
-        sqlx::query_as("SELECT status, COUNT(*) FROM deliveries WHERE notice_id = $1 GROUP BY status")
-            .bind(id)
-            .fetch_all(db.pool())
-            .await?
-            .into_iter()
-            .collect();
+    let by_status: BTreeMap<String, i64> = sqlx::query_as(
+        "SELECT status, COUNT(*) FROM deliveries WHERE notice_id = $1 AND kind = 'notice' GROUP BY status",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .collect();
     let by_channel: BTreeMap<String, i64> = sqlx::query_as(
-        "SELECT channel, COUNT(*) FROM deliveries WHERE notice_id = $1 AND status = 'sent' AND channel IS NOT NULL GROUP BY channel",
+        "SELECT channel, COUNT(*) FROM deliveries WHERE notice_id = $1 AND kind = 'notice' AND status = 'sent' AND channel IS NOT NULL GROUP BY channel",
     )
     .bind(id)
     .fetch_all(db.pool())
@@ -42,7 +43,7 @@ pub async fn progress(db: &Db, notice: &NoticeRow) -> sqlx::Result<DeliveryProgr
     .collect();
     let (delivered, per_minute): (i64, i64) = sqlx::query_as(
         "SELECT COALESCE(SUM(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END), 0), \
-         COALESCE(SUM(CASE WHEN sent_at >= $2 THEN 1 ELSE 0 END), 0) FROM deliveries WHERE notice_id = $1",
+         COALESCE(SUM(CASE WHEN sent_at >= $2 THEN 1 ELSE 0 END), 0) FROM deliveries WHERE notice_id = $1 AND kind = 'notice'",
     )
     .bind(id)
     .bind(now_ms() - 60_000)
@@ -117,7 +118,7 @@ struct DeliveryRow {
 
 pub async fn deliveries(db: &Db, notice_id: i64, q: &DeliveryQuery, page: PageQuery) -> ApiResult<Page<Delivery>> {
     let mut filter = Filter::new();
-    filter.and("d.notice_id = ?", [Arg::Int(notice_id)]);
+    filter.and("d.notice_id = ? AND d.kind = 'notice'", [Arg::Int(notice_id)]);
     if let Some(status) = q.status.as_deref().filter(|s| !s.is_empty()) {
         filter.and("d.status = ?", [Arg::from(status)]);
     }

@@ -56,6 +56,24 @@ impl Letter {
         }
     }
 
+    /// The message for a row of `kind`: the notice itself, a reminder of it, or a
+    /// teacher's answer to the student (`reply`: the answer's text).
+    pub fn for_kind(&self, kind: &str, reply: Option<&str>, requires_confirmation: bool) -> Letter {
+        let mut letter = self.clone();
+        if kind.starts_with("reminder:") {
+            letter.title = format!("提醒：{}", self.title);
+            letter.excerpt = if requires_confirmation {
+                "这条通知需要你确认收到，请点击查看并确认。".into()
+            } else {
+                "你还没有阅读这条通知，请点击查看。".into()
+            };
+        } else if kind.starts_with("reply:") {
+            letter.title = format!("老师回复了你：{}", self.title);
+            letter.excerpt = reply.map(|r| crate::notices::markdown::plain_excerpt(r, 60)).unwrap_or_default();
+        }
+        letter
+    }
+
     /// `【紧急】` for urgent and important notices, nothing for ordinary ones.
     fn flag(&self) -> String {
         if self.urgency == "普通" {

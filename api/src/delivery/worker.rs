@@ -100,9 +100,11 @@ async fn round(state: &AppState) -> anyhow::Result<Round> {
         rate::give_back(&state.kv, granted).await?;
         return Ok(Round::Idle);
     }
+    let notices: std::collections::BTreeSet<i64> = rows.iter().map(|r| r.notice_id).collect();
     let (settled, calls) = dispatch(state, rows).await?;
     rate::give_back(&state.kv, granted.saturating_sub(calls)).await?;
     let lost = lease::record(&state.db, owner, &settled).await?;
+    crate::receipts::live::changed(&state.kv, notices).await;
     if lost > 0 {
         tracing::warn!(lost, "delivery rows were taken back before their outcome was recorded");
     }
@@ -144,18 +146,49 @@ impl Work {
     fn openid(&self) -> &str {
         self.row.openid.as_deref().unwrap_or_default()
     }
+
+    /// Which letter carries it.
+    fn key(&self) -> (i64, String) {
+        (self.row.notice_id, self.row.kind.clone())
+    }
+}
+
+/// A notice and a kind of row: which letter a row carries.
+type LetterKey = (i64, String);
+
+/// What each row's message says, by (notice, kind).
+async fn letters(state: &AppState, rows: &[Row]) -> sqlx::Result<HashMap<(i64, String), Letter>> {
+    let mut notices: HashMap<i64, Option<(Letter, bool)>> = HashMap::new();
+    let mut letters = HashMap::new();
+    for row in rows {
+        let key = (row.notice_id, row.kind.clone());
+        if letters.contains_key(&key) {
+            continue;
+        }
+        if let std::collections::hash_map::Entry::Vacant(slot) = notices.entry(row.notice_id) {
+            let notice = store::row(&state.db, row.notice_id).await?;
+            slot.insert(notice.map(|n| (Letter::new(&n, &state.config.public_url), n.requires_confirmation.0)));
+        }
+        let Some(Some((base, confirm))) = notices.get(&row.notice_id) else { continue };
+        let reply: Option<String> = match (row.kind.starts_with("reply:"), row.ref_id) {
+            (true, Some(comment)) => {
+                sqlx::query_scalar("SELECT body FROM notice_comments WHERE id = $1")
+                    .bind(comment)
+                    .fetch_optional(state.db.pool())
+                    .await?
+            }
+            _ => None,
+        };
+        letters.insert(key, base.for_kind(&row.kind, reply.as_deref(), *confirm));
+    }
+    Ok(letters)
 }
 
 /// Chooses each row's channel and sends, channel by channel; returns the outcomes and
 /// how many messages went to the platform.
 async fn dispatch(state: &AppState, rows: Vec<Row>) -> anyhow::Result<(Vec<Settled>, u64)> {
     let db = &state.db;
-    let mut letters: HashMap<i64, Letter> = HashMap::new();
-    for notice_id in rows.iter().map(|r| r.notice_id).collect::<std::collections::BTreeSet<_>>() {
-        if let Some(row) = store::row(db, notice_id).await? {
-            letters.insert(notice_id, Letter::new(&row, &state.config.public_url));
-        }
-    }
+    let letters = letters(state, &rows).await?;
     let account =
         Account { kind: state.wechat.client.kind(), template: super::templates::mapping(db, "notice").await? };
     let openids: Vec<String> = rows.iter().filter_map(|r| r.openid.clone()).collect();
@@ -166,7 +199,7 @@ async fn dispatch(state: &AppState, rows: Vec<Row>) -> anyhow::Result<(Vec<Settl
     for row in rows {
         let work = Work { fallback: row.fallback.clone(), tried: Vec::new(), row };
         let standing = work.row.openid.as_ref().and_then(|o| standings.get(o)).copied().unwrap_or_default();
-        let letter = letters.get(&work.row.notice_id);
+        let letter = letters.get(&(work.row.notice_id, work.row.kind.clone()));
         if letter.is_none_or(|l| l.withdrawn) {
             done.push(work.settle(Outcome::Cancelled));
         } else if work.row.openid.is_none() {
@@ -197,8 +230,7 @@ async fn dispatch(state: &AppState, rows: Vec<Row>) -> anyhow::Result<(Vec<Settl
     let results: Vec<(Work, Attempt)> = stream::iter(batch)
         .map(|work| {
             let client = state.wechat.client.clone();
-            let message =
-                mapping.as_ref().map(|m| letters[&work.row.notice_id].template(m, work.openid(), work.row.id));
+            let message = mapping.as_ref().map(|m| letters[&work.key()].template(m, work.openid(), work.row.id));
             async move {
                 let attempt = match message {
                     Some(message) => send::template(&client, &message).await,
@@ -222,7 +254,7 @@ async fn dispatch(state: &AppState, rows: Vec<Row>) -> anyhow::Result<(Vec<Settl
     let results: Vec<(Work, Attempt)> = stream::iter(batch)
         .map(|work| {
             let client = state.wechat.client.clone();
-            let message = letters[&work.row.notice_id].custom();
+            let message = letters[&work.key()].custom();
             async move {
                 let attempt = send::custom(&client, work.openid(), &message).await;
                 (work, attempt)
@@ -238,12 +270,12 @@ async fn dispatch(state: &AppState, rows: Vec<Row>) -> anyhow::Result<(Vec<Settl
 
     // Mass sends: one per notice (and per key carried over from an attempt in doubt).
     let batch = queues.remove(&2).unwrap_or_default();
-    let mut groups: BTreeMap<(i64, Option<String>), Vec<Work>> = BTreeMap::new();
+    let mut groups: BTreeMap<(LetterKey, Option<String>), Vec<Work>> = BTreeMap::new();
     for work in batch {
         let key = work.row.idem_key.clone().filter(|_| work.row.channel.as_deref() == Some("mass"));
-        groups.entry((work.row.notice_id, key)).or_default().push(work);
+        groups.entry((work.key(), key)).or_default().push(work);
     }
-    for ((notice_id, key), mut group) in groups {
+    for ((letter, key), mut group) in groups {
         if key.is_none() && group.len() < 2 {
             for mut work in group {
                 reasons::push(&mut work.fallback, "mass", "single");
@@ -255,7 +287,7 @@ async fn dispatch(state: &AppState, rows: Vec<Row>) -> anyhow::Result<(Vec<Settl
         let ids: Vec<i64> = group.iter().map(|w| w.row.id).collect();
         lease::mark(db, state.delivery.owner(), &ids, Channel::Mass, Some(&key)).await?;
         let list: Vec<String> = group.iter().map(|w| w.openid().to_string()).collect();
-        let attempt = send::mass(&state.wechat.client, &list, &letters[&notice_id].mass(), &key).await;
+        let attempt = send::mass(&state.wechat.client, &list, &letters[&letter].mass(), &key).await;
         calls += group.len() as u64;
         for mut work in group.drain(..) {
             work.tried.push(Channel::Mass);

@@ -138,6 +138,13 @@ pub async fn download(db: &Db, data_dir: &Path, notice_id: i64, id: i64, count: 
             .bind(id)
             .execute(db.pool())
             .await?;
+        // Each download with its time, for the hot ranking over a window.
+        sqlx::query("INSERT INTO attachment_downloads (notice_id, attachment_id, at) VALUES ($1, $2, $3)")
+            .bind(notice_id)
+            .bind(id)
+            .bind(crate::db::now_ms())
+            .execute(db.pool())
+            .await?;
     }
     Ok(FileDownload::File(poem_openapi::payload::Binary(bytes), disposition(&file.name)))
 }

@@ -1,24 +1,22 @@
 //! The student side of notices (`/portal/notices`, `/portal/subscriptions`): a student's
-//! own notices (muted and held ones included), one notice as its page shows it — to its
-//! recipients, or to anyone when it went to every follower; withdrawn ones show 已撤回 —
-//! its attachments, and the categories the student mutes.
+//! own notices (muted and held ones included, unread first), a notice's attachments, and
+//! the categories the student mutes. The notice page itself — reading, confirming,
+//! voting, commenting — is `crate::receipts::portal`.
 
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
-use shared::{CategorySubscription, Page, PageQuery, StudentNotice, StudentNoticeDetail, SubscriptionChange, Urgency};
+use shared::{CategorySubscription, Page, PageQuery, StudentNotice, SubscriptionChange, Urgency};
 
 use super::{attachments, store, subscriptions};
-use crate::db::{now_ms, to_time, Db};
+use crate::db::filter::{contains_pattern, Arg, Filter};
+use crate::db::{to_time, Db, Flag};
 use crate::error::{ApiError, ApiResult};
 use crate::people::students::row_by_openid;
 use crate::portal::StudentAuth;
 use crate::routes::ApiTags;
 use crate::state::AppState;
-
-/// The rows that are this reader's: by WeChat, or by the student it is bound to.
-const MINE: &str = "(d.openid = $1 OR d.student_id = $2)";
 
 async fn student_id(db: &Db, openid: &str) -> sqlx::Result<i64> {
     // -1 matches no student: a follower bound to no one is known by openid only.
@@ -36,32 +34,8 @@ struct ListRow {
     notice_status: String,
     status: String,
     read_at: Option<i64>,
-}
-
-/// Whether `openid` is a recipient of the notice; marks the first open as read.
-async fn open(db: &Db, notice_id: i64, openid: &str) -> sqlx::Result<bool> {
-    let student = student_id(db, openid).await?;
-    let sql = format!("SELECT COUNT(*) FROM deliveries d WHERE d.notice_id = $3 AND {MINE}");
-    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .bind(openid)
-        .bind(student)
-        .bind(notice_id)
-        .fetch_one(db.pool())
-        .await?;
-    if n > 0 {
-        let sql = format!(
-            "UPDATE deliveries SET read_at = $4 WHERE notice_id = $3 AND read_at IS NULL AND {}",
-            MINE.replace("d.", "")
-        );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(openid)
-            .bind(student)
-            .bind(notice_id)
-            .bind(now_ms())
-            .execute(db.pool())
-            .await?;
-    }
-    Ok(n > 0)
+    requires_confirmation: Flag,
+    confirmed_at: Option<i64>,
 }
 
 async fn bound_student(state: &AppState, openid: &str) -> ApiResult<i64> {
@@ -75,36 +49,48 @@ pub struct PortalNoticesApi;
 
 #[OpenApi(prefix_path = "/v1/portal", tag = "ApiTags::Portal")]
 impl PortalNoticesApi {
-    /// The reader's notices, newest first: muted and held ones too.
+    /// The reader's notices, unread first, then newest: muted and held ones too. Narrowed
+    /// by category and by words in the title or body.
     #[oai(path = "/notices", method = "get")]
     async fn list(
         &self,
         state: Data<&AppState>,
         auth: StudentAuth,
+        category_id: Query<Option<i64>>,
+        q: Query<Option<String>>,
         page: Query<Option<u32>>,
         per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<Page<StudentNotice>>> {
         let page = PageQuery::new(page.0, per_page.0);
         let student = student_id(&state.db, &auth.0).await?;
-        let count = format!("SELECT COUNT(*) FROM deliveries d WHERE {MINE}");
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count))
-            .bind(&auth.0)
-            .bind(student)
+        let mut f = Filter::new();
+        f.and(
+            "(d.openid = ? OR d.student_id = ?) AND d.kind = 'notice'",
+            [Arg::from(auth.0.as_str()), Arg::Int(student)],
+        );
+        if let Some(c) = category_id.0 {
+            f.and("n.category_id = ?", [Arg::Int(c)]);
+        }
+        if let Some(words) = q.0.filter(|w| !w.trim().is_empty()) {
+            let p = contains_pattern(&words);
+            f.and("n.title LIKE ? ESCAPE '\\' OR n.body LIKE ? ESCAPE '\\'", [Arg::from(p.clone()), Arg::from(p)]);
+        }
+        let from = "FROM deliveries d JOIN notices n ON n.id = d.notice_id";
+        let total: i64 = f
+            .bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {from}{}", f.where_sql()))))
             .fetch_one(state.db.pool())
             .await?;
         let sql = format!(
             "SELECT n.id, n.title, c.name AS category, n.urgency, u.display_name AS author, n.sent_at, \
-             n.status AS notice_status, d.status, d.read_at FROM deliveries d JOIN notices n ON n.id = d.notice_id \
-             LEFT JOIN notice_categories c ON c.id = n.category_id LEFT JOIN users u ON u.id = n.author_id \
-             WHERE {MINE} ORDER BY n.sent_at DESC, n.id DESC LIMIT $3 OFFSET $4"
+             n.status AS notice_status, d.status, d.read_at, n.requires_confirmation, d.confirmed_at {from} \
+             LEFT JOIN notice_categories c ON c.id = n.category_id LEFT JOIN users u ON u.id = n.author_id{} \
+             ORDER BY CASE WHEN d.read_at IS NULL AND n.status <> 'withdrawn' THEN 0 ELSE 1 END, n.sent_at DESC, n.id DESC \
+             LIMIT {} OFFSET {}",
+            f.where_sql(),
+            page.limit(),
+            page.offset()
         );
-        let rows: Vec<ListRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(&auth.0)
-            .bind(student)
-            .bind(page.limit())
-            .bind(page.offset())
-            .fetch_all(state.db.pool())
-            .await?;
+        let rows: Vec<ListRow> = f.bind_as(sqlx::query_as(sqlx::AssertSqlSafe(sql))).fetch_all(state.db.pool()).await?;
         let items = rows
             .into_iter()
             .map(|r| StudentNotice {
@@ -118,48 +104,11 @@ impl PortalNoticesApi {
                 muted: r.status == "muted",
                 held: r.status == "held",
                 read: r.read_at.is_some(),
-                requires_confirmation: false,
-                confirmed: false,
+                requires_confirmation: r.requires_confirmation.0,
+                confirmed: r.confirmed_at.is_some(),
             })
             .collect();
         Ok(Json(Page::new(items, total, page)))
-    }
-
-    /// One notice as its page shows it. Opening it marks it read for a recipient.
-    #[oai(path = "/notices/:id", method = "get")]
-    async fn get(
-        &self,
-        state: Data<&AppState>,
-        auth: StudentAuth,
-        id: Path<i64>,
-    ) -> ApiResult<Json<StudentNoticeDetail>> {
-        let row = store::row(&state.db, id.0).await?.ok_or_else(|| ApiError::not_found("notice"))?;
-        let recipient = open(&state.db, row.id, &auth.0).await?;
-        let shown = matches!(row.status.as_str(), "sending" | "sent" | "withdrawn");
-        if !shown || !(recipient || row.audience().public) {
-            return Err(ApiError::not_found("notice"));
-        }
-        let withdrawn = row.status == "withdrawn";
-        let attachments = if withdrawn { Vec::new() } else { store::attachments(&state.db, row.id).await? };
-        Ok(Json(StudentNoticeDetail {
-            id: row.id,
-            urgency: row.urgency(),
-            body_html: if withdrawn { String::new() } else { super::markdown::render(&row.body) },
-            title: row.title,
-            category: row.category_name,
-            author: row.author_name,
-            sent_at: row.sent_at.map(to_time),
-            deadline: row.deadline.map(to_time),
-            requires_confirmation: row.requires_confirmation.0,
-            withdrawn,
-            attachments,
-            recipient,
-            read_at: None,
-            confirmed_at: None,
-            vote: None,
-            comments: 0,
-            cadre_classes: Vec::new(),
-        }))
     }
 
     /// An attachment of a notice the reader may see (counted).
@@ -172,7 +121,8 @@ impl PortalNoticesApi {
         attachment_id: Path<i64>,
     ) -> ApiResult<attachments::FileDownload> {
         let row = store::row(&state.db, id.0).await?.ok_or_else(|| ApiError::not_found("notice"))?;
-        let recipient = open(&state.db, row.id, &auth.0).await?;
+        let reader = crate::receipts::reading::reader(&state.db, &auth.0).await?;
+        let recipient = crate::receipts::reading::my_row(&state.db, row.id, &reader).await?.is_some();
         if row.status != "sent" && row.status != "sending" || !(recipient || row.audience().public) {
             return Err(ApiError::not_found("notice"));
         }

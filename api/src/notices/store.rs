@@ -2,7 +2,8 @@
 //! (teachers their own notices, admins all).
 
 use shared::{
-    Attachment, Audience, Notice, NoticeCategory, NoticeStatus, NoticeSummary, Page, PageQuery, TeacherRef, Urgency, VoteSpec,
+    Attachment, Audience, Notice, NoticeCategory, NoticeStatus, NoticeSummary, Page, PageQuery, TeacherRef, Urgency,
+    VoteSpec,
 };
 
 use crate::db::filter::{contains_pattern, Arg, Filter};

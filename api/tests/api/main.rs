@@ -16,6 +16,8 @@ mod menus;
 mod notice_helpers;
 mod notices;
 mod people;
+mod receipts;
+mod reminders;
 mod roster;
 mod seed_api;
 mod spec;

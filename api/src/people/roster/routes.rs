@@ -2,15 +2,16 @@
 
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
-use poem_openapi::payload::{Attachment, AttachmentType, Binary, Json};
+use poem_openapi::payload::{Attachment, Binary, Json};
 use poem_openapi::types::multipart::Upload;
-use poem_openapi::{ApiRequest, ApiResponse, Enum, Multipart, OpenApi};
+use poem_openapi::{ApiRequest, ApiResponse, Multipart, OpenApi};
 use shared::{ImportJob, StudentStatus};
 
 use super::{export, jobs};
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::error::{ApiError, ApiResult};
+use crate::http::sheet::{self, FileFormat};
 use crate::people::students::StudentQuery;
 use crate::people::Scope;
 use crate::routes::ApiTags;
@@ -37,26 +38,7 @@ enum JobStarted {
     Accepted(Json<ImportJob>),
 }
 
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-#[oai(rename_all = "lowercase")]
-enum FileFormat {
-    Csv,
-    Xlsx,
-}
-
 pub struct RosterApi;
-
-fn file(name: &str, format: FileFormat, bytes: Vec<u8>) -> Attachment<Vec<u8>> {
-    let ext = if format == FileFormat::Csv { "csv" } else { "xlsx" };
-    Attachment::new(bytes).attachment_type(AttachmentType::Attachment).filename(format!("{name}.{ext}"))
-}
-
-fn encode(format: FileFormat, rows: &[crate::people::students::StudentRow]) -> ApiResult<Vec<u8>> {
-    match format {
-        FileFormat::Csv => Ok(export::csv(rows)),
-        FileFormat::Xlsx => export::xlsx(rows).map_err(ApiError::internal),
-    }
-}
 
 #[OpenApi(prefix_path = "/v1/roster", tag = "ApiTags::People")]
 impl RosterApi {
@@ -125,13 +107,13 @@ impl RosterApi {
             .await?;
         let format = format.0.unwrap_or(FileFormat::Xlsx);
         let name = format!("roster-{}", crate::db::school_today().format("%Y%m%d"));
-        Ok(file(&name, format, encode(format, &rows)?))
+        sheet::file(&name, format, &export::sheet(&rows))
     }
 
     /// An empty roster with the columns an import reads.
     #[oai(path = "/template", method = "get")]
     async fn template(&self, _auth: BearerAuth, format: Query<Option<FileFormat>>) -> ApiResult<Attachment<Vec<u8>>> {
         let format = format.0.unwrap_or(FileFormat::Xlsx);
-        Ok(file("roster-template", format, encode(format, &[])?))
+        sheet::file("roster-template", format, &export::sheet(&[]))
     }
 }

@@ -1,0 +1,25 @@
+//! Receipts: what students do with a notice once it reaches them, counted exactly.
+//! WeChat says nothing about reading, so "read" is the student opening the notice's
+//! page (who they are comes from WeChat's web authorisation), "confirmed" is the
+//! 收到 button on it. Around those: the vote, the comment thread and private questions,
+//! reminders to those who have not read, the teacher's live report and its exports.
+//!
+//! - `reading`: the first open and the confirmation, recorded once each.
+//! - `votes`, `comments`: the page's vote and thread.
+//! - `reminders`: re-sending to the unread, within an interval and a count.
+//! - `report`, `export`: what the teacher sees and downloads; `live` tells an open
+//!   report that something changed (through the Kv's pub/sub, so across replicas).
+//! - `routes` (teachers) and `portal` (students and cadres): the endpoints.
+
+pub mod comments;
+pub mod export;
+pub mod live;
+mod portal;
+pub mod reading;
+pub mod reminders;
+pub mod report;
+mod routes;
+pub mod votes;
+
+pub use portal::PortalReceiptsApi;
+pub use routes::ReceiptsApi;
