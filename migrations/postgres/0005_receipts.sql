@@ -7,6 +7,10 @@ ALTER TABLE deliveries ADD COLUMN class_id BIGINT;
 ALTER TABLE deliveries ADD COLUMN views BIGINT NOT NULL DEFAULT 0;
 -- For reminders and reply notices: the reminder or comment that made the row.
 ALTER TABLE deliveries ADD COLUMN ref_id BIGINT;
+-- On a notice's own row: how many reminders its student was sent, and the last one's time
+-- (so the limits are checked without searching the reminder rows).
+ALTER TABLE deliveries ADD COLUMN reminded BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE deliveries ADD COLUMN reminded_at BIGINT;
 UPDATE deliveries SET class_id = s.class_id FROM students s WHERE s.id = deliveries.student_id;
 CREATE INDEX deliveries_reads ON deliveries (notice_id, kind, read_at);
 -- Who has most unread: only the unread rows are indexed.

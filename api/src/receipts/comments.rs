@@ -29,6 +29,11 @@ const SELECT: &str = "SELECT c.id, c.notice_id, c.parent_id, c.student_id, c.use
      LEFT JOIN notice_comments p ON p.id = c.parent_id LEFT JOIN students s ON s.id = c.student_id \
      LEFT JOIN classes k ON k.id = s.class_id";
 
+/// What a student (`$2`, -1 when not bound) sees: shown comments under shown parents,
+/// public ones and their own questions with the answers to them.
+const STUDENT_SEES: &str = "c.hidden = FALSE AND (p.id IS NULL OR p.hidden = FALSE) \
+     AND (c.private = FALSE OR COALESCE(p.student_id, c.student_id) = $2)";
+
 /// Who is reading the thread: a student (by id, if bound) or one of the notice's teachers.
 #[derive(Debug, Clone, Copy)]
 pub enum Viewer {
@@ -69,8 +74,7 @@ pub async fn list(db: &Db, notice_id: i64, viewer: Viewer) -> sqlx::Result<Vec<C
         }
         Viewer::Student(student) => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "{SELECT} WHERE c.notice_id = $1 AND c.hidden = FALSE AND (p.id IS NULL OR p.hidden = FALSE) \
-                 AND (c.private = FALSE OR COALESCE(p.student_id, c.student_id) = $2) ORDER BY c.created_at, c.id"
+                "{SELECT} WHERE c.notice_id = $1 AND {STUDENT_SEES} ORDER BY c.created_at, c.id"
             )))
             .bind(notice_id)
             .bind(student.unwrap_or(-1))
@@ -81,9 +85,16 @@ pub async fn list(db: &Db, notice_id: i64, viewer: Viewer) -> sqlx::Result<Vec<C
     Ok(rows.into_iter().map(|r| r.into_comment(viewer)).collect())
 }
 
-/// How many comments a viewer sees.
-pub async fn count(db: &Db, notice_id: i64, viewer: Viewer) -> sqlx::Result<i64> {
-    Ok(list(db, notice_id, viewer).await?.len() as i64)
+/// How many comments a student sees (the count on their notice page).
+pub async fn count_for_student(db: &Db, notice_id: i64, student: Option<i64>) -> sqlx::Result<i64> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM notice_comments c LEFT JOIN notice_comments p ON p.id = c.parent_id \
+         WHERE c.notice_id = $1 AND {STUDENT_SEES}"
+    )))
+    .bind(notice_id)
+    .bind(student.unwrap_or(-1))
+    .fetch_one(db.pool())
+    .await
 }
 
 async fn one(db: &Db, id: i64) -> sqlx::Result<Option<Row>> {

@@ -100,7 +100,7 @@ async fn detail(state: &AppState, o: Opened) -> ApiResult<StudentNoticeDetail> {
         }
         None => None,
     };
-    let comments = comments::count(db, o.notice.id, Viewer::Student(o.reader.student_id)).await?;
+    let comments = comments::count_for_student(db, o.notice.id, o.reader.student_id).await?;
     let cadre_classes = if withdrawn { Vec::new() } else { cadre_classes(state, &o).await? };
     let attachments = if withdrawn { Vec::new() } else { store::attachments(db, o.notice.id).await? };
     let n = o.notice;

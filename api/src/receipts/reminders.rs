@@ -166,14 +166,12 @@ pub async fn remind(
          FROM deliveries d LEFT JOIN students s ON s.id = d.student_id \
          WHERE d.notice_id = $1 AND d.kind = 'notice' AND {owed} {class} AND d.status <> 'muted' \
          AND COALESCE(s.openid, d.openid) IS NOT NULL \
-         AND NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.notice_id = d.notice_id AND r.recipient = d.recipient \
-             AND r.kind LIKE 'reminder:%' AND r.created_at > $5) \
-         AND (SELECT COUNT(*) FROM deliveries r WHERE r.notice_id = d.notice_id AND r.recipient = d.recipient \
-             AND r.kind LIKE 'reminder:%') < $7"
+         AND (d.reminded_at IS NULL OR d.reminded_at <= $5) AND d.reminded < $7"
     );
+    let kind = format!("reminder:{id}");
     let made = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(notice.id)
-        .bind(format!("reminder:{id}"))
+        .bind(&kind)
         .bind(id)
         .bind(now)
         .bind(now - limits.interval_ms)
@@ -182,6 +180,16 @@ pub async fn remind(
         .execute(&mut *tx)
         .await?
         .rows_affected() as i64;
+    // The notice's own rows remember it, for the limits and the lists.
+    sqlx::query(
+        "UPDATE deliveries SET reminded = reminded + 1, reminded_at = $3 WHERE notice_id = $1 AND kind = 'notice' \
+         AND recipient IN (SELECT r.recipient FROM deliveries r WHERE r.notice_id = $1 AND r.kind = $2)",
+    )
+    .bind(notice.id)
+    .bind(&kind)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     if made == 0 {
         // Dropping the transaction forgets the reminder row too.
         return Err(ApiError::conflict("nothing_to_remind", "nobody is left to remind"));

@@ -166,9 +166,7 @@ async fn fetch(db: &Db, f: &Filter, page: Option<PageQuery>) -> sqlx::Result<Vec
         "SELECT d.student_id, s.name, s.student_no, c.name AS class_name, \
          CASE WHEN s.openid IS NOT NULL OR d.student_id IS NULL THEN TRUE ELSE FALSE END AS bound, \
          CASE WHEN d.student_id IS NULL OR (s.openid IS NOT NULL AND s.following = TRUE) THEN TRUE ELSE FALSE END AS following, \
-         d.status, d.read_at, d.confirmed_at, \
-         (SELECT COUNT(*) FROM deliveries r WHERE r.notice_id = d.notice_id AND r.recipient = d.recipient \
-          AND r.kind LIKE 'reminder:%') AS reminded \
+         d.status, d.read_at, d.confirmed_at, d.reminded \
          {FROM}{} ORDER BY c.name, s.student_no, d.id{limit}",
         f.where_sql()
     );

@@ -256,3 +256,17 @@ async fn an_open_report_hears_of_a_read_without_asking() {
     }
     assert!(seen.contains(&format!("{{\"notice_id\":{id}}}")), "{seen}");
 }
+
+#[tokio::test]
+async fn opens_racing_each_other_record_one_read_and_count_the_rest_as_views() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (id, students) = sent_notice(&app, &admin, 1, json!({})).await;
+    let token = student_token(&app, &students[0].1).await;
+    let path = format!("/api/v1/portal/notices/{id}");
+    let opens = (0..12).map(|_| sget(&app, &path, &token));
+    let answers = futures_util::future::join_all(opens).await;
+    assert!(answers.iter().all(|r| r.status() == 200));
+    let funnel = report(&app, &admin, id).await["funnel"].clone();
+    assert_eq!((funnel["read"].as_i64(), funnel["views"].as_i64()), (Some(1), Some(11)), "{funnel}");
+}

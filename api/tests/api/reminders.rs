@@ -194,3 +194,16 @@ async fn a_students_own_list_shows_the_unread_first_and_narrows_by_category_and_
     let words: Value = sget(&app, "/api/v1/portal/notices?q=%E5%AE%BF%E8%88%8D", &token).await.json().await.unwrap();
     assert_eq!(titles(words), ["宿舍检查"]);
 }
+
+#[tokio::test]
+async fn two_reminders_asked_for_at_once_make_one() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (id, _) = sent_notice(&app, &admin, 3, json!({})).await;
+    let (a, b) = tokio::join!(remind(&app, &admin.access, id, json!({})), remind(&app, &admin.access, id, json!({})));
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [201, 409]);
+    let r = report(&app, &admin, id).await;
+    assert_eq!(r["reminder_deliveries"], 3, "each student reminded once");
+}
