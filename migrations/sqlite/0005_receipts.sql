@@ -13,6 +13,8 @@ ALTER TABLE deliveries ADD COLUMN reminded BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE deliveries ADD COLUMN reminded_at BIGINT;
 UPDATE deliveries SET class_id = (SELECT s.class_id FROM students s WHERE s.id = deliveries.student_id);
 CREATE INDEX deliveries_reads ON deliveries (notice_id, kind, read_at);
+-- A student's own notices (their list page).
+CREATE INDEX deliveries_student ON deliveries (student_id, notice_id);
 -- Who has most unread: only the unread rows are indexed.
 CREATE INDEX deliveries_unread ON deliveries (student_id) WHERE read_at IS NULL AND kind = 'notice';
 

@@ -33,16 +33,18 @@ pub struct MyRow {
     pub confirmed_at: Option<i64>,
 }
 
-/// The reader's row of the notice, if they are one of its recipients (by WeChat, or by
-/// the student they are bound to).
+/// The reader's row of the notice, if they are one of its recipients (as the student they
+/// are bound to, or by their WeChat).
 pub async fn my_row(db: &Db, notice_id: i64, reader: &Reader) -> sqlx::Result<Option<MyRow>> {
+    // By the row's recipient key (the unique index): the bound student's row, or the
+    // follower's own row of a public notice from before they bound.
     sqlx::query_as(
         "SELECT id, read_at, confirmed_at FROM deliveries WHERE notice_id = $1 AND kind = 'notice' \
-         AND (openid = $2 OR student_id = $3) ORDER BY id LIMIT 1",
+         AND recipient IN ($2, $3) ORDER BY id LIMIT 1",
     )
     .bind(notice_id)
-    .bind(&reader.openid)
-    .bind(reader.student_id.unwrap_or(-1))
+    .bind(format!("o:{}", reader.openid))
+    .bind(reader.student_id.map_or_else(String::new, |s| format!("s:{s}")))
     .fetch_optional(db.pool())
     .await
 }
