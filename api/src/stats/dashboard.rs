@@ -2,11 +2,10 @@
 //! their mean read and confirmation rates; the median time from sending to reading;
 //! classes ranked by read rate; the students with most unread.
 //!
-//! The deliveries of the period are read a few times, each as narrowly as an index
-//! allows: once grouped by (notice, class) for every rate and count (the notices and
-//! classes of a period are few, so the rest is arithmetic here), once for the read delays
-//! (a histogram by whole second, whose running sum finds the median in the database), and
-//! once for the unread rows (a partial index holds only those).
+//! Rates, counts and the class ranking come from the per-notice-and-class tallies the
+//! database keeps (migration 0006): a period's notices and classes are few, so the rest
+//! is arithmetic here. The median is `median`'s business; most unread counts the
+//! period's unread rows from the partial index that holds only those.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
@@ -33,16 +32,16 @@ struct NoticeRow {
     sent_at: i64,
 }
 
-/// A notice's own rows that went to one class (`class_id` None: no class, or a follower
-/// bound to no student).
+/// A notice's own rows that went to one class (0: no class, or a follower bound to no
+/// student), as `notice_class_tallies` keeps them.
 #[derive(sqlx::FromRow)]
 struct Tally {
     notice_id: i64,
-    class_id: Option<i64>,
-    rows: i64,
+    class_id: i64,
+    deliveries: i64,
     students: i64,
-    read: i64,
-    confirmed: i64,
+    reads: i64,
+    confirmations: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -63,51 +62,43 @@ pub async fn dashboard(db: &Db, scope: Scope, period: Period) -> sqlx::Result<Da
     );
     let notices: Vec<NoticeRow> = filter.bind_as(sqlx::query_as(sqlx::AssertSqlSafe(sql))).fetch_all(db.pool()).await?;
     let sql = format!(
-        "SELECT d.notice_id, d.class_id, COUNT(*) AS rows, COUNT(d.student_id) AS students, \
-         COUNT(CASE WHEN d.student_id IS NOT NULL THEN d.read_at END) AS read, \
-         COUNT(CASE WHEN d.student_id IS NOT NULL THEN d.confirmed_at END) AS confirmed \
-         FROM deliveries d JOIN notices n ON n.id = d.notice_id{where_sql} AND d.kind = 'notice' \
-         GROUP BY d.notice_id, d.class_id"
+        "SELECT t.notice_id, t.class_id, t.deliveries, t.students, t.reads, t.confirmations \
+         FROM notice_class_tallies t JOIN notices n ON n.id = t.notice_id{where_sql}"
     );
     let tallies: Vec<Tally> = filter.bind_as(sqlx::query_as(sqlx::AssertSqlSafe(sql))).fetch_all(db.pool()).await?;
 
-    let mut per_notice: HashMap<i64, Tally> = HashMap::new();
+    // (students, read, confirmed) per notice.
+    let mut per_notice: HashMap<i64, (i64, i64, i64)> = HashMap::new();
     for t in &tallies {
-        let sum = per_notice.entry(t.notice_id).or_insert(Tally {
-            notice_id: t.notice_id,
-            class_id: None,
-            rows: 0,
-            students: 0,
-            read: 0,
-            confirmed: 0,
-        });
-        sum.rows += t.rows;
-        sum.students += t.students;
-        sum.read += t.read;
-        sum.confirmed += t.confirmed;
+        let sum = per_notice.entry(t.notice_id).or_default();
+        sum.0 += t.students;
+        sum.1 += t.reads;
+        sum.2 += t.confirmations;
     }
-    let read_rate = mean(notices.iter().filter_map(|n| per_notice.get(&n.id)).map(|t| (t.read, t.students)));
+    let read_rate =
+        mean(notices.iter().filter_map(|n| per_notice.get(&n.id)).map(|&(students, read, _)| (read, students)));
     let confirm_rate = mean(
         notices
             .iter()
             .filter(|n| n.requires_confirmation.0)
             .filter_map(|n| per_notice.get(&n.id))
-            .map(|t| (t.confirmed, t.students)),
+            .map(|&(students, _, confirmed)| (confirmed, students)),
     );
+    let ids: Vec<i64> = notices.iter().map(|n| n.id).collect();
 
     Ok(Dashboard {
         from: period.from,
         until: period.until,
         notices: notices.len() as i64,
-        deliveries: tallies.iter().map(|t| t.rows).sum(),
+        deliveries: tallies.iter().map(|t| t.deliveries).sum(),
         by_category: by_category(&notices),
         by_urgency: by_urgency(&notices),
         by_day: by_day(&notices, period),
         read_rate,
         confirm_rate,
-        median_read_seconds: median_read_seconds(db, scope, period).await?,
+        median_read_seconds: super::median::read_seconds(db, &filter).await?,
         classes: classes(db, &tallies).await?,
-        most_unread: most_unread(db, scope, period).await?,
+        most_unread: most_unread(db, &ids).await?,
     })
 }
 
@@ -177,31 +168,14 @@ fn by_day(notices: &[NoticeRow], period: Period) -> Vec<CountBy> {
         .collect()
 }
 
-/// The median delay from sending to the first read, in whole seconds: the lower middle
-/// one when there are an even number (as `percentile_disc(0.5)`). Delays are grouped by
-/// second, so the database sorts distinct delays rather than every read row.
-async fn median_read_seconds(db: &Db, scope: Scope, period: Period) -> sqlx::Result<Option<i64>> {
-    let filter = sent_between(scope, period.from_ms(), period.until_ms());
-    let sql = format!(
-        "SELECT secs FROM (SELECT secs, SUM(reads) OVER (ORDER BY secs) AS running, SUM(reads) OVER () AS total \
-         FROM (SELECT (d.read_at - n.sent_at) / 1000 AS secs, COUNT(*) AS reads \
-         FROM deliveries d JOIN notices n ON n.id = d.notice_id{} AND d.kind = 'notice' AND d.read_at IS NOT NULL \
-         GROUP BY (d.read_at - n.sent_at) / 1000) h) w WHERE running * 2 >= total ORDER BY secs LIMIT 1",
-        filter.where_sql()
-    );
-    filter.bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))).fetch_optional(db.pool()).await
-}
-
 /// Classes by read rate (of the rows sent to them as their class then), best first; ties
 /// by name. Classes deleted since are left out.
 async fn classes(db: &Db, tallies: &[Tally]) -> sqlx::Result<Vec<ClassRate>> {
     let mut per_class: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
-    for t in tallies {
-        if let Some(class) = t.class_id {
-            let sum = per_class.entry(class).or_insert((0, 0));
-            sum.0 += t.students;
-            sum.1 += t.read;
-        }
+    for t in tallies.iter().filter(|t| t.class_id != 0) {
+        let sum = per_class.entry(t.class_id).or_insert((0, 0));
+        sum.0 += t.students;
+        sum.1 += t.reads;
     }
     per_class.retain(|_, (recipients, _)| *recipients > 0);
     if per_class.is_empty() {
@@ -228,21 +202,23 @@ fn better_rate(a: &ClassRate, b: &ClassRate) -> Ordering {
     (b.read as i128 * a.recipients as i128).cmp(&(a.read as i128 * b.recipients as i128))
 }
 
-/// Students with most of the period's notices unread; ties by 学号.
-async fn most_unread(db: &Db, scope: Scope, period: Period) -> sqlx::Result<Vec<StudentUnread>> {
-    let filter = sent_between(scope, period.from_ms(), period.until_ms());
-    // `read_at IS NULL AND kind = 'notice'` as the partial index deliveries_unread says it.
+/// Students with most of these notices unread; ties by 学号. The notices are listed by
+/// id: joined instead, PostgreSQL hashed every unread row of the table to match them.
+async fn most_unread(db: &Db, notice_ids: &[i64]) -> sqlx::Result<Vec<StudentUnread>> {
+    if notice_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Ids from the database, not from input. `read_at IS NULL AND kind = 'notice'` as the
+    // partial index deliveries_unread (student_id, notice_id) says it.
+    let ids = notice_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let sql = format!(
         "SELECT s.id AS student_id, s.name, s.student_no, c.name AS class_name, u.unread \
-         FROM (SELECT d.student_id, COUNT(*) AS unread FROM deliveries d JOIN notices n ON n.id = d.notice_id{} \
+         FROM (SELECT d.student_id, COUNT(*) AS unread FROM deliveries d WHERE d.notice_id IN ({ids}) \
          AND d.read_at IS NULL AND d.kind = 'notice' AND d.student_id IS NOT NULL GROUP BY d.student_id) u \
          JOIN students s ON s.id = u.student_id LEFT JOIN classes c ON c.id = s.class_id \
-         ORDER BY u.unread DESC, s.student_no LIMIT {}",
-        filter.where_sql(),
-        filter.next(1)
+         ORDER BY u.unread DESC, s.student_no LIMIT $1"
     );
-    let rows: Vec<UnreadRow> =
-        filter.bind_as(sqlx::query_as(sqlx::AssertSqlSafe(sql))).bind(TOP).fetch_all(db.pool()).await?;
+    let rows: Vec<UnreadRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(TOP).fetch_all(db.pool()).await?;
     Ok(rows
         .into_iter()
         .map(|r| StudentUnread {

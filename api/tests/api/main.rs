@@ -22,6 +22,7 @@ mod roster;
 mod seed_api;
 mod spec;
 mod stats;
+mod stats_helpers;
 mod users;
 mod webhook;
 mod wechat_calls;

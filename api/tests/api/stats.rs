@@ -9,121 +9,13 @@
 use serde_json::{json, Value};
 
 use crate::binding::student_token;
-use crate::helpers::{error_body, spawn_app, Session, TestApp};
+use crate::helpers::{error_body, spawn_app, TestApp};
 
 /// 教务, one of the categories every installation starts with.
 const ACADEMIC: i64 = 1;
 /// 就业.
 const CAREERS: i64 = 3;
 const DAY_MS: i64 = 86_400_000;
-
-impl TestApp {
-    /// A notice drafted with `fields` (category, urgency …), sent and delivered; its id.
-    async fn sent_notice(&self, who: &Session, title: &str, audience: Value, fields: Value) -> i64 {
-        let mut body = json!({ "title": title, "body": format!("{title}，请查看。"), "audience": audience });
-        body.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
-        let resp = self.post("/api/v1/notices", &who.access, body).await;
-        assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
-        let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-        self.send_notice(who, id).await;
-        self.until_sent(who, id, 60).await;
-        id
-    }
-
-    /// The student read the notice `secs` seconds after it was sent.
-    async fn read_after(&self, notice: i64, student: i64, secs: i64) {
-        let done = sqlx::query(
-            "UPDATE deliveries SET read_at = (SELECT sent_at FROM notices WHERE id = $1) + $2 \
-             WHERE notice_id = $1 AND student_id = $3 AND kind = 'notice'",
-        )
-        .bind(notice)
-        .bind(secs * 1000)
-        .bind(student)
-        .execute(self.state.db.pool())
-        .await
-        .unwrap();
-        assert_eq!(done.rows_affected(), 1, "student {student} received notice {notice}");
-    }
-
-    /// The student read the notice at `at` (unix ms).
-    async fn read_at(&self, notice: i64, student: i64, at: i64) {
-        sqlx::query("UPDATE deliveries SET read_at = $1 WHERE notice_id = $2 AND student_id = $3 AND kind = 'notice'")
-            .bind(at)
-            .bind(notice)
-            .bind(student)
-            .execute(self.state.db.pool())
-            .await
-            .unwrap();
-    }
-
-    async fn confirm(&self, notice: i64, student: i64) {
-        sqlx::query(
-            "UPDATE deliveries SET confirmed_at = read_at + 1000 WHERE notice_id = $1 AND student_id = $2 AND kind = 'notice'",
-        )
-        .bind(notice)
-        .bind(student)
-        .execute(self.state.db.pool())
-        .await
-        .unwrap();
-    }
-
-    /// A reminder row of the notice, read at `at`: statistics must not count it.
-    async fn read_reminder(&self, notice: i64, student: i64, at: i64) {
-        sqlx::query(
-            "INSERT INTO deliveries (notice_id, kind, recipient, student_id, class_id, status, read_at, created_at) \
-             SELECT $1, 'reminder', 's:' || s.id, s.id, s.class_id, 'sent', $2, $2 FROM students s WHERE s.id = $3",
-        )
-        .bind(notice)
-        .bind(at)
-        .bind(student)
-        .execute(self.state.db.pool())
-        .await
-        .unwrap();
-    }
-
-    async fn comment(&self, notice: i64, student: i64, at: i64, hidden: bool) {
-        sqlx::query(
-            "INSERT INTO notice_comments (notice_id, student_id, author_name, body, private, hidden, created_at) \
-             VALUES ($1, $2, '同学', '什么时候截止？', $3, $4, $5)",
-        )
-        .bind(notice)
-        .bind(student)
-        .bind(false)
-        .bind(hidden)
-        .bind(at)
-        .execute(self.state.db.pool())
-        .await
-        .unwrap();
-    }
-
-    async fn downloaded(&self, notice: i64, at: i64) {
-        sqlx::query("INSERT INTO attachment_downloads (notice_id, attachment_id, at) VALUES ($1, 1, $2)")
-            .bind(notice)
-            .bind(at)
-            .execute(self.state.db.pool())
-            .await
-            .unwrap();
-    }
-
-    async fn dashboard(&self, who: &Session, query: &str) -> Value {
-        let resp = self.get(&format!("/api/v1/stats/dashboard{query}"), &who.access).await;
-        assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
-        resp.json().await.unwrap()
-    }
-
-    /// The hot ranking as (title, reads, comments, downloads, score).
-    async fn hot(&self, who: &Session, query: &str) -> Vec<(String, i64, i64, i64, i64)> {
-        let resp = self.get(&format!("/api/v1/stats/hot{query}"), &who.access).await;
-        assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
-        let list: Vec<Value> = resp.json().await.unwrap();
-        list.iter()
-            .map(|h| {
-                let n = |k: &str| h[k].as_i64().unwrap();
-                (h["title"].as_str().unwrap().to_string(), n("reads"), n("comments"), n("downloads"), n("score"))
-            })
-            .collect()
-    }
-}
 
 fn close(value: &Value, expected: f64) -> bool {
     value.as_f64().is_some_and(|v| (v - expected).abs() < 1e-9)
@@ -370,4 +262,77 @@ async fn periods_windows_and_limits_out_of_bounds_are_refused_with_a_400_naming_
     error_body(app.get("/api/v1/stats/dashboard?from=yesterday", &admin.access).await, 400, "bad_request").await;
     let anonymous = app.request(reqwest::Method::GET, "/api/v1/stats/dashboard", None, None).await;
     error_body(anonymous, 401, "unauthorized").await;
+}
+
+/// The counts the database keeps for statistics, and the same counted from the rows.
+async fn kept_and_recounted(
+    app: &TestApp,
+) -> (Vec<(i64, i64, i64, i64, i64, i64)>, Vec<(i64, i64, i64, i64, i64, i64)>) {
+    let db = app.state.db.pool();
+    let kept = sqlx::query_as(
+        "SELECT notice_id, class_id, deliveries, students, reads, confirmations FROM notice_class_tallies \
+         WHERE deliveries > 0 ORDER BY notice_id, class_id",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    let recounted = sqlx::query_as(
+        "SELECT notice_id, COALESCE(class_id, 0) AS class_id, COUNT(*) AS deliveries, \
+         SUM(CASE WHEN recipient LIKE 's:%' THEN 1 ELSE 0 END) AS students, \
+         SUM(CASE WHEN recipient LIKE 's:%' AND read_at IS NOT NULL THEN 1 ELSE 0 END) AS reads, \
+         SUM(CASE WHEN recipient LIKE 's:%' AND confirmed_at IS NOT NULL THEN 1 ELSE 0 END) AS confirmations \
+         FROM deliveries WHERE kind = 'notice' GROUP BY notice_id, COALESCE(class_id, 0) ORDER BY 1, 2",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    (kept, recounted)
+}
+
+#[tokio::test]
+async fn reads_and_confirmations_made_on_the_student_page_reach_the_dashboard_at_once() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    app.map_notice_template(&admin).await;
+    let (class, students) = app.bound_class(&admin, "计算机2301", 3, &[]).await;
+    let id = app
+        .sent_notice(&admin, "安全教育", json!({ "classes": [class] }), json!({ "requires_confirmation": true }))
+        .await;
+    let before = app.dashboard(&admin, "").await;
+    assert!(close(&before["read_rate"], 0.0) && before["median_read_seconds"].is_null(), "{before}");
+
+    let started = now_ms();
+    let first = student_token(&app, &students[0].1).await;
+    let second = student_token(&app, &students[1].1).await;
+    for token in [&first, &second, &first] {
+        let page = app.get(&format!("/api/v1/portal/notices/{id}"), token).await;
+        assert_eq!(page.status(), 200, "{}", page.text().await.unwrap());
+    }
+    let confirmed = app.post(&format!("/api/v1/portal/notices/{id}/confirm"), &first, json!({})).await;
+    assert_eq!(confirmed.status(), 200, "{}", confirmed.text().await.unwrap());
+
+    let after = app.dashboard(&admin, "").await;
+    assert!(close(&after["read_rate"], 2.0 / 3.0), "{after}");
+    assert!(close(&after["confirm_rate"], 1.0 / 3.0), "{after}");
+    let sent_ago = (now_ms() - started) / 1000 + 60;
+    assert!(after["median_read_seconds"].as_i64().is_some_and(|s| (0..=sent_ago).contains(&s)), "{after}");
+    assert_eq!(after["most_unread"][0]["student_id"], students[2].0);
+    assert_eq!(after["most_unread"].as_array().unwrap().len(), 1);
+
+    // A read taken back (by hand in the database) is taken out of the counts too.
+    sqlx::query("UPDATE deliveries SET read_at = NULL, confirmed_at = NULL WHERE notice_id = $1 AND student_id = $2")
+        .bind(id)
+        .bind(students[0].0)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    let undone = app.dashboard(&admin, "").await;
+    assert!(close(&undone["read_rate"], 1.0 / 3.0) && close(&undone["confirm_rate"], 0.0), "{undone}");
+    let (kept, recounted) = kept_and_recounted(&app).await;
+    assert_eq!(kept, recounted);
+    let minutes: i64 = sqlx::query_scalar("SELECT CAST(SUM(reads) AS BIGINT) FROM notice_read_minutes")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(minutes, 1, "one read left");
 }
