@@ -14,6 +14,7 @@ test: console
 	node e2e/console.test.mjs
 	node e2e/people.test.mjs
 	node e2e/notices.test.mjs
+	node e2e/receipts.test.mjs
 
 setup:
 	scripts/setup.sh

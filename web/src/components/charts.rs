@@ -51,7 +51,11 @@ fn fraction(value: f64, max: f64) -> f64 {
 
 /// Bars from the left, longest = `max` (or the largest value when `max` is 0).
 #[component]
-pub fn HBarChart(bars: Vec<Bar>, #[prop(optional)] max: f64, #[prop(optional)] id: &'static str) -> impl IntoView {
+pub fn HBarChart(
+    bars: Vec<Bar>,
+    #[prop(optional)] max: f64,
+    #[prop(optional, into)] id: Option<&'static str>,
+) -> impl IntoView {
     let max = if max > 0.0 { max } else { bars.iter().map(|b| b.value).fold(0.0, f64::max) };
     let height = ROW * bars.len() as f64 + 4.0;
     let room = WIDTH - LABEL - VALUE;
@@ -110,7 +114,7 @@ pub fn Funnel(stages: Vec<Bar>, max: f64) -> impl IntoView {
 
 /// A column per key (a day), its count on top when there is room; a few labels below.
 #[component]
-pub fn ColumnChart(columns: Vec<(String, f64)>, #[prop(optional)] id: &'static str) -> impl IntoView {
+pub fn ColumnChart(columns: Vec<(String, f64)>, #[prop(optional, into)] id: Option<&'static str>) -> impl IntoView {
     let (height, base, top) = (200.0, 170.0, 18.0);
     let n = columns.len().max(1) as f64;
     let step = (WIDTH - 20.0) / n;
@@ -220,7 +224,7 @@ pub fn LineChart(labels: Vec<String>, series: Vec<Series>, max: f64) -> impl Int
 pub fn Gauge(
     rate: Option<f64>,
     #[prop(optional)] tone: &'static str,
-    #[prop(optional)] id: &'static str,
+    #[prop(optional, into)] id: Option<&'static str>,
 ) -> impl IntoView {
     let r = 42.0;
     let circumference = 2.0 * std::f64::consts::PI * r;

@@ -58,6 +58,7 @@ pub const PORTAL_CHANGE_VOTE: &str = "修改投票";
 pub const PORTAL_VOTED: &str = "投票成功。";
 pub const PORTAL_MY_VOTE: &str = "你的选择：";
 pub const PORTAL_VOTE_CLOSED: &str = "投票已截止。";
+pub const PORTAL_VOTE_RECIPIENTS_ONLY: &str = "只有收到此通知的同学可以投票。";
 pub const PORTAL_COMMENTS: &str = "留言";
 pub const PORTAL_NO_COMMENTS: &str = "还没有留言。";
 pub const PORTAL_PUBLIC_COMMENT: &str = "公开评论";

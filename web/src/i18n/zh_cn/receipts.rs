@@ -53,6 +53,7 @@ pub fn field_problem(field: &str, problem: Problem) -> String {
         ("vote.options", Problem::Required) => "选项不能为空".into(),
         ("vote.options", Problem::Taken) => "选项不能重复".into(),
         ("vote.max_choices", _) => "应在 1 到选项数之间".into(),
+        ("vote.results", _) => "「截止后可见」需要先填写截止时间".into(),
         _ => super::problem(problem),
     }
 }

@@ -156,8 +156,16 @@ fn NoticeForm(notice: Option<Notice>) -> impl IntoView {
                 Some(n)
             }
             Err(err) => {
-                let fields =
-                    ["title", "body", "deadline", "category_id", "vote.question", "vote.options", "vote.max_choices"];
+                let fields = [
+                    "title",
+                    "body",
+                    "deadline",
+                    "category_id",
+                    "vote.question",
+                    "vote.options",
+                    "vote.max_choices",
+                    "vote.results",
+                ];
                 errors.set(
                     fields.iter().filter_map(|f| Some((f.to_string(), t::field_message(&err.field(f)?)))).collect(),
                 );

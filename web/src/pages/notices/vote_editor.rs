@@ -154,6 +154,7 @@ pub fn VoteEditor(draft: VoteDraft, errors: RwSignal<BTreeMap<String, String>>) 
                                 <option value=t::vote_results_key(r) selected=move || draft.results.get() == r>{t::vote_results(r)}</option>
                             })}
                         </select>
+                        {problem("vote.results")}
                     </span>
                 </div>
             </Show>

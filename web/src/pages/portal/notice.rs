@@ -74,7 +74,7 @@ fn NoticeView(notice: StudentNoticeDetail, error: RwSignal<Option<String>>) -> i
             }}
             {asks.then(|| view! { <Confirm id=id confirmed_at=confirmed_at error=error /> })}
         </article>
-        {live.then(|| n.vote.clone().map(|v| view! { <VoteBox id=id vote=v /> }))}
+        {live.then(|| n.vote.clone().map(|v| view! { <VoteBox id=id vote=v recipient=n.recipient /> }))}
         {live.then(|| view! { <CommentThread id=id may_write=n.recipient /> })}
         {n.cadre_classes.clone().into_iter().map(|c| view! {
             <ClassReceipts id=id progress=c asks_confirmation=n.requires_confirmation />

@@ -10,7 +10,7 @@ use crate::components::{percent, rate};
 use crate::i18n::t;
 
 #[component]
-pub fn VoteBox(id: i64, vote: StudentVote) -> impl IntoView {
+pub fn VoteBox(id: i64, vote: StudentVote, recipient: bool) -> impl IntoView {
     let editing = RwSignal::new(vote.open && vote.mine.is_empty());
     let picked = RwSignal::new(vote.mine.clone());
     let current = RwSignal::new(vote);
@@ -97,6 +97,7 @@ pub fn VoteBox(id: i64, vote: StudentVote) -> impl IntoView {
                     (true, false) => view! {
                         <button class="secondary wide" id="change-vote" on:click=move |_| editing.set(true)>{t::PORTAL_CHANGE_VOTE}</button>
                     }.into_any(),
+                    (false, true) if !recipient => view! { <p class="hint">{t::PORTAL_VOTE_RECIPIENTS_ONLY}</p> }.into_any(),
                     (false, true) => view! { <p class="hint">{t::PORTAL_VOTE_CLOSED}</p> }.into_any(),
                     _ => ().into_any(),
                 })}
