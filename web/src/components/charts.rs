@@ -1,8 +1,8 @@
-//! Charts drawn as SVG, sized by their `viewBox` so they fill their card at any width:
-//! horizontal bars (rankings, counts by category, the report's funnel), columns (a
-//! count per day), lines (reads over time), a ring gauge for a rate, and a small bar for
-//! table cells. Each shows its numbers next to the shapes, so a chart reads at a glance
-//! without hovering.
+//! Charts drawn in SVG: horizontal bars (rankings, counts by category, the report's
+//! funnel) as rows of text around an SVG bar, so they read at any card width; columns (a
+//! count per day) and lines (reads over time) sized by their `viewBox` to fill their
+//! card; a ring gauge for a rate; and a small bar for table cells. Each shows its numbers
+//! next to the shapes, so a chart reads at a glance without hovering.
 
 use leptos::prelude::*;
 
@@ -28,24 +28,36 @@ impl Bar {
 }
 
 const WIDTH: f64 = 600.0;
-const ROW: f64 = 30.0;
-const LABEL: f64 = 130.0;
-const VALUE: f64 = 110.0;
-
-/// Labels longer than this are cut with an ellipsis (the full label is the tooltip).
-fn short(label: &str, chars: usize) -> String {
-    if label.chars().count() <= chars {
-        label.to_string()
-    } else {
-        format!("{}…", label.chars().take(chars - 1).collect::<String>())
-    }
-}
+/// Line charts sit in half-width cards: a narrower drawing keeps their text larger.
+const LINE_WIDTH: f64 = 480.0;
 
 fn fraction(value: f64, max: f64) -> f64 {
     if max <= 0.0 {
         0.0
     } else {
         (value / max).clamp(0.0, 1.0)
+    }
+}
+
+/// One row of a bar chart: the label and the numbers are text, so they stay readable in a
+/// narrow card; the bar is an SVG as wide as the room between them, filled to `share`
+/// (from the left, or centred for a funnel).
+fn bar_row(b: Bar, share: f64, centred: bool) -> impl IntoView {
+    let percent = share * 100.0;
+    // A value above nothing still shows as a sliver.
+    let width = if b.value > 0.0 { percent.max(0.8) } else { 0.0 };
+    let x = if centred { (100.0 - width) / 2.0 } else { 0.0 };
+    let title = format!("{}：{}", b.label, b.text);
+    let key = b.label.clone();
+    view! {
+        <div class=format!("bar-row {}", b.tone) title=title data-label=key>
+            <span class="bar-label">{b.label}</span>
+            <svg class="bar-track" aria-hidden="true">
+                {(!centred).then(|| view! { <rect class="track" x="0" y="0" width="100%" height="100%" rx="4"></rect> })}
+                <rect class="fill" x=format!("{x:.2}%") y="0" width=format!("{width:.2}%") height="100%" rx="4"></rect>
+            </svg>
+            <span class="bar-value">{b.text}</span>
+        </div>
     }
 }
 
@@ -57,59 +69,27 @@ pub fn HBarChart(
     #[prop(optional, into)] id: Option<&'static str>,
 ) -> impl IntoView {
     let max = if max > 0.0 { max } else { bars.iter().map(|b| b.value).fold(0.0, f64::max) };
-    let height = ROW * bars.len() as f64 + 4.0;
-    let room = WIDTH - LABEL - VALUE;
     let rows = bars
         .into_iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let y = i as f64 * ROW + 2.0;
-            let w = (fraction(b.value, max) * room).max(if b.value > 0.0 { 2.0 } else { 0.0 });
-            view! {
-                <g class=format!("bar {}", b.tone)>
-                    <title>{format!("{}：{}", b.label, b.text)}</title>
-                    <text class="label" x=LABEL - 8.0 y=y + ROW / 2.0 text-anchor="end" dominant-baseline="middle">{short(&b.label, 9)}</text>
-                    <rect class="track" x=LABEL y=y + 6.0 width=room height=ROW - 12.0 rx="4"></rect>
-                    <rect class="fill" x=LABEL y=y + 6.0 width=w height=ROW - 12.0 rx="4"></rect>
-                    <text class="value" x=LABEL + w + 6.0 y=y + ROW / 2.0 dominant-baseline="middle">{b.text}</text>
-                </g>
-            }
+        .map(|b| {
+            let share = fraction(b.value, max);
+            bar_row(b, share, false)
         })
         .collect_view();
-    view! {
-        <svg class="chart hbars" id=id viewBox=format!("0 0 {WIDTH} {height}") role="img" preserveAspectRatio="xMinYMin meet">
-            {rows}
-        </svg>
-    }
+    view! { <div class="chart-bars" id=id role="img">{rows}</div> }
 }
 
 /// A funnel: each stage a bar centred under the first, as long as its share of `max`.
 #[component]
 pub fn Funnel(stages: Vec<Bar>, max: f64) -> impl IntoView {
-    let row = 40.0;
-    let height = row * stages.len() as f64;
-    let room = WIDTH - LABEL - VALUE;
-    let centre = LABEL + room / 2.0;
     let rows = stages
         .into_iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let y = i as f64 * row;
-            let w = (fraction(s.value, max) * room).max(2.0);
-            view! {
-                <g class=format!("stage {}", s.tone) data-stage=s.label.clone()>
-                    <text class="label" x=LABEL - 10.0 y=y + row / 2.0 text-anchor="end" dominant-baseline="middle">{s.label.clone()}</text>
-                    <rect class="fill" x=centre - w / 2.0 y=y + 5.0 width=w height=row - 10.0 rx="5"></rect>
-                    <text class="value" x=LABEL + room + 10.0 y=y + row / 2.0 dominant-baseline="middle">{s.text}</text>
-                </g>
-            }
+        .map(|s| {
+            let share = fraction(s.value, max);
+            bar_row(s, share, true)
         })
         .collect_view();
-    view! {
-        <svg class="chart funnel" viewBox=format!("0 0 {WIDTH} {height}") role="img" preserveAspectRatio="xMinYMin meet">
-            {rows}
-        </svg>
-    }
+    view! { <div class="chart-bars funnel" role="img">{rows}</div> }
 }
 
 /// A column per key (a day), its count on top when there is room; a few labels below.
@@ -163,9 +143,9 @@ pub struct Series {
 pub fn LineChart(labels: Vec<String>, series: Vec<Series>, max: f64) -> impl IntoView {
     let (height, left, base, top, right) = (220.0, 40.0, 180.0, 16.0, 16.0);
     let n = labels.len();
-    let span = (WIDTH - left - right) / (n.max(2) - 1) as f64;
+    let span = (LINE_WIDTH - left - right) / (n.max(2) - 1) as f64;
     let max = max.max(1.0);
-    let x = move |i: usize| if n < 2 { left + (WIDTH - left - right) / 2.0 } else { left + i as f64 * span };
+    let x = move |i: usize| if n < 2 { left + (LINE_WIDTH - left - right) / 2.0 } else { left + i as f64 * span };
     let y = move |v: f64| base - fraction(v, max) * (base - top);
     let every = (n / 6).max(1);
     let lines = series
@@ -207,11 +187,11 @@ pub fn LineChart(labels: Vec<String>, series: Vec<Series>, max: f64) -> impl Int
         })
         .collect_view();
     view! {
-        <svg class="chart lines" viewBox=format!("0 0 {WIDTH} {height}") role="img" preserveAspectRatio="xMinYMin meet">
-            <line class="grid" x1=left x2=WIDTH - right y1=top y2=top></line>
+        <svg class="chart lines" viewBox=format!("0 0 {LINE_WIDTH} {height}") role="img" preserveAspectRatio="xMinYMin meet">
+            <line class="grid" x1=left x2=LINE_WIDTH - right y1=top y2=top></line>
             <text class="axis" x=left - 6.0 y=top + 4.0 text-anchor="end">{max}</text>
             <text class="axis" x=left - 6.0 y=base + 4.0 text-anchor="end">"0"</text>
-            <line class="baseline" x1=left x2=WIDTH - right y1=base y2=base></line>
+            <line class="baseline" x1=left x2=LINE_WIDTH - right y1=base y2=base></line>
             {lines}
             {ticks}
             {legend}

@@ -66,7 +66,7 @@ pub fn CommentsPanel(id: i64, count: Memo<Option<i64>>, #[prop(into)] on_change:
                     <strong>{c.author_name.clone()}</strong>
                     {c.class_name.clone().map(|n| view! { <small class="hint">{n}</small> })}
                     {c.by_teacher.then(|| view! { <span class="badge info">{t::TEACHER_MARK}</span> })}
-                    {c.private.then(|| view! { <span class="badge warn">{t::PRIVATE_QUESTION}</span> })}
+                    {(c.private && !reply).then(|| view! { <span class="badge warn">{t::PRIVATE_QUESTION}</span> })}
                     {c.hidden.then(|| view! { <span class="badge">{t::HIDDEN_MARK}</span> })}
                     <small class="hint">{short_datetime(&Some(c.created_at), "")}</small>
                 </div>

@@ -65,12 +65,16 @@ pub fn summary(r: NoticeReport, filter: RwSignal<ReceiptFilter>, open_comments: 
     }
 }
 
-/// Running totals of reads (and confirmations) per bucket, up to the recipients.
+/// Running totals of reads (and confirmations) up to the recipients. A bucket's count is
+/// reached at its end, so the lines start from nothing at the first bucket's start and
+/// even one busy bucket draws a rise.
 fn timeline(points: &[TimelinePoint], bucket: i64, recipients: i64, confirming: bool) -> AnyView {
-    if points.iter().all(|p| p.reads == 0 && p.confirms == 0) {
+    let Some(first) = points.first().filter(|_| points.iter().any(|p| p.reads > 0 || p.confirms > 0)) else {
         return view! { <Empty text=t::NO_READS_YET /> }.into_any();
-    }
-    let days = points.first().zip(points.last()).is_some_and(|(a, b)| (b.at - a.at).num_hours() >= 24);
+    };
+    let step = chrono::Duration::seconds(bucket.max(1));
+    let times: Vec<DateTime<Utc>> = std::iter::once(first.at).chain(points.iter().map(|p| p.at + step)).collect();
+    let days = (times[times.len() - 1] - times[0]).num_hours() >= 24;
     let label = |at: &DateTime<Utc>| {
         let local = at.with_timezone(&Local);
         if bucket >= 86_400 {
@@ -82,12 +86,11 @@ fn timeline(points: &[TimelinePoint], bucket: i64, recipients: i64, confirming: 
         }
     };
     let running = |pick: fn(&TimelinePoint) -> i64| {
-        points
-            .iter()
-            .scan(0i64, |sum, p| {
+        std::iter::once(0.0)
+            .chain(points.iter().scan(0i64, |sum, p| {
                 *sum += pick(p);
                 Some(*sum as f64)
-            })
+            }))
             .collect::<Vec<_>>()
     };
     let mut series = vec![Series { name: t::FUNNEL_READ.into(), tone: "read", values: running(|p| p.reads) }];
@@ -95,7 +98,7 @@ fn timeline(points: &[TimelinePoint], bucket: i64, recipients: i64, confirming: 
         series.push(Series { name: t::FUNNEL_CONFIRMED.into(), tone: "confirm", values: running(|p| p.confirms) });
     }
     view! {
-        <LineChart labels=points.iter().map(|p| label(&p.at)).collect() series=series max=recipients as f64 />
+        <LineChart labels=times.iter().map(label).collect() series=series max=recipients as f64 />
         <p class="hint">{t::timeline_hint(bucket)}</p>
     }
     .into_any()

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use shared::StudentNoticeDetail;
+use shared::{ClassProgress, StudentNoticeDetail};
 
 use super::cadre::ClassReceipts;
 use super::comments::CommentThread;
@@ -52,8 +52,11 @@ fn NoticeView(notice: StudentNoticeDetail, error: RwSignal<Option<String>>) -> i
     let id = n.id;
     let when = n.sent_at.as_ref().map(datetime).unwrap_or_default();
     let confirmed_at = RwSignal::new(n.confirmed_at);
+    // A cadre's class counts change with their own confirmation.
+    let cadre = RwSignal::new(n.cadre_classes.clone());
     let asks = n.requires_confirmation && n.recipient && !n.withdrawn;
     let live = !n.withdrawn;
+    let asks_confirmation = n.requires_confirmation;
     view! {
         <article class="card portal-notice" id="portal-notice">
             <h2>{n.title.clone()}</h2>
@@ -72,12 +75,12 @@ fn NoticeView(notice: StudentNoticeDetail, error: RwSignal<Option<String>>) -> i
                 }
                 .into_any()
             }}
-            {asks.then(|| view! { <Confirm id=id confirmed_at=confirmed_at error=error /> })}
+            {asks.then(|| view! { <Confirm id=id confirmed_at=confirmed_at cadre=cadre error=error /> })}
         </article>
         {live.then(|| n.vote.clone().map(|v| view! { <VoteBox id=id vote=v recipient=n.recipient /> }))}
         {live.then(|| view! { <CommentThread id=id may_write=n.recipient /> })}
-        {n.cadre_classes.clone().into_iter().map(|c| view! {
-            <ClassReceipts id=id progress=c asks_confirmation=n.requires_confirmation />
+        {move || cadre.get().into_iter().map(|c| view! {
+            <ClassReceipts id=id progress=c asks_confirmation=asks_confirmation />
         }).collect_view()}
     }
 }
@@ -109,13 +112,23 @@ fn attachments(id: i64, files: Vec<shared::Attachment>, error: RwSignal<Option<S
 
 /// 确认收到: a big button until it is pressed, then when it was.
 #[component]
-fn Confirm(id: i64, confirmed_at: RwSignal<Option<DateTime<Utc>>>, error: RwSignal<Option<String>>) -> impl IntoView {
+fn Confirm(
+    id: i64,
+    confirmed_at: RwSignal<Option<DateTime<Utc>>>,
+    cadre: RwSignal<Vec<ClassProgress>>,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
     let busy = RwSignal::new(false);
     let confirm = move |_| {
         busy.set(true);
         leptos::task::spawn_local(async move {
             match api::receipts::confirm(id).await {
-                Ok(n) => confirmed_at.set(n.confirmed_at.or_else(|| Some(Utc::now()))),
+                Ok(n) => {
+                    confirmed_at.set(n.confirmed_at.or_else(|| Some(Utc::now())));
+                    if !n.cadre_classes.is_empty() {
+                        cadre.set(n.cadre_classes);
+                    }
+                }
                 Err(err) => error.set(Some(t::portal_error(&err))),
             }
             busy.set(false);
