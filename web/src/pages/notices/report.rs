@@ -121,9 +121,9 @@ fn ReportArea(id: i64, title: Signal<String>, tab: RwSignal<Tab>, comments: RwSi
             <div class="report-head">
                 <h2>{t::REPORT_TITLE}</h2>
                 {move || match live.get() {
-                    Live::On => view! { <span class="badge on live" id="report-live">{t::LIVE}</span> }.into_any(),
-                    Live::Connecting => view! { <span class="badge live">{t::LIVE_CONNECTING}</span> }.into_any(),
-                    Live::Retrying => view! { <span class="badge warn live">{t::LIVE_RETRYING}</span> }.into_any(),
+                    Live::On => view! { <span class="badge on stream" id="report-live">{t::LIVE}</span> }.into_any(),
+                    Live::Connecting => view! { <span class="badge stream">{t::LIVE_CONNECTING}</span> }.into_any(),
+                    Live::Retrying => view! { <span class="badge warn stream">{t::LIVE_RETRYING}</span> }.into_any(),
                 }}
             </div>
             {move || error.get().map(|err| view! { <ErrorNotice error=err retry=move |_| refresh.run(()) /> })}
