@@ -200,6 +200,13 @@ run('receipts', async ({ page, base, shot, browser, watch }) => {
   await page.getByRole('button', { name: '搜索' }).click();
   await page.locator('tbody tr', { hasText: '寒假安全提醒' }).waitFor();
   await page.locator('tbody tr', { hasText: '返校时间确认' }).waitFor({ state: 'detached' });
+  // A period preset fills the date range.
+  await page.getByRole('searchbox', { name: '搜索' }).fill('');
+  await page.getByRole('button', { name: '搜索' }).click();
+  await page.selectOption('#filter-period', 'week');
+  assert.notEqual(await page.inputValue('#filter-from'), '', 'the week fills the dates');
+  await page.locator('tbody tr', { hasText: '返校时间确认' }).waitFor();
+  await page.locator('tbody tr', { hasText: '寒假安全提醒' }).waitFor();
 
   // Statistics: this week counts both notices, read and confirm rates drawn.
   await nav(page, '统计').click();

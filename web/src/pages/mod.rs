@@ -15,7 +15,7 @@ mod portal;
 mod register;
 mod settings;
 mod simulator;
-mod stats;
+pub mod stats;
 mod students;
 mod templates;
 mod tokens;

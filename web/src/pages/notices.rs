@@ -1,7 +1,7 @@
-//! Notices: the list (filtered by status, category, urgency, author and creation date,
-//! searched, paged), and through its sub-modules composing and editing a notice (with
-//! its vote), its detail page with the live receipt report, comments and delivery panel,
-//! and sending or scheduling it.
+//! Notices: the list (filtered by status, category, urgency, author and creation date or
+//! period, searched in titles and bodies, paged), and through its sub-modules composing
+//! and editing a notice (with its vote), its detail page with the live receipt report,
+//! comments and delivery panel, and sending or scheduling it.
 
 mod attachments;
 mod audience;
@@ -28,6 +28,7 @@ use crate::api::{self, notices::NoticeFilter};
 use crate::components::PagedTable;
 use crate::format::{datetime, parse_date_input};
 use crate::i18n::t;
+use crate::pages::stats::{range, Period, PERIODS};
 use crate::session;
 
 /// The badge class of a notice status.
@@ -74,6 +75,19 @@ pub fn NoticesPage() -> impl IntoView {
     let set_filter = move |change: &dyn Fn(&mut NoticeFilter)| {
         page.set(1);
         filter.update(|f| change(f));
+    };
+    // A period fills the date inputs with its first and last day (and narrows the list).
+    let from_text = RwSignal::new(String::new());
+    let until_text = RwSignal::new(String::new());
+    let choose_period = move |period: Option<Period>| {
+        let range = period.and_then(|p| range(p, "", ""));
+        let day = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&chrono::Local).format("%Y-%m-%d").to_string();
+        from_text.set(range.map(|(f, _)| day(f)).unwrap_or_default());
+        until_text.set(range.map(|(_, u)| day(u - chrono::Duration::days(1))).unwrap_or_default());
+        set_filter(&|f| {
+            f.from = range.map(|r| r.0);
+            f.until = range.map(|r| r.1);
+        });
     };
     let on_search = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -153,14 +167,21 @@ pub fn NoticesPage() -> impl IntoView {
                         }).collect_view())}
                     </select>
                 </Show>
+                <select id="filter-period" aria-label=t::PERIOD on:change=move |ev| {
+                    let period = PERIODS.into_iter().find(|p| t::period_key(*p) == event_target_value(&ev));
+                    choose_period(period);
+                }>
+                    <option value="">{t::ALL_TIME}</option>
+                    {PERIODS[..3].iter().map(|p| view! { <option value=t::period_key(*p)>{t::period(*p)}</option> }).collect_view()}
+                </select>
                 <span class="inline-label">
                     <label for="filter-from">{t::CREATED_FROM}</label>
-                    <input type="date" id="filter-from" on:change=move |ev| {
+                    <input type="date" id="filter-from" prop:value=from_text on:change=move |ev| {
                         let value = parse_date_input(&event_target_value(&ev), 0);
                         set_filter(&|f| f.from = value);
                     } />
                     <label for="filter-until">{t::CREATED_UNTIL}</label>
-                    <input type="date" id="filter-until" on:change=move |ev| {
+                    <input type="date" id="filter-until" prop:value=until_text on:change=move |ev| {
                         // The whole last day counts: created before the next midnight.
                         let value = parse_date_input(&event_target_value(&ev), 1);
                         set_filter(&|f| f.until = value);

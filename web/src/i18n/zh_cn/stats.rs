@@ -8,6 +8,7 @@ pub const NAV_STATS: &str = "统计";
 pub const STATS_TITLE: &str = "统计";
 pub const STATS_INTRO: &str = "所选时间段内发出的通知：各分类与紧急程度的数量、阅读与确认情况、各班阅读率排行。";
 pub const PERIOD: &str = "时间段";
+pub const ALL_TIME: &str = "全部时间";
 pub const PERIOD_FROM: &str = "从";
 pub const PERIOD_UNTIL: &str = "至";
 pub const PICK_DATES: &str = "请选择开始和结束日期。";
