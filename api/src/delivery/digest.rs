@@ -33,7 +33,7 @@ pub async fn take(state: &AppState, openid: &str) -> sqlx::Result<Option<String>
     let list = held.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     // Only the rows this call changed are listed: a concurrent reply never lists them twice.
     let taken: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "UPDATE deliveries SET status = 'sent', channel = 'digest', sent_at = $1, sent_by = 'digest' \
+        "UPDATE deliveries SET status = 'sent', channel = 'digest', sent_at = $1, sent_by = 'digest', delivered_at = $1 \
          WHERE status = 'held' AND id IN ({list}) RETURNING notice_id"
     )))
     .bind(now_ms())

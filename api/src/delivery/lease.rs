@@ -232,6 +232,8 @@ pub async fn record(db: &Db, owner: &str, settled: &[Settled]) -> sqlx::Result<u
 const SENT_CHUNK: usize = 128;
 
 /// Records a chunk of sends in one statement; returns how many rows `owner` still held.
+/// A customer-service message the platform accepted is in the student's chat at once (no
+/// job result ever follows one), so it counts as delivered when sent.
 async fn record_sent(tx: &mut sqlx::AnyConnection, owner: &str, now: i64, chunk: &[&Settled]) -> sqlx::Result<u64> {
     let rows = (0..chunk.len())
         .map(|i| {
@@ -249,7 +251,8 @@ async fn record_sent(tx: &mut sqlx::AnyConnection, owner: &str, now: i64, chunk:
         .join(" UNION ALL ");
     let sql = format!(
         "UPDATE deliveries SET status = 'sent', channel = v.channel, msgid = v.msgid, fallback = v.fallback, \
-         sent_at = $2, sent_by = $1, failure = NULL, errcode = NULL, lease_owner = NULL, lease_until = NULL \
+         sent_at = $2, sent_by = $1, failure = NULL, \
+         delivered_at = CASE WHEN v.channel = 'custom' THEN $2 ELSE deliveries.delivered_at END, errcode = NULL, lease_owner = NULL, lease_until = NULL \
          FROM ({rows}) AS v WHERE deliveries.id = v.id AND deliveries.lease_owner = $1 AND deliveries.status = 'sending'"
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(owner).bind(now);

@@ -39,6 +39,7 @@ async fn without_a_template_students_who_wrote_lately_get_a_customer_service_mes
         let pushed: Vec<&Value> = inbox.iter().filter(|m| m["channel"] != "reply").collect();
         if i < 2 {
             assert_eq!(row["channel"], "custom");
+            assert!(row["delivered_at"].is_string(), "an accepted customer-service message is delivered: {row}");
             assert_eq!(codes(row), ["template:not_mapped"]);
             assert_eq!(pushed.iter().filter(|m| m["channel"] == "custom").count(), 1, "{inbox:?}");
         } else {
