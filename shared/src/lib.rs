@@ -16,6 +16,7 @@ pub mod receipts;
 pub mod roster;
 pub mod settings;
 pub mod stats;
+pub mod student_notices;
 pub mod tokens;
 pub mod users;
 pub mod validate;
@@ -27,10 +28,9 @@ pub use auth::{ChangePasswordRequest, LoginRequest, LoginResponse, RefreshReques
 pub use error::ErrorBody;
 pub use menus::{MenuButton, MenuDraft, MenuFeature, MenuProblem, MenuTarget, NewMenu};
 pub use notices::{
-    AccountTemplate, Attachment, Audience, AudienceCount, CategorySubscription, Delivery, DeliveryProgress,
-    FallbackReason, MassJob, MessageKind, NewCategory, NewNotice, Notice, NoticeCategory, NoticePatch, NoticeStatus,
-    NoticeSummary, SendRequest, StudentNotice, StudentNoticeDetail, SubscriptionChange, TemplateMapping,
-    TemplateSettings, Urgency,
+    AccountTemplate, Attachment, Audience, AudienceCount, Delivery, DeliveryProgress, FallbackReason, MassJob,
+    MessageKind, NewCategory, NewNotice, Notice, NoticeCategory, NoticePatch, NoticeStatus, NoticeSummary, SendRequest,
+    TemplateMapping, TemplateSettings, Urgency,
 };
 pub use page::{Page, PageQuery};
 pub use people::{
@@ -46,6 +46,7 @@ pub use receipts::{
 pub use roster::{ImportJob, ImportReport, ImportStatus, RowError};
 pub use settings::{Settings, SettingsPatch};
 pub use stats::{ClassRate, CountBy, Dashboard, HotNotice, StudentUnread};
+pub use student_notices::{CategorySubscription, StudentNotice, StudentNoticeDetail, SubscriptionChange};
 pub use tokens::{ApiToken, CreatedApiToken, NewApiToken, Scope};
 pub use users::{NewUser, Role, User, UserPatch};
 pub use validate::{FieldErrors, Problem};
