@@ -14,7 +14,7 @@ use chrono::{FixedOffset, NaiveDate};
 use shared::{ClassRate, CountBy, Dashboard, StudentUnread, Urgency};
 
 use super::{sent_between, Period};
-use crate::db::{Db, Flag};
+use crate::db::{Backend, Db, Flag};
 use crate::people::Scope;
 
 /// How many classes and students the dashboard lists.
@@ -209,11 +209,18 @@ async fn most_unread(db: &Db, notice_ids: &[i64]) -> sqlx::Result<Vec<StudentUnr
         return Ok(Vec::new());
     }
     // Ids from the database, not from input. `read_at IS NULL AND kind = 'notice'` as the
-    // partial index deliveries_unread (student_id, notice_id) says it.
+    // partial index deliveries_unread (student_id, notice_id) says it. SQLite's planner
+    // prefers deliveries_reads (notice_id, kind, read_at) for these terms and then reads
+    // every unread row from the table (275 ms over a million rows, against 72 ms); it has
+    // no other way to be told.
+    let hint = match db.backend() {
+        Backend::Sqlite => " INDEXED BY deliveries_unread",
+        Backend::Postgres => "",
+    };
     let ids = notice_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let sql = format!(
         "SELECT s.id AS student_id, s.name, s.student_no, c.name AS class_name, u.unread \
-         FROM (SELECT d.student_id, COUNT(*) AS unread FROM deliveries d WHERE d.notice_id IN ({ids}) \
+         FROM (SELECT d.student_id, COUNT(*) AS unread FROM deliveries d{hint} WHERE d.notice_id IN ({ids}) \
          AND d.read_at IS NULL AND d.kind = 'notice' AND d.student_id IS NOT NULL GROUP BY d.student_id) u \
          JOIN students s ON s.id = u.student_id LEFT JOIN classes c ON c.id = s.class_id \
          ORDER BY u.unread DESC, s.student_no LIMIT $1"
