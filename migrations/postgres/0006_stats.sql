@@ -121,15 +121,3 @@ END
 $$;
 CREATE TRIGGER deliveries_stats_deleted AFTER DELETE ON deliveries
     REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION stats_deliveries_deleted();
-
--- Most unread over a period's notices: with the notice in the index, the unread rows of
--- those notices are counted from the index alone (was: student_id only, which sent every
--- unread row to the table for its notice).
-DROP INDEX deliveries_unread;
-CREATE INDEX deliveries_unread ON deliveries (student_id, notice_id) WHERE read_at IS NULL AND kind = 'notice';
-
--- The hot ranking counts a window's first reads per notice: with the notice (and only the
--- notice's own rows) in the index, from the index alone (was: read_at only, which sent
--- every read of the window to the table to check its kind and find its notice).
-DROP INDEX deliveries_read_time;
-CREATE INDEX deliveries_read_time ON deliveries (read_at, notice_id) WHERE read_at IS NOT NULL AND kind = 'notice';

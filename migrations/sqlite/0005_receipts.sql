@@ -12,11 +12,13 @@ ALTER TABLE deliveries ADD COLUMN ref_id BIGINT;
 ALTER TABLE deliveries ADD COLUMN reminded BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE deliveries ADD COLUMN reminded_at BIGINT;
 UPDATE deliveries SET class_id = (SELECT s.class_id FROM students s WHERE s.id = deliveries.student_id);
-CREATE INDEX deliveries_reads ON deliveries (notice_id, kind, read_at);
+-- A notice's reads and confirmations over time, from the index alone (confirming reads too).
+CREATE INDEX deliveries_reads ON deliveries (notice_id, kind, read_at, confirmed_at);
 -- A student's own notices (their list page).
 CREATE INDEX deliveries_student ON deliveries (student_id, notice_id);
--- Who has most unread: only the unread rows are indexed.
-CREATE INDEX deliveries_unread ON deliveries (student_id) WHERE read_at IS NULL AND kind = 'notice';
+-- Who has most unread over a period's notices: only the unread rows are indexed, with
+-- their notice, so they are counted from the index alone.
+CREATE INDEX deliveries_unread ON deliveries (student_id, notice_id) WHERE read_at IS NULL AND kind = 'notice';
 
 -- A notice's vote, as JSON (VoteSpec), fixed once the notice is sent.
 ALTER TABLE notices ADD COLUMN vote TEXT;
@@ -72,4 +74,5 @@ CREATE TABLE attachment_downloads (
     at            BIGINT NOT NULL
 );
 CREATE INDEX attachment_downloads_time ON attachment_downloads (at, notice_id);
-CREATE INDEX deliveries_read_time ON deliveries (read_at) WHERE read_at IS NOT NULL;
+-- The hot ranking counts a window's first reads per notice from the index alone.
+CREATE INDEX deliveries_read_time ON deliveries (read_at, notice_id) WHERE read_at IS NOT NULL AND kind = 'notice';

@@ -76,7 +76,8 @@ async fn cadre_classes(state: &AppState, o: &Opened) -> ApiResult<Vec<ClassProgr
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
-    for c in report::classes(&state.db, o.notice.id, Some(&classes)).await? {
+    let tallies = report::tallies(&state.db, o.notice.id).await?;
+    for c in report::classes(&tallies, Some(&classes)) {
         let Some(class_id) = c.class_id else { continue };
         out.push(ClassProgress {
             class_id,

@@ -10,68 +10,88 @@ use shared::{ClassReceipts, Funnel, Missing, Page, PageQuery, Receipt, TimelineP
 use crate::db::filter::{contains_pattern, Arg, Filter};
 use crate::db::{to_time, Db, Flag};
 
-pub async fn funnel(db: &Db, notice_id: i64) -> sqlx::Result<Funnel> {
-    let (recipients, sent, delivered, read, confirmed, views): (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0), \
-         COALESCE(SUM(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END), 0), \
-         COALESCE(SUM(CASE WHEN read_at IS NOT NULL THEN 1 ELSE 0 END), 0), \
-         COALESCE(SUM(CASE WHEN confirmed_at IS NOT NULL THEN 1 ELSE 0 END), 0), CAST(COALESCE(SUM(views), 0) AS BIGINT) \
-         FROM deliveries WHERE notice_id = $1 AND kind = 'notice'",
-    )
-    .bind(notice_id)
-    .fetch_one(db.pool())
-    .await?;
-    Ok(Funnel { recipients, sent, delivered, read, confirmed, views })
+/// One class's counts of a notice's own rows: what the funnel and the class table are
+/// both made of, read in one pass over the notice's rows.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClassTally {
+    pub class_id: Option<i64>,
+    pub class_name: Option<String>,
+    pub recipients: i64,
+    pub sent: i64,
+    pub delivered: i64,
+    pub read: i64,
+    pub confirmed: i64,
+    pub views: i64,
+    /// The latest read or confirmation (where the timeline ends).
+    pub last: Option<i64>,
 }
 
-/// (class, its name, recipients, read, confirmed)
-type ClassCounts = (Option<i64>, Option<String>, i64, i64, i64);
-
-/// By class, best-named first; recipients in no class last (其他).
-pub async fn classes(db: &Db, notice_id: i64, only: Option<&[i64]>) -> sqlx::Result<Vec<ClassReceipts>> {
-    let rows: Vec<ClassCounts> = sqlx::query_as(
-        "SELECT d.class_id, c.name, COUNT(*), COALESCE(SUM(CASE WHEN d.read_at IS NOT NULL THEN 1 ELSE 0 END), 0), \
-         COALESCE(SUM(CASE WHEN d.confirmed_at IS NOT NULL THEN 1 ELSE 0 END), 0) \
-         FROM deliveries d LEFT JOIN classes c ON c.id = d.class_id WHERE d.notice_id = $1 AND d.kind = 'notice' \
-         GROUP BY d.class_id, c.name",
+pub async fn tallies(db: &Db, notice_id: i64) -> sqlx::Result<Vec<ClassTally>> {
+    // Grouped first, named after: the join is made per class, not per row.
+    sqlx::query_as(
+        "SELECT t.class_id, c.name AS class_name, t.recipients, t.sent, t.delivered, t.read, t.confirmed, t.views, \
+         t.last FROM (SELECT class_id, COUNT(*) AS recipients, \
+         COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0) AS sent, \
+         COALESCE(SUM(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS delivered, \
+         COALESCE(SUM(CASE WHEN read_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS read, \
+         COALESCE(SUM(CASE WHEN confirmed_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS confirmed, \
+         CAST(COALESCE(SUM(views), 0) AS BIGINT) AS views, \
+         MAX(CASE WHEN confirmed_at > read_at THEN confirmed_at ELSE read_at END) AS last \
+         FROM deliveries WHERE notice_id = $1 AND kind = 'notice' GROUP BY class_id) t \
+         LEFT JOIN classes c ON c.id = t.class_id",
     )
     .bind(notice_id)
     .fetch_all(db.pool())
-    .await?;
-    let mut list: Vec<ClassReceipts> = rows
-        .into_iter()
-        .filter(|(id, ..)| only.is_none_or(|o| id.is_some_and(|id| o.contains(&id))))
-        .map(|(class_id, name, recipients, read, confirmed)| ClassReceipts {
-            class_id,
-            class_name: name.unwrap_or_else(|| "其他".into()),
-            recipients,
-            read,
-            confirmed,
+    .await
+}
+
+pub fn funnel(tallies: &[ClassTally]) -> Funnel {
+    tallies.iter().fold(Funnel::default(), |f, t| Funnel {
+        recipients: f.recipients + t.recipients,
+        sent: f.sent + t.sent,
+        delivered: f.delivered + t.delivered,
+        read: f.read + t.read,
+        confirmed: f.confirmed + t.confirmed,
+        views: f.views + t.views,
+    })
+}
+
+/// By class, by name; recipients in no class last (其他). `only`: these classes alone.
+pub fn classes(tallies: &[ClassTally], only: Option<&[i64]>) -> Vec<ClassReceipts> {
+    let mut list: Vec<ClassReceipts> = tallies
+        .iter()
+        .filter(|t| only.is_none_or(|o| t.class_id.is_some_and(|id| o.contains(&id))))
+        .map(|t| ClassReceipts {
+            class_id: t.class_id,
+            class_name: t.class_name.clone().unwrap_or_else(|| "其他".into()),
+            recipients: t.recipients,
+            read: t.read,
+            confirmed: t.confirmed,
         })
         .collect();
     list.sort_by(|a, b| (a.class_id.is_none(), &a.class_name).cmp(&(b.class_id.is_none(), &b.class_name)));
-    Ok(list)
+    list
 }
 
 /// Bucket sizes a timeline may use; the smallest that keeps it within `MAX_BUCKETS`.
 const BUCKETS: [i64; 9] = [60, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 86_400, 7 * 86_400];
 const MAX_BUCKETS: i64 = 48;
 
-/// Reads and confirmations per bucket since `start` (ms), and the bucket's size in seconds.
-pub async fn timeline(db: &Db, notice_id: i64, start: i64) -> sqlx::Result<(Vec<TimelinePoint>, i64)> {
-    let last: Option<i64> = sqlx::query_scalar(
-        "SELECT MAX(CASE WHEN confirmed_at > read_at THEN confirmed_at ELSE read_at END) FROM deliveries \
-         WHERE notice_id = $1 AND kind = 'notice'",
-    )
-    .bind(notice_id)
-    .fetch_one(db.pool())
-    .await?;
+/// Reads and confirmations per bucket from `start` to `last` (ms), and the bucket's size
+/// in seconds. Both counts come from the `deliveries_reads` index alone (a confirmation
+/// always has a read).
+pub async fn timeline(
+    db: &Db,
+    notice_id: i64,
+    start: i64,
+    last: Option<i64>,
+) -> sqlx::Result<(Vec<TimelinePoint>, i64)> {
     let span = (last.unwrap_or(start) - start).max(0) / 1000;
     let bucket = BUCKETS.iter().copied().find(|b| span / b < MAX_BUCKETS).unwrap_or(30 * 86_400);
     let count = |column: &'static str| {
         let sql = format!(
             "SELECT ({column} - $2) / $3 AS b, COUNT(*) FROM deliveries WHERE notice_id = $1 AND kind = 'notice' \
-             AND {column} IS NOT NULL GROUP BY b"
+             AND read_at IS NOT NULL AND {column} IS NOT NULL GROUP BY b"
         );
         async move {
             sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql))

@@ -63,7 +63,9 @@ pub async fn after_reply(state: &AppState, notice_id: i64, comment_id: i64, stud
 async fn report_of(state: &AppState, row: NoticeRow) -> ApiResult<NoticeReport> {
     let db = &state.db;
     let id = row.id;
-    let (timeline, bucket_seconds) = report::timeline(db, id, row.sent_at.unwrap_or(row.created_at)).await?;
+    let tallies = report::tallies(db, id).await?;
+    let last = tallies.iter().filter_map(|t| t.last).max();
+    let (timeline, bucket_seconds) = report::timeline(db, id, row.sent_at.unwrap_or(row.created_at), last).await?;
     let vote = match row.vote() {
         Some(spec) => Some(votes::tally(db, id, &spec, true).await?),
         None => None,
@@ -84,8 +86,8 @@ async fn report_of(state: &AppState, row: NoticeRow) -> ApiResult<NoticeReport> 
         notice_id: id,
         requires_confirmation: row.requires_confirmation.0,
         sent_at: row.sent_at.map(to_time),
-        funnel: report::funnel(db, id).await?,
-        classes: report::classes(db, id, None).await?,
+        funnel: report::funnel(&tallies),
+        classes: report::classes(&tallies, None),
         timeline,
         bucket_seconds,
         vote,
