@@ -147,6 +147,9 @@ pub struct Comment {
     pub author_name: String,
     pub by_teacher: bool,
     pub class_name: Option<String>,
+    /// The student's 学号 (shown to teachers only, so two of one name are told apart).
+    #[serde(default)]
+    pub student_no: Option<String>,
     /// Written by the reader.
     pub mine: bool,
     pub created_at: DateTime<Utc>,

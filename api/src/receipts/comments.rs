@@ -21,11 +21,12 @@ struct Row {
     private: Flag,
     hidden: Flag,
     class_name: Option<String>,
+    student_no: Option<String>,
     created_at: i64,
 }
 
 const SELECT: &str = "SELECT c.id, c.notice_id, c.parent_id, c.student_id, c.user_id, c.author_name, c.body, \
-     c.private, c.hidden, k.name AS class_name, c.created_at FROM notice_comments c \
+     c.private, c.hidden, k.name AS class_name, s.student_no, c.created_at FROM notice_comments c \
      LEFT JOIN notice_comments p ON p.id = c.parent_id LEFT JOIN students s ON s.id = c.student_id \
      LEFT JOIN classes k ON k.id = s.class_id";
 
@@ -55,6 +56,7 @@ impl Row {
             hidden: self.hidden.0,
             by_teacher: self.user_id.is_some(),
             class_name: if self.user_id.is_some() { None } else { self.class_name },
+            student_no: if matches!(viewer, Viewer::Teacher(_)) { self.student_no } else { None },
             author_name: self.author_name,
             body: self.body,
             mine,

@@ -193,6 +193,8 @@ async fn a_private_question_is_seen_only_by_its_student_and_the_teachers_and_the
     let teacher_path = format!("/api/v1/notices/{id}/comments");
     let all: Vec<Value> = app.get(&teacher_path, &admin.access).await.json().await.unwrap();
     assert_eq!(all.len(), 2);
+    assert!(all.iter().all(|c| c["student_no"].as_str().is_some_and(|n| n.starts_with('N'))), "{all:?}");
+    assert!(seen_by_other[0]["student_no"].is_null(), "students do not see each other's 学号");
     assert_eq!(report(&app, &admin, id).await["open_questions"], 1);
 
     let reply = app

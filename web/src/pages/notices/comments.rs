@@ -64,6 +64,7 @@ pub fn CommentsPanel(id: i64, count: Memo<Option<i64>>, #[prop(into)] on_change:
             <div class="comment" class:hidden-comment=c.hidden class:reply=reply class:teacher=c.by_teacher data-comment=cid>
                 <div class="comment-head">
                     <strong>{c.author_name.clone()}</strong>
+                    {c.student_no.clone().map(|n| view! { <small class="hint">{n}</small> })}
                     {c.class_name.clone().map(|n| view! { <small class="hint">{n}</small> })}
                     {c.by_teacher.then(|| view! { <span class="badge info">{t::TEACHER_MARK}</span> })}
                     {(c.private && !reply).then(|| view! { <span class="badge warn">{t::PRIVATE_QUESTION}</span> })}
