@@ -114,3 +114,35 @@ export function fail(err) {
   console.error(err);
   process.exit(1);
 }
+
+/** The API as the admin, for the set-up a teacher would have done on other pages. */
+export async function adminApi(base) {
+  const login = await (await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: ADMIN, password: PASSWORD }),
+  })).json();
+  assert.ok(login.access_token, 'admin login through the API');
+  return async (method, path, body) => {
+    const resp = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${login.access_token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await resp.text();
+    assert.ok(resp.ok, `${method} ${path}: ${resp.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+}
+
+/** A simulated follower of the mock account that binds to a student by sending 绑定. */
+export async function boundFollower(base, nickname, student) {
+  const sim = (path, body) => fetch(`${base}/mock-wechat/sim${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  }).then((r) => r.json());
+  const { openid } = await sim('/users', { nickname });
+  const answer = await sim(`/users/${openid}/messages`, {
+    type: 'text', content: `绑定 ${student.student_no} ${student.name} ${student.phone.slice(-4)}`,
+  });
+  assert.match(JSON.stringify(answer), /绑定成功/, `${student.name} binds`);
+  return openid;
+}

@@ -7,39 +7,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADMIN, PASSWORD, fail, logIn, nav, run } from './harness.mjs';
-
-/** The API as the admin, for the set-up a teacher would have done on other pages. */
-async function api(base) {
-  const login = await (await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: ADMIN, password: PASSWORD }),
-  })).json();
-  assert.ok(login.access_token, 'admin login through the API');
-  return async (method, path, body) => {
-    const resp = await fetch(`${base}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${login.access_token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await resp.text();
-    assert.ok(resp.ok, `${method} ${path}: ${resp.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
-}
-
-/** A simulated follower of the mock account that binds to a student by sending 绑定. */
-async function boundFollower(base, nickname, student) {
-  const sim = (path, body) => fetch(`${base}/mock-wechat/sim${path}`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-  }).then((r) => r.json());
-  const { openid } = await sim('/users', { nickname });
-  const answer = await sim(`/users/${openid}/messages`, {
-    type: 'text', content: `绑定 ${student.student_no} ${student.name} ${student.phone.slice(-4)}`,
-  });
-  assert.match(JSON.stringify(answer), /绑定成功/, `${student.name} binds`);
-  return openid;
-}
+import { adminApi as api, boundFollower, fail, logIn, nav, run } from './harness.mjs';
 
 run('notices', async ({ page, base, shot, work, browser, watch }) => {
   const call = await api(base);

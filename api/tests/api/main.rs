@@ -23,6 +23,7 @@ mod seed_api;
 mod spec;
 mod stats;
 mod stats_helpers;
+mod teacher_binding;
 mod users;
 mod webhook;
 mod wechat_calls;
