@@ -51,6 +51,12 @@ pub struct Config {
     pub remind_interval_minutes: i64,
     /// …and at most this many times.
     pub remind_max: i64,
+    /// A LOCATION event at most this old stands in for the check-in page's position.
+    pub checkin_location_minutes: i64,
+    /// Check-in tries per student per session and minute.
+    pub checkin_attempts_per_minute: i64,
+    /// Kept positions (latest, and those on check-in attempts) are deleted after this.
+    pub location_retention_days: i64,
 }
 
 /// A configuration problem, phrased for the operator.
@@ -175,6 +181,21 @@ impl Config {
                 other => parse_num("BANJI_REMIND_INTERVAL_MINUTES", other, 30)?,
             },
             remind_max: parse_num("BANJI_REMIND_MAX", var("BANJI_REMIND_MAX"), 3)?,
+            checkin_location_minutes: parse_num(
+                "BANJI_CHECKIN_LOCATION_MINUTES",
+                var("BANJI_CHECKIN_LOCATION_MINUTES"),
+                5,
+            )?,
+            checkin_attempts_per_minute: parse_num(
+                "BANJI_CHECKIN_ATTEMPTS_PER_MINUTE",
+                var("BANJI_CHECKIN_ATTEMPTS_PER_MINUTE"),
+                6,
+            )?,
+            location_retention_days: parse_num(
+                "BANJI_LOCATION_RETENTION_DAYS",
+                var("BANJI_LOCATION_RETENTION_DAYS"),
+                30,
+            )?,
         })
     }
 }

@@ -11,6 +11,7 @@ pub mod api_tokens;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod checkin;
 pub mod cli;
 pub mod config;
 pub mod conversation;

@@ -5,8 +5,10 @@
 //! types document the API. Every `serde(rename…)` has its `oai(…)` twin because
 //! poem-openapi does not read serde attributes.
 
+pub mod activities;
 pub mod audit;
 pub mod auth;
+pub mod checkin;
 pub mod error;
 pub mod menus;
 pub mod notices;
@@ -23,8 +25,18 @@ pub mod validate;
 pub mod wechat;
 pub mod wechat_people;
 
+pub use activities::{
+    Activity, ActivityCheckin, ActivityReport, NewActivity, NoShowCount, Signup, SignupStatus, StudentActivity,
+};
 pub use audit::AuditEntry;
 pub use auth::{ChangePasswordRequest, LoginRequest, LoginResponse, RefreshRequest};
+pub use checkin::{
+    AbsentNotice, AbsentNoticeSent, AttendanceCounts, AttendanceEntry, AttendanceStats, AttendanceStatus,
+    AttendanceTrendPoint, CheckinAttempt, CheckinDisplay, CheckinMethod, CheckinOutcome, CheckinReport, CheckinRequest,
+    CheckinSession, ClassAttendance, ClassAttendanceRate, ConsentChange, Geofence, LocationConsent, ManualCheckin,
+    NewCheckinSession, RecentCheckin, ReopenRequest, SessionRate, SessionState, StudentAttendance, StudentCheckin,
+    StudentLocation, StudentSessionEntry,
+};
 pub use error::ErrorBody;
 pub use menus::{MenuButton, MenuDraft, MenuFeature, MenuProblem, MenuTarget, NewMenu};
 pub use notices::{

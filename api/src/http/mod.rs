@@ -2,6 +2,7 @@
 //! shape of errors that poem itself raises, and serving the built console.
 
 mod context;
+pub mod live;
 pub mod sheet;
 mod spa;
 

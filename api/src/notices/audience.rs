@@ -21,7 +21,7 @@ fn id_list(ids: &[i64]) -> String {
 /// Students the audience names: of its classes, in its groups, or named one by one.
 /// Graduated students are left out of classes and groups (they have left), not when
 /// named. `s` is the students table's alias.
-fn students_condition(a: &Audience) -> String {
+pub(crate) fn students_condition(a: &Audience) -> String {
     let mut parts = Vec::new();
     if !a.classes.is_empty() {
         parts.push(format!("(s.class_id IN ({}) AND s.status <> 'graduated')", id_list(&a.classes)));

@@ -116,8 +116,8 @@ impl ReceiptsApi {
     #[oai(path = "/:id/report/ticket", method = "post")]
     async fn ticket(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i64>) -> ApiResult<Json<StreamTicket>> {
         store::visible(&state.db, Scope::of(&auth.0), id.0).await?;
-        let ticket = live::issue_ticket(&state, id.0, auth.0.user_id).await?;
-        Ok(Json(StreamTicket { ticket, expires_in: live::ticket_lifetime().as_secs() as i64 }))
+        let ticket = live::issue_ticket(&state.kv, id.0, auth.0.user_id).await?;
+        Ok(Json(StreamTicket { ticket, expires_in: crate::http::live::ticket_lifetime().as_secs() as i64 }))
     }
 
     /// Server-sent events: `report` each time the report changed (fetch it again).
@@ -128,7 +128,7 @@ impl ReceiptsApi {
         id: Path<i64>,
         ticket: Query<String>,
     ) -> ApiResult<EventStream<futures_util::stream::BoxStream<'static, ReportChanged>>> {
-        live::redeem(&state, id.0, &ticket.0).await?;
+        live::redeem(&state.kv, id.0, &ticket.0).await?;
         let stream = live::stream(&state.kv, id.0).await?;
         Ok(EventStream::new(stream).keep_alive(std::time::Duration::from_secs(15)).to_event(|c: ReportChanged| {
             poem::web::sse::Event::message(format!("{{\"notice_id\":{}}}", c.notice_id)).event_type("report")
