@@ -2,10 +2,13 @@
 //! order they are tried (first match wins), in this one place. Handlers live with their
 //! capability (`people::replies` for following, binding and registering,
 //! `notices::subscriptions` for muting categories, `delivery` for job results and the
-//! digest of held notices, which rides on the welcome and on unmatched messages).
+//! digest of held notices, which rides on the welcome and on unmatched messages),
+//! `checkin::wechat` for check-in and positions, `activities::wechat` for 报名).
 
 use std::sync::Arc;
 
+use crate::activities;
+use crate::checkin::{self, codes::SCENE_PREFIX};
 use crate::delivery::{digest, jobs};
 use crate::notices::subscriptions;
 use crate::people::replies;
@@ -18,6 +21,8 @@ const HELP: &str = "可用指令：\n\
 · 解绑 —— 解除绑定\n\
 · 通知 —— 查看未收到的通知\n\
 · 退订 分类 / 订阅 分类 —— 不再推送或恢复推送某类通知\n\
+· 签到 123456 —— 用屏幕上的签到码签到
+· 报名 活动码 / 取消报名 活动码 —— 活动、讲座报名
 · 注册 —— 教师获取注册验证码\n\
 · 帮助 —— 显示本说明";
 const NOT_UNDERSTOOD: &str = "已收到。发送「帮助」查看可用指令。";
@@ -27,8 +32,13 @@ pub fn router() -> Router {
         Match::All(vec![Match::Event("SCAN"), Match::EventKey(Key::Prefix(BIND_SCENE.into()))]),
         Match::All(vec![Match::Event("subscribe"), Match::EventKey(Key::Prefix(format!("qrscene_{BIND_SCENE}")))]),
     ]);
+    let checkin_qr = Match::Any(vec![
+        Match::All(vec![Match::Event("SCAN"), Match::EventKey(Key::Prefix(SCENE_PREFIX.into()))]),
+        Match::All(vec![Match::Event("subscribe"), Match::EventKey(Key::Prefix(format!("qrscene_{SCENE_PREFIX}")))]),
+    ]);
     Router::new()
         .rule("teacher binds WeChat by QR", teacher_qr, replies::teacher_scan)
+        .rule("check in by scanning the projected QR code", checkin_qr, checkin::wechat::scanned)
         .rule("welcome on follow", Match::Event("subscribe"), |ctx: Context| async move {
             let openid = ctx.incoming.openid.clone();
             let state = ctx.state.clone();
@@ -48,6 +58,26 @@ pub fn router() -> Router {
             ]),
             digest::my_notices,
         )
+        .rule(
+            "check in with the code",
+            Match::Any(vec![
+                Match::EventKey(Key::Exact(crate::menus::CHECKIN_KEY.into())),
+                Match::Text(Text::Keyword("签到".into())),
+            ]),
+            checkin::wechat::code_sent,
+        )
+        .rule("keep a consenting student's position", Match::Event("LOCATION"), checkin::wechat::location)
+        .rule("cancel a sign-up", Match::Text(Text::Keyword("取消报名".into())), activities::wechat::cancel)
+        .rule(
+            "activities open for sign-up",
+            Match::Any(vec![
+                Match::EventKey(Key::Exact(crate::menus::ACTIVITIES_KEY.into())),
+                Match::Text(Text::Exact("报名".into())),
+                Match::Text(Text::Exact("活动".into())),
+            ]),
+            activities::wechat::list,
+        )
+        .rule("sign up for an activity", Match::Text(Text::Keyword("报名".into())), activities::wechat::sign_up)
         .rule("mute a category", Match::Text(Text::Keyword("退订".into())), subscriptions::mute)
         .rule("unmute a category", Match::Text(Text::Keyword("订阅".into())), subscriptions::unmute)
         .rule(

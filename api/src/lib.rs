@@ -7,6 +7,7 @@
 //! notices), `wechat`. Shared plumbing: `config`, `db`, `kv`, `http`,
 //! `error`, and `routes`, the one place the HTTP surface is assembled.
 
+pub mod activities;
 pub mod api_tokens;
 pub mod app;
 pub mod audit;

@@ -8,9 +8,11 @@ use poem::web::{Data, Json};
 use poem::{get, handler, Endpoint, EndpointExt, IntoResponse, Response, Route};
 use poem_openapi::{OpenApiService, Tags};
 
+use crate::activities::{ActivitiesApi, PortalActivitiesApi};
 use crate::api_tokens::ApiTokensApi;
 use crate::audit::AuditApi;
 use crate::auth::{AuthApi, MeApi};
+use crate::checkin::{AttendanceApi, CheckinApi, PortalCheckinApi};
 use crate::delivery::TemplatesApi;
 use crate::http::{ConsoleEndpoint, RequestContext};
 use crate::menus::MenusApi;
@@ -70,6 +72,10 @@ pub enum ApiTags {
     Seed,
     /// Numbers over many notices: the dashboard of a period, the hot ranking.
     Stats,
+    /// Check-in sessions (签到), their live view, attendance and its statistics.
+    Checkin,
+    /// Activities and lectures students sign up for (报名).
+    Activities,
 }
 
 type Apis = (
@@ -78,6 +84,7 @@ type Apis = (
     (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
     (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
     (StatsApi, ReceiptsApi, PortalReceiptsApi),
+    (CheckinApi, PortalCheckinApi, AttendanceApi, ActivitiesApi, PortalActivitiesApi),
 );
 
 pub type ApiService = OpenApiService<Apis, ()>;
@@ -89,6 +96,7 @@ fn apis() -> Apis {
         (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
         (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
         (StatsApi, ReceiptsApi, PortalReceiptsApi),
+        (CheckinApi, PortalCheckinApi, AttendanceApi, ActivitiesApi, PortalActivitiesApi),
     )
 }
 

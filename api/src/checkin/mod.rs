@@ -16,4 +16,12 @@
 //! - `routes` (teachers) and `portal` (students and cadres): the endpoints.
 
 pub mod codes;
+mod portal;
+mod routes;
 pub mod sessions;
+mod stats_routes;
+pub mod wechat;
+
+pub use portal::PortalCheckinApi;
+pub use routes::CheckinApi;
+pub use stats_routes::AttendanceApi;

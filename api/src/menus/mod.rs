@@ -24,6 +24,10 @@ use crate::wechat::client::menus::{MatchRule, Menu};
 pub const HELP_KEY: &str = "HELP";
 /// The key that answers with the student's notices not yet received (the digest).
 pub const NOTICES_KEY: &str = "NOTICES";
+/// The key that answers with a link to the check-in page.
+pub const CHECKIN_KEY: &str = "CHECKIN";
+/// The key that answers with the activities open for sign-up.
+pub const ACTIVITIES_KEY: &str = "ACTIVITIES";
 
 /// What Banji's features offer to put in a menu.
 pub fn features(state: &AppState) -> Vec<MenuFeature> {
@@ -37,6 +41,8 @@ pub fn features(state: &AppState) -> Vec<MenuFeature> {
         MenuFeature {
             label: "通知订阅".into(), kind: "view".into(), key: None, url: Some(page("/s/subscriptions"))
         },
+        MenuFeature { label: "签到".into(), kind: "click".into(), key: Some(CHECKIN_KEY.into()), url: None },
+        MenuFeature { label: "活动报名".into(), kind: "view".into(), key: None, url: Some(page("/s/activities")) },
         MenuFeature { label: "使用帮助".into(), kind: "click".into(), key: Some(HELP_KEY.into()), url: None },
     ]
 }
