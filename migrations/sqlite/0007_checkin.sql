@@ -63,6 +63,9 @@ CREATE TABLE checkin_sessions (
 );
 CREATE INDEX checkin_sessions_time ON checkin_sessions (ends_at, starts_at);
 CREATE INDEX checkin_sessions_start ON checkin_sessions (starts_at);
+-- An activity has one check-in session at most (made from its sign-ups); also how an
+-- activity finds it.
+CREATE UNIQUE INDEX checkin_sessions_activity ON checkin_sessions (activity_id);
 
 -- The roll: every student expected, fixed when the session is made, with the class they
 -- were in then. A check-in sets checked_at once (one per student per session).
