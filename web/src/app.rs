@@ -3,17 +3,19 @@
 //! brings them back to where they were going.
 
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::components::Shell;
 use crate::i18n::t;
 use crate::pages::{
-    AccountPage, AuditPage, CategoriesPage, ClassesPage, FollowersPage, GroupsPage, HomePage, LoginPage, MenusPage,
-    NotFound, NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage, PortalBind, PortalHome, PortalNotice,
-    PortalNotices, PortalSubscriptions, PortalTeachers, RegisterPage, SettingsPage, SimulatorPage, StatsPage,
-    StudentsPage, TemplatesPage, TokensPage, UsersPage,
+    AccountPage, ActivitiesPage, ActivityDetailPage, ActivityNewPage, AuditPage, CategoriesPage, CheckinDetailPage,
+    CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage, ClassesPage, FollowersPage, GroupsPage,
+    HomePage, LoginPage, MenusPage, NotFound, NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage,
+    PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalHome, PortalNotice, PortalNotices,
+    PortalSubscriptions, PortalTeachers, RegisterPage, SettingsPage, SimulatorPage, StatsPage, StudentsPage,
+    TemplatesPage, TokensPage, UsersPage,
 };
 use crate::session::{self, Auth};
 
@@ -36,6 +38,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s/notices") view=PortalNotices />
                 <Route path=path!("/s/notices/:id") view=PortalNotice />
                 <Route path=path!("/s/subscriptions") view=PortalSubscriptions />
+                <Route path=path!("/s/checkin") view=PortalCheckins />
+                <Route path=path!("/s/checkin/:id") view=PortalCheckin />
+                <Route path=path!("/s/activities") view=PortalActivities />
+                // Signed in, without the console around it: the projector.
+                <ParentRoute path=path!("") view=SignedInBare>
+                    <Route path=path!("checkins/:id/screen") view=CheckinScreenPage />
+                </ParentRoute>
                 <ParentRoute path=path!("") view=SignedIn>
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("users") view=UsersPage />
@@ -51,6 +60,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("notices/new") view=NoticeComposePage />
                     <Route path=path!("notices/:id") view=NoticeDetailPage />
                     <Route path=path!("notices/:id/edit") view=NoticeEditPage />
+                    <Route path=path!("checkins") view=CheckinsPage />
+                    <Route path=path!("checkins/new") view=CheckinNewPage />
+                    <Route path=path!("checkins/stats") view=CheckinStatsPage />
+                    <Route path=path!("checkins/:id") view=CheckinDetailPage />
+                    <Route path=path!("activities") view=ActivitiesPage />
+                    <Route path=path!("activities/new") view=ActivityNewPage />
+                    <Route path=path!("activities/:id") view=ActivityDetailPage />
                     <Route path=path!("stats") view=StatsPage />
                     <Route path=path!("categories") view=CategoriesPage />
                     <Route path=path!("templates") view=TemplatesPage />
@@ -72,6 +88,17 @@ enum Gate {
 
 #[component]
 fn SignedIn() -> impl IntoView {
+    view! { <Gated bare=false /> }
+}
+
+/// Signed in, but the page takes the whole window (no sidebar or top bar).
+#[component]
+fn SignedInBare() -> impl IntoView {
+    view! { <Gated bare=true /> }
+}
+
+#[component]
+fn Gated(bare: bool) -> impl IntoView {
     let location = use_location();
     // Only the gate's state re-renders the shell, not every change to the user.
     let gate = Memo::new(move |_| match session::auth().get() {
@@ -93,6 +120,7 @@ fn SignedIn() -> impl IntoView {
                 if next == "/" { "/login".to_string() } else { format!("/login?next={}", crate::api::encode(&next)) };
             view! { <Redirect path=path /> }.into_any()
         }
+        Gate::In if bare => view! { <Outlet /> }.into_any(),
         Gate::In => view! { <Shell /> }.into_any(),
     }
 }

@@ -45,3 +45,18 @@ pub fn parse_date_input(value: &str, days_later: u64) -> Option<DateTime<Utc>> {
 pub fn short_datetime(time: &Option<DateTime<Utc>>, none: &'static str) -> String {
     time.as_ref().map(|t| t.with_timezone(&Local).format("%m-%d %H:%M").to_string()).unwrap_or_else(|| none.to_string())
 }
+
+/// `2026-11-22 08:00–09:00`, or both ends in full when they fall on different days.
+pub fn time_range(start: &DateTime<Utc>, end: &DateTime<Utc>) -> String {
+    let (s, e) = (start.with_timezone(&Local), end.with_timezone(&Local));
+    if s.date_naive() == e.date_naive() {
+        format!("{}–{}", s.format("%Y-%m-%d %H:%M"), e.format("%H:%M"))
+    } else {
+        format!("{} – {}", s.format("%Y-%m-%d %H:%M"), e.format("%Y-%m-%d %H:%M"))
+    }
+}
+
+/// `08:05:12`: a time of today, to the second.
+pub fn clock(time: &DateTime<Utc>) -> String {
+    time.with_timezone(&Local).format("%H:%M:%S").to_string()
+}

@@ -10,6 +10,7 @@ mod components;
 mod format;
 mod i18n;
 mod pages;
+mod position;
 mod session;
 
 fn main() {

@@ -2,8 +2,10 @@
 //! refresh and retry when the access token has expired, and statuses mapped to a typed
 //! `ClientError` that pages match on.
 
+pub mod activities;
 pub mod audit;
 pub mod auth;
+pub mod checkin;
 pub mod menus;
 pub mod notices;
 pub mod people;

@@ -38,7 +38,9 @@ pub fn oauth_error() -> Option<String> {
 pub fn authorise() {
     SessionStorage::delete(TOKEN_KEY);
     if let Some(window) = web_sys::window() {
+        // The query too: a check-in link carries its code (`?code=…`).
         let path = window.location().pathname().unwrap_or_else(|_| "/s/".into());
+        let path = path + &window.location().search().unwrap_or_default();
         let _ = window.location().set_href(&format!("/api/v1/portal/oauth?next={}", super::encode(&path)));
     }
 }

@@ -1,6 +1,7 @@
-//! Keeps an open notice report current without reloading: the server's event stream
-//! (`EventSource` on `…/report/events`) says when reads, confirmations, votes, comments
-//! or deliveries changed. EventSource sends no Authorization header, so each connection
+//! Keeps a page current without reloading: the server's event stream (`EventSource` on a
+//! notice report's `…/report/events`, or a check-in session's `…/live/events`) says when
+//! something changed — reads, confirmations, votes, comments, deliveries, check-ins.
+//! EventSource sends no Authorization header, so each connection
 //! takes a single-use ticket fetched with the login. A dropped stream is not left to the
 //! browser's own retry (the ticket is spent): it is closed, and after a few seconds a new
 //! ticket opens a new one. A slow poll runs beside it in case events stop arriving
@@ -23,8 +24,40 @@ use crate::pages::{mounted, pause};
 
 /// Wait this long before opening a new stream after one failed.
 const RETRY_MS: u32 = 4_000;
-/// Fetch the report this often whatever the stream says.
+/// Fetch the page's data this often whatever the stream says.
 const POLL_MS: u32 = 15_000;
+
+/// Which stream to follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    /// A notice's receipt report (event `report`).
+    NoticeReport(i64),
+    /// A check-in session (event `checkin`).
+    Checkin(i64),
+}
+
+impl Stream {
+    async fn ticket(self) -> api::ApiResult<shared::StreamTicket> {
+        match self {
+            Stream::NoticeReport(id) => api::receipts::stream_ticket(id).await,
+            Stream::Checkin(id) => api::checkin::stream_ticket(id).await,
+        }
+    }
+
+    fn url(self, ticket: &str) -> String {
+        match self {
+            Stream::NoticeReport(id) => api::receipts::events_url(id, ticket),
+            Stream::Checkin(id) => api::checkin::events_url(id, ticket),
+        }
+    }
+
+    fn event(self) -> &'static str {
+        match self {
+            Stream::NoticeReport(_) => "report",
+            Stream::Checkin(_) => "checkin",
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Live {
@@ -43,18 +76,18 @@ enum Message {
 }
 
 thread_local! {
-    /// The open stream of each report being followed, by a key the page's cleanup
+    /// The open stream of each page following one, by a key the page's cleanup
     /// holds (an EventSource cannot go into a cleanup closure, which must be `Send`).
     static OPEN: RefCell<BTreeMap<u64, (EventSource, mpsc::UnboundedSender<Message>)>> = const { RefCell::new(BTreeMap::new()) };
     static NEXT_KEY: Cell<u64> = const { Cell::new(0) };
 }
 
-/// Which report's stream, in `OPEN`.
+/// Which page's stream, in `OPEN`.
 type Open = u64;
 
-/// Follows notice `id`'s report: `on_change` runs whenever it should be fetched again.
-/// Call from the component that shows the report; it all ends with that component.
-pub fn follow_report(id: i64, state: RwSignal<Live>, on_change: Callback<()>) {
+/// Follows `stream`: `on_change` runs whenever the page should fetch its data again.
+/// Call from the component that shows the data; it all ends with that component.
+pub fn follow(stream: Stream, state: RwSignal<Live>, on_change: Callback<()>) {
     let alive = mounted();
     let open: Open = NEXT_KEY.with(|k| {
         k.set(k.get() + 1);
@@ -66,7 +99,7 @@ pub fn follow_report(id: i64, state: RwSignal<Live>, on_change: Callback<()>) {
             let _ = tx.unbounded_send(Message::Stop);
         }
     });
-    leptos::task::spawn_local(stream_loop(id, state, on_change, alive.clone(), open));
+    leptos::task::spawn_local(stream_loop(stream, state, on_change, alive.clone(), open));
     leptos::task::spawn_local(poll_loop(on_change, alive));
 }
 
@@ -80,12 +113,18 @@ async fn poll_loop(on_change: Callback<()>, alive: Arc<AtomicBool>) {
     }
 }
 
-async fn stream_loop(id: i64, state: RwSignal<Live>, on_change: Callback<()>, alive: Arc<AtomicBool>, open: Open) {
+async fn stream_loop(
+    stream: Stream,
+    state: RwSignal<Live>,
+    on_change: Callback<()>,
+    alive: Arc<AtomicBool>,
+    open: Open,
+) {
     let living = || alive.load(Ordering::Relaxed);
     loop {
-        match api::receipts::stream_ticket(id).await {
+        match stream.ticket().await {
             Ok(ticket) if living() => {
-                if let Some(stop) = listen(id, &ticket.ticket, state, on_change, &alive, open).await {
+                if let Some(stop) = listen(stream, &ticket.ticket, state, on_change, &alive, open).await {
                     if stop {
                         return;
                     }
@@ -108,14 +147,14 @@ async fn stream_loop(id: i64, state: RwSignal<Live>, on_change: Callback<()>, al
 /// One connection, until it fails (`Some(false)`), the page is left (`Some(true)`), or
 /// it could not be opened (`None`).
 async fn listen(
-    id: i64,
+    stream: Stream,
     ticket: &str,
     state: RwSignal<Live>,
     on_change: Callback<()>,
     alive: &AtomicBool,
     open: Open,
 ) -> Option<bool> {
-    let source = EventSource::new(&api::receipts::events_url(id, ticket)).ok()?;
+    let source = EventSource::new(&stream.url(ticket)).ok()?;
     let (tx, mut rx) = mpsc::unbounded();
     let sender = |message: fn() -> Message| {
         let tx = tx.clone();
@@ -128,7 +167,7 @@ async fn listen(
     let on_error = sender(|| Message::Failed);
     source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let _ = source.add_event_listener_with_callback("report", on_report.as_ref().unchecked_ref());
+    let _ = source.add_event_listener_with_callback(stream.event(), on_report.as_ref().unchecked_ref());
     OPEN.with(|o| o.borrow_mut().insert(open, (source.clone(), tx)));
     let mut stopped = false;
     while let Some(message) = rx.next().await {
@@ -151,4 +190,52 @@ async fn listen(
     // The closures live until the source is closed, so no event reaches a freed one.
     drop((on_open, on_report, on_error));
     Some(stopped)
+}
+
+/// A fetch for a live page: each run fetches `fetch` into `data` (or its failure into
+/// `error`), one fetch at a time — a run during a fetch asks for one more after it, so a
+/// burst of events costs at most two requests. Nothing is touched once the page is gone.
+pub fn refresher<T, F, Fut>(fetch: F, data: RwSignal<Option<T>>, error: RwSignal<Option<ClientError>>) -> Callback<()>
+where
+    T: Send + Sync + 'static,
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = api::ApiResult<T>> + 'static,
+{
+    let alive = mounted();
+    let fetching = StoredValue::new(false);
+    let again = StoredValue::new(false);
+    let fetch = Arc::new(fetch);
+    Callback::new(move |_: ()| {
+        if !alive.load(Ordering::Relaxed) {
+            return;
+        }
+        if fetching.get_value() {
+            again.set_value(true);
+            return;
+        }
+        fetching.set_value(true);
+        let alive = alive.clone();
+        let fetch = fetch.clone();
+        leptos::task::spawn_local(async move {
+            loop {
+                let result = fetch().await;
+                if !alive.load(Ordering::Relaxed) {
+                    return;
+                }
+                match result {
+                    Ok(value) => {
+                        data.set(Some(value));
+                        error.set(None);
+                    }
+                    Err(ClientError::Unauthorized) => return,
+                    Err(err) => error.set(Some(err)),
+                }
+                if !again.get_value() {
+                    break;
+                }
+                again.set_value(false);
+            }
+            fetching.set_value(false);
+        });
+    })
 }

@@ -1,16 +1,19 @@
 //! One file per page.
 
 mod account;
+pub mod activities;
 mod audit;
 mod categories;
+pub mod checkins;
 mod classes;
 mod followers;
 mod groups;
 mod home;
+pub mod live;
 mod login;
 mod menus;
 mod not_found;
-mod notices;
+pub mod notices;
 mod portal;
 mod register;
 mod settings;
@@ -22,8 +25,10 @@ mod tokens;
 mod users;
 
 pub use account::AccountPage;
+pub use activities::{ActivitiesPage, ActivityDetailPage, ActivityNewPage};
 pub use audit::AuditPage;
 pub use categories::CategoriesPage;
+pub use checkins::{CheckinDetailPage, CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage};
 pub use classes::ClassesPage;
 pub use followers::FollowersPage;
 pub use groups::GroupsPage;
@@ -32,7 +37,10 @@ pub use login::LoginPage;
 pub use menus::MenusPage;
 pub use not_found::NotFound;
 pub use notices::{NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage};
-pub use portal::{PortalBind, PortalHome, PortalNotice, PortalNotices, PortalSubscriptions, PortalTeachers};
+pub use portal::{
+    PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalHome, PortalNotice, PortalNotices,
+    PortalSubscriptions, PortalTeachers,
+};
 pub use register::RegisterPage;
 pub use settings::SettingsPage;
 pub use simulator::SimulatorPage;

@@ -9,13 +9,13 @@ mod comments;
 mod compose;
 mod delivery;
 mod detail;
-mod live;
 mod receipt_list;
 mod report;
 mod report_view;
 mod send;
 mod vote_editor;
 
+pub use audience::AudiencePicker;
 pub use compose::{NoticeComposePage, NoticeEditPage};
 pub use detail::NoticeDetailPage;
 

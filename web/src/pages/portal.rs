@@ -2,9 +2,12 @@
 //! student is comes from WeChat's web authorisation; without a token the page goes
 //! through it first and comes back.
 
+mod activities;
 mod bind;
 mod cadre;
+mod checkin;
 mod comments;
+mod consent;
 mod home;
 mod notice;
 mod notices;
@@ -12,7 +15,9 @@ mod subscriptions;
 mod teachers;
 mod vote;
 
+pub use activities::PortalActivities;
 pub use bind::PortalBind;
+pub use checkin::{PortalCheckin, PortalCheckins};
 pub use home::PortalHome;
 pub use notice::PortalNotice;
 pub use notices::PortalNotices;

@@ -93,6 +93,9 @@ pub fn StatsPage() -> impl IntoView {
         <section class="page stats">
             <div class="page-head">
                 <h1>{t::STATS_TITLE}</h1>
+                <leptos_router::components::A href="/checkins/stats" attr:class="button secondary" attr:id="to-checkin-stats">
+                    {t::CHECKIN_STATS_TITLE}" ›"
+                </leptos_router::components::A>
             </div>
             <p class="lead">{t::STATS_INTRO}</p>
             <div class="toolbar period-picker">

@@ -1,6 +1,7 @@
 //! Students: search and filter (phones masked), add and edit, the full record (whose
 //! view is audited), unbind, delete, and the roster import and export.
 
+mod attendance;
 mod detail;
 mod form;
 mod import;

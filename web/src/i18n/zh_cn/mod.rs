@@ -1,5 +1,7 @@
 //! Simplified Chinese.
 
+mod activities;
+mod checkin;
 mod console;
 mod delivery;
 mod notices;
@@ -8,6 +10,8 @@ mod portal;
 mod receipts;
 mod stats;
 
+pub use activities::*;
+pub use checkin::*;
 pub use console::*;
 pub use delivery::*;
 pub use notices::*;

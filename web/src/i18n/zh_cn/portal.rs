@@ -125,6 +125,12 @@ pub fn portal_error(err: &ClientError) -> String {
     if let Some(text) = super::receipts::receipts_error(err) {
         return text;
     }
+    match err.code() {
+        Some("signup_closed") => return "报名已截止，不能再报名或取消。".into(),
+        Some("not_on_roll") => return "你不在这次签到的名单中。".into(),
+        Some("not_open") => return "签到不在进行中。".into(),
+        _ => {}
+    }
     if err.field("choices").is_some() {
         return "请按要求选择选项。".into();
     }

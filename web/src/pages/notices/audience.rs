@@ -21,10 +21,13 @@ pub fn AudiencePicker(
     #[prop(into)] category_id: Signal<Option<i64>>,
     #[prop(into)] urgency: Signal<Urgency>,
     #[prop(into)] error: Signal<Option<String>>,
+    /// Leave out "every follower" (a check-in's audience is never everyone).
+    #[prop(optional)]
+    no_public: bool,
 ) -> impl IntoView {
     let classes = LocalResource::new(api::notices::audience_classes);
     let groups = LocalResource::new(api::notices::audience_groups);
-    let is_admin = session::user().is_some_and(|u| u.role == Role::Admin);
+    let is_admin = !no_public && session::user().is_some_and(|u| u.role == Role::Admin);
     // Students picked in this page, by id; a saved draft's students show their id only.
     let student_names = RwSignal::new(BTreeMap::<i64, String>::new());
     let query = RwSignal::new(String::new());

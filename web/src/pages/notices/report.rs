@@ -9,12 +9,12 @@ use shared::{NoticeReport, NoticeStatus};
 
 use super::comments::CommentsPanel;
 use super::delivery::DeliveryPanel;
-use super::live::{follow_report, Live};
 use super::receipt_list::ReceiptList;
 use super::report_view::{summary, ReminderCard};
 use crate::api::{self, receipts::ReceiptFilter, ClientError};
 use crate::components::{ErrorNotice, Loading};
 use crate::i18n::t;
+use crate::pages::live::{follow, Live, Stream};
 use crate::pages::mounted;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -112,7 +112,7 @@ fn ReportArea(id: i64, title: Signal<String>, tab: RwSignal<Tab>, comments: RwSi
         });
     });
     refresh.run(());
-    follow_report(id, live, refresh);
+    follow(Stream::NoticeReport(id), live, refresh);
 
     let current = Signal::derive(move || report.get());
     let comment_count = Memo::new(move |_| comments.get());

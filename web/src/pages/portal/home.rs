@@ -1,10 +1,12 @@
 //! `/s/`: who I am (or an invitation to bind), the way to my notices and their
-//! subscriptions, my classmates if I am a class cadre, and the teachers' contacts.
+//! subscriptions, my check-ins and activities, my classmates if I am a class cadre, the
+//! teachers' contacts, and the switch that lets Banji keep my position for check-ins.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::PortalMe;
 
+use super::consent::ConsentSwitch;
 use super::PortalGate;
 use crate::api::{portal, ClientError};
 use crate::components::Loading;
@@ -54,9 +56,14 @@ fn Home() -> impl IntoView {
                     </dl>
                 </div>
                 <A href="/s/notices" attr:class="button primary wide">{t::PORTAL_NOTICES}</A>
+                <div class="portal-pair">
+                    <A href="/s/checkin" attr:class="button secondary wide" attr:id="portal-checkin-link">{t::PORTAL_CHECKINS}</A>
+                    <A href="/s/activities" attr:class="button secondary wide" attr:id="portal-activities-link">{t::PORTAL_ACTIVITIES}</A>
+                </div>
                 <A href="/s/subscriptions" attr:class="button secondary wide">{t::PORTAL_SUBSCRIPTIONS}</A>
                 {cadre.then(|| view! { <Classmates /> })}
                 <A href="/s/teachers" attr:class="button secondary wide">{t::PORTAL_TEACHERS}</A>
+                <ConsentSwitch />
                 <button class="link danger wide" on:click=unbind>{t::PORTAL_UNBIND}</button>
             }
             .into_any()

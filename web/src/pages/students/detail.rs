@@ -1,5 +1,5 @@
-//! One student in full (phone number, bind code, groups, cadre terms); opening it is
-//! written to the audit log. Unbind their WeChat, or delete the record, from here.
+//! One student in full (phone number, bind code, groups, cadre terms, attendance); opening
+//! it is written to the audit log. Unbind their WeChat, or delete the record, from here.
 
 use leptos::prelude::*;
 use shared::StudentDetail;
@@ -81,6 +81,7 @@ pub fn StudentDetailCard(
                 <dt>{t::CADRE_TERMS}</dt><dd>{if terms.is_empty() { t::NONE_YET.to_string() } else { terms }}</dd>
                 <dt>{t::NOTES}</dt><dd>{s.notes}</dd>
             </dl>
+            <super::attendance::AttendanceSection id=id />
             <div class="form-actions">
                 <Show when=move || bound>
                     <button class="secondary" on:click=move |_| unbind_open.set(true)>{t::UNBIND}</button>
