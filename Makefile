@@ -15,6 +15,7 @@ test: console
 	node e2e/people.test.mjs
 	node e2e/notices.test.mjs
 	node e2e/receipts.test.mjs
+	node e2e/checkin.test.mjs
 
 setup:
 	scripts/setup.sh

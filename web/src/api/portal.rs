@@ -20,7 +20,9 @@ pub fn token() -> Option<String> {
         let token = String::from(web_sys::js_sys::decode_uri_component(token).ok()?);
         let _ = SessionStorage::set(TOKEN_KEY, &token);
         if let Ok(history) = window.history() {
-            let path = window.location().pathname().unwrap_or_default();
+            // The query stays (a check-in link's `?code=…`).
+            let path =
+                window.location().pathname().unwrap_or_default() + &window.location().search().unwrap_or_default();
             let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
         }
         return Some(token);
