@@ -43,6 +43,10 @@ impl Application {
     /// Serves until SIGINT/SIGTERM, then lets in-flight requests finish (10 s at most).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let pruning = tokio::spawn(crate::auth::jobs::prune_sessions_forever(self.state.db.clone()));
+        let positions = tokio::spawn(crate::checkin::location::purge_forever(
+            self.state.db.clone(),
+            self.state.config.location_retention_days,
+        ));
         let delivery = crate::delivery::spawn(self.state.clone());
         let engine = self.state.delivery.clone();
         let background = self.state.background.clone();
@@ -51,6 +55,7 @@ impl Application {
             .run_with_graceful_shutdown(app, shutdown_signal(), Some(Duration::from_secs(10)))
             .await;
         pruning.abort();
+        positions.abort();
         // The batch in hand is sent and recorded before the process ends.
         engine.stop();
         if let Some(worker) = delivery {

@@ -64,6 +64,11 @@ impl ApiError {
         ApiError::NotFound(body("not_found", format!("{what} not found")))
     }
 
+    /// A 404 with its own code, when "not found" needs saying why.
+    pub fn not_found_code(code: &str, message: impl Into<String>) -> Self {
+        ApiError::NotFound(body(code, message))
+    }
+
     pub fn conflict(code: &str, message: impl Into<String>) -> Self {
         ApiError::Conflict(body(code, message))
     }

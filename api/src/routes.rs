@@ -12,7 +12,7 @@ use crate::activities::{ActivitiesApi, PortalActivitiesApi};
 use crate::api_tokens::ApiTokensApi;
 use crate::audit::AuditApi;
 use crate::auth::{AuthApi, MeApi};
-use crate::checkin::{AttendanceApi, CheckinApi, PortalCheckinApi};
+use crate::checkin::{AttendanceApi, CheckinApi, LocationApi, PortalCheckinApi};
 use crate::delivery::TemplatesApi;
 use crate::http::{ConsoleEndpoint, RequestContext};
 use crate::menus::MenusApi;
@@ -84,7 +84,7 @@ type Apis = (
     (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
     (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
     (StatsApi, ReceiptsApi, PortalReceiptsApi),
-    (CheckinApi, PortalCheckinApi, AttendanceApi, ActivitiesApi, PortalActivitiesApi),
+    (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),
 );
 
 pub type ApiService = OpenApiService<Apis, ()>;
@@ -96,7 +96,7 @@ fn apis() -> Apis {
         (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
         (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
         (StatsApi, ReceiptsApi, PortalReceiptsApi),
-        (CheckinApi, PortalCheckinApi, AttendanceApi, ActivitiesApi, PortalActivitiesApi),
+        (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),
     )
 }
 

@@ -15,13 +15,22 @@
 //! - `stats`, `export`: attendance over sessions, classes, weeks and students.
 //! - `routes` (teachers) and `portal` (students and cadres): the endpoints.
 
+pub mod attempt;
 pub mod codes;
+pub mod export;
+mod flags;
+pub mod live;
+pub mod location;
 mod portal;
+pub mod roll;
 mod routes;
 pub mod sessions;
+pub mod stats;
 mod stats_routes;
+mod text;
 pub mod wechat;
 
+pub use location::LocationApi;
 pub use portal::PortalCheckinApi;
 pub use routes::CheckinApi;
 pub use stats_routes::AttendanceApi;

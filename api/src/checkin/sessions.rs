@@ -11,7 +11,7 @@ use super::codes;
 use crate::audit::Audit;
 use crate::auth::Caller;
 use crate::db::filter::{Arg, Filter};
-use crate::db::{now_ms, to_ms, to_time, Db};
+use crate::db::{float_sql, now_ms, to_ms, to_time, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::notices::audience::{self, students_condition};
 use crate::people::Scope;
@@ -146,29 +146,31 @@ pub async fn create(
     let methods = methods.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(",");
     let fence = new.geofence;
     let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar(
+    // The fence as literals: see `float_sql`.
+    let insert = format!(
         "INSERT INTO checkin_sessions (title, audience, created_by, cadre_id, activity_id, class_id, starts_at, ends_at, \
          late_after, methods, rotate_seconds, fence_lat, fence_lng, fence_radius_m, secret, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
-    )
-    .bind(new.title.trim())
-    .bind(serde_json::to_string(&new.audience).map_err(ApiError::internal)?)
-    .bind(created_by)
-    .bind(cadre_id)
-    .bind(activity_id)
-    .bind(class_id)
-    .bind(to_ms(new.starts_at))
-    .bind(to_ms(new.ends_at))
-    .bind(new.late_after.map(to_ms))
-    .bind(methods)
-    .bind(new.rotate_seconds.unwrap_or(shared::checkin::DEFAULT_ROTATE_SECONDS))
-    .bind(fence.map(|f| f.latitude))
-    .bind(fence.map(|f| f.longitude))
-    .bind(fence.map(|f| f.radius_m))
-    .bind(codes::new_secret())
-    .bind(now_ms())
-    .fetch_one(&mut *tx)
-    .await?;
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, {}, {}, $12, $13, $14) RETURNING id",
+        float_sql(fence.map(|f| f.latitude)),
+        float_sql(fence.map(|f| f.longitude)),
+    );
+    let id: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(insert))
+        .bind(new.title.trim())
+        .bind(serde_json::to_string(&new.audience).map_err(ApiError::internal)?)
+        .bind(created_by)
+        .bind(cadre_id)
+        .bind(activity_id)
+        .bind(class_id)
+        .bind(to_ms(new.starts_at))
+        .bind(to_ms(new.ends_at))
+        .bind(new.late_after.map(to_ms))
+        .bind(methods)
+        .bind(new.rotate_seconds.unwrap_or(shared::checkin::DEFAULT_ROTATE_SECONDS))
+        .bind(fence.map(|f| f.radius_m))
+        .bind(codes::new_secret())
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
     let roll = format!(
         "INSERT INTO checkin_roll (session_id, student_id, class_id) SELECT $1, s.id, s.class_id FROM students s WHERE {}",
         students_condition(&new.audience)
@@ -324,4 +326,16 @@ pub async fn delete(db: &Db, row: &SessionRow, audit: Audit<'_>) -> ApiResult<()
     audit.target(format!("checkin:{}", row.id)).detail(row.title.clone()).record(&mut *tx).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The sessions open now with this student on their roll, soonest to close first.
+pub async fn open_for_student(db: &Db, student: i64, now: i64) -> sqlx::Result<Vec<SessionRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} JOIN checkin_roll r ON r.session_id = cs.id WHERE r.student_id = $1 AND cs.starts_at <= $2 \
+         AND COALESCE(cs.closed_early_at, cs.ends_at) > $2 ORDER BY cs.ends_at, cs.id"
+    )))
+    .bind(student)
+    .bind(now)
+    .fetch_all(db.pool())
+    .await
 }

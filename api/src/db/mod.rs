@@ -185,3 +185,15 @@ impl<'r> Decode<'r, Any> for Flag {
         }
     }
 }
+
+/// A nullable float as SQL text (`NULL` or the number), for the places that would bind
+/// an `Option<f64>`. sqlx 0.9's Any driver binds a `None` of DOUBLE as a PostgreSQL
+/// `float4` (and a `Some` as `float8`), so a statement first prepared with a NULL fails
+/// later with "incorrect binary data format"; a literal keeps the types out of it.
+/// Numbers that are not finite become NULL.
+pub fn float_sql(value: Option<f64>) -> String {
+    match value {
+        Some(v) if v.is_finite() => format!("{v:?}"),
+        _ => "NULL".to_string(),
+    }
+}

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{error_body, spawn_app, PASSWORD};
 
-fn ticket_of(qr_image_url: &str) -> String {
+pub fn ticket_of(qr_image_url: &str) -> String {
     let encoded = qr_image_url.split("ticket=").nth(1).unwrap();
     percent_decode(encoded)
 }
