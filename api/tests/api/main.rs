@@ -2,7 +2,9 @@
 //! (a temp SQLite file, or a fresh PostgreSQL schema when `DATABASE_URL` is set) and its
 //! own Kv prefix (in-process, or Redis when `REDIS_URL` is set), so they run in parallel.
 
+mod activities;
 mod api_tokens;
+mod attendance_stats;
 mod audit;
 mod auth;
 mod binding;
