@@ -36,6 +36,18 @@ async function phoneAs(browser, watch, base, nickname, next, geolocation) {
   return phone;
 }
 
+/** The check-in page's answer: a success, a refusal, or a problem before sending. */
+async function answerOf(phone) {
+  const answer = phone.locator('#checkin-done, #checkin-refused, .checkin-box .alert.error').first();
+  await answer.waitFor();
+  return answer.innerText();
+}
+
+async function checkedIn(phone) {
+  const text = await answerOf(phone);
+  assert.match(text, /签到成功/, `the check-in page answered: ${text}`);
+}
+
 async function fits(phone, what) {
   const width = await phone.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 375, `${what} fits the phone (${width}px)`);
@@ -115,7 +127,7 @@ run('checkin', async ({ page, base, shot, browser, watch }) => {
   await shot(phone, 'portal-checkin');
   await phone.fill('#checkin-code', code);
   await phone.click('#checkin-button');
-  await phone.locator('#checkin-done', { hasText: '签到成功' }).waitFor();
+  await checkedIn(phone);
   await fits(phone, 'the check-in page');
   await shot(phone, 'portal-checkin-done');
   await screen.locator('#screen-checked', { hasText: '2' }).waitFor({ timeout: 10000 });
@@ -180,13 +192,13 @@ run('checkin', async ({ page, base, shot, browser, watch }) => {
   await inside.locator('.position-note').waitFor();
   assert.equal(await inside.inputValue('#checkin-code'), fenceCode, 'the code comes from the link');
   await inside.click('#checkin-button');
-  await inside.locator('#checkin-done', { hasText: '签到成功' }).waitFor();
+  await checkedIn(inside);
   // 张三 a kilometre away: refused, with the distance.
   const outside = await phoneAs(browser, watch, base, '张三的微信', `/s/checkin/${fenceId}`, FAR_AWAY);
   await outside.fill('#checkin-code', fenceCode);
   await outside.click('#checkin-button');
-  await outside.locator('#checkin-refused', { hasText: '不在签到范围内' }).waitFor();
-  await outside.locator('#checkin-refused', { hasText: /距离签到地点约 1\.\d 公里/ }).waitFor();
+  assert.match(await answerOf(outside), /不在签到范围内/, 'refused outside the fence');
+  await outside.locator('#checkin-refused', { hasText: /1\d{3} 米|1\.\d 公里/ }).waitFor();
   await fits(outside, 'the refusal');
   await shot(outside, 'portal-refused');
   await page.locator('#tile-checked strong', { hasText: '1' }).waitFor({ timeout: 10000 });
@@ -239,7 +251,7 @@ run('checkin', async ({ page, base, shot, browser, watch }) => {
   await page.locator('#stats-sessions tbody tr', { hasText: '周一班会' }).waitFor();
   await page.locator('#stats-class-ranking', { hasText: '软件2401' }).waitFor();
   await shot(page, 'stats');
-  await nav(page, '学生').click();
+  await nav(page, '学生名单').click();
   await page.getByRole('button', { name: '李四' }).click();
   await page.locator('#student-attendance').waitFor();
   await page.click('#show-location');

@@ -99,6 +99,7 @@ pub fn ActivitiesPage() -> impl IntoView {
 #[component]
 fn NoShows() -> impl IntoView {
     let term = RwSignal::new(true);
+    // Without a period the server counts the last 30 days.
     let list = LocalResource::new(move || {
         let period = if term.get() { range(Period::Term, "", "") } else { None };
         api::activities::no_shows(period)
@@ -133,7 +134,7 @@ fn NoShows() -> impl IntoView {
                 <h3>{t::NO_SHOW_RANKING}</h3>
                 <div class="segmented" role="group" aria-label=t::PERIOD>
                     <button type="button" class:chosen=move || term.get() on:click=move |_| term.set(true)>{t::period(Period::Term)}</button>
-                    <button type="button" class:chosen=move || !term.get() on:click=move |_| term.set(false)>{t::ALL_TIME}</button>
+                    <button type="button" class:chosen=move || !term.get() on:click=move |_| term.set(false)>{t::LAST_30_DAYS}</button>
                 </div>
             </div>
             <Transition fallback=Loading>

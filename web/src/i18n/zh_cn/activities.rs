@@ -44,6 +44,8 @@ pub const PROMOTED_AT: &str = "递补时间";
 pub const NO_SHOW_RANKING: &str = "缺席排行";
 pub const NO_NO_SHOWS: &str = "没有缺席记录。";
 pub const SIGNED_UP_COUNT: &str = "报名次数";
+pub const LAST_30_DAYS: &str = "近 30 天";
+pub const ACTIVITY_AUDIENCE: &str = "报名范围";
 
 // Student pages
 pub const PORTAL_ACTIVITIES: &str = "活动报名";

@@ -19,6 +19,7 @@ pub const NO_CHECKINS: &str = "还没有签到。";
 pub const CHECKIN_TITLE: &str = "签到标题";
 pub const CHECKIN_TITLE_PLACEHOLDER: &str = "例如：周一班会、高数第 3 讲";
 pub const CHECKIN_METHODS: &str = "签到方式";
+pub const CHECKIN_AUDIENCE: &str = "参加签到的学生";
 pub const CHECKIN_METHOD: &str = "方式";
 pub const CHECKED_OF_EXPECTED: &str = "已签 / 应到";
 pub const CHECKIN_BY: &str = "发起人";
@@ -366,11 +367,9 @@ pub const STAT_EXPECTED: &str = "应到人次";
 pub const STAT_CHECKED: &str = "实到人次";
 pub const STAT_LATE: &str = "迟到人次";
 pub const ATTENDANCE_RATE: &str = "出勤率";
-pub const ATTENDANCE_RATE_PERCENT: &str = "出勤率 %";
-pub const LATE_RATE_PERCENT: &str = "迟到率 %";
 pub const CLASS_ATTENDANCE_RANKING: &str = "班级出勤率排行";
 pub const WEEKLY_TREND: &str = "每周趋势";
-pub const TREND_HINT: &str = "按周统计（周一开始），纵轴为百分比。";
+pub const TREND_HINT: &str = "按周统计（周一开始）；柱高为当周出勤率（%），没有签到的周留空。";
 pub const SESSIONS_IN_PERIOD: &str = "各次签到";
 pub const NO_SESSIONS_IN_PERIOD: &str = "这段时间没有签到。";
 
@@ -458,6 +457,10 @@ pub fn checkin_error(err: &ClientError) -> Option<String> {
             "signup_closed" => "报名已截止。",
             "not_cadre" => "只有班干部可以发起班级签到。",
             "no_location" => NO_LOCATION,
+            "not_signed_up" => "该学生没有报名。",
+            "activity_cancelled" => "活动已取消。",
+            "already_cancelled" => "活动已经取消了。",
+            "no_free_code" => "暂时没有可用的报名码，请稍后再试。",
             _ => return None,
         }
         .to_string(),

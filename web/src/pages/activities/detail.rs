@@ -118,7 +118,7 @@ fn ActivityDetail(id: i64) -> impl IntoView {
                         <dt>{t::CAPACITY}</dt><dd>{a.capacity}</dd>
                         <dt>{t::SIGNUP_UNTIL}</dt><dd>{datetime(&a.signup_until)}</dd>
                         <dt>{t::SIGNUP_CODE}</dt><dd><code>{a.code.clone()}</code>" "<small class="hint">{t::signup_code_hint(&a.code)}</small></dd>
-                        <dt>{t::AUDIENCE}</dt><dd>{t::audience_summary(&a.audience)}</dd>
+                        <dt>{t::ACTIVITY_AUDIENCE}</dt><dd>{t::audience_summary(&a.audience)}</dd>
                         <dt>{t::AUTHOR}</dt><dd>{a.created_by_name.clone()}</dd>
                         {a.cancelled_at.map(|at| view! { <dt>{t::CANCELLED_AT}</dt><dd>{datetime(&at)}</dd> })}
                     </dl>

@@ -122,7 +122,7 @@ pub fn ActivityNewPage() -> impl IntoView {
                     {time_field("activity-deadline", "signup_until", t::SIGNUP_UNTIL, deadline)}
                 </div>
                 <AudiencePicker audience=audience category_id=Signal::derive(|| None) urgency=Signal::derive(|| Urgency::Normal)
-                    error=error_of("audience") />
+                    error=error_of("audience") legend=t::ACTIVITY_AUDIENCE />
                 <div class="form-actions">
                     <button type="button" class="primary" id="create-activity" disabled=move || busy.get() on:click=submit>
                         {move || if busy.get() { t::SAVING } else { t::PUBLISH_ACTIVITY }}

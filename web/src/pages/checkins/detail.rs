@@ -71,6 +71,7 @@ fn CheckinDetail(id: i64) -> impl IntoView {
     let new_end_problem = RwSignal::new(None::<String>);
     let notice_title = RwSignal::new(String::new());
 
+    let loaded = Memo::new(move |_| report.with(Option::is_some));
     let session = Memo::new(move |_| report.with(|r| r.as_ref().map(|r| r.session.clone())));
     let title = move || session.with(|s| s.as_ref().map(|s| s.title.clone()).unwrap_or_default());
     let missing = move || session.with(|s| s.as_ref().map_or(0, |s| s.counts.missing));
@@ -194,7 +195,7 @@ fn CheckinDetail(id: i64) -> impl IntoView {
                     <button class="link close" aria-label=t::CLOSE on:click=move |_| sent.set(None)>"×"</button>
                 </p>
             })}
-            {move || match (report.with(Option::is_some), error.get()) {
+            {move || match (loaded.get(), error.get()) {
                 (false, Some(err)) => view! { <ErrorNotice error=err retry=move |_| refresh.run(()) /> }.into_any(),
                 (false, None) => view! { <Loading /> }.into_any(),
                 (true, err) => view! {
@@ -203,7 +204,7 @@ fn CheckinDetail(id: i64) -> impl IntoView {
                     {move || report.get().map(summary)}
                 }.into_any(),
             }}
-            <Show when=move || report.with(Option::is_some)>
+            <Show when=move || loaded.get()>
                 <div class="tabs notice-tabs" role="tablist">
                     {tab_button(Tab::Roll, "tab-roll", t::ROLL_TAB)}
                     {tab_button(Tab::Attempts, "tab-attempts", t::ATTEMPTS_TAB)}

@@ -79,8 +79,11 @@ fn Screen(id: i64) -> impl IntoView {
         document.set_title(t::SCREEN_PAGE_TITLE);
     }
 
+    // Memos: each part is drawn again only when what it shows changes.
+    let loaded = Memo::new(move |_| display.with(Option::is_some));
     let counts = Memo::new(move |_| display.with(|d| d.as_ref().map(|d| d.counts)));
     let state = Memo::new(move |_| display.with(|d| d.as_ref().map(|d| d.state)));
+    let title = Memo::new(move |_| display.with(|d| d.as_ref().map(|d| d.title.clone()).unwrap_or_default()));
     let code = Memo::new(move |_| display.with(|d| d.as_ref().and_then(|d| d.code.clone())));
     let qr = Memo::new(move |_| display.with(|d| d.as_ref().and_then(|d| d.qr_image_url.clone())));
     let rotation = Memo::new(move |_| display.with(|d| d.as_ref().map(|d| (d.rotates_at, d.rotate_seconds))));
@@ -131,9 +134,10 @@ fn Screen(id: i64) -> impl IntoView {
         };
         Some(view! { <section class="screen-message" id="screen-message"><p>{text}</p></section> })
     };
+    // Keyed, so a new name slides in and the others stay put.
+    let anyone = Memo::new(move |_| latest.with(|l| !l.is_empty()));
     let names = move || {
-        let list = latest.get();
-        if list.is_empty() {
+        if !anyone.get() {
             return view! { <p class="screen-empty">{t::SCREEN_NOBODY_YET}</p> }.into_any();
         }
         view! {
@@ -161,7 +165,7 @@ fn Screen(id: i64) -> impl IntoView {
     };
     view! {
         <div class="screen" class:closed=move || state.get() == Some(SessionState::Closed)>
-            {move || match (display.with(Option::is_some), error.get()) {
+            {move || match (loaded.get(), error.get()) {
                 (false, Some(err)) => view! {
                     <div class="screen-message"><p>{t::error(&err)}</p>
                         <button class="secondary" on:click=move |_| refresh.run(())>{t::RETRY}</button></div>
@@ -169,7 +173,7 @@ fn Screen(id: i64) -> impl IntoView {
                 (false, None) => view! { <div class="screen-message"><p>{t::LOADING}</p></div> }.into_any(),
                 (true, _) => view! {
                     <header class="screen-head">
-                        <h1 id="screen-title">{move || display.with(|d| d.as_ref().map(|d| d.title.clone()))}</h1>
+                        <h1 id="screen-title">{move || title.get()}</h1>
                         <div class="screen-count" id="screen-count">
                             <span class="screen-label">{t::CHECKED_IN}</span>
                             <strong id="screen-checked">{move || counts.get().map(|c| c.checked_in)}</strong>

@@ -9,7 +9,7 @@ use shared::{AttendanceStats, ClassAttendanceRate, SessionRate};
 
 use crate::api;
 use crate::components::{
-    percent, rate, Bar, Empty, ErrorNotice, Gauge, HBarChart, LineChart, Loading, MiniBar, Notice, Series,
+    percent, rate, Bar, ColumnChart, Empty, ErrorNotice, Gauge, HBarChart, Loading, MiniBar, Notice,
 };
 use crate::format::datetime;
 use crate::i18n::t;
@@ -153,26 +153,21 @@ fn ranking(classes: &[ClassAttendanceRate]) -> AnyView {
     view! { <HBarChart bars=bars max=1.0 id="class-ranking" /> }.into_any()
 }
 
+/// A column per week: its attendance rate in percent; weeks without a session stay empty.
 fn trend(s: &AttendanceStats) -> AnyView {
-    if s.trend.is_empty() {
+    if s.trend.iter().all(|p| p.expected == 0) {
         return view! { <p class="hint">{t::NONE_YET}</p> }.into_any();
     }
-    let labels = s.trend.iter().map(|p| p.week_start.format("%m-%d").to_string()).collect();
-    let whole = |r: f64| (r * 100.0).round();
-    let series = vec![
-        Series {
-            name: t::ATTENDANCE_RATE_PERCENT.into(),
-            tone: "read",
-            values: s.trend.iter().map(|p| whole(p.rate)).collect(),
-        },
-        Series {
-            name: t::LATE_RATE_PERCENT.into(),
-            tone: "confirm",
-            values: s.trend.iter().map(|p| whole(rate(p.late, p.expected))).collect(),
-        },
-    ];
+    let columns = s
+        .trend
+        .iter()
+        .map(|p| {
+            let value = if p.expected > 0 { (p.rate * 100.0).round() } else { 0.0 };
+            (p.week_start.format("%m-%d").to_string(), value)
+        })
+        .collect::<Vec<_>>();
     view! {
-        <LineChart labels=labels series=series max=100.0 />
+        <ColumnChart columns=columns id="weekly-trend" />
         <p class="hint">{t::TREND_HINT}</p>
     }
     .into_any()

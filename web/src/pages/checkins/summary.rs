@@ -51,8 +51,7 @@ fn classes(list: Vec<ClassAttendance>) -> AnyView {
                     <td>{c.counts.checked_in}</td>
                     <td>{c.counts.late}</td>
                     <td class:problem={c.counts.missing > 0}>{c.counts.missing}</td>
-                    <td class="nowrap">{percent(share)}</td>
-                    <td><MiniBar read=share confirmed=None /></td>
+                    <td class="rate-cell">{percent(share)}<MiniBar read=share confirmed=None /></td>
                 </tr>
             }
         })
@@ -62,7 +61,7 @@ fn classes(list: Vec<ClassAttendance>) -> AnyView {
             <table>
                 <thead><tr>
                     <th>{t::CLASS}</th><th>{t::EXPECTED}</th><th>{t::CHECKED_IN}</th><th>{t::LATE}</th>
-                    <th>{t::MISSING}</th><th>{t::CHECKIN_RATE}</th><th>{t::RATE_BAR}</th>
+                    <th>{t::MISSING}</th><th>{t::CHECKIN_RATE}</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

@@ -24,6 +24,9 @@ pub fn AudiencePicker(
     /// Leave out "every follower" (a check-in's audience is never everyone).
     #[prop(optional)]
     no_public: bool,
+    /// The fieldset's legend, when not a notice's 接收对象.
+    #[prop(optional)]
+    legend: Option<&'static str>,
 ) -> impl IntoView {
     let classes = LocalResource::new(api::notices::audience_classes);
     let groups = LocalResource::new(api::notices::audience_groups);
@@ -142,7 +145,7 @@ pub fn AudiencePicker(
 
     view! {
         <fieldset class="audience" class:invalid=move || error.get().is_some()>
-            <legend>{t::AUDIENCE}</legend>
+            <legend>{legend.unwrap_or(t::AUDIENCE)}</legend>
             {chips}
             <div class="inline-form">
                 <select id="audience-class" aria-label=t::ADD_CLASS on:change=move |ev| {

@@ -235,11 +235,13 @@ fn done(at: &chrono::DateTime<chrono::Utc>, late: bool) -> impl IntoView {
 
 fn refused(o: CheckinOutcome) -> impl IntoView {
     let reason = o.reason.clone().unwrap_or_default();
+    // The server's sentence usually says how far already.
+    let distance = o.distance_m.filter(|d| reason == "outside_fence" && !o.message.contains(&d.to_string()));
     view! {
         <div class="card checkin-refused" id="checkin-refused" role="alert">
             <p class="refused-title">{t::refusal(&reason)}</p>
             <p>{o.message.clone()}</p>
-            {(reason == "outside_fence").then(|| o.distance_m.map(|d| view! { <p class="refused-distance">{t::distance_from_centre(d)}</p> }))}
+            {distance.map(|d| view! { <p class="refused-distance">{t::distance_from_centre(d)}</p> })}
         </div>
     }
 }
