@@ -163,7 +163,9 @@ pub async fn attempt(
     }
     tx.commit().await?;
     if reason.is_none() {
-        let _ = state.kv.delete(&pass_key(session.id, student.id)).await;
+        if session.has(CheckinMethod::Qr) && session.has(CheckinMethod::Geo) {
+            let _ = state.kv.delete(&pass_key(session.id, student.id)).await;
+        }
         super::live::changed(&state.kv, session.id).await;
     } else if reason == Some("position_needed") && judged.method.contains("qr") {
         // The scan proved presence in the room; the page finishes with the position.
@@ -259,13 +261,18 @@ async fn outcome(
     now: i64,
     distance_m: Option<i64>,
 ) -> ApiResult<CheckinOutcome> {
-    let checked: Option<(Option<i64>, crate::db::Flag)> =
-        sqlx::query_as("SELECT checked_at, late FROM checkin_roll WHERE session_id = $1 AND student_id = $2")
-            .bind(session.id)
-            .bind(student)
-            .fetch_optional(state.db.pool())
-            .await?;
-    let (checked_at, was_late) = checked.map_or((None, false), |(at, l)| (at, l.0));
+    // Accepted: recorded just now. Refused: the earlier check-in, if any, is told.
+    let (checked_at, was_late) = if reason.is_none() {
+        (Some(now), late)
+    } else {
+        let checked: Option<(Option<i64>, crate::db::Flag)> =
+            sqlx::query_as("SELECT checked_at, late FROM checkin_roll WHERE session_id = $1 AND student_id = $2")
+                .bind(session.id)
+                .bind(student)
+                .fetch_optional(state.db.pool())
+                .await?;
+        checked.map_or((None, false), |(at, l)| (at, l.0))
+    };
     let message = match reason {
         None => text::accepted(session, now, late),
         Some(code) => text::refused(code, session, checked_at, distance_m),
@@ -274,7 +281,7 @@ async fn outcome(
         accepted: reason.is_none(),
         reason: reason.map(str::to_string),
         message,
-        late: if reason.is_none() { late } else { was_late },
+        late: was_late,
         checked_at: checked_at.map(to_time),
         distance_m,
     })

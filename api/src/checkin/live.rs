@@ -47,24 +47,27 @@ pub async fn latest(db: &Db, session_id: i64, limit: i64) -> sqlx::Result<Vec<Re
         .collect())
 }
 
+#[derive(sqlx::FromRow)]
+struct ClassTally {
+    class_id: Option<i64>,
+    class_name: Option<String>,
+    #[sqlx(flatten)]
+    tally: sessions::Tally,
+}
+
 pub async fn by_class(db: &Db, session_id: i64) -> sqlx::Result<Vec<ClassAttendance>> {
-    let rows: Vec<(Option<i64>, Option<String>, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT r.class_id, c.name, COUNT(*), \
-         CAST(SUM(CASE WHEN r.checked_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT), \
-         CAST(SUM(CASE WHEN r.checked_at IS NOT NULL AND r.late = TRUE THEN 1 ELSE 0 END) AS BIGINT), \
-         CAST(SUM(CASE WHEN r.checked_at IS NOT NULL AND r.flags <> '' THEN 1 ELSE 0 END) AS BIGINT) \
-         FROM checkin_roll r LEFT JOIN classes c ON c.id = r.class_id WHERE r.session_id = $1 \
-         GROUP BY r.class_id, c.name ORDER BY c.name",
-    )
-    .bind(session_id)
-    .fetch_all(db.pool())
-    .await?;
+    let sql = format!(
+        "SELECT r.class_id, c.name AS class_name, {} FROM checkin_roll r LEFT JOIN classes c ON c.id = r.class_id \
+         WHERE r.session_id = $1 GROUP BY r.class_id, c.name ORDER BY c.name",
+        sessions::TALLY
+    );
+    let rows: Vec<ClassTally> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(session_id).fetch_all(db.pool()).await?;
     Ok(rows
         .into_iter()
-        .map(|(class_id, name, expected, checked_in, late, flagged)| ClassAttendance {
-            class_id,
-            class_name: name.unwrap_or_else(|| "未分班".into()),
-            counts: shared::AttendanceCounts { expected, checked_in, late, missing: expected - checked_in, flagged },
+        .map(|r| ClassAttendance {
+            class_id: r.class_id,
+            class_name: r.class_name.unwrap_or_else(|| "未分班".into()),
+            counts: r.tally.into(),
         })
         .collect())
 }

@@ -12,7 +12,7 @@ use crate::audit::Audit;
 use crate::auth::Caller;
 use crate::db::filter::{Arg, Filter};
 use crate::db::{float_sql, now_ms, to_ms, to_time, Db};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{on_unique, ApiError, ApiResult};
 use crate::notices::audience::{self, students_condition};
 use crate::people::Scope;
 
@@ -170,7 +170,9 @@ pub async fn create(
         .bind(codes::new_secret())
         .bind(now_ms())
         .fetch_one(&mut *tx)
-        .await?;
+        .await
+        // The one unique index: an activity's session (two made at once).
+        .map_err(|e| on_unique(e, "checkin_exists", "the activity already has a check-in session"))?;
     let roll = format!(
         "INSERT INTO checkin_roll (session_id, student_id, class_id) SELECT $1, s.id, s.class_id FROM students s WHERE {}",
         students_condition(&new.audience)
@@ -206,6 +208,39 @@ pub async fn visible(db: &Db, caller: &Caller, id: i64) -> ApiResult<SessionRow>
     Err(ApiError::not_found("check-in session"))
 }
 
+/// The columns that count a roll (alias `r`), as a `Tally`.
+pub const TALLY: &str = "COUNT(*) AS expected, \
+     CAST(SUM(CASE WHEN r.checked_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS checked_in, \
+     CAST(SUM(CASE WHEN r.checked_at IS NOT NULL AND r.late = TRUE THEN 1 ELSE 0 END) AS BIGINT) AS late, \
+     CAST(SUM(CASE WHEN r.checked_at IS NOT NULL AND r.flags <> '' THEN 1 ELSE 0 END) AS BIGINT) AS flagged";
+
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct Tally {
+    expected: i64,
+    checked_in: i64,
+    late: i64,
+    flagged: i64,
+}
+
+impl From<Tally> for AttendanceCounts {
+    fn from(t: Tally) -> AttendanceCounts {
+        AttendanceCounts {
+            expected: t.expected,
+            checked_in: t.checked_in,
+            late: t.late,
+            missing: t.expected - t.checked_in,
+            flagged: t.flagged,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionTally {
+    session_id: i64,
+    #[sqlx(flatten)]
+    tally: Tally,
+}
+
 /// Counts over the rolls of these sessions, by session.
 pub async fn counts(db: &Db, ids: &[i64]) -> sqlx::Result<std::collections::HashMap<i64, AttendanceCounts>> {
     if ids.is_empty() {
@@ -213,19 +248,10 @@ pub async fn counts(db: &Db, ids: &[i64]) -> sqlx::Result<std::collections::Hash
     }
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let sql = format!(
-        "SELECT session_id, COUNT(*), \
-         CAST(SUM(CASE WHEN checked_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT), \
-         CAST(SUM(CASE WHEN checked_at IS NOT NULL AND late = TRUE THEN 1 ELSE 0 END) AS BIGINT), \
-         CAST(SUM(CASE WHEN checked_at IS NOT NULL AND flags <> '' THEN 1 ELSE 0 END) AS BIGINT) \
-         FROM checkin_roll WHERE session_id IN ({list}) GROUP BY session_id"
+        "SELECT r.session_id, {TALLY} FROM checkin_roll r WHERE r.session_id IN ({list}) GROUP BY r.session_id"
     );
-    let rows: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db.pool()).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, expected, checked_in, late, flagged)| {
-            (id, AttendanceCounts { expected, checked_in, late, missing: expected - checked_in, flagged })
-        })
-        .collect())
+    let rows: Vec<SessionTally> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db.pool()).await?;
+    Ok(rows.into_iter().map(|r| (r.session_id, r.tally.into())).collect())
 }
 
 pub async fn dto(db: &Db, row: SessionRow) -> sqlx::Result<CheckinSession> {

@@ -35,12 +35,6 @@ impl TestApp {
         assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
         resp.json().await.unwrap()
     }
-
-    /// The student's reply to a text message.
-    pub async fn answer_to(&self, openid: &str, text: &str) -> String {
-        let answer = self.say(openid, json!({ "type": "text", "content": text })).await;
-        answer["reply"]["content"].as_str().unwrap_or_else(|| panic!("a text reply to {text}: {answer}")).to_string()
-    }
 }
 
 async fn sign_up(app: &TestApp, token: &str, id: i64) -> reqwest::Response {
@@ -255,23 +249,23 @@ async fn wechat_signs_up_by_code_and_answers_full_closed_unknown_and_not_for_you
     let made = app.publish(&admin, lecture("就业讲座", 1, json!({ "classes": [class] }))).await;
     let code = made["code"].as_str().unwrap();
 
-    let listed = app.answer_to(&s[0].1, "报名").await;
+    let listed = app.wechat_reply(&s[0].1, "报名").await;
     assert!(listed.contains(&format!("就业讲座（活动码 {code}）")) && listed.contains("余1位"), "{listed}");
     assert!(listed.contains("/api/v1/portal/oauth?next=/s/activities"), "{listed}");
-    assert!(app.answer_to(&s[0].1, &format!("报名 {code}")).await.starts_with("报名成功：「就业讲座」"));
-    assert!(app.answer_to(&s[0].1, &format!("报名 {code}")).await.starts_with("你已报名「就业讲座」"));
-    let full = app.answer_to(&s[1].1, &format!("报名 {code}")).await;
+    assert!(app.wechat_reply(&s[0].1, &format!("报名 {code}")).await.starts_with("报名成功：「就业讲座」"));
+    assert!(app.wechat_reply(&s[0].1, &format!("报名 {code}")).await.starts_with("你已报名「就业讲座」"));
+    let full = app.wechat_reply(&s[1].1, &format!("报名 {code}")).await;
     assert!(full.contains("已满，已进入候补第 1 位"), "{full}");
     let menu = app.say(&s[0].1, json!({ "type": "event", "event": "CLICK", "event_key": "ACTIVITIES" })).await;
     assert!(menu["reply"]["content"].as_str().unwrap().contains("【已报名】就业讲座"), "{menu}");
     let not_code = if code == "0000" { "0001" } else { "0000" };
-    assert!(app.answer_to(&s[0].1, &format!("报名 {not_code}")).await.starts_with("未找到活动"));
-    assert!(app.answer_to(&other[0].1, &format!("报名 {code}")).await.contains("你不在「就业讲座」的报名范围"));
+    assert!(app.wechat_reply(&s[0].1, &format!("报名 {not_code}")).await.starts_with("未找到活动"));
+    assert!(app.wechat_reply(&other[0].1, &format!("报名 {code}")).await.contains("你不在「就业讲座」的报名范围"));
     let stranger = app.follower("路人").await;
-    assert!(app.answer_to(&stranger, &format!("报名 {code}")).await.starts_with("请先绑定学号"));
+    assert!(app.wechat_reply(&stranger, &format!("报名 {code}")).await.starts_with("请先绑定学号"));
 
     // Cancelling by message hands the place to the one waiting.
-    assert_eq!(app.answer_to(&s[0].1, &format!("取消报名 {code}")).await, "已取消报名「就业讲座」。");
+    assert_eq!(app.wechat_reply(&s[0].1, &format!("取消报名 {code}")).await, "已取消报名「就业讲座」。");
     let report = app.activity(&admin, made["id"].as_i64().unwrap()).await;
     assert_eq!(places(&report)[0], (s[1].0, "signed_up".to_string(), None));
     sqlx::query("UPDATE activities SET signup_until = $1")
@@ -279,8 +273,8 @@ async fn wechat_signs_up_by_code_and_answers_full_closed_unknown_and_not_for_you
         .execute(app.state.db.pool())
         .await
         .unwrap();
-    assert_eq!(app.answer_to(&s[0].1, &format!("报名 {code}")).await, "「就业讲座」报名已截止。");
-    assert!(app.answer_to(&s[0].1, "活动").await.starts_with("暂无可报名的活动"));
+    assert_eq!(app.wechat_reply(&s[0].1, &format!("报名 {code}")).await, "「就业讲座」报名已截止。");
+    assert!(app.wechat_reply(&s[0].1, "活动").await.starts_with("暂无可报名的活动"));
 }
 
 #[tokio::test]

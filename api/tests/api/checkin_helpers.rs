@@ -65,10 +65,10 @@ impl TestApp {
         banji::checkin::codes::digits(&secret, step - steps_back)
     }
 
-    /// The passive reply to a text message.
+    /// The passive text reply to a text message.
     pub async fn wechat_reply(&self, openid: &str, text: &str) -> String {
         let answer = self.say(openid, json!({ "type": "text", "content": text })).await;
-        answer["reply"]["content"].as_str().unwrap_or_default().to_string()
+        answer["reply"]["content"].as_str().unwrap_or_else(|| panic!("a text reply to {text}: {answer}")).to_string()
     }
 
     pub async fn scan(&self, openid: &str, ticket: &str) -> String {

@@ -24,6 +24,7 @@ fn every_operation_documents_its_json_errors_and_needs_auth_unless_public() {
         "/v1/portal/oauth/callback",
         // EventSource sends no headers: a single-use ticket from an authenticated call.
         "/v1/notices/{id}/report/events",
+        "/v1/checkins/{id}/live/events",
     ];
     for (path, ops) in spec["paths"].as_object().unwrap() {
         for (method, op) in ops.as_object().unwrap() {
