@@ -169,6 +169,21 @@ run('checkin', async ({ page, base, shot, browser, watch }) => {
   const csv = readFileSync(await download.path(), 'utf8');
   for (const name of ['张三', '李四', '王五']) assert.match(csv, new RegExp(name), `the export lists ${name}`);
 
+  // Closed early, the projector says so at once; reopened, it shows a code again.
+  await page.click('#close-checkin');
+  await page.getByRole('dialog').getByRole('button', { name: '提前结束' }).click();
+  await page.locator('#checkin-state', { hasText: '已结束' }).waitFor();
+  await screen.locator('#screen-message', { hasText: '签到已结束' }).waitFor({ timeout: 10000 });
+  await shot(screen, 'screen-closed');
+  await page.click('#reopen-checkin');
+  await page.locator('#reopen-until').waitFor();
+  await page.getByRole('dialog').getByRole('button', { name: '重新开放' }).click();
+  await page.getByText('签到已重新开放').waitFor();
+  await page.locator('#checkin-state', { hasText: '进行中' }).waitFor();
+  await screen.locator('#screen-code').waitFor({ timeout: 10000 });
+  assert.equal(await screen.evaluate(() => window.__noReload), true, 'the projector never reloaded');
+  await screen.close();
+
   // A geofenced session: the code and the position, the fence taken from where the
   // teacher stands.
   await page.goto(`${base}/checkins/new`);
@@ -207,6 +222,14 @@ run('checkin', async ({ page, base, shot, browser, watch }) => {
   await page.locator('#attempts tbody tr', { hasText: '不在签到范围内' }).waitFor();
   await shot(page, 'geofence-attempts');
 
+  // The two still absent get a notice, which the page links to.
+  await page.click('#notify-absent');
+  await page.locator('#notify-absent-confirm', { hasText: '2 位' }).waitFor();
+  await page.getByRole('dialog').getByRole('button', { name: '发送通知' }).click();
+  await page.locator('#absent-notice-sent', { hasText: '2 位' }).waitFor();
+  await page.click('#absent-notice-link');
+  await page.locator('#notice-title', { hasText: '未签到提醒' }).waitFor();
+
   // The student's own pages: their sessions, and the location consent.
   await outside.goto(`${base}/s/checkin`);
   await outside.locator('#portal-checkins li', { hasText: '周一班会' }).locator('.badge', { hasText: '已签到' }).waitFor();
@@ -219,14 +242,21 @@ run('checkin', async ({ page, base, shot, browser, watch }) => {
   await fits(outside, 'the student page');
   await shot(outside, 'portal-home');
 
-  // An activity: the student signs up on the phone, the teacher sees the sign-up.
-  const start = new Date(Date.now() + 3 * 86400000);
-  const activity = await call('POST', '/activities', {
-    title: '就业指导讲座', description: '主讲：校友王工', place: '图书馆报告厅',
-    starts_at: start.toISOString(), ends_at: new Date(start.getTime() + 7200000).toISOString(),
-    capacity: 1, signup_until: new Date(start.getTime() - 86400000).toISOString(),
-    audience: { classes: [klass.id] },
-  });
+  // An activity with one place, published on its form (the times default to three days on).
+  await nav(page, '活动').click();
+  await page.click('#new-activity');
+  await page.fill('#f-activity-title', '就业指导讲座');
+  await page.fill('#activity-description', '主讲：校友王工');
+  await page.fill('#f-activity-place', '图书馆报告厅');
+  await page.fill('#f-activity-capacity', '1');
+  await page.selectOption('#audience-class', { label: '软件2401' });
+  await shot(page, 'new-activity');
+  await page.click('#create-activity');
+  await page.waitForURL(/\/activities\/\d+$/);
+  const activity = { id: Number(page.url().split('/').pop()) };
+  await page.locator('#activity-title', { hasText: '就业指导讲座' }).waitFor();
+
+  // The students sign up on their phones: the first gets the place, the second waits.
   await outside.goto(`${base}/s/activities`);
   const card = outside.locator(`#activity-${activity.id}`);
   await card.getByRole('button', { name: '报名' }).click();
@@ -242,6 +272,14 @@ run('checkin', async ({ page, base, shot, browser, watch }) => {
   await page.locator('#signups tbody tr', { hasText: '张三' }).locator('.badge', { hasText: '已报名' }).waitFor();
   await page.locator('#signups tbody tr', { hasText: '李四' }).locator('.badge', { hasText: '候补第 1 位' }).waitFor();
   await shot(page, 'activity');
+  // Its check-in is made from the places: 张三 alone is expected.
+  await page.click('#activity-checkin');
+  await page.locator('#create-activity-checkin').waitFor();
+  await page.click('#create-activity-checkin');
+  await page.waitForURL(/\/checkins\/\d+$/);
+  await page.locator('#checkin-state', { hasText: '未开始' }).waitFor();
+  await page.locator('#tile-expected strong', { hasText: '1' }).waitFor();
+  await page.locator('#roll tbody tr', { hasText: '张三' }).waitFor();
 
   // Statistics: this month's sessions; the student's record: their attendance.
   await nav(page, '签到').click();

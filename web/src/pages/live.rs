@@ -225,7 +225,10 @@ where
                 match result {
                     Ok(value) => {
                         data.set(Some(value));
-                        error.set(None);
+                        // Setting it to what it is would redraw whatever shows it.
+                        if error.with_untracked(Option::is_some) {
+                            error.set(None);
+                        }
                     }
                     Err(ClientError::Unauthorized) => return,
                     Err(err) => error.set(Some(err)),

@@ -46,6 +46,8 @@ pub const NO_NO_SHOWS: &str = "没有缺席记录。";
 pub const SIGNED_UP_COUNT: &str = "报名次数";
 pub const LAST_30_DAYS: &str = "近 30 天";
 pub const ACTIVITY_AUDIENCE: &str = "报名范围";
+pub const ALL_BOUND_STUDENTS: &str = "全体学生";
+pub const ALL_BOUND_STUDENTS_HINT: &str = "所有已绑定学号的学生都可以报名。";
 
 // Student pages
 pub const PORTAL_ACTIVITIES: &str = "活动报名";

@@ -109,7 +109,7 @@ pub fn ActivityNewPage() -> impl IntoView {
                 <Field label=t::ACTIVITY_TITLE name="activity-title" value=title error=error_of("title") placeholder=t::ACTIVITY_TITLE_PLACEHOLDER />
                 <div class="field" class:invalid=move || errors.with(|e| e.contains_key("description"))>
                     <label for="activity-description">{t::ACTIVITY_DESCRIPTION}</label>
-                    <textarea id="activity-description" rows="4" placeholder=t::DESCRIPTION_PLACEHOLDER bind:value=description></textarea>
+                    <textarea id="activity-description" class="short" rows="4" placeholder=t::DESCRIPTION_PLACEHOLDER bind:value=description></textarea>
                     {move || errors.with(|e| e.get("description").cloned()).map(|p| view! { <small class="problem">{p}</small> })}
                 </div>
                 <div class="grid2">
@@ -122,7 +122,8 @@ pub fn ActivityNewPage() -> impl IntoView {
                     {time_field("activity-deadline", "signup_until", t::SIGNUP_UNTIL, deadline)}
                 </div>
                 <AudiencePicker audience=audience category_id=Signal::derive(|| None) urgency=Signal::derive(|| Urgency::Normal)
-                    error=error_of("audience") legend=t::ACTIVITY_AUDIENCE />
+                    error=error_of("audience") legend=t::ACTIVITY_AUDIENCE
+                    public_text=(t::ALL_BOUND_STUDENTS, t::ALL_BOUND_STUDENTS_HINT) />
                 <div class="form-actions">
                     <button type="button" class="primary" id="create-activity" disabled=move || busy.get() on:click=submit>
                         {move || if busy.get() { t::SAVING } else { t::PUBLISH_ACTIVITY }}

@@ -179,7 +179,7 @@ pub fn RollList(
                 <p class="hint">{move || if marking_present() { t::MANUAL_HINT } else { t::REMOVAL_HINT }}</p>
                 <div class="field" class:invalid=move || problem.get().is_some()>
                     <label for="manual-reason">{t::REASON}</label>
-                    <textarea id="manual-reason" rows="3" placeholder=t::REASON_PLACEHOLDER bind:value=reason
+                    <textarea id="manual-reason" class="short" rows="3" placeholder=t::REASON_PLACEHOLDER bind:value=reason
                         on:input=move |_| problem.set(None)></textarea>
                     {move || problem.get().map(|p| view! { <small class="problem">{p}</small> })}
                 </div>

@@ -27,7 +27,11 @@ pub fn AudiencePicker(
     /// The fieldset's legend, when not a notice's 接收对象.
     #[prop(optional)]
     legend: Option<&'static str>,
+    /// What "everyone" means here and its hint, when not every follower of a notice.
+    #[prop(optional)]
+    public_text: Option<(&'static str, &'static str)>,
 ) -> impl IntoView {
+    let (public_label, public_hint) = public_text.unwrap_or((t::PUBLIC_AUDIENCE, t::PUBLIC_HINT));
     let classes = LocalResource::new(api::notices::audience_classes);
     let groups = LocalResource::new(api::notices::audience_groups);
     let is_admin = !no_public && session::user().is_some_and(|u| u.role == Role::Admin);
@@ -134,7 +138,7 @@ pub fn AudiencePicker(
             views.push(chip("", label, Box::new(move |a| a.students.retain(|s| *s != id))));
         }
         if a.public {
-            views.push(chip("", t::PUBLIC_AUDIENCE.to_string(), Box::new(|a| a.public = false)));
+            views.push(chip("", public_label.to_string(), Box::new(|a| a.public = false)));
         }
         if views.is_empty() {
             view! { <p class="hint">{t::NO_AUDIENCE}</p> }.into_any()
@@ -192,7 +196,7 @@ pub fn AudiencePicker(
                 <label class="switch">
                     <input type="checkbox" id="audience-public" prop:checked=move || audience.get().public
                         on:change=move |ev| { let on = event_target_checked(&ev); audience.update(|a| a.public = on) } />
-                    <span>{t::PUBLIC_AUDIENCE}<small class="hint">" — "{t::PUBLIC_HINT}</small></span>
+                    <span>{public_label}<small class="hint">" — "{public_hint}</small></span>
                 </label>
             </Show>
             {move || error.get().map(|e| view! { <small class="problem">{e}</small> })}
