@@ -70,6 +70,7 @@ impl PortalActivitiesApi {
         let me = student(&state.db, &auth.0).await?;
         store::row(&state.db, id.0).await?.ok_or_else(|| ApiError::not_found("activity"))?;
         signups::sign_up(&state.db, id.0, me).await?.map_err(Refusal::into_error)?;
+        signups::roll_changed(&state, id.0).await?;
         Ok(Json(view(&state.db, id.0, me).await?))
     }
 
@@ -85,6 +86,7 @@ impl PortalActivitiesApi {
         let me = student(&state.db, &auth.0).await?;
         store::row(&state.db, id.0).await?.ok_or_else(|| ApiError::not_found("activity"))?;
         signups::cancel(&state.db, id.0, me).await?.map_err(Refusal::into_error)?;
+        signups::roll_changed(&state, id.0).await?;
         Ok(Json(view(&state.db, id.0, me).await?))
     }
 }

@@ -288,3 +288,16 @@ pub async fn for_student(db: &Db, row: ActivityRow, student_id: i64) -> sqlx::Re
         signed_up: row.signed_up,
     })
 }
+
+/// Tells an open live view of the activity's check-in session that its roll may have
+/// changed (a place taken or given up before the deadline).
+pub async fn roll_changed(state: &crate::state::AppState, activity: i64) -> sqlx::Result<()> {
+    let session: Option<i64> = sqlx::query_scalar("SELECT id FROM checkin_sessions WHERE activity_id = $1")
+        .bind(activity)
+        .fetch_optional(state.db.pool())
+        .await?;
+    if let Some(id) = session {
+        crate::checkin::live::changed(&state.kv, id).await;
+    }
+    Ok(())
+}

@@ -71,6 +71,7 @@ pub async fn sign_up(ctx: Context) -> HandlerResult {
         Ok(Joined::AlreadyWaitlisted { position }) => format!("你已在「{}」的候补第 {position} 位。", a.title),
         Err(refusal) => refused(refusal, &a),
     };
+    signups::roll_changed(&ctx.state, a.id).await?;
     Ok(Some(Reply::text(text)))
 }
 
@@ -89,6 +90,7 @@ pub async fn cancel(ctx: Context) -> HandlerResult {
         Err(Refusal::Closed) => format!("「{}」报名已截止，不能再取消。", a.title),
         Err(refusal) => refused(refusal, &a),
     };
+    signups::roll_changed(&ctx.state, a.id).await?;
     Ok(Some(Reply::text(text)))
 }
 
