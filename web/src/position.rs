@@ -1,6 +1,8 @@
 //! Where the phone is, for a check-in that needs a position: inside WeChat through the
-//! JSSDK's `wx.getLocation` (GCJ-02, the coordinates Chinese maps and WeChat's own
-//! LOCATION events use), elsewhere the browser's geolocation. And the device id the
+//! JSSDK's `wx.getLocation`, elsewhere the browser's geolocation — both as WGS-84 (GPS)
+//! coordinates, the system the console's 使用我的当前位置 (browser geolocation) sets a
+//! fence in; GCJ-02 (Chinese maps) is offset by up to ~500 m and would refuse students
+//! standing inside the fence. And the device id the
 //! check-in page sends: a random id kept in the browser's storage, one per phone.
 //!
 //! Both APIs are reached through `js_sys::Reflect`: `wx` is a script's global, not a
@@ -158,7 +160,7 @@ async fn from_wechat(wx: &JsValue) -> Option<Result<Fix, PositionError>> {
             let _ = call(
                 "getLocation",
                 &object(&[
-                    ("type", JsValue::from_str("gcj02")),
+                    ("type", JsValue::from_str("wgs84")),
                     ("success", resolve.into()),
                     ("fail", reject.into()),
                     ("cancel", cancel.into()),
