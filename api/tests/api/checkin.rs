@@ -45,6 +45,26 @@ async fn scanning_the_projected_qr_code_checks_the_student_in_once() {
 }
 
 #[tokio::test]
+async fn a_student_who_no_longer_follows_checks_in_by_scanning_and_follows_again() {
+    let app = spawn_app().await;
+    let room = app.room(1).await;
+    let id = app.open_session(&room, json!({ "methods": ["qr"] })).await;
+    let (student, openid) = &room.students[0];
+    app.say(openid, json!({ "type": "unsubscribe" })).await;
+    // Scanning a parametric code while not following is a subscribe event with its scene.
+    let answer = app.say(openid, json!({ "type": "scan", "ticket": app.shown_ticket(&room.admin, id).await })).await;
+    assert!(answer["xml"].as_str().unwrap().contains("<Event><![CDATA[subscribe]]></Event>"), "{answer}");
+    assert!(answer["reply"]["content"].as_str().unwrap().contains("签到成功"), "{answer}");
+    assert_eq!(entry_of(&app.roll_of(&room.admin, id, "").await, *student)["status"], "present");
+    let following: banji::db::Flag = sqlx::query_scalar("SELECT subscribed FROM followers WHERE openid = $1")
+        .bind(openid)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert!(following.0, "the follow is recorded too");
+}
+
+#[tokio::test]
 async fn a_qr_code_from_an_earlier_window_is_refused_as_expired_and_a_forged_one_as_wrong() {
     let app = spawn_app().await;
     let room = app.room(1).await;
