@@ -6,10 +6,12 @@
 //! poem-openapi does not read serde attributes.
 
 pub mod activities;
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod checkin;
 pub mod error;
+pub mod location;
 pub mod menus;
 pub mod notices;
 pub mod page;
@@ -28,16 +30,18 @@ pub mod wechat_people;
 pub use activities::{
     Activity, ActivityCheckin, ActivityReport, NewActivity, NoShowCount, Signup, SignupStatus, StudentActivity,
 };
+pub use attendance::{
+    AttendanceStats, AttendanceTrendPoint, ClassAttendanceRate, SessionRate, StudentAttendance, StudentSessionEntry,
+};
 pub use audit::AuditEntry;
 pub use auth::{ChangePasswordRequest, LoginRequest, LoginResponse, RefreshRequest};
 pub use checkin::{
-    AbsentNotice, AbsentNoticeSent, AttendanceCounts, AttendanceEntry, AttendanceStats, AttendanceStatus,
-    AttendanceTrendPoint, CheckinAttempt, CheckinDisplay, CheckinMethod, CheckinOutcome, CheckinReport, CheckinRequest,
-    CheckinSession, ClassAttendance, ClassAttendanceRate, ConsentChange, Geofence, LocationConsent, ManualCheckin,
-    NewCheckinSession, RecentCheckin, ReopenRequest, SessionRate, SessionState, StudentAttendance, StudentCheckin,
-    StudentLocation, StudentSessionEntry,
+    AbsentNotice, AbsentNoticeSent, AttendanceCounts, AttendanceEntry, AttendanceStatus, CheckinAttempt,
+    CheckinDisplay, CheckinMethod, CheckinOutcome, CheckinReport, CheckinRequest, CheckinSession, ClassAttendance,
+    Geofence, ManualCheckin, NewCheckinSession, RecentCheckin, ReopenRequest, SessionState, StudentCheckin,
 };
 pub use error::ErrorBody;
+pub use location::{ConsentChange, LocationConsent, StudentLocation};
 pub use menus::{MenuButton, MenuDraft, MenuFeature, MenuProblem, MenuTarget, NewMenu};
 pub use notices::{
     AccountTemplate, Attachment, Audience, AudienceCount, Delivery, DeliveryProgress, FallbackReason, MassJob,
