@@ -208,7 +208,7 @@ async fn readers(
 ) -> Opening {
     let mock = state.wechat.mock.clone().unwrap();
     let openids: Vec<String> = (0..READERS).map(|i| mock.add_follower(&format!("读者{group}-{i}"))).collect();
-    let mut tx = state.db.pool().begin().await.unwrap();
+    let mut tx = state.db.begin_write().await.unwrap();
     for (i, openid) in openids.iter().enumerate() {
         sqlx::query("UPDATE students SET openid = $1 WHERE student_no = $2")
             .bind(openid)

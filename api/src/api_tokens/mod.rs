@@ -151,7 +151,7 @@ impl ApiTokensApi {
         let scopes_text = scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",");
         let secret = format!("{SECRET_PREFIX}{}", random_secret());
         let prefix: String = secret.chars().take(10).collect();
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO api_tokens (user_id, name, scopes, token_hash, prefix, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -191,7 +191,7 @@ impl ApiTokensApi {
         if owner.is_none_or(|owner| owner != caller.user_id && !caller.is_admin()) {
             return Err(ApiError::not_found("API token"));
         }
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let revoked = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(now_ms())
             .bind(id.0)

@@ -165,7 +165,7 @@ impl MeApi {
             return Err(ApiError::field("old_password", "is incorrect"));
         }
         let hash = passwords::hash(body.new_password).await?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         store::set_password(&mut *tx, caller.user_id, &hash).await?;
         sessions::revoke_all(&mut *tx, caller.user_id, Some(session_id), "password_changed").await?;
         Audit::by(&caller, "password_changed").target(format!("user:{}", caller.user_id)).record(&mut *tx).await?;

@@ -35,7 +35,7 @@ pub enum Refresh {
 
 /// Starts a login for a user whose password was just verified.
 pub async fn start(db: &Db, user_id: i64, ip: Option<String>, user_agent: Option<String>) -> sqlx::Result<Login> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let session_id: i64 = sqlx::query_scalar(
         "INSERT INTO sessions (user_id, created_at, ip, user_agent) VALUES ($1, $2, $3, $4) RETURNING id",
     )
@@ -97,7 +97,7 @@ pub async fn rotate(db: &Db, token: &str) -> sqlx::Result<Refresh> {
     if row.expires_at <= now {
         return Ok(Refresh::Expired);
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     // The conditional update is the single point of truth: of two concurrent exchanges of
     // the same token only one marks it, and the other is treated as re-use.
     let marked = sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL")

@@ -59,9 +59,11 @@ impl Db {
         self.backend
     }
 
-    /// A transaction that reads and then writes what it read. On SQLite it takes the write
-    /// lock up front (`BEGIN IMMEDIATE`) so a concurrent writer waits instead of failing at
-    /// commit; on PostgreSQL the reads that matter use `for_update()`.
+    /// Every transaction starts here (clippy refuses `Pool::begin`). On SQLite it takes
+    /// the write lock up front (`BEGIN IMMEDIATE`) so a concurrent writer waits for it
+    /// instead of failing with "database is locked" when a read lock cannot be upgraded;
+    /// on PostgreSQL the reads that matter use `FOR UPDATE`.
+    #[allow(clippy::disallowed_methods)]
     pub async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
         match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,

@@ -41,7 +41,7 @@ pub async fn finished(
     status: &str,
     counts: [Option<i64>; 4],
 ) -> sqlx::Result<u64> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO platform_jobs (channel, msgid, openid, status, total, filtered, sent, errors, received_at, \
          applied) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, TRUE) ON CONFLICT DO NOTHING",
@@ -134,7 +134,7 @@ pub async fn sweep(db: &Db) -> sqlx::Result<u64> {
     .await?;
     let mut updated = 0;
     for (channel, msgid, openid) in pending {
-        let mut tx = db.pool().begin().await?;
+        let mut tx = db.begin_write().await?;
         let (changed, known) = match_rows(&mut tx, &channel, msgid, openid.as_deref()).await?;
         if known {
             mark_applied(&mut tx, &channel, msgid, true).await?;

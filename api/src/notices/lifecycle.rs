@@ -30,7 +30,7 @@ pub async fn create(db: &Db, scope: Scope, author: i64, new: NewNotice, audit: A
     check_category(db, new.category_id).await?;
     audience::check(db, scope, &new.audience).await?;
     let now = now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO notices (title, body, category_id, urgency, requires_confirmation, deadline, author_id, status, \
          audience, vote, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $10, $9, $9) RETURNING id",
@@ -79,7 +79,7 @@ pub async fn update(db: &Db, scope: Scope, id: i64, patch: NoticePatch, audit: A
     merged.validate(Utc::now())?;
     check_category(db, merged.category_id).await?;
     audience::check(db, scope, &merged.audience).await?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     // Only while still editable: a notice that started sending meanwhile is not changed.
     let done = sqlx::query(
         "UPDATE notices SET title = $1, body = $2, category_id = $3, urgency = $4, requires_confirmation = $5, \
@@ -207,7 +207,7 @@ pub async fn delete(db: &Db, scope: Scope, id: i64, audit: Audit<'_>) -> ApiResu
         .bind(id)
         .fetch_all(db.pool())
         .await?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM notices WHERE id = $1").bind(id).execute(&mut *tx).await?;
     audit.target(format!("notice:{id}")).detail(row.title).record(&mut *tx).await?;
     tx.commit().await?;

@@ -132,7 +132,7 @@ pub async fn bind(
         return Ok(Err(BindError::StudentTaken));
     }
     let following = super::followers::is_following(&state.db, openid).await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     // `openid IS NULL` makes two concurrent binds of one student race safely; the unique
     // openid does the same for one WeChat binding two students.
     let done =
@@ -193,7 +193,7 @@ pub async fn unbind_openid(state: &AppState, openid: &str, audit: Audit<'_>) -> 
 /// Releases a student's WeChat (their teacher, or the student, asked).
 pub async fn release(state: &AppState, student: &StudentRow, audit: Audit<'_>) -> anyhow::Result<()> {
     let Some(openid) = student.openid.clone() else { return Ok(()) };
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("UPDATE students SET openid = NULL, bound_at = NULL, following = FALSE, updated_at = $1 WHERE id = $2")
         .bind(now_ms())
         .bind(student.id)

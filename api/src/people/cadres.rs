@@ -102,7 +102,7 @@ async fn add(db: &Db, class_id: i64, new: NewCadre, audit: Audit<'_>) -> ApiResu
     if in_class != Some(class_id) {
         return Err(ApiError::field("student_id", "must be a student of this class"));
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO class_cadres (class_id, student_id, title, starts_on, ends_on, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -134,7 +134,7 @@ async fn change(db: &Db, class_id: i64, id: i64, patch: CadrePatch, audit: Audit
     let starts_on = patch.starts_on.unwrap_or(before.starts_on);
     let ends_on = patch.ends_on.or(before.ends_on);
     NewCadre { student_id: before.student_id, title: title.clone(), starts_on, ends_on }.validate()?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE class_cadres SET title = $1, starts_on = $2, ends_on = $3 WHERE id = $4")
         .bind(&title)
         .bind(starts_on.format("%Y-%m-%d").to_string())
@@ -208,7 +208,7 @@ impl CadresApi {
     ) -> ApiResult<NoContent> {
         Scope::of(&auth.0).class(&state.db, class_id.0).await?;
         let cadre = one(&state.db, class_id.0, id.0).await?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         sqlx::query("DELETE FROM class_cadres WHERE id = $1").bind(id.0).execute(&mut *tx).await?;
         Audit::by(&auth.0, "cadre_removed")
             .target(format!("class:{}", class_id.0))

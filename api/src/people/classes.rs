@@ -149,7 +149,7 @@ pub async fn create(db: &Db, new: NewClass, audit: Audit<'_>) -> ApiResult<i64> 
     new.validate()?;
     check_teachers(db, &new.teacher_ids).await?;
     let now = now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO classes (name, grade, department, major, mirror_tag, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
@@ -178,7 +178,7 @@ pub async fn update(db: &Db, scope: Scope, id: i64, patch: ClassPatch, audit: Au
     if let Some(ids) = &patch.teacher_ids {
         check_teachers(db, ids).await?;
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE classes SET name = COALESCE($1, name), grade = COALESCE($2, grade), \
          department = COALESCE($3, department), major = COALESCE($4, major), \
@@ -203,7 +203,7 @@ pub async fn update(db: &Db, scope: Scope, id: i64, patch: ClassPatch, audit: Au
 }
 
 pub async fn delete(db: &Db, id: i64, audit: Audit<'_>) -> ApiResult<()> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let name: Option<String> =
         sqlx::query_scalar("SELECT name FROM classes WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
     let name = name.ok_or_else(|| ApiError::not_found("class"))?;

@@ -123,7 +123,7 @@ async fn sync_all(state: &AppState, report: &mut FollowerSync) -> Result<(), Str
     let listed: HashSet<&String> = openids.iter().collect();
     let infos = client.followers_info(&openids).await.map_err(|e| e.reason())?;
     let now = now_ms();
-    let mut tx = state.db.pool().begin().await.map_err(|e| e.to_string())?;
+    let mut tx = state.db.begin_write().await.map_err(|e| e.to_string())?;
     for info in &infos {
         if !known.contains(&info.openid) {
             report.new += 1;

@@ -100,7 +100,7 @@ pub async fn create(db: &Db, scope: Scope, caller_id: i64, new: NewGroup, audit:
     new.validate()?;
     let owner = owner_for(db, scope, caller_id, new.owner_id).await?;
     let now = now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO student_groups (name, kind, description, owner_id, mirror_tag, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
@@ -132,7 +132,7 @@ pub async fn update(
         Some(asked) => Some(owner_for(db, scope, caller_id, Some(asked)).await?),
         None => None,
     };
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE student_groups SET name = COALESCE($1, name), kind = COALESCE($2, kind), \
          description = COALESCE($3, description), mirror_tag = COALESCE($4, mirror_tag), \
@@ -190,7 +190,7 @@ pub async fn add_members(db: &Db, group_id: i64, change: &GroupMembersChange, au
     let ids = resolve_students(db, change).await?;
     let now = now_ms();
     let mut added = Vec::new();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     for id in ids {
         let done = sqlx::query(
             "INSERT INTO group_members (group_id, student_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
@@ -269,7 +269,7 @@ impl GroupsApi {
     async fn delete(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i64>) -> ApiResult<NoContent> {
         Scope::of(&auth.0).group(&state.db, id.0).await?;
         super::tags::before_group_delete(&state, id.0).await?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         sqlx::query("DELETE FROM student_groups WHERE id = $1").bind(id.0).execute(&mut *tx).await?;
         Audit::by(&auth.0, "group_deleted").target(format!("group:{}", id.0)).record(&mut *tx).await?;
         tx.commit().await?;
@@ -317,7 +317,7 @@ impl GroupsApi {
         student_id: Path<i64>,
     ) -> ApiResult<NoContent> {
         Scope::of(&auth.0).group(&state.db, id.0).await?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let done = sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND student_id = $2")
             .bind(id.0)
             .bind(student_id.0)

@@ -177,7 +177,7 @@ pub async fn create(db: &Db, scope: Scope, new: NewStudent, audit: Audit<'_>) ->
         Scope::All.class(db, class).await.map_err(|_| ApiError::field("class_id", "no such class"))?;
     }
     let now = now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO students (student_no, name, gender, class_id, phone, email, dormitory, status, bind_code, \
          notes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
@@ -225,7 +225,7 @@ pub async fn update(
         }
         Scope::All.class(db, class).await.map_err(|_| ApiError::field("class_id", "no such class"))?;
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE students SET student_no = COALESCE($1, student_no), name = COALESCE($2, name), \
          gender = COALESCE($3, gender), phone = COALESCE($4, phone), email = COALESCE($5, email), \
@@ -270,7 +270,7 @@ pub async fn delete(db: &Db, scope: Scope, id: i64, audit: Audit<'_>) -> ApiResu
             "only the teachers of this student's class may delete the record",
         ));
     }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM students WHERE id = $1").bind(id).execute(&mut *tx).await?;
     audit
         .target(format!("student:{id}"))

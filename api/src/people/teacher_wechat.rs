@@ -88,7 +88,7 @@ async fn bind(state: &AppState, user_id: i64, openid: &str) -> anyhow::Result<St
         return Ok("这个微信已绑定另一位老师的账号。".into());
     }
     let now = now_ms();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("INSERT INTO teacher_profiles (user_id, updated_at) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING")
         .bind(user_id)
         .bind(now)
@@ -135,7 +135,7 @@ pub async fn scanned(state: &AppState, openid: &str, nonce: &str) -> anyhow::Res
 
 pub async fn unbind(state: &AppState, user_id: i64, audit: Audit<'_>) -> ApiResult<()> {
     let Some(openid) = openid_of(&state.db, user_id).await? else { return Err(ApiError::not_found("binding")) };
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("UPDATE teacher_profiles SET openid = NULL, bound_at = NULL, updated_at = $1 WHERE user_id = $2")
         .bind(now_ms())
         .bind(user_id)

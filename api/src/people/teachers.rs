@@ -117,7 +117,7 @@ pub async fn list(
 pub async fn update(db: &Db, user_id: i64, patch: TeacherProfilePatch, audit: Audit<'_>) -> ApiResult<()> {
     patch.validate()?;
     let now = now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("INSERT INTO teacher_profiles (user_id, updated_at) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING")
         .bind(user_id)
         .bind(now)

@@ -38,7 +38,7 @@ pub async fn load(db: &Db) -> sqlx::Result<Settings> {
 
 async fn save(db: &Db, patch: &SettingsPatch, audit: Audit<'_>) -> sqlx::Result<()> {
     let values = [patch.auto_remark, patch.registration_open, patch.registration_requires_approval];
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut changed = Vec::new();
     for (name, value) in KEYS.iter().zip(values) {
         let Some(value) = value else { continue };

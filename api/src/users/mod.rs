@@ -20,7 +20,7 @@ pub async fn create(db: &Db, new: NewUser, audit: Audit<'_>) -> ApiResult<UserRo
     new.validate()?;
     let username = new.username.trim().to_lowercase();
     let hash = passwords::hash(new.password).await?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let id = store::insert(&mut *tx, &username, new.display_name.trim(), new.role, &hash)
         .await
         .map_err(|e| on_unique(e, "username_taken", "this username is already taken"))?;

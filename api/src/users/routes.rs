@@ -76,7 +76,7 @@ impl UsersApi {
     #[oai(path = "/:id/approve", method = "post")]
     async fn approve(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i64>) -> ApiResult<Json<User>> {
         auth.0.require_admin()?;
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin_write().await?;
         let user = store::get(&mut *tx, id.0).await?.ok_or_else(|| ApiError::not_found("user"))?;
         sqlx::query("UPDATE users SET pending = FALSE, updated_at = $1 WHERE id = $2")
             .bind(crate::db::now_ms())

@@ -145,7 +145,7 @@ async fn write_batches(db: Db, mut rx: mpsc::Receiver<Command>) {
 async fn insert(db: &Db, entries: &[Box<Entry>]) -> sqlx::Result<()> {
     const COLUMNS: [&str; 9] =
         ["openid", "msg_type", "event", "event_key", "content", "msg_id", "created_time", "received_at", "raw_xml"];
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     crate::db::bulk::insert(&mut tx, db.backend(), "wechat_messages", &COLUMNS, "", entries, |q, e| {
         q.bind(&e.openid)
             .bind(&e.msg_type)
