@@ -26,8 +26,13 @@ pub struct Config {
     /// When unset, a secret generated once and kept in the database is used.
     pub jwt_secret: Option<SecretString>,
     pub web_dist: PathBuf,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_proxy: bool,
+    /// How many proxies of ours stand before Banji (0: none). With N, the client address
+    /// is the one the outermost of them appended to `X-Forwarded-For`: the N-th entry from
+    /// the right (entries further left are whatever the client sent, and are ignored).
+    pub trust_proxy_hops: usize,
+    /// WeChat authorisations started per client address and minute (each keeps a state
+    /// in the Kv for 10 minutes).
+    pub oauth_starts_per_minute: u32,
     /// Failed logins allowed per username and per client address in `login_window_secs`.
     pub login_max_failures: u32,
     pub login_window_secs: u64,
@@ -153,7 +158,12 @@ impl Config {
             kv_prefix: var("BANJI_KV_PREFIX").unwrap_or_else(|| "banji:".into()),
             jwt_secret: jwt_secret.map(SecretString::from),
             web_dist: PathBuf::from(var("BANJI_WEB_DIST").unwrap_or_else(|| "web/dist".into())),
-            trust_proxy: parse_bool("BANJI_TRUST_PROXY", var("BANJI_TRUST_PROXY"), false)?,
+            trust_proxy_hops: parse_hops(var("BANJI_TRUST_PROXY"))?,
+            oauth_starts_per_minute: parse_num(
+                "BANJI_OAUTH_STARTS_PER_MINUTE",
+                var("BANJI_OAUTH_STARTS_PER_MINUTE"),
+                300,
+            )?,
             login_max_failures: parse_num("BANJI_LOGIN_MAX_FAILURES", var("BANJI_LOGIN_MAX_FAILURES"), 5)?,
             login_window_secs: parse_num("BANJI_LOGIN_WINDOW_SECS", var("BANJI_LOGIN_WINDOW_SECS"), 60)?,
             log_json: match var("BANJI_LOG_FORMAT").as_deref() {
@@ -197,6 +207,18 @@ impl Config {
                 30,
             )?,
         })
+    }
+}
+
+/// `BANJI_TRUST_PROXY`: false (0 hops), true (1: one proxy), or the number of proxies.
+fn parse_hops(value: Option<String>) -> Result<usize, ConfigError> {
+    let name = "BANJI_TRUST_PROXY";
+    match value.as_deref().map(str::trim) {
+        Some(n) if n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty() => match n.parse::<usize>() {
+            Ok(hops) if hops <= 10 => Ok(hops),
+            _ => Err(bad(name, format!("'{n}' is not a number of proxies from 0 to 10"))),
+        },
+        other => Ok(usize::from(parse_bool(name, other.map(str::to_string), false)?)),
     }
 }
 

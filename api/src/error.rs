@@ -41,6 +41,10 @@ pub enum ApiError {
     /// The WeChat platform failed or refused; `message` says how.
     #[oai(status = 502)]
     BadGateway(Json<ErrorBody>),
+    /// The server is too busy for this now (e.g. a burst of logins); retry after the
+    /// number of seconds in `Retry-After`.
+    #[oai(status = 503)]
+    Unavailable(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
 }
 
 fn body(code: &str, message: impl Into<String>) -> Json<ErrorBody> {
@@ -81,6 +85,10 @@ impl ApiError {
         ApiError::TooManyRequests(body("rate_limited", message), retry_after_secs.max(1))
     }
 
+    pub fn unavailable(code: &str, message: impl Into<String>, retry_after_secs: u64) -> Self {
+        ApiError::Unavailable(body(code, message), retry_after_secs.max(1))
+    }
+
     /// One field's problem, as a 422 with `fields`.
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         let mut fields = BTreeMap::new();
@@ -113,7 +121,8 @@ impl ApiError {
             | ApiError::Unprocessable(b)
             | ApiError::TooManyRequests(b, _)
             | ApiError::Internal(b)
-            | ApiError::BadGateway(b) => b,
+            | ApiError::BadGateway(b)
+            | ApiError::Unavailable(b, _) => b,
         }
     }
 
@@ -128,6 +137,7 @@ impl ApiError {
             ApiError::TooManyRequests(..) => 429,
             ApiError::Internal(_) => 500,
             ApiError::BadGateway(_) => 502,
+            ApiError::Unavailable(..) => 503,
         }
     }
 }

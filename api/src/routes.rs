@@ -165,7 +165,7 @@ pub fn build(state: AppState) -> impl Endpoint<Output = Response> {
         .nest("/", ConsoleEndpoint::new(state.config.web_dist.clone()))
         .with(Compression::new())
         .with(RequestContext {
-            trust_proxy: state.config.trust_proxy,
+            trust_proxy: state.config.trust_proxy_hops,
             max_body: MAX_BODY_BYTES,
             is_upload,
             max_upload: max_upload(&state.config),

@@ -209,6 +209,12 @@ pub struct Student {
     pub notes: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// True when the caller sees this student only as a member of a group they own (not a
+    /// teacher of the student's class): phone, e-mail, dormitory and notes are withheld
+    /// (empty), as are the position, attendance history and bind code.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub limited: bool,
 }
 
 /// A group or class a student is in, by name.
@@ -219,14 +225,18 @@ pub struct GroupRef {
     pub name: String,
 }
 
-/// One student in full, for a teacher responsible for them (the view is audited).
+/// One student: in full for a teacher of their class or an admin (the view is audited),
+/// or as a group's member for the group's owner (`student.limited`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct StudentDetail {
-    /// With the phone number unmasked.
+    /// With the phone number unmasked (withheld when `student.limited`).
     pub student: Student,
-    /// The code the student types when binding WeChat.
-    pub bind_code: String,
+    /// The code the student types when binding WeChat: only for admins and the teachers
+    /// of the student's class (every view is audited); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+    pub bind_code: Option<String>,
     pub groups: Vec<GroupRef>,
     /// Cadre titles the student holds now or held.
     pub cadre_terms: Vec<Cadre>,

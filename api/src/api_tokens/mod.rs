@@ -1,5 +1,6 @@
 //! Third-party API tokens: `bj_…` bearer secrets with `read`/`write` scopes, owned by a
 //! user and acting with that user's role. The secret is shown once and stored hashed.
+//! Changing or resetting the owner's password, or disabling the owner, revokes them all.
 
 use chrono::Utc;
 use poem::web::Data;
@@ -36,21 +37,24 @@ struct TokenCaller {
     username: String,
     role: String,
     disabled: Flag,
+    pending: Flag,
 }
 
 /// The caller an API token stands for, if it is live.
 pub async fn resolve(db: &Db, secret: &str) -> sqlx::Result<Option<Caller>> {
     let row: Option<TokenCaller> = sqlx::query_as(
         "SELECT t.id, t.scopes, t.expires_at, t.revoked_at, t.last_used_at, \
-                u.id AS user_id, u.username, u.role, u.disabled \
+                u.id AS user_id, u.username, u.role, u.disabled, u.pending \
          FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
     )
     .bind(secret_hash(secret))
     .fetch_optional(db.pool())
     .await?;
     let now = now_ms();
-    let Some(row) = row.filter(|r| r.revoked_at.is_none() && !r.disabled.0 && r.expires_at.is_none_or(|at| at > now))
-    else {
+    let live = |r: &TokenCaller| {
+        r.revoked_at.is_none() && !r.disabled.0 && !r.pending.0 && r.expires_at.is_none_or(|at| at > now)
+    };
+    let Some(row) = row.filter(live) else {
         return Ok(None);
     };
     if row.last_used_at.is_none_or(|at| now - at > LAST_USED_GRANULARITY_MS) {
@@ -67,6 +71,16 @@ pub async fn resolve(db: &Db, secret: &str) -> sqlx::Result<Option<Caller>> {
         via: Via::ApiToken { id: row.id, scopes: parse_scopes(&row.scopes) },
         ip: None,
     }))
+}
+
+/// Revokes every live API token of a user (see `auth::revoke_credentials`).
+pub async fn revoke_all(tx: &mut sqlx::AnyConnection, user_id: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 #[derive(sqlx::FromRow)]

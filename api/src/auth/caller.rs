@@ -1,6 +1,7 @@
 //! `BearerAuth` resolves the `Authorization: Bearer …` header to a `Caller`: a console
 //! login (JWT whose session is still live) or an API token (`bj_…`). API tokens with only
-//! the `read` scope are refused on anything but GET/HEAD, here, for every endpoint.
+//! the `read` scope are refused on anything but GET/HEAD, here, for every endpoint. A
+//! disabled account, or one still waiting for approval, is nobody, however it got a token.
 
 use poem::http::Method;
 use poem::Request;
@@ -81,6 +82,7 @@ struct SessionCaller {
     username: String,
     role: String,
     disabled: Flag,
+    pending: Flag,
     revoked_at: Option<i64>,
 }
 
@@ -95,7 +97,7 @@ async fn resolve(state: &AppState, token: &str) -> ApiResult<Caller> {
         JwtProblem::Invalid => ApiError::unauthorized("invalid_token", "invalid access token"),
     })?;
     let row: Option<SessionCaller> = sqlx::query_as(
-        "SELECT u.id, u.username, u.role, u.disabled, s.revoked_at \
+        "SELECT u.id, u.username, u.role, u.disabled, u.pending, s.revoked_at \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.user_id = $2",
     )
     .bind(session_id)
@@ -103,7 +105,7 @@ async fn resolve(state: &AppState, token: &str) -> ApiResult<Caller> {
     .fetch_optional(state.db.pool())
     .await?;
     match row {
-        Some(row) if row.revoked_at.is_none() && !row.disabled.0 => Ok(Caller {
+        Some(row) if row.revoked_at.is_none() && !row.disabled.0 && !row.pending.0 => Ok(Caller {
             user_id: row.id,
             username: row.username,
             role: Role::parse(&row.role).unwrap_or(Role::Teacher),

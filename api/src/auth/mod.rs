@@ -34,3 +34,18 @@ pub fn random_secret() -> String {
 pub fn secret_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
+
+/// What a password change or reset, or disabling an account, does to the user's other
+/// credentials: every login ends (but `keep`, the caller's own on a change) and every API
+/// token is revoked, so a leaked token dies with the password it was made under. Tokens
+/// are not brought back when an account is enabled again; the user makes new ones.
+/// Returns how many API tokens were revoked.
+pub async fn revoke_credentials(
+    tx: &mut sqlx::AnyConnection,
+    user_id: i64,
+    keep: Option<i64>,
+    reason: &str,
+) -> sqlx::Result<u64> {
+    sessions::revoke_all(&mut *tx, user_id, keep, reason).await?;
+    crate::api_tokens::revoke_all(&mut *tx, user_id).await
+}

@@ -21,6 +21,10 @@ fn throttled(wait: std::time::Duration) -> ApiError {
     ApiError::too_many_requests("too many failed attempts; try again later", wait.as_secs_f64().ceil() as u64)
 }
 
+fn pending_approval() -> ApiError {
+    ApiError::forbidden("pending_approval", "this account waits for an administrator's approval")
+}
+
 fn login_response(state: &AppState, user: UserRow, login: Login) -> ApiResult<LoginResponse> {
     Ok(LoginResponse {
         access_token: state.jwt.issue(user.id, login.session_id)?,
@@ -36,7 +40,9 @@ impl AuthApi {
     /// Log in with a username and password.
     ///
     /// Failed attempts are limited per username and per client address (5 a minute by
-    /// default); past the limit the answer is 429 with `Retry-After`.
+    /// default); past the limit the answer is 429 with `Retry-After`. A try is counted
+    /// before the password is checked, so parallel guesses get no more than the limit. A
+    /// burst larger than the server checks at once waits, or gets 503 `busy`.
     #[oai(path = "/login", method = "post")]
     async fn login(
         &self,
@@ -47,7 +53,7 @@ impl AuthApi {
         body.validate()?;
         let username = body.username.trim().to_lowercase();
         let ip = client_ip(req);
-        if let Some(wait) = state.throttle.blocked_for(&username, ip.as_deref()).await? {
+        if let Some(wait) = state.throttle.reserve(&username, ip.as_deref()).await? {
             return Err(throttled(wait));
         }
         let user = store::find_by_username(&state.db, &username).await?;
@@ -56,19 +62,18 @@ impl AuthApi {
         let mut user = match user {
             Some(user) if verified => user,
             _ => {
-                state.throttle.record_failure(&username, ip.as_deref()).await?;
                 Audit::anonymous(&username, "login_failed", ip).record(state.db.pool()).await?;
                 return Err(ApiError::unauthorized("invalid_credentials", "wrong username or password"));
             }
         };
+        state.throttle.succeeded(&username, ip.as_deref()).await?;
         if user.disabled.0 {
             Audit::anonymous(&username, "login_failed", ip).detail("account disabled").record(state.db.pool()).await?;
             return Err(ApiError::forbidden("account_disabled", "this account has been disabled"));
         }
         if user.pending.0 {
-            return Err(ApiError::forbidden("pending_approval", "this account waits for an administrator's approval"));
+            return Err(pending_approval());
         }
-        state.throttle.record_success(&username).await?;
         let login = sessions::start(&state.db, user.id, ip.clone(), user_agent(req)).await?;
         user.last_login_at = Some(store::touch_last_login(&state.db, user.id).await?);
         Audit::anonymous(&user.username, "login", ip).actor_id(user.id).record(state.db.pool()).await?;
@@ -92,6 +97,10 @@ impl AuthApi {
                 if user.disabled.0 {
                     sessions::revoke(state.db.pool(), login.session_id, "account_disabled").await?;
                     return Err(ApiError::forbidden("account_disabled", "this account has been disabled"));
+                }
+                if user.pending.0 {
+                    sessions::revoke(state.db.pool(), login.session_id, "pending_approval").await?;
+                    return Err(pending_approval());
                 }
                 Ok(Json(login_response(&state, user, login)?))
             }
@@ -143,7 +152,8 @@ impl MeApi {
         Ok(Json(user.into_user()))
     }
 
-    /// Change my password. Needs the current one; every other login of mine is ended.
+    /// Change my password. Needs the current one; every other login of mine is ended and
+    /// every API token of mine is revoked.
     #[oai(path = "/password", method = "post")]
     async fn change_password(
         &self,
@@ -154,21 +164,26 @@ impl MeApi {
         let caller = auth.0;
         let session_id = caller.session_id()?;
         body.validate()?;
-        if let Some(wait) = state.throttle.blocked_for(&caller.username, caller.ip.as_deref()).await? {
+        if let Some(wait) = state.throttle.reserve(&caller.username, caller.ip.as_deref()).await? {
             return Err(throttled(wait));
         }
         let user = store::get(state.db.pool(), caller.user_id).await?.ok_or_else(|| ApiError::not_found("user"))?;
         let body = body.0;
         if !passwords::verify(body.old_password, Some(user.password_hash)).await? {
-            state.throttle.record_failure(&caller.username, caller.ip.as_deref()).await?;
             Audit::by(&caller, "password_change_failed").record(state.db.pool()).await?;
             return Err(ApiError::field("old_password", "is incorrect"));
         }
+        state.throttle.succeeded(&caller.username, caller.ip.as_deref()).await?;
         let hash = passwords::hash(body.new_password).await?;
         let mut tx = state.db.begin_write().await?;
         store::set_password(&mut *tx, caller.user_id, &hash).await?;
-        sessions::revoke_all(&mut *tx, caller.user_id, Some(session_id), "password_changed").await?;
-        Audit::by(&caller, "password_changed").target(format!("user:{}", caller.user_id)).record(&mut *tx).await?;
+        let tokens =
+            crate::auth::revoke_credentials(&mut tx, caller.user_id, Some(session_id), "password_changed").await?;
+        Audit::by(&caller, "password_changed")
+            .target(format!("user:{}", caller.user_id))
+            .detail(format!("{tokens} API tokens revoked"))
+            .record(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(NoContent::Done)
     }

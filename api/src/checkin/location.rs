@@ -129,7 +129,8 @@ pub struct LocationApi;
 #[poem_openapi::OpenApi(prefix_path = "/v1/students", tag = "crate::routes::ApiTags::Checkin")]
 impl LocationApi {
     /// The student's latest position, if they consented and one was reported (404
-    /// `no_location` otherwise). Every look is written to the audit log.
+    /// `no_location` otherwise). Every look is written to the audit log. For the teachers
+    /// of the student's class and admins (403 `not_your_class` for a group's owner).
     #[oai(path = "/:id/location", method = "get")]
     async fn location(
         &self,
@@ -137,7 +138,7 @@ impl LocationApi {
         auth: crate::auth::BearerAuth,
         id: poem_openapi::param::Path<i64>,
     ) -> ApiResult<poem_openapi::payload::Json<StudentLocation>> {
-        crate::people::Scope::of(&auth.0).student(&state.db, id.0).await?;
+        crate::people::Scope::of(&auth.0).student_record(&state.db, id.0).await?;
         let found = latest(&state.db, id.0).await?;
         crate::audit::Audit::by(&auth.0, "student_location_viewed")
             .target(format!("student:{}", id.0))

@@ -15,6 +15,7 @@ use crate::db::filter::{contains_pattern, Arg, Filter};
 use crate::db::{now_ms, to_time, Db, Flag};
 use crate::error::{ApiError, ApiResult};
 use crate::notices::lifecycle;
+use crate::people::scope::{RecordClasses, StudentView};
 use crate::people::Scope;
 
 #[derive(sqlx::FromRow)]
@@ -112,6 +113,7 @@ struct AttemptRow {
     id: i64,
     student_id: Option<i64>,
     student_name: Option<String>,
+    class_id: Option<i64>,
     via: String,
     accepted: Flag,
     reason: Option<String>,
@@ -123,8 +125,11 @@ struct AttemptRow {
     created_at: i64,
 }
 
+/// A session's tries, newest first. Positions are part of a student's record: the
+/// coordinates are withheld for students `records` does not cover (the distance stays).
 pub async fn attempts(
     db: &Db,
+    records: &RecordClasses,
     session: i64,
     refused: Option<bool>,
     flagged: Option<bool>,
@@ -144,7 +149,7 @@ pub async fn attempts(
     let count = format!("SELECT COUNT(*) FROM checkin_attempts a{where_sql}");
     let total: i64 = filter.bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(count))).fetch_one(db.pool()).await?;
     let sql = format!(
-        "SELECT a.id, a.student_id, s.name AS student_name, a.via, a.accepted, a.reason, a.latitude, a.longitude, \
+        "SELECT a.id, a.student_id, s.name AS student_name, s.class_id, a.via, a.accepted, a.reason, a.latitude, a.longitude, \
          a.accuracy_m, a.distance_m, a.flags, a.created_at FROM checkin_attempts a \
          LEFT JOIN students s ON s.id = a.student_id{where_sql} ORDER BY a.id DESC LIMIT {} OFFSET {}",
         filter.next(1),
@@ -156,19 +161,22 @@ pub async fn attempts(
         .bind(page.offset())
         .fetch_all(db.pool())
         .await?;
-    let items = rows.into_iter().map(|r| CheckinAttempt {
-        id: r.id,
-        student_id: r.student_id,
-        student_name: r.student_name,
-        via: r.via,
-        accepted: r.accepted.0,
-        reason: r.reason,
-        latitude: r.latitude,
-        longitude: r.longitude,
-        accuracy_m: r.accuracy_m,
-        distance_m: r.distance_m,
-        flags: r.flags.split(',').filter(|f| !f.is_empty()).map(str::to_string).collect(),
-        at: to_time(r.created_at),
+    let items = rows.into_iter().map(|r| {
+        let shown = records.view(r.class_id) == StudentView::Record;
+        CheckinAttempt {
+            id: r.id,
+            student_id: r.student_id,
+            student_name: r.student_name,
+            via: r.via,
+            accepted: r.accepted.0,
+            reason: r.reason,
+            latitude: r.latitude.filter(|_| shown),
+            longitude: r.longitude.filter(|_| shown),
+            accuracy_m: r.accuracy_m.filter(|_| shown),
+            distance_m: r.distance_m,
+            flags: r.flags.split(',').filter(|f| !f.is_empty()).map(str::to_string).collect(),
+            at: to_time(r.created_at),
+        }
     });
     Ok(Page::new(items.collect(), total, page))
 }

@@ -147,7 +147,8 @@ impl CheckinApi {
         Ok(Json(roll::list(&state.db, row.id, &query, PageQuery::new(page.0, per_page.0)).await?))
     }
 
-    /// Every try, accepted or refused (and why), newest first.
+    /// Every try, accepted or refused (and why), newest first. Coordinates only for the
+    /// students whose record the caller holds (their class's teachers, admins).
     #[oai(path = "/:id/attempts", method = "get")]
     async fn attempts(
         &self,
@@ -161,7 +162,8 @@ impl CheckinApi {
     ) -> ApiResult<Json<Page<CheckinAttempt>>> {
         let row = sessions::visible(&state.db, &auth.0, id.0).await?;
         let page = PageQuery::new(page.0, per_page.0);
-        Ok(Json(roll::attempts(&state.db, row.id, refused.0, flagged.0, page).await?))
+        let records = crate::people::Scope::of(&auth.0).record_classes(&state.db).await?;
+        Ok(Json(roll::attempts(&state.db, &records, row.id, refused.0, flagged.0, page).await?))
     }
 
     /// 补签 (`present: true`) or taking a check-in away, with a reason (audited).

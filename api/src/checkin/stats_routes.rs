@@ -77,7 +77,8 @@ impl AttendanceApi {
     }
 
     /// A student's attendance: every session they were expected at (newest first) and
-    /// their rate.
+    /// their rate. Part of the record: the teachers of the student's class and admins
+    /// (403 `not_your_class` for a group's owner).
     #[oai(path = "/students/:id/attendance", method = "get")]
     async fn student(
         &self,
@@ -85,7 +86,7 @@ impl AttendanceApi {
         auth: BearerAuth,
         id: Path<i64>,
     ) -> ApiResult<Json<StudentAttendance>> {
-        Scope::of(&auth.0).student(&state.db, id.0).await?;
+        Scope::of(&auth.0).student_record(&state.db, id.0).await?;
         Ok(Json(stats::student(&state.db, id.0).await?))
     }
 }

@@ -11,7 +11,8 @@ use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 use shared::ErrorBody;
 use tracing::Instrument;
 
-/// The address a request came from (the proxy's client when `BANJI_TRUST_PROXY`).
+/// The address a request came from (with `BANJI_TRUST_PROXY`, the one our outermost proxy
+/// saw).
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub Option<IpAddr>);
 
@@ -24,7 +25,8 @@ pub fn user_agent(req: &Request) -> Option<String> {
 }
 
 pub struct RequestContext {
-    pub trust_proxy: bool,
+    /// Proxies of ours before Banji (`Config::trust_proxy_hops`).
+    pub trust_proxy: usize,
     pub max_body: usize,
     /// Which paths take file uploads, and their larger bound.
     pub is_upload: fn(&str) -> bool,
@@ -47,7 +49,7 @@ impl<E: Endpoint> Middleware<E> for RequestContext {
 
 pub struct RequestContextEndpoint<E> {
     inner: E,
-    trust_proxy: bool,
+    trust_proxy: usize,
     max_body: usize,
     is_upload: fn(&str) -> bool,
     max_upload: usize,
@@ -62,11 +64,22 @@ fn request_id(req: &Request) -> String {
         .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string())
 }
 
-fn peer_ip(req: &Request, trust_proxy: bool) -> Option<IpAddr> {
-    let forwarded = trust_proxy
-        .then(|| req.headers().get("x-forwarded-for")?.to_str().ok()?.split(',').next()?.trim().parse().ok())
-        .flatten();
-    forwarded.or_else(|| req.remote_addr().as_socket_addr().map(|a| a.ip()))
+fn peer_ip(req: &Request, hops: usize) -> Option<IpAddr> {
+    let forwarded = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+    forwarded_client(forwarded, hops).or_else(|| req.remote_addr().as_socket_addr().map(|a| a.ip()))
+}
+
+/// The client address behind `hops` proxies of ours: each appends the address it saw, so
+/// it is the `hops`-th entry from the right. Entries left of it are the client's to write
+/// and never trusted; a chain shorter than `hops` (or an entry that is no address) gives
+/// none, and the peer's address is used.
+fn forwarded_client<'a>(values: impl Iterator<Item = &'a str>, hops: usize) -> Option<IpAddr> {
+    if hops == 0 {
+        return None;
+    }
+    let entries: Vec<&str> = values.flat_map(|v| v.split(',')).map(str::trim).collect();
+    let entry = entries.len().checked_sub(hops).map(|i| entries[i])?;
+    entry.parse().ok()
 }
 
 fn json_error(status: StatusCode, code: &str, message: String) -> Response {
@@ -171,4 +184,30 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
 
 fn is_json(resp: &Response) -> bool {
     resp.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("application/json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forwarded_client;
+
+    fn client(values: &[&str], hops: usize) -> Option<String> {
+        forwarded_client(values.iter().copied(), hops).map(|ip| ip.to_string())
+    }
+
+    #[test]
+    fn a_spoofed_forwarded_for_entry_is_not_the_client_address() {
+        // The client wrote 1.2.3.4; our proxy appended what it saw.
+        assert_eq!(client(&["1.2.3.4, 203.0.113.7"], 1).as_deref(), Some("203.0.113.7"));
+        assert_eq!(client(&["1.2.3.4", "203.0.113.7"], 1).as_deref(), Some("203.0.113.7"));
+        // Behind a CDN and a proxy: the CDN's view of the client is second from the right.
+        assert_eq!(client(&["1.2.3.4, 203.0.113.7, 198.51.100.2"], 2).as_deref(), Some("203.0.113.7"));
+    }
+
+    #[test]
+    fn no_trusted_proxy_or_a_short_chain_gives_no_forwarded_address() {
+        assert_eq!(client(&["1.2.3.4"], 0), None);
+        assert_eq!(client(&["203.0.113.7"], 2), None);
+        assert_eq!(client(&["not-an-address"], 1), None);
+        assert_eq!(client(&[], 1), None);
+    }
 }

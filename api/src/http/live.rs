@@ -38,10 +38,9 @@ pub fn ticket_lifetime() -> Duration {
 }
 
 /// Uses up a ticket; it must have been issued for this topic. Gives the user it was for.
+/// Taking it is one atomic step, so of racing redemptions exactly one opens a stream.
 pub async fn redeem(kv: &Kv, topic: &str, ticket: &str) -> ApiResult<i64> {
-    let key = format!("live-ticket:{ticket}");
-    let value = kv.get(&key).await?;
-    let _ = kv.delete(&key).await;
+    let value = kv.take(&format!("live-ticket:{ticket}")).await?;
     let bad = || ApiError::unauthorized("ticket_invalid", "the stream ticket is unknown, used or expired");
     let (for_topic, user) = value.as_deref().and_then(|v| v.rsplit_once('|')).ok_or_else(bad)?;
     if for_topic != topic {

@@ -116,6 +116,11 @@ impl MemoryKv {
         self.with(&key, |shard, _| shard.entries.remove(&key));
     }
 
+    pub fn take(&self, key: &str) -> Option<String> {
+        let key = self.key(key);
+        self.with(&key, |shard, now| shard.entries.remove(&key).filter(|e| e.live(now)).map(|e| e.value))
+    }
+
     pub fn delete_if_eq(&self, key: &str, expected: &str) -> bool {
         let key = self.key(key);
         self.with(&key, |shard, now| match shard.entries.get(&key) {

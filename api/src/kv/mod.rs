@@ -83,6 +83,15 @@ impl Kv {
         }
     }
 
+    /// Reads and deletes the key in one step: of racing callers, one gets the value (a
+    /// single-use ticket or state).
+    pub async fn take(&self, key: &str) -> KvResult<Option<String>> {
+        match self {
+            Kv::Memory(m) => Ok(m.take(key)),
+            Kv::Redis(r) => r.take(key).await,
+        }
+    }
+
     /// Deletes the key only if it still holds `expected` (releasing a lock we own,
     /// expiring a token only if it is still the one that failed).
     pub async fn delete_if_eq(&self, key: &str, expected: &str) -> KvResult<bool> {
@@ -107,6 +116,21 @@ impl Kv {
             Kv::Memory(m) => Ok(m.incr_by(key, delta, window)),
             Kv::Redis(r) => r.incr_by(key, delta, window).await,
         }
+    }
+
+    /// Counts one try against a limit of `max` per `window`, before the try is judged:
+    /// `None` when it is within the limit, `Some(wait)` when it is over. Counting first is
+    /// what makes a limit hold under racing tries (a check made before anyone counted lets
+    /// them all through). An error means the limit cannot be known: callers refuse the try
+    /// (fail closed).
+    pub async fn hit(&self, key: &str, max: u64, window: Duration) -> KvResult<Option<Duration>> {
+        let counter = self.incr(key, window).await?;
+        Ok((counter.count > max).then(|| counter.resets_in.max(Duration::from_secs(1))))
+    }
+
+    /// Gives back a try counted by `hit` that turned out not to count (the password was right).
+    pub async fn refund(&self, key: &str, window: Duration) -> KvResult<()> {
+        self.incr_by(key, -1, window).await.map(|_| ())
     }
 
     /// Reads a counter without changing it (zero when absent or expired).

@@ -83,6 +83,11 @@ impl RedisKv {
         Ok(())
     }
 
+    pub async fn take(&self, key: &str) -> KvResult<Option<String>> {
+        // GETDEL (Redis 6.2) is atomic: one of racing callers gets the value.
+        Ok(redis::cmd("GETDEL").arg(self.key(key)).query_async(&mut self.conn.clone()).await?)
+    }
+
     pub async fn delete_if_eq(&self, key: &str, expected: &str) -> KvResult<bool> {
         let deleted: i64 =
             Script::new(DELETE_IF_EQ).key(self.key(key)).arg(expected).invoke_async(&mut self.conn.clone()).await?;

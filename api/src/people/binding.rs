@@ -1,9 +1,14 @@
 //! Binding a student's WeChat: the student proves who they are with their 学号, name and
-//! a verification code (the bind code from the roster, or the last four digits of the
-//! phone on file), from the binding page or by sending `绑定 学号 姓名 验证码`. One
-//! WeChat, one student: a bound identity is never taken over, only released (by the
-//! student with `解绑`, or by a teacher). Failed attempts are limited per WeChat and per
-//! 学号, in the Kv, so the limit holds across replicas.
+//! their bind code (6 digits from the roster, which the teachers of their class hand
+//! out), from the binding page or by sending `绑定 学号 姓名 验证码`. One WeChat, one
+//! student: a bound identity is never taken over, only released (by the student with
+//! `解绑`, or by a teacher), and a release cuts the old WeChat off from everything of the
+//! student's at once (`release`).
+//!
+//! Guessing is limited per WeChat and per 学号, in the Kv (so across replicas): every try
+//! is counted *before* it is judged and a successful one is given back, so parallel
+//! guesses get no more than the limit, and a Kv failure refuses the try. The phone's last
+//! four digits are not a code: lists show them, and 10 000 are quickly tried.
 
 use std::time::Duration;
 
@@ -14,7 +19,7 @@ use crate::audit::Audit;
 use crate::db::{now_ms, Db};
 use crate::state::AppState;
 
-/// Failed attempts allowed per WeChat in `OPENID_WINDOW`, and per 学号 in `NUMBER_WINDOW`.
+/// Tries allowed per WeChat in `OPENID_WINDOW`, and per 学号 in `NUMBER_WINDOW`.
 const OPENID_LIMIT: u64 = 5;
 const OPENID_WINDOW: Duration = Duration::from_secs(600);
 const NUMBER_LIMIT: u64 = 10;
@@ -39,7 +44,7 @@ impl BindError {
     pub fn message(&self) -> String {
         match self {
             BindError::Throttled(secs) => format!("尝试次数过多，请 {} 分钟后再试。", secs.div_ceil(60)),
-            BindError::NoMatch => "学号、姓名或验证码不正确。验证码是班级名单中的绑定码，或手机号后四位。".into(),
+            BindError::NoMatch => "学号、姓名或验证码不正确。验证码是辅导员发给你的 6 位绑定码。".into(),
             BindError::WechatTaken(no) => format!("这个微信已绑定学号 {no}。如需更换，请先发送「解绑」。"),
             BindError::TeacherWechat => "这个微信已绑定教师账号，不能再绑定学生。".into(),
             BindError::StudentTaken => "该学生已绑定其他微信。如需更换，请联系辅导员解除绑定。".into(),
@@ -70,26 +75,34 @@ fn mask_number(no: &str) -> String {
 
 fn code_matches(student: &StudentRow, code: &str) -> bool {
     let code = code.trim();
-    let phone_tail = (student.phone.len() >= 4).then(|| &student.phone[student.phone.len() - 4..]);
-    !code.is_empty() && (code == student.bind_code || Some(code) == phone_tail)
+    !code.is_empty() && code == student.bind_code
 }
 
-async fn throttled(state: &AppState, openid: &str, number: &str) -> Option<u64> {
-    let kv = &state.kv;
-    let by_openid = kv.counter(&format!("bind:fail:openid:{openid}")).await.ok()?;
-    let by_number = kv.counter(&format!("bind:fail:no:{number}")).await.ok()?;
-    if by_openid.count >= OPENID_LIMIT {
-        return Some(by_openid.resets_in.as_secs().max(1));
-    }
-    if by_number.count >= NUMBER_LIMIT {
-        return Some(by_number.resets_in.as_secs().max(1));
-    }
-    None
+/// The counters a try is held against: (key, limit, window).
+fn limits(openid: &str, number: &str) -> [(String, u64, Duration); 2] {
+    [
+        (format!("bind:tries:openid:{openid}"), OPENID_LIMIT, OPENID_WINDOW),
+        (format!("bind:tries:no:{number}"), NUMBER_LIMIT, NUMBER_WINDOW),
+    ]
 }
 
-async fn failed(state: &AppState, openid: &str, number: &str) {
-    let _ = state.kv.incr(&format!("bind:fail:openid:{openid}"), OPENID_WINDOW).await;
-    let _ = state.kv.incr(&format!("bind:fail:no:{number}"), NUMBER_WINDOW).await;
+/// Counts the try against both limits; the wait in seconds when either is used up.
+async fn count_try(state: &AppState, openid: &str, number: &str) -> anyhow::Result<Option<u64>> {
+    let mut wait = None;
+    for (key, max, window) in limits(openid, number) {
+        if let Some(w) = state.kv.hit(&key, max, window).await? {
+            wait = wait.max(Some(w.as_secs().max(1)));
+        }
+    }
+    Ok(wait)
+}
+
+/// A try that bound the student does not count against anyone.
+async fn give_back(state: &AppState, openid: &str, number: &str) -> anyhow::Result<()> {
+    for (key, _, window) in limits(openid, number) {
+        state.kv.refund(&key, window).await?;
+    }
+    Ok(())
 }
 
 async fn teacher_of(db: &Db, openid: &str) -> sqlx::Result<bool> {
@@ -108,16 +121,16 @@ pub async fn bind(
     request: &BindRequest,
 ) -> anyhow::Result<Result<StudentRow, BindError>> {
     let number = request.student_no.trim();
-    if let Some(wait) = throttled(state, openid, number).await {
+    if let Some(wait) = count_try(state, openid, number).await? {
         return Ok(Err(BindError::Throttled(wait)));
     }
     let sql = format!("{SELECT} WHERE s.student_no = $1");
     let student: Option<StudentRow> =
         sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(number).fetch_optional(state.db.pool()).await?;
     let Some(student) = student.filter(|s| s.name == request.name.trim() && code_matches(s, &request.code)) else {
-        failed(state, openid, number).await;
         return Ok(Err(BindError::NoMatch));
     };
+    give_back(state, openid, number).await?;
     if let Some(current) = row_by_openid(&state.db, openid).await? {
         return Ok(if current.id == student.id {
             Ok(current)
@@ -149,6 +162,12 @@ pub async fn bind(
         Err(e) if crate::db::is_unique_violation(&e) => return Ok(Err(BindError::WechatTaken(String::new()))),
         Err(e) => return Err(e.into()),
     }
+    // Notices held for the digest while the student had no WeChat go to this one.
+    sqlx::query("UPDATE deliveries SET openid = $1 WHERE student_id = $2 AND openid IS NULL AND status = 'held'")
+        .bind(openid)
+        .bind(student.id)
+        .execute(&mut *tx)
+        .await?;
     let actor = format!("wechat:{openid}");
     Audit::anonymous(&actor, "wechat_bound", None)
         .target(format!("student:{}", student.id))
@@ -190,13 +209,22 @@ pub async fn unbind_openid(state: &AppState, openid: &str, audit: Audit<'_>) -> 
     Ok(Some(student))
 }
 
-/// Releases a student's WeChat (their teacher, or the student, asked).
+/// Releases a student's WeChat (their teacher, or the student, asked). From the commit on,
+/// the released WeChat gets nothing more of the student's: the student's delivery rows
+/// forget it too (they copied the openid when the notice was sent), so no push, digest or
+/// notice page reaches it, and everything else finds students by `students.openid`.
+/// Rows not yet sent then fail as "not bound", and held ones wait for the next binding.
 pub async fn release(state: &AppState, student: &StudentRow, audit: Audit<'_>) -> anyhow::Result<()> {
     let Some(openid) = student.openid.clone() else { return Ok(()) };
     let mut tx = state.db.begin_write().await?;
     sqlx::query("UPDATE students SET openid = NULL, bound_at = NULL, following = FALSE, updated_at = $1 WHERE id = $2")
         .bind(now_ms())
         .bind(student.id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE deliveries SET openid = NULL WHERE student_id = $1 AND openid = $2")
+        .bind(student.id)
+        .bind(&openid)
         .execute(&mut *tx)
         .await?;
     audit.target(format!("student:{}", student.id)).detail(student.student_no.clone()).record(&mut *tx).await?;

@@ -1,6 +1,8 @@
 //! 班干部: students with a title in their own class for a term. A current term (it has
 //! begun and not ended, in school time) gives the student rights over their class, which
-//! later capabilities check with `current_classes`.
+//! later capabilities check with `current_classes` — while the student is still an
+//! enrolled member of that class: moving class, graduating, suspension or leaving ends the
+//! rights at once, whatever the term's dates say.
 
 use chrono::NaiveDate;
 use poem::web::Data;
@@ -12,7 +14,7 @@ use shared::{Cadre, CadrePatch, NewCadre};
 use super::scope::Scope;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
-use crate::db::{now_ms, school_today, Db};
+use crate::db::{now_ms, school_today, Db, Flag};
 use crate::error::{ApiError, ApiResult, NoContent};
 use crate::routes::ApiTags;
 use crate::state::AppState;
@@ -27,10 +29,20 @@ struct CadreRow {
     title: String,
     starts_on: String,
     ends_on: Option<String>,
+    /// The student is an enrolled member of the term's class today.
+    in_class: Flag,
 }
 
-const SELECT: &str = "SELECT d.id, d.class_id, d.student_id, s.student_no, s.name AS student_name, d.title, \
-     d.starts_on, d.ends_on FROM class_cadres d JOIN students s ON s.id = d.student_id";
+/// When a cadre still belongs to their term's class.
+const IN_CLASS: &str = "s.class_id = d.class_id AND s.status = 'enrolled'";
+
+fn select() -> String {
+    format!(
+        "SELECT d.id, d.class_id, d.student_id, s.student_no, s.name AS student_name, d.title, d.starts_on, \
+         d.ends_on, CASE WHEN {IN_CLASS} THEN 1 ELSE 0 END AS in_class FROM class_cadres d \
+         JOIN students s ON s.id = d.student_id"
+    )
+}
 
 fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
@@ -51,7 +63,7 @@ impl CadreRow {
             student_no: self.student_no,
             student_name: self.student_name,
             title: self.title,
-            current: is_current(starts_on, ends_on, today),
+            current: self.in_class.0 && is_current(starts_on, ends_on, today),
             starts_on,
             ends_on,
         }
@@ -60,7 +72,7 @@ impl CadreRow {
 
 async fn cadres(db: &Db, clause: &str, id: i64) -> sqlx::Result<Vec<Cadre>> {
     let rows: Vec<CadreRow> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE {clause} ORDER BY d.starts_on DESC, d.id")))
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{} WHERE {clause} ORDER BY d.starts_on DESC, d.id", select())))
             .bind(id)
             .fetch_all(db.pool())
             .await?;
@@ -79,13 +91,14 @@ pub async fn of_student(db: &Db, student_id: i64) -> sqlx::Result<Vec<Cadre>> {
     cadres(db, "d.student_id = $1", student_id).await
 }
 
-/// The classes over which this student has a cadre's rights today.
+/// The classes over which this student has a cadre's rights today: a current term, in the
+/// class they are an enrolled member of now.
 pub async fn current_classes(db: &Db, student_id: i64) -> sqlx::Result<Vec<i64>> {
     let today = school_today().format("%Y-%m-%d").to_string();
-    sqlx::query_scalar(
-        "SELECT DISTINCT class_id FROM class_cadres WHERE student_id = $1 AND starts_on <= $2 \
-         AND (ends_on IS NULL OR ends_on >= $2) ORDER BY class_id",
-    )
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT DISTINCT d.class_id FROM class_cadres d JOIN students s ON s.id = d.student_id AND {IN_CLASS} \
+         WHERE d.student_id = $1 AND d.starts_on <= $2 AND (d.ends_on IS NULL OR d.ends_on >= $2) ORDER BY d.class_id"
+    )))
     .bind(student_id)
     .bind(today)
     .fetch_all(db.pool())

@@ -1,6 +1,9 @@
 //! Groups (学生会, 社团, 宿舍 …): students from any class, owned by a teacher. The owner
 //! (or an admin) names, describes and staffs the group; its members become visible to
-//! the owner as members. Every membership change is audited.
+//! the owner as members (`Scope`'s member view: no phone, position or bind code). A
+//! student joins a group only by someone who holds their record: an admin or a teacher of
+//! their class, so a group never widens what a teacher sees. Every membership change is
+//! audited.
 
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
@@ -8,7 +11,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 use shared::{Group, GroupMembersChange, GroupPatch, NewGroup, Page, PageQuery, Student, TeacherRef};
 
-use super::scope::Scope;
+use super::scope::{Scope, StudentView};
 use super::students::{self, StudentQuery};
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
@@ -152,42 +155,70 @@ pub async fn update(
     Ok(())
 }
 
-/// Resolves ids and 学号 to student ids; names the ones that do not exist.
-async fn resolve_students(db: &Db, change: &GroupMembersChange) -> ApiResult<Vec<i64>> {
-    let mut ids = Vec::new();
+/// A student named for a group: id, 学号 and class.
+type Named = (i64, String, Option<i64>);
+
+/// Resolves ids and 学号 to students; names the ones that do not exist.
+async fn resolve_students(db: &Db, change: &GroupMembersChange) -> ApiResult<Vec<Named>> {
+    let mut found = Vec::new();
     let mut unknown = Vec::new();
     for &id in &change.student_ids {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM students WHERE id = $1").bind(id).fetch_optional(db.pool()).await?;
-        match found {
-            Some(id) => ids.push(id),
+        let row: Option<Named> = sqlx::query_as("SELECT id, student_no, class_id FROM students WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?;
+        match row {
+            Some(row) => found.push(row),
             None => unknown.push(id.to_string()),
         }
     }
     for no in &change.student_nos {
-        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM students WHERE student_no = $1")
+        let row: Option<Named> = sqlx::query_as("SELECT id, student_no, class_id FROM students WHERE student_no = $1")
             .bind(no.trim())
             .fetch_optional(db.pool())
             .await?;
-        match found {
-            Some(id) => ids.push(id),
+        match row {
+            Some(row) => found.push(row),
             None => unknown.push(no.trim().to_string()),
         }
     }
     if !unknown.is_empty() {
         return Err(ApiError::field("student_nos", format!("no such students: {}", unknown.join(", "))));
     }
-    if ids.is_empty() {
+    if found.is_empty() {
         return Err(ApiError::field("student_ids", "name at least one student"));
     }
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(ids)
+    found.sort_unstable();
+    found.dedup();
+    Ok(found)
 }
 
-/// Adds members; returns the ids actually added (not members before).
-pub async fn add_members(db: &Db, group_id: i64, change: &GroupMembersChange, audit: Audit<'_>) -> ApiResult<Vec<i64>> {
-    let ids = resolve_students(db, change).await?;
+/// Adds members; returns the ids actually added (not members before). Only students
+/// whose record `scope` holds may be added (403 `not_your_class` naming the others).
+pub async fn add_members(
+    db: &Db,
+    scope: Scope,
+    group_id: i64,
+    change: &GroupMembersChange,
+    audit: Audit<'_>,
+) -> ApiResult<Vec<i64>> {
+    let named = resolve_students(db, change).await?;
+    let records = scope.record_classes(db).await?;
+    let others: Vec<&str> = named
+        .iter()
+        .filter(|(_, _, class)| records.view(*class) != StudentView::Record)
+        .map(|(_, no, _)| no.as_str())
+        .collect();
+    if !others.is_empty() {
+        return Err(ApiError::forbidden(
+            "not_your_class",
+            format!(
+                "only administrators and the teachers of a student's class may add them to a group; not yours: {}",
+                others.join(", ")
+            ),
+        ));
+    }
+    let ids: Vec<i64> = named.into_iter().map(|(id, _, _)| id).collect();
     let now = now_ms();
     let mut added = Vec::new();
     let mut tx = db.begin_write().await?;
@@ -293,7 +324,8 @@ impl GroupsApi {
         Ok(Json(students::list(&state.db, scope, &query, PageQuery::new(page.0, per_page.0)).await?))
     }
 
-    /// Add students, by id or by 学号, from any class.
+    /// Add students, by id or by 学号: any student for admins, students of their own
+    /// classes for teachers (403 `not_your_class` names the others).
     #[oai(path = "/:id/members", method = "post")]
     async fn add_members(
         &self,
@@ -302,8 +334,9 @@ impl GroupsApi {
         id: Path<i64>,
         body: Json<GroupMembersChange>,
     ) -> ApiResult<Json<Group>> {
-        Scope::of(&auth.0).group(&state.db, id.0).await?;
-        let added = add_members(&state.db, id.0, &body.0, Audit::by(&auth.0, "group_members_added")).await?;
+        let scope = Scope::of(&auth.0);
+        scope.group(&state.db, id.0).await?;
+        let added = add_members(&state.db, scope, id.0, &body.0, Audit::by(&auth.0, "group_members_added")).await?;
         super::tags::after_group_members(&state, id.0, &added, true).await;
         Ok(Json(get(&state.db, id.0).await?))
     }

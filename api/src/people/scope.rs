@@ -1,8 +1,14 @@
-//! Who may see whom. An admin sees everything. A teacher sees the classes they are
-//! responsible for, the groups they own, and the students in either; anything else
-//! answers 404, exactly as if it did not exist (never a 403 that confirms it does).
-//! Editing a student's record needs responsibility for the student's class; a group's
-//! owner acts on its members only as members.
+//! Who may see whom, decided here for every endpoint. An admin sees everything. A
+//! teacher sees the classes they are responsible for, the groups they own, and the
+//! students in either; anything else answers 404, exactly as if it did not exist (never
+//! a 403 that confirms it does).
+//!
+//! Seeing a student is not seeing their whole record. The **record** (phone, e-mail,
+//! dormitory, notes, position, attendance history, bind code) belongs to the teachers of
+//! the student's class (and admins); a group's owner sees its members as members: name,
+//! 学号, class and binding state, enough to send them notices and run check-ins
+//! (`StudentView`, `RecordClasses`). Editing a record, and putting a student into a
+//! group, need the record too: a group cannot widen what its owner sees.
 
 use crate::auth::Caller;
 use crate::db::filter::{Arg, Filter};
@@ -100,6 +106,41 @@ impl Scope {
         Ok(())
     }
 
+    /// How much of a visible student this scope sees; 404 when it sees them not at all.
+    pub async fn student_view(self, db: &Db, id: i64) -> ApiResult<StudentView> {
+        self.student(db, id).await?;
+        let class: Option<i64> = sqlx::query_scalar("SELECT class_id FROM students WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?
+            .flatten();
+        Ok(if self.may_edit_in_class(db, class).await? { StudentView::Record } else { StudentView::Member })
+    }
+
+    /// The student's whole record (phone, position, attendance, bind code): 404 when this
+    /// scope does not see them, 403 `not_your_class` when it sees them only as a member.
+    pub async fn student_record(self, db: &Db, id: i64) -> ApiResult<()> {
+        match self.student_view(db, id).await? {
+            StudentView::Record => Ok(()),
+            StudentView::Member => Err(not_your_class()),
+        }
+    }
+
+    /// The classes whose students' records this scope sees, for marking the rows of a list.
+    pub async fn record_classes(self, db: &Db) -> ApiResult<RecordClasses> {
+        Ok(match self {
+            Scope::All => RecordClasses::All,
+            Scope::Teacher(user) => RecordClasses::Some(
+                sqlx::query_scalar("SELECT class_id FROM class_teachers WHERE user_id = $1")
+                    .bind(user)
+                    .fetch_all(db.pool())
+                    .await?
+                    .into_iter()
+                    .collect(),
+            ),
+        })
+    }
+
     /// May edit the record of a student in `class_id` (none: admins only).
     pub async fn may_edit_in_class(self, db: &Db, class_id: Option<i64>) -> ApiResult<bool> {
         match (self, class_id) {
@@ -108,4 +149,43 @@ impl Scope {
             (Scope::Teacher(_), Some(class)) => Ok(self.class(db, class).await.is_ok()),
         }
     }
+}
+
+/// What a scope sees of one student.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StudentView {
+    /// The whole record: a teacher of the student's class, or an admin.
+    Record,
+    /// Name, 学号, class and binding state: the owner of a group the student is in.
+    Member,
+}
+
+/// The classes whose students' whole records a scope sees.
+#[derive(Debug, Clone)]
+pub enum RecordClasses {
+    All,
+    Some(std::collections::HashSet<i64>),
+}
+
+impl RecordClasses {
+    pub fn view(&self, class_id: Option<i64>) -> StudentView {
+        let record = match self {
+            RecordClasses::All => true,
+            RecordClasses::Some(classes) => class_id.is_some_and(|c| classes.contains(&c)),
+        };
+        if record {
+            StudentView::Record
+        } else {
+            StudentView::Member
+        }
+    }
+}
+
+/// A teacher who sees a student only as a group's member asked for their record.
+pub fn not_your_class() -> ApiError {
+    ApiError::forbidden(
+        "not_your_class",
+        "only the teachers of this student's class (and administrators) see the whole record; \
+         a group's owner sees its members' names, classes and binding state",
+    )
 }

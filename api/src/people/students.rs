@@ -1,5 +1,7 @@
 //! Student records: list (scoped, searchable, phones masked), create, edit, delete, and
-//! the full record with the phone number, whose every view is written to the audit log.
+//! the full record with the phone number and bind code, whose every view is written to
+//! the audit log. How much of a student a caller sees is `Scope`'s decision
+//! (`StudentView`): a group's owner gets the member view of students of other classes.
 
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
@@ -10,7 +12,7 @@ use shared::{
     Gender, GroupRef, NewStudent, Page, PageQuery, Student, StudentDetail, StudentPatch, StudentStatus, WechatBinding,
 };
 
-use super::scope::Scope;
+use super::scope::{RecordClasses, Scope, StudentView};
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::db::filter::{contains_pattern, Arg, Filter};
@@ -45,8 +47,11 @@ pub const SELECT: &str = "SELECT s.id, s.student_no, s.name, s.gender, s.class_i
      s.updated_at FROM students s LEFT JOIN classes c ON c.id = s.class_id";
 
 impl StudentRow {
-    /// The API form; the phone masked unless `full`.
-    pub fn into_student(self, full: bool) -> Student {
+    /// The API form as `view` shows it: the member view withholds phone, e-mail,
+    /// dormitory and notes; the record view masks the phone unless `full_phone`.
+    pub fn into_student(self, view: StudentView, full_phone: bool) -> Student {
+        let limited = view == StudentView::Member;
+        let withheld = |text: String| if limited { String::new() } else { text };
         Student {
             id: self.id,
             student_no: self.student_no,
@@ -54,18 +59,23 @@ impl StudentRow {
             gender: Gender::parse(&self.gender).unwrap_or_default(),
             class_id: self.class_id,
             class_name: self.class_name,
-            phone: if full { self.phone } else { mask_phone(&self.phone) },
-            email: self.email,
-            dormitory: self.dormitory,
+            phone: match (limited, full_phone) {
+                (true, _) => String::new(),
+                (false, true) => self.phone,
+                (false, false) => mask_phone(&self.phone),
+            },
+            email: withheld(self.email),
+            dormitory: withheld(self.dormitory),
             status: StudentStatus::parse(&self.status).unwrap_or_default(),
             wechat: WechatBinding {
                 bound: self.openid.is_some(),
                 bound_at: self.bound_at.map(to_time),
                 following: self.following.0,
             },
-            notes: self.notes,
+            notes: withheld(self.notes),
             created_at: to_time(self.created_at),
             updated_at: to_time(self.updated_at),
+            limited,
         }
     }
 }
@@ -124,7 +134,14 @@ pub async fn list(db: &Db, scope: Scope, q: &StudentQuery, page: PageQuery) -> A
         .bind(page.offset())
         .fetch_all(db.pool())
         .await?;
-    Ok(Page::new(rows.into_iter().map(|r| r.into_student(false)).collect(), total, page))
+    let records = scope.record_classes(db).await?;
+    Ok(Page::new(rows.into_iter().map(|r| student_in_list(r, &records)).collect(), total, page))
+}
+
+/// A row of a list: phone masked, or the member view where the caller lacks the record.
+pub fn student_in_list(row: StudentRow, records: &RecordClasses) -> Student {
+    let view = records.view(row.class_id);
+    row.into_student(view, false)
 }
 
 pub async fn row<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
@@ -151,7 +168,7 @@ fn number_taken(err: sqlx::Error) -> ApiError {
     on_unique(err, "student_no_taken", "a student with this student number already exists")
 }
 
-async fn detail(db: &Db, id: i64) -> ApiResult<StudentDetail> {
+async fn detail(db: &Db, id: i64, view: StudentView) -> ApiResult<StudentDetail> {
     let row = row(db.pool(), id).await?.ok_or_else(|| ApiError::not_found("student"))?;
     let groups: Vec<(i64, String)> = sqlx::query_as(
         "SELECT g.id, g.name FROM student_groups g JOIN group_members m ON m.group_id = g.id \
@@ -161,8 +178,8 @@ async fn detail(db: &Db, id: i64) -> ApiResult<StudentDetail> {
     .fetch_all(db.pool())
     .await?;
     Ok(StudentDetail {
-        bind_code: row.bind_code.clone(),
-        student: row.into_student(true),
+        bind_code: (view == StudentView::Record).then(|| row.bind_code.clone()),
+        student: row.into_student(view, true),
         groups: groups.into_iter().map(|(id, name)| GroupRef { id, name }).collect(),
         cadre_terms: super::cadres::of_student(db, id).await?,
     })
@@ -328,19 +345,23 @@ impl StudentsApi {
     ) -> ApiResult<StudentCreated> {
         let id = create(&state.db, Scope::of(&auth.0), body.0, Audit::by(&auth.0, "student_created")).await?;
         let row = row(state.db.pool(), id).await?.ok_or_else(|| ApiError::internal("inserted student vanished"))?;
-        Ok(StudentCreated::Created(Json(row.into_student(false))))
+        Ok(StudentCreated::Created(Json(row.into_student(StudentView::Record, false))))
     }
 
-    /// The full record, phone number included. Every view is written to the audit log.
+    /// The full record, phone number and bind code included, for the teachers of the
+    /// student's class and admins; every such view is written to the audit log. The owner
+    /// of a group the student is in gets the member view (`student.limited`, no bind code).
     #[oai(path = "/:id", method = "get")]
     async fn get(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i64>) -> ApiResult<Json<StudentDetail>> {
-        Scope::of(&auth.0).student(&state.db, id.0).await?;
-        let detail = detail(&state.db, id.0).await?;
-        Audit::by(&auth.0, "student_viewed")
-            .target(format!("student:{}", id.0))
-            .detail(detail.student.student_no.clone())
-            .record(state.db.pool())
-            .await?;
+        let view = Scope::of(&auth.0).student_view(&state.db, id.0).await?;
+        let detail = detail(&state.db, id.0, view).await?;
+        if view == StudentView::Record {
+            Audit::by(&auth.0, "student_viewed")
+                .target(format!("student:{}", id.0))
+                .detail(format!("{} (phone and bind code shown)", detail.student.student_no))
+                .record(state.db.pool())
+                .await?;
+        }
         Ok(Json(detail))
     }
 
@@ -359,7 +380,7 @@ impl StudentsApi {
             super::tags::after_student_moved(&state, id.0, from).await;
         }
         let row = row(state.db.pool(), id.0).await?.ok_or_else(|| ApiError::not_found("student"))?;
-        Ok(Json(row.into_student(false)))
+        Ok(Json(row.into_student(StudentView::Record, false)))
     }
 
     /// Release the student's WeChat binding (the teachers of their class, or admins).
@@ -379,7 +400,7 @@ impl StudentsApi {
         }
         super::binding::release(&state, &student, Audit::by(&auth.0, "wechat_unbound")).await?;
         let row = row(state.db.pool(), id.0).await?.ok_or_else(|| ApiError::not_found("student"))?;
-        Ok(Json(row.into_student(false)))
+        Ok(Json(row.into_student(StudentView::Record, false)))
     }
 
     /// Delete a record. Their WeChat is untagged; the follower stays a follower.

@@ -177,19 +177,42 @@ pub async fn registration_code(state: &AppState, openid: &str) -> anyhow::Result
     ))
 }
 
-pub async fn register(state: &AppState, form: Registration) -> ApiResult<Registered> {
+/// Wrong registration codes allowed per client address, and for everyone together, in
+/// `GUESS_WINDOW`: with a million codes and a handful live at a time, guessing one is
+/// hopeless within these.
+const GUESSES_PER_ADDRESS: u64 = 10;
+const GUESSES_IN_ALL: u64 = 100;
+const GUESS_WINDOW: Duration = Duration::from_secs(600);
+
+/// Reserves a wrong guess (per address and in all) before the code is looked up; the
+/// reservations are given back when the code is right.
+async fn reserve_guess(state: &AppState, ip: Option<&str>) -> ApiResult<Vec<String>> {
+    let mut keys = vec!["teacher:register:guesses".to_string()];
+    keys.extend(ip.map(|ip| format!("teacher:register:guesses:{ip}")));
+    for (key, max) in keys.iter().zip([GUESSES_IN_ALL, GUESSES_PER_ADDRESS]) {
+        if let Some(wait) = state.kv.hit(key, max, GUESS_WINDOW).await? {
+            return Err(ApiError::too_many_requests(
+                "too many wrong registration codes; try again later",
+                wait.as_secs(),
+            ));
+        }
+    }
+    Ok(keys)
+}
+
+pub async fn register(state: &AppState, form: Registration, ip: Option<String>) -> ApiResult<Registered> {
     form.validate()?;
     let settings = crate::settings::load(&state.db).await?;
     if !settings.registration_open {
         return Err(ApiError::forbidden("registration_closed", "teacher registration is closed; ask an administrator"));
     }
-    let key = format!("teacher:register:{}", form.code.trim());
-    let Some(openid) = state.kv.get(&key).await? else {
+    let reserved = reserve_guess(state, ip.as_deref()).await?;
+    // Used once: of racing registrations with one code, one takes it.
+    let Some(openid) = state.kv.take(&format!("teacher:register:{}", form.code.trim())).await? else {
         return Err(ApiError::field("code", "is wrong or has expired; send 注册 to the account for a new one"));
     };
-    // Used once: whoever deletes it first registers.
-    if !state.kv.delete_if_eq(&key, &openid).await? {
-        return Err(ApiError::field("code", "was just used"));
+    for key in &reserved {
+        state.kv.refund(key, GUESS_WINDOW).await?;
     }
     let new = NewUser {
         username: form.username,
@@ -197,11 +220,9 @@ pub async fn register(state: &AppState, form: Registration) -> ApiResult<Registe
         password: form.password,
         role: Role::Teacher,
     };
-    let audit = Audit::anonymous("registration", "teacher_registered", None);
-    let user = crate::users::create(&state.db, new, audit).await?;
-    if settings.registration_requires_approval {
-        sqlx::query("UPDATE users SET pending = TRUE WHERE id = $1").bind(user.id).execute(state.db.pool()).await?;
-    }
+    let audit = Audit::anonymous("registration", "teacher_registered", ip.clone());
+    let pending = settings.registration_requires_approval;
+    let user = crate::users::create_account(&state.db, new, pending, audit).await?;
     bind(state, user.id, &openid).await?;
     let user = crate::users::store::get(state.db.pool(), user.id).await?.ok_or_else(|| ApiError::not_found("user"))?;
     Ok(Registered { pending: user.pending.0, user: user.into_user() })
@@ -233,8 +254,14 @@ impl TeacherWechatApi {
 
     /// Register as a teacher with the code the WeChat account sent on `注册`. When
     /// approval is on (the default), the account can log in once an admin approves it.
+    /// Wrong codes are limited per client address and in all (429).
     #[oai(path = "/v1/auth/register", method = "post")]
-    async fn register(&self, state: Data<&AppState>, body: Json<Registration>) -> ApiResult<RegisteredAnswer> {
-        Ok(RegisteredAnswer::Created(Json(register(&state, body.0).await?)))
+    async fn register(
+        &self,
+        state: Data<&AppState>,
+        req: &poem::Request,
+        body: Json<Registration>,
+    ) -> ApiResult<RegisteredAnswer> {
+        Ok(RegisteredAnswer::Created(Json(register(&state, body.0, crate::http::client_ip(req)).await?)))
     }
 }

@@ -1,12 +1,21 @@
-//! `GET /portal/oauth?next=/s/…` sends the browser through WeChat's authorisation
+//! `GET /portal/oauth?next=/s/…&nonce=…` sends the browser through WeChat's authorisation
 //! (`snsapi_base`: silent, only the openid) and back to `/portal/oauth/callback`, which
 //! exchanges the code and returns the browser to `next` with a student token in the URL
 //! fragment (never sent to a server, so never in a log). The `state` ties the two halves
 //! together and is single-use.
+//!
+//! The `nonce` ties the token to the browser whose flow obtained it: the student page
+//! takes a token only when the way back carries the nonce this browser kept before it
+//! left (`#token=…&nonce=…`), never from a link someone sent. A page that starts the flow
+//! keeps its own nonce; a start from a menu button or a pushed message (no nonce) gets one
+//! here, kept in the browser as the `banji_oauth` cookie for the page to check and clear.
+//! Starts are limited per client address, since each keeps a state in the Kv for 10
+//! minutes.
 
 use std::time::Duration;
 
 use poem::web::Data;
+use poem::Request;
 use poem_openapi::param::Query;
 use poem_openapi::{ApiResponse, OpenApi};
 
@@ -17,12 +26,28 @@ use crate::wechat::client::media::urlencode;
 use crate::wechat::client::oauth::OauthScope;
 
 const STATE_FOR: Duration = Duration::from_secs(600);
+const STARTS_WINDOW: Duration = Duration::from_secs(60);
 
 #[derive(ApiResponse)]
 enum Redirect {
     /// Go on to `Location`.
     #[oai(status = 302)]
     Found(#[oai(header = "Location")] String),
+}
+
+#[derive(ApiResponse)]
+enum Authorise {
+    /// Go on to WeChat's authorisation (`Location`); a start without a page nonce also
+    /// sets the `banji_oauth` cookie with the nonce the page will check on return.
+    #[oai(status = 302)]
+    Found(#[oai(header = "Location")] String, #[oai(header = "Set-Cookie")] Option<String>),
+}
+
+/// The cookie that keeps a link-started flow's nonce for the page (10 minutes, this site
+/// only; readable by the page, which is its whole purpose).
+fn nonce_cookie(nonce: &str, public_url: &str) -> String {
+    let secure = if public_url.starts_with("https://") { "; Secure" } else { "" };
+    format!("banji_oauth={nonce}; Path=/s/; Max-Age=600; SameSite=Lax{secure}")
 }
 
 /// Only Banji's own student pages may be returned to.
@@ -33,53 +58,91 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// A page's nonce: 16 to 64 letters and digits (anything else is no nonce).
+fn page_nonce(nonce: Option<&str>) -> Option<&str> {
+    nonce.filter(|n| (16..=64).contains(&n.len()) && n.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// What a state remembers between the two halves.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Flow {
+    next: String,
+    nonce: String,
+}
+
 pub struct PortalOauthApi;
 
 #[OpenApi(prefix_path = "/v1/portal/oauth", tag = "ApiTags::Portal")]
 impl PortalOauthApi {
-    /// Start WeChat web authorisation for a student page; `next` is the page (`/s/…`).
+    /// Start WeChat web authorisation for a student page; `next` is the page (`/s/…`),
+    /// `nonce` the page's own (16–64 letters and digits), handed back with the token.
+    /// Without one (a menu button, a pushed link), a nonce is made and set as the
+    /// `banji_oauth` cookie. Starts are limited per client address (429).
     #[oai(path = "/", method = "get")]
-    async fn start(&self, state: Data<&AppState>, next: Query<Option<String>>) -> ApiResult<Redirect> {
+    async fn start(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        next: Query<Option<String>>,
+        nonce: Query<Option<String>>,
+    ) -> ApiResult<Authorise> {
         let next = safe_next(next.0.as_deref());
-        let nonce = uuid::Uuid::new_v4().simple().to_string();
-        state.kv.set(&format!("portal:oauth:{nonce}"), &next, Some(STATE_FOR)).await.map_err(ApiError::from)?;
+        let (nonce, cookie) = match page_nonce(nonce.0.as_deref()) {
+            Some(nonce) => (nonce.to_string(), None),
+            None => {
+                let nonce = uuid::Uuid::new_v4().simple().to_string();
+                let cookie = nonce_cookie(&nonce, &state.config.public_url);
+                (nonce, Some(cookie))
+            }
+        };
+        let address = crate::http::client_ip(req).unwrap_or_default();
+        let limit = u64::from(state.config.oauth_starts_per_minute);
+        if let Some(wait) = state.kv.hit(&format!("portal:oauth:starts:{address}"), limit, STARTS_WINDOW).await? {
+            return Err(ApiError::too_many_requests(
+                "too many sign-ins from this address; try again shortly",
+                wait.as_secs(),
+            ));
+        }
+        let flow = Flow { next, nonce };
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let value = serde_json::to_string(&flow).map_err(ApiError::internal)?;
+        state.kv.set(&format!("portal:oauth:{id}"), &value, Some(STATE_FOR)).await?;
         let back = format!("{}/api/v1/portal/oauth/callback", state.config.public_url);
-        Ok(Redirect::Found(state.wechat.client.authorize_url(&back, OauthScope::Base, &nonce)))
+        Ok(Authorise::Found(state.wechat.client.authorize_url(&back, OauthScope::Base, &id), cookie))
     }
 
-    /// Where WeChat returns: on to the page, with `#token=…` (or `#error=…`).
+    /// Where WeChat returns: on to the page, with `#token=…&nonce=…` (or `#error=…`).
     #[oai(path = "/callback", method = "get")]
     async fn callback(
         &self,
         state: Data<&AppState>,
         code: Query<Option<String>>,
-        #[oai(name = "state")] nonce: Query<Option<String>>,
+        #[oai(name = "state")] id: Query<Option<String>>,
     ) -> ApiResult<Redirect> {
-        let key = format!("portal:oauth:{}", nonce.0.unwrap_or_default());
-        let next = state.kv.get(&key).await.map_err(ApiError::from)?;
-        let _ = state.kv.delete(&key).await;
-        let Some(next) = next else {
+        // Single use, also under racing callbacks.
+        let flow = state.kv.take(&format!("portal:oauth:{}", id.0.unwrap_or_default())).await?;
+        let Some(flow) = flow.and_then(|v| serde_json::from_str::<Flow>(&v).ok()) else {
             return Ok(Redirect::Found("/s/#error=expired".into()));
         };
         let Some(code) = code.0.filter(|c| !c.is_empty()) else {
             // The user refused (snsapi_userinfo) or WeChat sent no code.
-            return Ok(Redirect::Found(format!("{next}#error=denied")));
+            return Ok(Redirect::Found(format!("{}#error=denied", flow.next)));
         };
         let token = match state.wechat.client.exchange_code(&code).await {
             Ok(token) => token,
             Err(err) => {
                 tracing::warn!(error = %err, "OAuth code exchange failed");
-                return Ok(Redirect::Found(format!("{next}#error=oauth_failed")));
+                return Ok(Redirect::Found(format!("{}#error=oauth_failed", flow.next)));
             }
         };
         let student_token = state.jwt.issue_student(&token.openid).map_err(ApiError::from)?;
-        Ok(Redirect::Found(format!("{next}#token={}", urlencode(&student_token))))
+        Ok(Redirect::Found(format!("{}#token={}&nonce={}", flow.next, urlencode(&student_token), flow.nonce)))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{page_nonce, safe_next};
 
     #[test]
     fn only_student_pages_are_returned_to() {
@@ -88,5 +151,13 @@ mod tests {
         assert_eq!(safe_next(Some("/s//evil.example")), "/s/");
         assert_eq!(safe_next(Some("/users")), "/s/");
         assert_eq!(safe_next(None), "/s/");
+    }
+
+    #[test]
+    fn a_nonce_is_letters_and_digits_of_a_sane_length() {
+        assert_eq!(page_nonce(Some("0123456789abcdef")), Some("0123456789abcdef"));
+        assert_eq!(page_nonce(Some("short")), None);
+        assert_eq!(page_nonce(Some("0123456789abcdef&token=x")), None);
+        assert_eq!(page_nonce(None), None);
     }
 }

@@ -450,7 +450,8 @@ impl SeedApi {
             let ids = students_of(&state, &body.0.openid_list).await?;
             if !ids.is_empty() {
                 let change = GroupMembersChange { student_ids: ids, student_nos: Vec::new() };
-                groups::add_members(&state.db, group, &change, Audit::by(&auth.0, "group_members_added")).await?;
+                groups::add_members(&state.db, Scope::All, group, &change, Audit::by(&auth.0, "group_members_added"))
+                    .await?;
             }
         }
         Ok(ok())

@@ -10,18 +10,24 @@ pub use routes::UsersApi;
 use shared::{NewUser, Role, UserPatch};
 
 use crate::audit::Audit;
-use crate::auth::{passwords, sessions};
+use crate::auth::passwords;
 use crate::db::Db;
 use crate::error::{on_unique, ApiError, ApiResult};
 use store::UserRow;
 
 /// Creates an account; `audit` describes who did it.
 pub async fn create(db: &Db, new: NewUser, audit: Audit<'_>) -> ApiResult<UserRow> {
+    create_account(db, new, false, audit).await
+}
+
+/// Creates an account that may be waiting for approval (`pending`): it is pending from
+/// the moment it exists, so no login can slip in before an admin has approved it.
+pub async fn create_account(db: &Db, new: NewUser, pending: bool, audit: Audit<'_>) -> ApiResult<UserRow> {
     new.validate()?;
     let username = new.username.trim().to_lowercase();
     let hash = passwords::hash(new.password).await?;
     let mut tx = db.begin_write().await?;
-    let id = store::insert(&mut *tx, &username, new.display_name.trim(), new.role, &hash)
+    let id = store::insert(&mut *tx, &username, new.display_name.trim(), new.role, &hash, pending)
         .await
         .map_err(|e| on_unique(e, "username_taken", "this username is already taken"))?;
     audit.target(format!("user:{id}")).detail(format!("{username} ({})", new.role.as_str())).record(&mut *tx).await?;
@@ -34,7 +40,8 @@ fn last_admin() -> ApiError {
     ApiError::conflict("last_admin", "this is the last enabled admin; make another admin first")
 }
 
-/// Applies a patch. Disabling an account or resetting its password ends its logins.
+/// Applies a patch. Disabling an account or resetting its password ends its logins and
+/// revokes its API tokens.
 pub async fn update<'a>(
     db: &Db,
     id: i64,
@@ -67,12 +74,14 @@ pub async fn update<'a>(
         let action = if disabled { "user_disabled" } else { "user_enabled" };
         audit(action).target(target.clone()).detail(before.username.clone()).record(&mut *tx).await?;
         if disabled {
-            sessions::revoke_all(&mut *tx, id, None, "account_disabled").await?;
+            let tokens = crate::auth::revoke_credentials(&mut tx, id, None, "account_disabled").await?;
+            tokens_revoked(&audit, &target, tokens, &mut tx).await?;
         }
     }
     if let Some(hash) = &new_hash {
         store::set_password(&mut *tx, id, hash).await?;
-        sessions::revoke_all(&mut *tx, id, None, "password_reset").await?;
+        let tokens = crate::auth::revoke_credentials(&mut tx, id, None, "password_reset").await?;
+        tokens_revoked(&audit, &target, tokens, &mut tx).await?;
         audit("password_reset").target(target.clone()).detail(before.username.clone()).record(&mut *tx).await?;
     }
     if display_name.is_some_and(|name| name != before.display_name) {
@@ -81,6 +90,19 @@ pub async fn update<'a>(
     let after = store::get(&mut *tx, id).await?.ok_or_else(|| ApiError::not_found("user"))?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// Writes down that `n` API tokens were revoked with a change of credentials.
+async fn tokens_revoked<'a>(
+    audit: &impl Fn(&'static str) -> Audit<'a>,
+    target: &str,
+    n: u64,
+    tx: &mut sqlx::AnyConnection,
+) -> sqlx::Result<()> {
+    if n == 0 {
+        return Ok(());
+    }
+    audit("api_tokens_revoked").target(target.to_string()).detail(format!("{n} API tokens")).record(&mut *tx).await
 }
 
 /// Removes an account with its logins and API tokens; the audit log keeps its name.

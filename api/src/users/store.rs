@@ -64,16 +64,18 @@ pub async fn insert<'c, E: Executor<'c, Database = Any>>(
     display_name: &str,
     role: Role,
     password_hash: &str,
+    pending: bool,
 ) -> sqlx::Result<i64> {
     let now = now_ms();
     sqlx::query_scalar(
-        "INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        "INSERT INTO users (username, display_name, role, password_hash, pending, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
     )
     .bind(username)
     .bind(display_name)
     .bind(role.as_str())
     .bind(password_hash)
+    .bind(pending)
     .bind(now)
     .fetch_one(exec)
     .await

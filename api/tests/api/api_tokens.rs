@@ -136,3 +136,82 @@ async fn tokens_of_a_disabled_user_stop_working() {
 
     error_body(app.me(&secret).await, 401, "invalid_token").await;
 }
+
+/// A fresh read+write API token of `who`; its secret.
+async fn token_secret(app: &TestApp, who: &crate::helpers::Session) -> String {
+    create_token(app, &who.access, &["read", "write"]).await["secret"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_changed_or_reset_password_or_a_disabled_account_revokes_its_api_tokens() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (id, teacher) = app.teacher("li.lei").await;
+
+    // The teacher changes their own password: a token leaked with the old one dies with it.
+    let leaked = token_secret(&app, &teacher).await;
+    assert_eq!(app.me(&leaked).await.status(), 200);
+    let change = json!({ "old_password": crate::helpers::PASSWORD, "new_password": "another-long-password" });
+    assert_eq!(app.post("/api/v1/me/password", &teacher.access, change).await.status(), 204);
+    error_body(app.me(&leaked).await, 401, "invalid_token").await;
+
+    // An admin resets it.
+    let teacher = crate::helpers::Session::from(
+        app.login("li.lei", "another-long-password").await.json::<Value>().await.unwrap(),
+    );
+    let leaked = token_secret(&app, &teacher).await;
+    let reset =
+        app.patch(&format!("/api/v1/users/{id}"), &admin.access, json!({ "password": "reset-by-admin-1" })).await;
+    assert_eq!(reset.status(), 200);
+    error_body(app.me(&leaked).await, 401, "invalid_token").await;
+
+    // Disabled, then enabled again: the token stays revoked.
+    let teacher =
+        crate::helpers::Session::from(app.login("li.lei", "reset-by-admin-1").await.json::<Value>().await.unwrap());
+    let leaked = token_secret(&app, &teacher).await;
+    app.patch(&format!("/api/v1/users/{id}"), &admin.access, json!({ "disabled": true })).await;
+    app.patch(&format!("/api/v1/users/{id}"), &admin.access, json!({ "disabled": false })).await;
+    error_body(app.me(&leaked).await, 401, "invalid_token").await;
+    let audit: Value = app.get("/api/v1/audit?action=api_tokens_revoked", &admin.access).await.json().await.unwrap();
+    assert_eq!(audit["total"], 2, "reset and disable are audited with the tokens they revoked: {audit}");
+}
+
+#[tokio::test]
+async fn an_account_waiting_for_approval_is_refused_everywhere_whatever_token_it_holds() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (id, teacher) = app.teacher("li.lei").await;
+    let token = token_secret(&app, &teacher).await;
+    // As if a login had slipped in before the account was marked pending.
+    sqlx::query("UPDATE users SET pending = TRUE WHERE id = $1").bind(id).execute(app.state.db.pool()).await.unwrap();
+    error_body(app.me(&teacher.access).await, 401, "session_revoked").await;
+    error_body(app.me(&token).await, 401, "invalid_token").await;
+    error_body(app.refresh(&teacher.refresh).await, 403, "pending_approval").await;
+    let approved = app.post(&format!("/api/v1/users/{id}/approve"), &admin.access, json!({})).await;
+    assert_eq!(approved.status(), 200);
+    assert_eq!(app.me(&token).await.status(), 200, "approved, the token works");
+}
+
+#[tokio::test]
+async fn two_admins_approving_at_once_both_get_an_answer_not_a_server_error() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let other = app.signed_in("admin2", shared::Role::Admin).await.1;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let id = app.create_user(&format!("new{i}"), shared::Role::Teacher).await;
+        sqlx::query("UPDATE users SET pending = TRUE WHERE id = $1")
+            .bind(id)
+            .execute(app.state.db.pool())
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    let paths: Vec<String> = ids.iter().map(|id| format!("/api/v1/users/{id}/approve")).collect();
+    let approvals = paths
+        .iter()
+        .flat_map(|path| [app.post(path, &admin.access, json!({})), app.post(path, &other.access, json!({}))]);
+    let answers: Vec<u16> =
+        futures_util::future::join_all(approvals).await.iter().map(|r| r.status().as_u16()).collect();
+    assert!(answers.iter().all(|&s| s == 200), "{answers:?}");
+}

@@ -13,19 +13,7 @@ use crate::helpers::{error_body, spawn_app, Session, TestApp};
 /// Follows a pushed link as `openid`: WeChat authorisation on the mock, back at the page.
 /// Returns the page's path and the student token.
 pub async fn open_link(app: &TestApp, link: &str, openid: &str) -> (String, String) {
-    let next = |url: &str| {
-        let url = url.to_string();
-        async move {
-            let resp = app.client.get(&url).send().await.unwrap();
-            assert_eq!(resp.status(), 302, "{url} redirects");
-            resp.headers()["location"].to_str().unwrap().to_string()
-        }
-    };
-    let authorize = next(link).await;
-    let callback = next(&format!("{}&openid={openid}", authorize.trim_end_matches("#wechat_redirect"))).await;
-    let page = next(&callback).await;
-    let (path, token) = page.split_once("#token=").unwrap_or_else(|| panic!("back with a token: {page}"));
-    (path.to_string(), token.to_string())
+    crate::binding::open_as(app, link, openid).await
 }
 
 pub async fn sget(app: &TestApp, path: &str, token: &str) -> reqwest::Response {

@@ -1,6 +1,13 @@
 //! What the student pages call, with the student token WeChat's authorisation gave.
 //! The token lives in sessionStorage; when it is missing or expired the page goes
-//! through WeChat again (`/api/v1/portal/oauth?next=…`).
+//! through WeChat again (`/api/v1/portal/oauth?next=…&nonce=…`).
+//!
+//! A token is taken only from the authorisation this browser started: before leaving,
+//! the page keeps a random nonce (a flow started by a menu button or a pushed link gets
+//! one from the server, as the `banji_oauth` cookie); the way back carries
+//! `#token=…&nonce=…`, and a token whose nonce is not the kept one is ignored. Otherwise a link carrying someone else's
+//! token (`/s/bind#token=…`) would sign the student in as that someone, and binding would
+//! tie the other person's WeChat to the student's record.
 
 use gloo_net::http::{Method, RequestBuilder, Response};
 use gloo_storage::{SessionStorage, Storage};
@@ -11,23 +18,57 @@ use shared::{BindRequest, Classmate, Page, PortalMe, TeacherProfile};
 use super::{query, ApiResult, ClientError};
 
 const TOKEN_KEY: &str = "banji.student";
+/// The nonce of the authorisation this browser started, until it comes back.
+const NONCE_KEY: &str = "banji.oauth.nonce";
 
-/// Takes `#token=…` from the address (and forgets it there), or the saved token.
+/// One `key=value` of a fragment like `#token=…&nonce=…`, decoded.
+fn fragment_value(hash: &str, key: &str) -> Option<String> {
+    let value = hash.trim_start_matches('#').split('&').find_map(|pair| pair.strip_prefix(&format!("{key}=")))?;
+    web_sys::js_sys::decode_uri_component(value).ok().map(String::from)
+}
+
+/// Takes `#token=…` from the address (and forgets it there) when it answers the
+/// authorisation this browser started; otherwise the saved token.
 pub fn token() -> Option<String> {
     let window = web_sys::window()?;
     let hash = window.location().hash().ok().unwrap_or_default();
-    if let Some(token) = hash.strip_prefix("#token=") {
-        let token = String::from(web_sys::js_sys::decode_uri_component(token).ok()?);
-        let _ = SessionStorage::set(TOKEN_KEY, &token);
+    if let Some(token) = fragment_value(&hash, "token") {
+        let kept = [SessionStorage::get::<String>(NONCE_KEY).ok(), take_nonce_cookie()];
+        SessionStorage::delete(NONCE_KEY);
+        let given = fragment_value(&hash, "nonce");
         if let Ok(history) = window.history() {
             // The query stays (a check-in link's `?code=…`).
             let path =
                 window.location().pathname().unwrap_or_default() + &window.location().search().unwrap_or_default();
             let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
         }
+        let ours = kept.into_iter().flatten().any(|n| !n.is_empty() && given.as_deref() == Some(n.as_str()));
+        if !ours {
+            // Not from our authorisation: never used, and no earlier token either.
+            SessionStorage::delete(TOKEN_KEY);
+            return None;
+        }
+        let _ = SessionStorage::set(TOKEN_KEY, &token);
         return Some(token);
     }
     SessionStorage::get::<String>(TOKEN_KEY).ok()
+}
+
+/// The nonce the server kept for a flow a link started (and forgets it).
+fn take_nonce_cookie() -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let document = web_sys::window()?.document()?.dyn_into::<web_sys::HtmlDocument>().ok()?;
+    let cookies = document.cookie().ok()?;
+    let nonce = cookies.split(';').find_map(|c| c.trim().strip_prefix("banji_oauth=")).map(str::to_string);
+    let _ = document.set_cookie("banji_oauth=; Path=/s/; Max-Age=0");
+    nonce
+}
+
+/// 128 random bits as hex, from the browser's cryptographic generator.
+fn new_nonce() -> Option<String> {
+    let mut bytes = [0u8; 16];
+    web_sys::window()?.crypto().ok()?.get_random_values_with_u8_array(&mut bytes).ok()?;
+    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// `#error=…` WeChat's authorisation came back with.
@@ -39,12 +80,12 @@ pub fn oauth_error() -> Option<String> {
 /// Sends the browser through WeChat's authorisation, back to this page.
 pub fn authorise() {
     SessionStorage::delete(TOKEN_KEY);
-    if let Some(window) = web_sys::window() {
-        // The query too: a check-in link carries its code (`?code=…`).
-        let path = window.location().pathname().unwrap_or_else(|_| "/s/".into());
-        let path = path + &window.location().search().unwrap_or_default();
-        let _ = window.location().set_href(&format!("/api/v1/portal/oauth?next={}", super::encode(&path)));
-    }
+    let (Some(window), Some(nonce)) = (web_sys::window(), new_nonce()) else { return };
+    let _ = SessionStorage::set(NONCE_KEY, &nonce);
+    // The query too: a check-in link carries its code (`?code=…`).
+    let path = window.location().pathname().unwrap_or_else(|_| "/s/".into());
+    let path = path + &window.location().search().unwrap_or_default();
+    let _ = window.location().set_href(&format!("/api/v1/portal/oauth?next={}&nonce={nonce}", super::encode(&path)));
 }
 
 /// A request with the student token; an error status becomes a `ClientError`.

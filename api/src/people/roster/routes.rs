@@ -12,6 +12,7 @@ use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::sheet::{self, FileFormat};
+use crate::people::scope::{RecordClasses, StudentView};
 use crate::people::students::StudentQuery;
 use crate::people::Scope;
 use crate::routes::ApiTags;
@@ -80,7 +81,9 @@ impl RosterApi {
     }
 
     /// The students the caller sees (with the list's filters) as a roster file an import
-    /// reads back. Phone numbers are in full; the export is written to the audit log.
+    /// reads back. Phone numbers are in full for the students of the caller's classes (all,
+    /// for admins); members of their groups from other classes come without phone, e-mail,
+    /// dormitory and notes. Every export is written to the audit log.
     #[oai(path = "/export", method = "get")]
     async fn export(
         &self,
@@ -100,20 +103,23 @@ impl RosterApi {
             status: status.0,
             bound: bound.0,
         };
-        let rows = export::rows(&state.db, Scope::of(&auth.0), &query).await?;
+        let scope = Scope::of(&auth.0);
+        let rows = export::rows(&state.db, scope, &query).await?;
+        let records = scope.record_classes(&state.db).await?;
+        let full = rows.iter().filter(|r| records.view(r.class_id) == StudentView::Record).count();
         Audit::by(&auth.0, "roster_exported")
-            .detail(format!("{} students", rows.len()))
+            .detail(format!("{} students, {full} with phone numbers", rows.len()))
             .record(state.db.pool())
             .await?;
         let format = format.0.unwrap_or(FileFormat::Xlsx);
         let name = format!("roster-{}", crate::db::school_today().format("%Y%m%d"));
-        sheet::file(&name, format, &export::sheet(&rows))
+        sheet::file(&name, format, &export::sheet(&rows, &records))
     }
 
     /// An empty roster with the columns an import reads.
     #[oai(path = "/template", method = "get")]
     async fn template(&self, _auth: BearerAuth, format: Query<Option<FileFormat>>) -> ApiResult<Attachment<Vec<u8>>> {
         let format = format.0.unwrap_or(FileFormat::Xlsx);
-        sheet::file("roster-template", format, &export::sheet(&[]))
+        sheet::file("roster-template", format, &export::sheet(&[], &RecordClasses::All))
     }
 }

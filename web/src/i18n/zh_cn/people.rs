@@ -97,11 +97,12 @@ pub const STUDENT_DELETED: &str = "学生已删除。";
 pub const STUDENT_UNBOUND: &str = "已解除该学生的微信绑定。";
 pub const DETAILS: &str = "详情";
 pub const BIND_CODE: &str = "绑定码";
-pub const BIND_CODE_HINT: &str = "学生在微信中绑定时输入此码，或输入手机号后四位。";
+pub const BIND_CODE_HINT: &str = "学生在微信中绑定时输入此码。请只告诉学生本人。";
 pub const GROUPS: &str = "所在分组";
 pub const CADRE_TERMS: &str = "担任班干部";
 pub const UNBIND: &str = "解除绑定";
-pub const DETAIL_AUDITED: &str = "查看完整信息会记录在审计日志中。";
+pub const DETAIL_AUDITED: &str = "查看完整信息（含手机号与绑定码）会记录在审计日志中。";
+pub const MEMBER_VIEW: &str = "这位学生是您小组的成员，但不在您负责的班级：您可以给他发通知、组织签到；手机号、邮箱、宿舍、备注、位置、考勤记录和绑定码只有其班级的老师和管理员可以查看。";
 pub const BOUND_AT: &str = "绑定时间";
 
 pub fn confirm_delete_student(name: &str) -> String {

@@ -60,7 +60,22 @@ pub fn StudentDetailCard(
             .collect::<Vec<_>>()
             .join("、");
         let bound = s.wechat.bound;
+        if s.limited {
+            // A group's owner sees a member of another class: name, class and binding only.
+            return view! {
+                <p class="alert info" id="student-limited">{t::MEMBER_VIEW}</p>
+                <dl class="detail">
+                    <dt>{t::STUDENT_NO}</dt><dd>{s.student_no}</dd>
+                    <dt>{t::NAME}</dt><dd>{s.name}</dd>
+                    <dt>{t::CLASS}</dt><dd>{s.class_name.unwrap_or_else(|| t::NO_CLASS.into())}</dd>
+                    <dt>{t::WECHAT}</dt><dd>{if bound { t::BOUND } else { t::UNBOUND }}</dd>
+                    <dt>{t::GROUPS}</dt><dd>{if groups.is_empty() { t::NONE_YET.to_string() } else { groups }}</dd>
+                </dl>
+            }
+            .into_any();
+        }
         view! {
+            <p class="hint">{t::DETAIL_AUDITED}</p>
             <dl class="detail">
                 <dt>{t::STUDENT_NO}</dt><dd>{s.student_no}</dd>
                 <dt>{t::NAME}</dt><dd>{s.name}</dd>
@@ -76,7 +91,7 @@ pub fn StudentDetailCard(
                     {(bound && !s.wechat.following).then(|| format!("（{}）", t::NOT_FOLLOWING))}
                 </dd>
                 <dt>{t::BOUND_AT}</dt><dd>{maybe_datetime(&s.wechat.bound_at, t::NONE_YET)}</dd>
-                <dt>{t::BIND_CODE}</dt><dd><code>{d.bind_code}</code> <small class="hint">{t::BIND_CODE_HINT}</small></dd>
+                <dt>{t::BIND_CODE}</dt><dd><code>{d.bind_code.unwrap_or_default()}</code> <small class="hint">{t::BIND_CODE_HINT}</small></dd>
                 <dt>{t::GROUPS}</dt><dd>{if groups.is_empty() { t::NONE_YET.to_string() } else { groups }}</dd>
                 <dt>{t::CADRE_TERMS}</dt><dd>{if terms.is_empty() { t::NONE_YET.to_string() } else { terms }}</dd>
                 <dt>{t::NOTES}</dt><dd>{s.notes}</dd>
@@ -89,6 +104,7 @@ pub fn StudentDetailCard(
                 <button class="danger" on:click=move |_| delete_open.set(true)>{t::DELETE}</button>
             </div>
         }
+        .into_any()
     };
 
     view! {
@@ -97,7 +113,6 @@ pub fn StudentDetailCard(
                 <h2>{t::DETAILS}</h2>
                 <button class="secondary" on:click=move |_| on_close.run(())>{t::CLOSE}</button>
             </div>
-            <p class="hint">{t::DETAIL_AUDITED}</p>
             {move || error.get().map(|e| view! { <p class="alert error" role="alert">{e}</p> })}
             <Transition fallback=Loading>
                 {move || detail.get().map(|d| match d {
