@@ -134,14 +134,21 @@ export async function adminApi(base) {
   };
 }
 
+/** The student's bind code, as their class teacher reads it on the record. */
+export async function bindCode(base, student) {
+  const detail = await (await adminApi(base))('GET', `/students/${student.id}`);
+  return detail.bind_code;
+}
+
 /** A simulated follower of the mock account that binds to a student by sending 绑定. */
 export async function boundFollower(base, nickname, student) {
   const sim = (path, body) => fetch(`${base}/mock-wechat/sim${path}`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
   }).then((r) => r.json());
   const { openid } = await sim('/users', { nickname });
+  const code = await bindCode(base, student);
   const answer = await sim(`/users/${openid}/messages`, {
-    type: 'text', content: `绑定 ${student.student_no} ${student.name} ${student.phone.slice(-4)}`,
+    type: 'text', content: `绑定 ${student.student_no} ${student.name} ${code}`,
   });
   assert.match(JSON.stringify(answer), /绑定成功/, `${student.name} binds`);
   return openid;

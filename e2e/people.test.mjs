@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fail, logIn, nav, run } from './harness.mjs';
+import { adminApi, bindCode, fail, logIn, nav, run } from './harness.mjs';
 
 const GOOD = '学号,姓名,性别,班级,手机,宿舍\n' +
   '2023010101,李雷,男,计算机2301,13800000001,东7-301\n' +
@@ -101,21 +101,37 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   await shot(page, 'group-members');
 
   // A student binds on the phone-width page, through the (mock) WeChat authorisation.
-  const follower = await (await fetch(`${base}/mock-wechat/sim/users`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nickname: '韩梅梅的微信' }),
+  const api = await adminApi(base);
+  const simUser = async (nickname) => (await fetch(`${base}/mock-wechat/sim/users`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nickname }),
   })).json();
+  const follower = await simUser('韩梅梅的微信');
+  const han = (await api('GET', '/students?q=韩梅梅')).items[0];
+  const code = await bindCode(base, han);
   const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true })).newPage();
   watch(phone);
+
+  // First, an attacker's token in a link: the page does not take it (it was not this
+  // browser's authorisation) and goes through WeChat for the student's own.
+  const attacker = await simUser('攻击者的微信');
+  const hop = async (url) => (await fetch(url, { redirect: 'manual' })).headers.get('location');
+  const authorize = await hop(`${base}/api/v1/portal/oauth?next=/s/bind`);
+  const callback = await hop(`${authorize.replace('#wechat_redirect', '')}&openid=${attacker.openid}`);
+  const back = await hop(callback.startsWith('http') ? callback : `${base}${callback}`);
+  assert.match(back, /^\/s\/bind#token=.+&nonce=/, 'the attacker has a token of their own');
+  await phone.goto(`${base}${back}`);
+  await phone.waitForURL(/\/mock-wechat\/connect\/oauth2\/authorize/);
+  await shot(phone, 'foreign-token-refused');
   await phone.goto(`${base}/api/v1/portal/oauth?next=/s/bind`);
   await phone.getByRole('link', { name: '韩梅梅的微信' }).click();
   await phone.waitForURL(`${base}/s/bind`);
   await phone.getByRole('heading', { name: '绑定学号' }).waitFor();
   await phone.fill('#bind-no', '2023010102');
   await phone.fill('#bind-name', '韩梅梅');
-  await phone.fill('#bind-code', '0000');
+  await phone.fill('#bind-code', '0002');
   await phone.getByRole('button', { name: '绑定' }).click();
   await phone.getByRole('alert').filter({ hasText: '学号、姓名或验证码不正确' }).waitFor();
-  await phone.fill('#bind-code', '0002');
+  await phone.fill('#bind-code', code);
   await phone.getByRole('button', { name: '绑定' }).click();
   await phone.locator('#portal-bound', { hasText: '韩梅梅' }).waitFor();
   await shot(phone, 'portal-bound');
@@ -123,6 +139,11 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   await phone.locator('#portal-name', { hasText: '韩梅梅' }).waitFor();
   await shot(phone, 'portal-me');
   assert.equal(follower.openid.length > 0, true);
+  const bound = await api('GET', `/students/${han.id}`);
+  assert.equal(bound.student.wechat.bound, true);
+  const attackerToken = decodeURIComponent(back.split('#token=')[1].split('&')[0]);
+  const attackerMe = await (await fetch(`${base}/api/v1/portal/me`, { headers: { authorization: `Bearer ${attackerToken}` } })).json();
+  assert.equal(attackerMe.student ?? null, null, 'the attacker\'s WeChat is bound to no one');
 
   // The console shows the binding.
   await nav(page, '学生名单').click();
@@ -130,4 +151,21 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   await nav(page, '系统设置').click();
   await page.getByRole('heading', { name: '待审核的教师' }).waitFor();
   await shot(page, 'settings');
+
+  // A teacher (not an admin) owns a group with a student of a class they do not teach:
+  // the list marks them 小组成员, and their record shows only what a member shows.
+  const teacher = await api('POST', '/users', { username: 'zhao.teacher', display_name: '赵老师', password: 'zhao-password-1', role: 'teacher' });
+  const club = await api('POST', '/groups', { name: '合唱团', owner_id: teacher.id });
+  await api('POST', `/groups/${club.id}/members`, { student_nos: ['2023010101'] });
+  const desk = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
+  watch(desk);
+  await logIn(desk, base, 'zhao.teacher', 'zhao-password-1');
+  await nav(desk, '学生名单').click();
+  const row = desk.locator('tr', { hasText: '李雷' });
+  await row.locator('.badge', { hasText: '小组成员' }).waitFor();
+  assert.equal(await row.getByRole('button', { name: '编辑' }).count(), 0, 'no edit for a member of another class');
+  await row.getByRole('button', { name: '李雷' }).click();
+  await desk.locator('#student-limited').waitFor();
+  assert.equal(await desk.locator('#student-phone-full').count(), 0, 'no phone in the member view');
+  await shot(desk, 'teacher-member-view');
 }).catch(fail);

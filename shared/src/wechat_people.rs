@@ -86,8 +86,8 @@ pub struct PortalStudent {
     pub bound_at: Option<DateTime<Utc>>,
 }
 
-/// Binding a WeChat to a student: 学号, name and a verification code — the bind code
-/// from the roster, or the last 4 digits of the phone number on file.
+/// Binding a WeChat to a student: 学号, name and the student's 6-digit bind code (on
+/// their record, handed out by the teachers of their class).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 pub struct BindRequest {

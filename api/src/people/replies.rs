@@ -12,7 +12,7 @@ use crate::wechat::webhook::router::{Context, HandlerResult};
 use crate::wechat::Reply;
 
 pub const BIND_USAGE: &str =
-    "绑定格式：绑定 学号 姓名 验证码\n例如：绑定 2023010101 李雷 123456\n验证码是班级名单中的绑定码，或手机号后四位。";
+    "绑定格式：绑定 学号 姓名 验证码\n例如：绑定 2023010101 李雷 123456\n验证码是辅导员发给你的 6 位绑定码。";
 
 /// The page that binds a student (through WeChat's web authorisation).
 pub fn bind_page(state: &AppState) -> String {

@@ -80,8 +80,8 @@ impl PortalApi {
         Ok(Json(me(&state, &auth.0).await?))
     }
 
-    /// Bind this WeChat to a student: 学号, name, and the bind code from the roster or
-    /// the last four digits of the phone on file. Failed attempts are limited (429).
+    /// Bind this WeChat to a student: 学号, name, and the student's bind code. Tries are
+    /// limited per WeChat and per 学号, counted before they are judged (429).
     #[oai(path = "/bind", method = "post")]
     async fn bind(
         &self,

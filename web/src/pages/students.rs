@@ -51,6 +51,7 @@ pub fn StudentsPage() -> impl IntoView {
 
     let row = move |student: Student| {
         let id = student.id;
+        let limited = student.limited;
         let for_edit = student.clone();
         let wechat = match (student.wechat.bound, student.wechat.following) {
             (true, true) => view! { <span class="badge on">{t::BOUND}</span> }.into_any(),
@@ -63,12 +64,23 @@ pub fn StudentsPage() -> impl IntoView {
                 <td><button class="link" on:click=move |_| viewing.set(Some(id))>{student.name.clone()}</button></td>
                 <td>{t::gender(student.gender)}</td>
                 <td>{student.class_name.clone().unwrap_or_else(|| t::NO_CLASS.into())}</td>
-                <td class="nowrap">{student.phone.clone()}</td>
+                <td class="nowrap">
+                    {if limited {
+                        view! { <span class="badge" title=t::MEMBER_ONLY_HINT>{t::MEMBER_ONLY}</span> }.into_any()
+                    } else {
+                        student.phone.clone().into_any()
+                    }}
+                </td>
                 <td>{t::status(student.status)}</td>
                 <td>{wechat}</td>
                 <td class="row-actions">
                     <button class="link" on:click=move |_| viewing.set(Some(id))>{t::DETAILS}</button>
-                    <button class="link" on:click=move |_| editing.set(Some(Some(for_edit.clone())))>{t::EDIT}</button>
+                    <Show when=move || !limited>
+                        <button class="link" on:click={
+                            let for_edit = for_edit.clone();
+                            move |_| editing.set(Some(Some(for_edit.clone())))
+                        }>{t::EDIT}</button>
+                    </Show>
                 </td>
             </tr>
         }

@@ -102,6 +102,8 @@ pub const GROUPS: &str = "所在分组";
 pub const CADRE_TERMS: &str = "担任班干部";
 pub const UNBIND: &str = "解除绑定";
 pub const DETAIL_AUDITED: &str = "查看完整信息（含手机号与绑定码）会记录在审计日志中。";
+pub const MEMBER_ONLY: &str = "小组成员";
+pub const MEMBER_ONLY_HINT: &str = "不在您负责的班级：手机号等信息只有其班级老师可见";
 pub const MEMBER_VIEW: &str = "这位学生是您小组的成员，但不在您负责的班级：您可以给他发通知、组织签到；手机号、邮箱、宿舍、备注、位置、考勤记录和绑定码只有其班级的老师和管理员可以查看。";
 pub const BOUND_AT: &str = "绑定时间";
 
