@@ -94,6 +94,14 @@ impl TestApp {
         student_token(self, openid).await
     }
 
+    /// The address of a session's live stream, with a fresh single-use ticket.
+    pub async fn live_stream_url(&self, who: &Session, id: i64) -> String {
+        let resp = self.post(&format!("/api/v1/checkins/{id}/live/ticket"), &who.access, json!({})).await;
+        assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+        let ticket: Value = resp.json().await.unwrap();
+        self.url(&format!("/api/v1/checkins/{id}/live/events?ticket={}", ticket["ticket"].as_str().unwrap()))
+    }
+
     pub async fn live_report(&self, who: &Session, id: i64) -> Value {
         let resp = self.get(&format!("/api/v1/checkins/{id}"), &who.access).await;
         assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());

@@ -169,13 +169,7 @@ async fn an_open_live_view_hears_of_a_check_in_made_through_another_replica() {
     let id = app.open_session(&room, json!({ "methods": ["code"], "rotate_seconds": 60 })).await;
     let bad = app.client.get(app.url(&format!("/api/v1/checkins/{id}/live/events?ticket=nope"))).send().await.unwrap();
     assert_eq!(bad.status(), 401);
-    let ticket: Value = app
-        .post(&format!("/api/v1/checkins/{id}/live/ticket"), &room.admin.access, json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let url = app.url(&format!("/api/v1/checkins/{id}/live/events?ticket={}", ticket["ticket"].as_str().unwrap()));
+    let url = app.live_stream_url(&room.admin, id).await;
     let resp = app.client.get(&url).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(app.client.get(&url).send().await.unwrap().status(), 401, "a ticket is used once");

@@ -128,13 +128,7 @@ async fn a_stream_ticket_opens_one_stream_under_racing_redemptions() {
     let app = spawn_app().await;
     let room = app.room(1).await;
     let id = app.open_session(&room, json!({ "methods": ["code"] })).await;
-    let ticket: Value = app
-        .post(&format!("/api/v1/checkins/{id}/live/ticket"), &room.admin.access, json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let url = app.url(&format!("/api/v1/checkins/{id}/live/events?ticket={}", ticket["ticket"].as_str().unwrap()));
+    let url = app.live_stream_url(&room.admin, id).await;
     let opens = (0..10).map(|_| app.client.get(&url).send());
     let answers: Vec<u16> =
         futures_util::future::join_all(opens).await.into_iter().map(|r| r.unwrap().status().as_u16()).collect();
