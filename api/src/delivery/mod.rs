@@ -12,6 +12,7 @@
 pub mod digest;
 pub mod jobs;
 mod lease;
+mod ledger;
 mod planner;
 pub mod rate;
 pub mod reasons;

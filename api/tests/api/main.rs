@@ -18,6 +18,7 @@ mod delivery;
 mod helpers;
 mod http;
 mod kv;
+mod lease_expiry;
 mod menus;
 mod notice_helpers;
 mod notices;
