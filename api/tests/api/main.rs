@@ -20,6 +20,7 @@ mod http;
 mod kv;
 mod lease_expiry;
 mod menus;
+mod message_log;
 mod notice_helpers;
 mod notices;
 mod people;
