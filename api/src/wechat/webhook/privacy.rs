@@ -34,27 +34,31 @@ pub struct Stored {
 /// The message as the log may keep it.
 pub fn stored(incoming: &Incoming, raw: &str, secrets: &[Secret]) -> Stored {
     let mask = |text: &str| secrets.iter().find_map(|s| s.mask(text));
-    let (content, masked) = match &incoming.body {
-        Body::Text { content, .. } => match mask(content) {
-            Some(masked) => (Some(masked.clone()), Some(("Content", masked))),
-            None => (Some(content.clone()), None),
-        },
-        Body::Voice { recognition: Some(said), .. } => match mask(said) {
-            Some(masked) => (Some(masked.clone()), Some(("Recognition", masked))),
-            None => (Some(said.clone()), None),
-        },
-        _ => (searchable(incoming), None),
+    let said = match &incoming.body {
+        Body::Text { content, .. } => Some(content),
+        Body::Voice { recognition: Some(said), .. } => Some(said),
+        _ => None,
     };
+    let (content, masked) = match said {
+        Some(said) => match mask(said) {
+            Some(masked) => (Some(masked), true),
+            None => (Some(said.clone()), false),
+        },
+        None => (searchable(incoming), false),
+    };
+    // A text the parser did not take as one (a field missing) is looked at too.
+    let unread_secret =
+        matches!(incoming.body, Body::Unknown { .. }) && secrets.iter().any(|s| raw.contains(s.keyword()));
     let has_position = POSITION_TAGS.iter().any(|tag| raw.contains(tag));
-    if masked.is_none() && !has_position {
+    if !masked && !unread_secret && !has_position {
         return Stored { content, raw_xml: raw.to_string() };
     }
     let raw_xml = match xml::parse(raw) {
         Ok(mut root) => {
             root.remove_all(&POSITION);
-            if let Some((name, text)) = masked {
-                for child in root.children.iter_mut().filter(|c| c.name == name) {
-                    child.text = text.clone();
+            for child in root.children.iter_mut().filter(|c| c.name == "Content" || c.name == "Recognition") {
+                if let Some(masked) = mask(&child.text) {
+                    child.text = masked;
                 }
             }
             root.to_xml()
@@ -178,6 +182,18 @@ mod tests {
         assert_eq!(kept.content.as_deref(), Some("绑定 2023001 张三 ******"));
         assert!(!kept.raw_xml.contains("123456"), "{}", kept.raw_xml);
         assert!(kept.raw_xml.contains("绑定 2023001 张三 ******"));
+
+        // A text missing its MsgId is kept as an unknown type: its secret is masked all the same.
+        let raw = format!(
+            "{HEAD}<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[绑定 2023001 张三 123456]]></Content></xml>"
+        );
+        let kept = stored(&incoming(&raw), &raw, &secrets());
+        assert_eq!(kept.content, None);
+        assert!(
+            kept.raw_xml.contains("绑定 2023001 张三 ******") && !kept.raw_xml.contains("123456"),
+            "{}",
+            kept.raw_xml
+        );
 
         let raw = format!(
             "{HEAD}<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[签到 123456]]></Content><MsgId>9</MsgId></xml>"

@@ -149,6 +149,11 @@ pub struct Secret {
 }
 
 impl Secret {
+    /// The command's first word (`绑定`).
+    pub fn keyword(&self) -> &str {
+        &self.keyword
+    }
+
     /// `text` with its secret masked, when it is this command. Fewer words than expected
     /// keep fewer: the last word is always masked (it may be the secret typed early).
     pub fn mask(&self, text: &str) -> Option<String> {
