@@ -46,7 +46,7 @@ pub struct Ledger<'a> {
     state: &'a AppState,
     unrecorded: Vec<Settled>,
     released: Vec<i64>,
-    /// Rows taken back from this worker before their outcome was recorded.
+    /// Rows taken back from this worker before they were sent or their outcome recorded.
     pub lost: u64,
     /// A quota ran out: the rest of the day waits until then.
     pub deferred: Option<i64>,

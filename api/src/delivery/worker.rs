@@ -114,7 +114,10 @@ async fn round(state: &AppState) -> anyhow::Result<Round> {
     rate::give_back(&state.kv, granted.saturating_sub(calls)).await?;
     crate::receipts::live::changed(&state.kv, notices).await;
     if ledger.lost > 0 {
-        tracing::warn!(lost = ledger.lost, "delivery rows were taken back before their outcome was recorded");
+        tracing::warn!(
+            lost = ledger.lost,
+            "delivery rows were taken back by another worker before this one was done with them"
+        );
     }
     if let Some(until) = ledger.deferred {
         rate::spend_day(&state.kv, budgets(state)).await?;
@@ -205,6 +208,7 @@ async fn dispatch(state: &AppState, rows: Vec<Row>, ledger: &mut Ledger<'_>) -> 
     let mut batch = queues.remove(&0).unwrap_or_default();
     let ids: Vec<i64> = batch.iter().map(|w| w.row.id).collect();
     let marked = lease::mark(db, owner, lease_for, &ids, Channel::Template, None).await?;
+    ledger.lost += (ids.len() - marked.len()) as u64;
     batch.retain(|w| marked.contains(&w.row.id));
     let mapping = account.template.clone();
     let results: Vec<(Work, Attempt)> = stream::iter(batch)
@@ -237,6 +241,7 @@ async fn dispatch(state: &AppState, rows: Vec<Row>, ledger: &mut Ledger<'_>) -> 
         }
         let ids: Vec<i64> = wave.iter().map(|w| w.row.id).collect();
         let marked = lease::mark(db, owner, lease_for, &ids, Channel::Custom, None).await?;
+        ledger.lost += (ids.len() - marked.len()) as u64;
         wave.retain(|w| marked.contains(&w.row.id));
         let results: Vec<(Work, Attempt)> = futures_util::future::join_all(wave.into_iter().map(|work| {
             let message = letters[&work.key()].custom();
@@ -268,6 +273,7 @@ async fn dispatch(state: &AppState, rows: Vec<Row>, ledger: &mut Ledger<'_>) -> 
         if carried.is_some() || group.len() >= 2 {
             let ids: Vec<i64> = group.iter().map(|w| w.row.id).collect();
             let marked = lease::mark(db, owner, lease_for, &ids, Channel::Mass, Some(&key)).await?;
+            ledger.lost += (ids.len() - marked.len()) as u64;
             group.retain(|w| marked.contains(&w.row.id));
         }
         if group.is_empty() {
