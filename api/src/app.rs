@@ -47,6 +47,11 @@ impl Application {
             self.state.db.clone(),
             self.state.config.location_retention_days,
         ));
+        let messages = tokio::spawn(crate::wechat::webhook::privacy::purge_forever(
+            self.state.db.clone(),
+            self.state.config.message_retention_days,
+        ));
+        let log = self.state.wechat.log.clone();
         let delivery = crate::delivery::spawn(self.state.clone());
         let engine = self.state.delivery.clone();
         let background = self.state.background.clone();
@@ -56,6 +61,7 @@ impl Application {
             .await;
         pruning.abort();
         positions.abort();
+        messages.abort();
         // The batch in hand is sent and recorded before the process ends.
         engine.stop();
         if let Some(worker) = delivery {
@@ -67,6 +73,8 @@ impl Application {
         if tokio::time::timeout(Duration::from_secs(10), background.wait()).await.is_err() {
             tracing::warn!("platform follow-ups did not finish in time; `banji tags resync` repairs tags");
         }
+        // Messages received but not yet stored: written, or kept for the next start.
+        log.close(Duration::from_secs(10)).await;
         served
     }
 }

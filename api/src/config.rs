@@ -62,6 +62,9 @@ pub struct Config {
     pub checkin_attempts_per_minute: i64,
     /// Kept positions (latest, and those on check-in attempts) are deleted after this.
     pub location_retention_days: i64,
+    /// Entries of the message log are deleted after this (at least 2: the planner reads
+    /// the last 48 hours for the customer-service window).
+    pub message_retention_days: i64,
 }
 
 /// A configuration problem, phrased for the operator.
@@ -206,6 +209,19 @@ impl Config {
                 var("BANJI_LOCATION_RETENTION_DAYS"),
                 30,
             )?,
+            message_retention_days: match parse_num(
+                "BANJI_MESSAGE_RETENTION_DAYS",
+                var("BANJI_MESSAGE_RETENTION_DAYS"),
+                180,
+            )? {
+                days if days < 2 => {
+                    return Err(bad(
+                        "BANJI_MESSAGE_RETENTION_DAYS",
+                        "must be at least 2 (the customer-service window reads the last 48 hours)",
+                    ))
+                }
+                days => days,
+            },
         })
     }
 }
@@ -295,6 +311,14 @@ mod tests {
         assert_eq!(config(&[("BANJI_JWT_SECRET", "short")]).unwrap_err().variable, "BANJI_JWT_SECRET");
         assert_eq!(config(&[("REDIS_URL", "http://x")]).unwrap_err().variable, "REDIS_URL");
         assert_eq!(config(&[("BANJI_LOGIN_MAX_FAILURES", "0")]).unwrap_err().variable, "BANJI_LOGIN_MAX_FAILURES");
+    }
+
+    #[test]
+    fn the_message_log_is_kept_180_days_unless_set_and_never_less_than_the_48_hour_window() {
+        assert_eq!(config(&[]).unwrap().message_retention_days, 180);
+        assert_eq!(config(&[("BANJI_MESSAGE_RETENTION_DAYS", "30")]).unwrap().message_retention_days, 30);
+        let err = config(&[("BANJI_MESSAGE_RETENTION_DAYS", "1")]).unwrap_err();
+        assert_eq!(err.variable, "BANJI_MESSAGE_RETENTION_DAYS");
     }
 
     #[test]

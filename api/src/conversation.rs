@@ -47,6 +47,8 @@ pub fn router() -> Router {
         })
         .rule("unfollow", Match::Event("unsubscribe"), replies::unfollow)
         .rule("bind a student", Match::Text(Text::Keyword("绑定".into())), replies::bind)
+        // The bind code (or the phone's last digits) is a password: never kept in the log.
+        .secret("绑定", 2)
         .rule("unbind", Match::Text(Text::Exact("解绑".into())), replies::unbind)
         .rule("teacher registration code", Match::Text(Text::Exact("注册".into())), replies::register)
         .rule(

@@ -40,7 +40,15 @@ impl AppState {
         let jwt = Arc::new(JwtKeys::load(&config, &db).await.context("loading the JWT secret")?);
         let throttle =
             LoginThrottle::new(kv.clone(), config.login_max_failures, Duration::from_secs(config.login_window_secs));
-        let wechat = Wechat::start(config.wechat.clone(), bound, &config.public_url, kv.clone(), db.clone(), router);
+        let wechat = Wechat::start(
+            config.wechat.clone(),
+            bound,
+            &config.public_url,
+            kv.clone(),
+            db.clone(),
+            router,
+            &config.data_dir,
+        );
         let delivery = Arc::new(crate::delivery::Engine::new());
         Ok(AppState {
             config: Arc::new(config),

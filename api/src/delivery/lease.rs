@@ -1,10 +1,20 @@
 //! Rows change hands here and only here. A worker claims pending rows by writing its
 //! name and a lease end on them (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so replicas
-//! never claim the same row; SQLite has one writer at a time), marks the channel and
-//! idempotency key on them before sending, and records each outcome only while it still
-//! holds the row. A worker that dies leaves leases that run out: `reclaim` hands those
-//! rows back, except customer-service sends in doubt, which have no idempotency key and
-//! are held for the digest rather than risked twice.
+//! never claim the same row; SQLite has one writer at a time), renews the lease of the
+//! rows in hand while their batch is in flight (`renew`, every third of a lease), marks
+//! the channel and idempotency key on them just before sending (`mark`, which says which
+//! rows are still its own: only those are sent), and records each outcome only while it
+//! still holds the row (`record`).
+//!
+//! A worker that dies (or loses the database for longer than a lease) leaves leases that
+//! run out, and `reclaim` decides what its rows become. Rows never sent, and rows sent by
+//! a channel whose repeat the platform recognises (template: `client_msg_id`; mass:
+//! `clientmsgid`), are pending again with their channel and key. A customer-service
+//! message has no key: the platform may or may not have it, and a repeat (by any channel,
+//! the digest included) would be a duplicate, so it is recorded as sent with its outcome
+//! unknown (`custom:unknown_outcome`, no `delivered_at`). Customer-service messages are
+//! marked a wave at a time (as many as are sent at once) and recorded when the wave
+//! returns, so a crash leaves at most one wave in doubt.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -44,8 +54,12 @@ pub async fn claim(db: &Db, owner: &str, lease: Duration, limit: i64) -> sqlx::R
         Backend::Postgres => " FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     };
+    // A customer-service channel left on a pending row is an earlier attempt's that did
+    // nothing (a refusal or "busy"): it is planned afresh, and a mark of `custom` on a
+    // row in hand always means "this attempt may have sent it".
     let sql = format!(
-        "UPDATE deliveries SET status = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
+        "UPDATE deliveries SET status = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1, \
+         channel = CASE WHEN channel = 'custom' THEN NULL ELSE channel END \
          WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $3 \
          ORDER BY next_attempt_at, id LIMIT $4{lock}) {RETURNING}"
     );
@@ -79,12 +93,11 @@ pub async fn claim(db: &Db, owner: &str, lease: Duration, limit: i64) -> sqlx::R
     Ok(rows)
 }
 
-/// Hands back the rows of workers whose lease ran out. Returns how many.
+/// Takes back the rows of workers whose lease ran out (see the module docs). Returns how
+/// many.
 pub async fn reclaim(db: &Db) -> sqlx::Result<u64> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    // Never sent, or sent by a channel whose repeat the platform recognises (template:
-    // `client_msg_id`; mass: `clientmsgid`): pending again, keeping channel and key.
     let back = sqlx::query(
         "UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_until = NULL \
          WHERE status = 'sending' AND lease_until < $1 AND (channel IS NULL OR channel IN ('template', 'mass', 'digest'))",
@@ -95,8 +108,10 @@ pub async fn reclaim(db: &Db) -> sqlx::Result<u64> {
     .rows_affected();
     let mut code = String::new();
     reasons::push(&mut code, "custom", "unknown_outcome");
-    let held = sqlx::query(
-        "UPDATE deliveries SET status = 'held', channel = 'digest', lease_owner = NULL, lease_until = NULL, \
+    // Sent as far as anyone can tell, by the worker that held it; never repeated.
+    let in_doubt = sqlx::query(
+        "UPDATE deliveries SET status = 'sent', sent_at = $1, sent_by = lease_owner, delivered_at = NULL, \
+         lease_owner = NULL, lease_until = NULL, \
          fallback = CASE WHEN fallback = '' THEN $2 ELSE fallback || ';' || $2 END \
          WHERE status = 'sending' AND lease_until < $1 AND channel = 'custom'",
     )
@@ -106,25 +121,64 @@ pub async fn reclaim(db: &Db) -> sqlx::Result<u64> {
     .await?
     .rows_affected();
     tx.commit().await?;
-    Ok(back + held)
+    Ok(back + in_doubt)
+}
+
+/// Renews the lease of the rows in hand that `owner` still holds (the heartbeat of a
+/// batch in flight). Returns how many it still holds.
+pub async fn renew(db: &Db, owner: &str, lease: Duration, ids: &[i64]) -> sqlx::Result<u64> {
+    let mut held = 0;
+    for chunk in ids.chunks(ID_CHUNK) {
+        let sql = format!(
+            "UPDATE deliveries SET lease_until = $1 WHERE lease_owner = $2 AND status = 'sending' AND id IN ({})",
+            placeholders(3, chunk.len())
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(lease_end(lease)).bind(owner);
+        for id in chunk {
+            q = q.bind(id);
+        }
+        held += q.execute(db.pool()).await?.rows_affected();
+    }
+    Ok(held)
+}
+
+/// Ids per statement where a statement lists rows by id.
+const ID_CHUNK: usize = 500;
+
+fn lease_end(lease: Duration) -> i64 {
+    now_ms() + lease.as_millis() as i64
 }
 
 /// Writes the channel (and mass key) on rows about to be sent, so that a crash after
-/// sending is recognised by `reclaim` and the repeat carries the same key.
-pub async fn mark(db: &Db, owner: &str, ids: &[i64], channel: Channel, idem_key: Option<&str>) -> sqlx::Result<()> {
-    if ids.is_empty() {
-        return Ok(());
+/// sending is recognised by `reclaim` and the repeat carries the same key, and starts a
+/// fresh lease on them. Returns the ids `owner` still held and marked: only those may be
+/// sent (the others were taken back and may be another worker's by now).
+pub async fn mark(
+    db: &Db,
+    owner: &str,
+    lease: Duration,
+    ids: &[i64],
+    channel: Channel,
+    idem_key: Option<&str>,
+) -> sqlx::Result<BTreeSet<i64>> {
+    let mut marked = BTreeSet::new();
+    for chunk in ids.chunks(ID_CHUNK) {
+        let sql = format!(
+            "UPDATE deliveries SET channel = $1, idem_key = $2, lease_until = $3 \
+             WHERE lease_owner = $4 AND status = 'sending' AND id IN ({}) RETURNING id",
+            placeholders(5, chunk.len())
+        );
+        let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+            .bind(channel.as_str())
+            .bind(idem_key)
+            .bind(lease_end(lease))
+            .bind(owner);
+        for id in chunk {
+            q = q.bind(id);
+        }
+        marked.extend(q.fetch_all(db.pool()).await?);
     }
-    let sql = format!(
-        "UPDATE deliveries SET channel = $1, idem_key = $2 WHERE lease_owner = $3 AND status = 'sending' AND id IN ({})",
-        placeholders(4, ids.len())
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(channel.as_str()).bind(idem_key).bind(owner);
-    for id in ids {
-        q = q.bind(id);
-    }
-    q.execute(db.pool()).await?;
-    Ok(())
+    Ok(marked)
 }
 
 /// How a row's attempt ended.
@@ -134,17 +188,27 @@ pub enum Outcome {
         channel: Channel,
         msgid: Option<i64>,
     },
+    /// Sent, as far as anyone can tell, but the platform's answer never came (a
+    /// customer-service message has no key to repeat it by, and a template message whose
+    /// template is no longer mapped cannot be repeated): sent, not known to be delivered.
+    Unconfirmed {
+        channel: Channel,
+    },
     /// Held for the digest.
     Held,
     Failed {
         reason: String,
         errcode: Option<i64>,
     },
-    /// A transient failure: pending again at `at`, same channel and key.
+    /// A transient failure: pending again at `at`. When the attempt may have taken
+    /// effect (`in_doubt`: a timeout, a 5xx) the row keeps its channel and key, so the
+    /// repeat is one the platform recognises; when the platform said it did nothing
+    /// (busy) the row is planned afresh.
     Retry {
         at: i64,
         reason: String,
         errcode: Option<i64>,
+        in_doubt: bool,
     },
     /// Waiting for a quota to renew; the attempt does not count.
     Deferred {
@@ -161,16 +225,30 @@ pub struct Settled {
     pub outcome: Outcome,
 }
 
-/// Records outcomes for rows `owner` still holds, in one transaction. Returns how many
-/// rows had been taken from it meanwhile (their lease ran out), which are left alone.
-pub async fn record(db: &Db, owner: &str, settled: &[Settled]) -> sqlx::Result<u64> {
+/// Records outcomes for rows `owner` still holds, in one transaction, and takes the
+/// customer-service mark off `released` rows (it refused them: nothing was sent, and they
+/// go on to another channel). Returns how many rows had been taken from it meanwhile
+/// (their lease ran out), which are left alone.
+pub async fn record(db: &Db, owner: &str, settled: &[Settled], released: &[i64]) -> sqlx::Result<u64> {
     let now = now_ms();
     let mut lost = 0;
     let mut tx = db.begin_write().await?;
+    for chunk in released.chunks(ID_CHUNK) {
+        let sql = format!(
+            "UPDATE deliveries SET channel = NULL WHERE lease_owner = $1 AND status = 'sending' \
+             AND channel = 'custom' AND id IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(owner);
+        for id in chunk {
+            q = q.bind(id);
+        }
+        q.execute(&mut *tx).await?;
+    }
     // Sends, nearly every row, are recorded a chunk per statement: row by row, a batch
     // took a round trip each and the worker sent nothing meanwhile.
     let (sent, others): (Vec<&Settled>, Vec<&Settled>) =
-        settled.iter().partition(|s| matches!(s.outcome, Outcome::Sent { .. }));
+        settled.iter().partition(|s| matches!(s.outcome, Outcome::Sent { .. } | Outcome::Unconfirmed { .. }));
     for chunk in sent.chunks(SENT_CHUNK) {
         let affected = record_sent(&mut tx, owner, now, chunk).await?;
         lost += chunk.len() as u64 - affected;
@@ -178,7 +256,7 @@ pub async fn record(db: &Db, owner: &str, settled: &[Settled]) -> sqlx::Result<u
     const MINE: &str = "lease_owner = $1 AND status = 'sending' AND id = $2";
     for s in others {
         let q = match &s.outcome {
-            Outcome::Sent { .. } => unreachable!("recorded above"),
+            Outcome::Sent { .. } | Outcome::Unconfirmed { .. } => unreachable!("recorded above"),
             Outcome::Held => sqlx::query(sqlx::AssertSqlSafe(format!(
                 "UPDATE deliveries SET status = 'held', channel = 'digest', fallback = $3, \
                  lease_owner = NULL, lease_until = NULL WHERE {MINE}"
@@ -195,16 +273,18 @@ pub async fn record(db: &Db, owner: &str, settled: &[Settled]) -> sqlx::Result<u
             .bind(reason)
             .bind(*errcode)
             .bind(&s.fallback),
-            Outcome::Retry { at, reason, errcode } => sqlx::query(sqlx::AssertSqlSafe(format!(
+            Outcome::Retry { at, reason, errcode, in_doubt } => sqlx::query(sqlx::AssertSqlSafe(format!(
                 "UPDATE deliveries SET status = 'pending', next_attempt_at = $3, failure = $4, errcode = $5, \
-                 fallback = $6, lease_owner = NULL, lease_until = NULL WHERE {MINE}"
+                 fallback = $6, channel = CASE WHEN $7 = 1 THEN channel ELSE NULL END, \
+                 lease_owner = NULL, lease_until = NULL WHERE {MINE}"
             )))
             .bind(owner)
             .bind(s.id)
             .bind(*at)
             .bind(reason)
             .bind(*errcode)
-            .bind(&s.fallback),
+            .bind(&s.fallback)
+            .bind(i64::from(*in_doubt)),
             Outcome::Deferred { until } => sqlx::query(sqlx::AssertSqlSafe(format!(
                 "UPDATE deliveries SET status = 'pending', next_attempt_at = $3, attempts = attempts - 1, \
                  lease_owner = NULL, lease_until = NULL WHERE {MINE}"
@@ -228,23 +308,25 @@ pub async fn record(db: &Db, owner: &str, settled: &[Settled]) -> sqlx::Result<u
     Ok(lost)
 }
 
-/// Rows per statement when recording sends (4 parameters each).
+/// Rows per statement when recording sends (5 parameters each).
 const SENT_CHUNK: usize = 128;
 
 /// Records a chunk of sends in one statement; returns how many rows `owner` still held.
 /// A customer-service message the platform accepted is in the student's chat at once (no
-/// job result ever follows one), so it counts as delivered when sent.
+/// job result ever follows one), so it counts as delivered when sent; an unconfirmed one
+/// does not.
 async fn record_sent(tx: &mut sqlx::AnyConnection, owner: &str, now: i64, chunk: &[&Settled]) -> sqlx::Result<u64> {
     let rows = (0..chunk.len())
         .map(|i| {
-            let p = 3 + i * 4;
+            let p = 3 + i * 5;
             format!(
                 "SELECT CAST(${} AS BIGINT) AS id, CAST(${} AS TEXT) AS channel, CAST(${} AS BIGINT) AS msgid, \
-                 CAST(${} AS TEXT) AS fallback",
+                 CAST(${} AS TEXT) AS fallback, CAST(${} AS BIGINT) AS delivered",
                 p,
                 p + 1,
                 p + 2,
-                p + 3
+                p + 3,
+                p + 4
             )
         })
         .collect::<Vec<_>>()
@@ -252,13 +334,17 @@ async fn record_sent(tx: &mut sqlx::AnyConnection, owner: &str, now: i64, chunk:
     let sql = format!(
         "UPDATE deliveries SET status = 'sent', channel = v.channel, msgid = v.msgid, fallback = v.fallback, \
          sent_at = $2, sent_by = $1, failure = NULL, \
-         delivered_at = CASE WHEN v.channel = 'custom' THEN $2 ELSE deliveries.delivered_at END, errcode = NULL, lease_owner = NULL, lease_until = NULL \
+         delivered_at = CASE WHEN v.delivered = 1 THEN $2 ELSE deliveries.delivered_at END, errcode = NULL, lease_owner = NULL, lease_until = NULL \
          FROM ({rows}) AS v WHERE deliveries.id = v.id AND deliveries.lease_owner = $1 AND deliveries.status = 'sending'"
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(owner).bind(now);
     for s in chunk {
-        let Outcome::Sent { channel, msgid } = &s.outcome else { unreachable!("only sends") };
-        q = q.bind(s.id).bind(channel.as_str()).bind(*msgid).bind(&s.fallback);
+        let (channel, msgid, delivered) = match &s.outcome {
+            Outcome::Sent { channel, msgid } => (*channel, *msgid, *channel == Channel::Custom),
+            Outcome::Unconfirmed { channel } => (*channel, None, false),
+            _ => unreachable!("only sends"),
+        };
+        q = q.bind(s.id).bind(channel.as_str()).bind(msgid).bind(&s.fallback).bind(i64::from(delivered));
     }
     Ok(q.execute(&mut *tx).await?.rows_affected())
 }

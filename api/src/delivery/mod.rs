@@ -3,15 +3,26 @@
 //!
 //! A notice's rows are made by `notices::lifecycle` (pending, or failed/muted at once).
 //! Here a worker in every replica (`worker`) claims pending rows with a lease (`lease`),
-//! picks each one's channel (`planner`: template → customer-service → mass → digest),
-//! sends with an idempotency key derived from the row (`send`), within budgets shared by
-//! the replicas (`rate`), and records the outcome under its lease. The platform's later
-//! word on a send (`jobs`), the digest handed out when a student next writes (`digest`)
-//! and the report the console shows (`report`) complete the row's story.
+//! renews it while the batch is in flight (`ledger`), picks each one's channel
+//! (`planner`: template → customer-service → mass → digest), sends with an idempotency
+//! key derived from the row (`send`), within budgets shared by the replicas (`rate`), and
+//! records the outcome under its lease. The platform's later word on a send (`jobs`), the
+//! digest handed out when a student next writes (`digest`) and the report the console
+//! shows (`report`) complete the row's story.
+//!
+//! Exactly once: a row is sent only by the worker whose mark on it succeeded, and settled
+//! only by the worker that still holds it. Template and mass sends that may have gone out
+//! are repeated with the same key, which the platform refuses as a duplicate (45065).
+//! Customer-service messages have no key: one whose outcome is unknown (its answer was
+//! lost, or its worker died mid-wave) is recorded as sent with `custom:unknown_outcome`
+//! and never repeated — not by that channel, another one, or the digest — because it may
+//! already be in the student's chat. The student still has it on their notice list, and a
+//! reminder of the unread reaches them if they never opened it.
 
 pub mod digest;
 pub mod jobs;
 mod lease;
+mod ledger;
 mod planner;
 pub mod rate;
 pub mod reasons;

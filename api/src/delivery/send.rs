@@ -8,7 +8,11 @@
 //! "already sent". Customer-service messages have no key: one whose outcome is unknown
 //! (a timeout, a 5xx) is not repeated.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+use super::lease::Row;
+use crate::notices::store;
+use crate::state::AppState;
 
 use crate::notices::markdown::plain_excerpt;
 use crate::notices::store::NoticeRow;
@@ -124,6 +128,37 @@ impl Letter {
             content: format!("{}{}\n{}\n<a href=\"{}\">查看通知</a>", self.flag(), self.title, self.excerpt, self.link),
         }
     }
+}
+
+/// A notice and a kind of row: which letter a row carries.
+pub type LetterKey = (i64, String);
+
+/// What each row's message says, by (notice, kind).
+pub async fn letters(state: &AppState, rows: &[Row]) -> sqlx::Result<HashMap<LetterKey, Letter>> {
+    let mut notices: HashMap<i64, Option<(Letter, bool)>> = HashMap::new();
+    let mut letters = HashMap::new();
+    for row in rows {
+        let key = (row.notice_id, row.kind.clone());
+        if letters.contains_key(&key) {
+            continue;
+        }
+        if let std::collections::hash_map::Entry::Vacant(slot) = notices.entry(row.notice_id) {
+            let notice = store::row(&state.db, row.notice_id).await?;
+            slot.insert(notice.map(|n| (Letter::new(&n, &state.config.public_url), n.requires_confirmation.0)));
+        }
+        let Some(Some((base, confirm))) = notices.get(&row.notice_id) else { continue };
+        let reply: Option<String> = match (row.kind.starts_with("reply:"), row.ref_id) {
+            (true, Some(comment)) => {
+                sqlx::query_scalar("SELECT body FROM notice_comments WHERE id = $1")
+                    .bind(comment)
+                    .fetch_optional(state.db.pool())
+                    .await?
+            }
+            _ => None,
+        };
+        letters.insert(key, base.for_kind(&row.kind, reply.as_deref(), *confirm));
+    }
+    Ok(letters)
 }
 
 /// What one attempt came to.

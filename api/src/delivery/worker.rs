@@ -1,7 +1,9 @@
 //! The loop each replica runs: start scheduled notices that are due, take back rows from
 //! workers that died, then — within the shared budgets — claim a batch, choose channels,
-//! send (several at a time), and record. It idles on a bell rung when a notice is sent,
-//! and polls besides, so rows made by another replica are seen too.
+//! send (several at a time), and record, renewing the batch's leases all the while
+//! (`ledger`). Only rows whose mark says they are still this worker's are sent. It idles
+//! on a bell rung when a notice is sent, and polls besides, so rows made by another
+//! replica are seen too.
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
@@ -9,12 +11,13 @@ use std::time::{Duration, Instant};
 use futures_util::stream::{self, StreamExt};
 
 use super::lease::{self, Outcome, Row, Settled};
+use super::ledger::{self, Ledger};
 use super::planner::{self, Account, Channel, Standing};
 use super::rate::{self, Budgets, Grant};
 use super::reasons;
-use super::send::{self, Attempt, Letter};
+use super::send::{self, Attempt};
 use crate::db::now_ms;
-use crate::notices::{lifecycle, store};
+use crate::notices::lifecycle;
 use crate::state::AppState;
 
 /// Rows claimed at a time.
@@ -94,24 +97,29 @@ async fn round(state: &AppState) -> anyhow::Result<Round> {
             return Ok(Round::Wait(Duration::from_millis((until - now_ms()).max(0) as u64)));
         }
     };
-    let lease_for = Duration::from_secs(state.config.lease_secs);
-    let rows = lease::claim(&state.db, owner, lease_for, granted as i64).await?;
+    let rows = lease::claim(&state.db, owner, ledger::lease_of(state), granted as i64).await?;
     if rows.is_empty() {
         rate::give_back(&state.kv, granted).await?;
         return Ok(Round::Idle);
     }
     let notices: std::collections::BTreeSet<i64> = rows.iter().map(|r| r.notice_id).collect();
-    let (settled, calls) = dispatch(state, rows).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut ledger = Ledger::new(state);
+    let calls = ledger::while_held(state, &ids, async {
+        let calls = dispatch(state, rows, &mut ledger).await?;
+        ledger.flush().await?;
+        anyhow::Ok(calls)
+    })
+    .await?;
     rate::give_back(&state.kv, granted.saturating_sub(calls)).await?;
-    let lost = lease::record(&state.db, owner, &settled).await?;
     crate::receipts::live::changed(&state.kv, notices).await;
-    if lost > 0 {
-        tracing::warn!(lost, "delivery rows were taken back before their outcome was recorded");
+    if ledger.lost > 0 {
+        tracing::warn!(
+            lost = ledger.lost,
+            "delivery rows were taken back by another worker before this one was done with them"
+        );
     }
-    if let Some(until) = settled.iter().find_map(|s| match s.outcome {
-        Outcome::Deferred { until } => Some(until),
-        _ => None,
-    }) {
+    if let Some(until) = ledger.deferred {
         rate::spend_day(&state.kv, budgets(state)).await?;
         pause_until(state, until).await?;
     }
@@ -153,79 +161,55 @@ impl Work {
     }
 }
 
-/// A notice and a kind of row: which letter a row carries.
-type LetterKey = (i64, String);
-
-/// What each row's message says, by (notice, kind).
-async fn letters(state: &AppState, rows: &[Row]) -> sqlx::Result<HashMap<(i64, String), Letter>> {
-    let mut notices: HashMap<i64, Option<(Letter, bool)>> = HashMap::new();
-    let mut letters = HashMap::new();
-    for row in rows {
-        let key = (row.notice_id, row.kind.clone());
-        if letters.contains_key(&key) {
-            continue;
-        }
-        if let std::collections::hash_map::Entry::Vacant(slot) = notices.entry(row.notice_id) {
-            let notice = store::row(&state.db, row.notice_id).await?;
-            slot.insert(notice.map(|n| (Letter::new(&n, &state.config.public_url), n.requires_confirmation.0)));
-        }
-        let Some(Some((base, confirm))) = notices.get(&row.notice_id) else { continue };
-        let reply: Option<String> = match (row.kind.starts_with("reply:"), row.ref_id) {
-            (true, Some(comment)) => {
-                sqlx::query_scalar("SELECT body FROM notice_comments WHERE id = $1")
-                    .bind(comment)
-                    .fetch_optional(state.db.pool())
-                    .await?
-            }
-            _ => None,
-        };
-        letters.insert(key, base.for_kind(&row.kind, reply.as_deref(), *confirm));
-    }
-    Ok(letters)
-}
-
-/// Chooses each row's channel and sends, channel by channel; returns the outcomes and
-/// how many messages went to the platform.
-async fn dispatch(state: &AppState, rows: Vec<Row>) -> anyhow::Result<(Vec<Settled>, u64)> {
+/// Chooses each row's channel and sends, channel by channel, settling each row in the
+/// ledger; returns how many messages went to the platform.
+async fn dispatch(state: &AppState, rows: Vec<Row>, ledger: &mut Ledger<'_>) -> anyhow::Result<u64> {
     let db = &state.db;
-    let letters = letters(state, &rows).await?;
+    let owner = state.delivery.owner();
+    let lease_for = ledger::lease_of(state);
+    let letters = send::letters(state, &rows).await?;
     let account =
         Account { kind: state.wechat.client.kind(), template: super::templates::mapping(db, "notice").await? };
     let openids: Vec<String> = rows.iter().filter_map(|r| r.openid.clone()).collect();
     let standings = planner::standings(db, &openids).await?;
 
-    let mut done = Vec::new();
     let mut queues: BTreeMap<u8, Vec<Work>> = BTreeMap::new();
     for row in rows {
-        let work = Work { fallback: row.fallback.clone(), tried: Vec::new(), row };
+        let mut work = Work { fallback: row.fallback.clone(), tried: Vec::new(), row };
         let standing = work.row.openid.as_ref().and_then(|o| standings.get(o)).copied().unwrap_or_default();
         let letter = letters.get(&(work.row.notice_id, work.row.kind.clone()));
         if letter.is_none_or(|l| l.withdrawn) {
-            done.push(work.settle(Outcome::Cancelled));
+            ledger.settle(work.settle(Outcome::Cancelled));
         } else if work.row.openid.is_none() {
-            done.push(work.settle(Outcome::Failed { reason: reasons::NOT_BOUND.into(), errcode: None }));
+            ledger.settle(work.settle(Outcome::Failed { reason: reasons::NOT_BOUND.into(), errcode: None }));
         } else if !standing.following {
-            done.push(work.settle(Outcome::Failed { reason: reasons::NOT_FOLLOWING.into(), errcode: None }));
+            ledger.settle(work.settle(Outcome::Failed { reason: reasons::NOT_FOLLOWING.into(), errcode: None }));
         } else {
-            let mut work = work;
-            let channel = match resume(&work.row, &account) {
-                Some(channel) => channel,
-                None => {
+            match resume(&work.row, &account) {
+                Resume::On(channel) => enqueue(&mut queues, work, channel),
+                Resume::InDoubt(channel) => {
+                    reasons::push(&mut work.fallback, channel.as_str(), "unknown_outcome");
+                    ledger.settle(work.settle(Outcome::Unconfirmed { channel }));
+                }
+                Resume::Afresh => {
                     // A fresh plan: the reasons of an earlier attempt no longer hold.
                     work.fallback.clear();
-                    planner::choose(&account, &standing, &[], &mut work.fallback)
+                    let channel = planner::choose(&account, &standing, &[], &mut work.fallback);
+                    enqueue(&mut queues, work, channel);
                 }
-            };
-            enqueue(&mut queues, work, channel);
+            }
         }
     }
     let mut calls = 0;
     let concurrency = state.config.send_concurrency.max(1);
 
-    // Template messages.
-    let batch = queues.remove(&0).unwrap_or_default();
+    // Template messages: repeats carry the same `client_msg_id`, so the whole stage is
+    // marked at once.
+    let mut batch = queues.remove(&0).unwrap_or_default();
     let ids: Vec<i64> = batch.iter().map(|w| w.row.id).collect();
-    lease::mark(db, state.delivery.owner(), &ids, Channel::Template, None).await?;
+    let marked = lease::mark(db, owner, lease_for, &ids, Channel::Template, None).await?;
+    ledger.lost += (ids.len() - marked.len()) as u64;
+    batch.retain(|w| marked.contains(&w.row.id));
     let mapping = account.template.clone();
     let results: Vec<(Work, Attempt)> = stream::iter(batch)
         .map(|work| {
@@ -244,48 +228,64 @@ async fn dispatch(state: &AppState, rows: Vec<Row>) -> anyhow::Result<(Vec<Settl
         .await;
     calls += results.len() as u64;
     for (work, attempt) in results {
-        settle_or_fall(&mut done, &mut queues, work, attempt, Channel::Template, &account, &standings);
+        settle_or_fall(ledger, &mut queues, work, attempt, Channel::Template, &account, &standings);
     }
 
-    // Customer-service messages.
-    let batch = queues.remove(&1).unwrap_or_default();
-    let ids: Vec<i64> = batch.iter().map(|w| w.row.id).collect();
-    lease::mark(db, state.delivery.owner(), &ids, Channel::Custom, None).await?;
-    let results: Vec<(Work, Attempt)> = stream::iter(batch)
-        .map(|work| {
-            let client = state.wechat.client.clone();
+    // Customer-service messages have no key: a wave (as many as go at once) is marked,
+    // sent and recorded before the next, so a crash leaves at most one wave in doubt.
+    let mut batch = queues.remove(&1).unwrap_or_default().into_iter();
+    loop {
+        let mut wave: Vec<Work> = batch.by_ref().take(concurrency).collect();
+        if wave.is_empty() {
+            break;
+        }
+        let ids: Vec<i64> = wave.iter().map(|w| w.row.id).collect();
+        let marked = lease::mark(db, owner, lease_for, &ids, Channel::Custom, None).await?;
+        ledger.lost += (ids.len() - marked.len()) as u64;
+        wave.retain(|w| marked.contains(&w.row.id));
+        let results: Vec<(Work, Attempt)> = futures_util::future::join_all(wave.into_iter().map(|work| {
             let message = letters[&work.key()].custom();
             async move {
-                let attempt = send::custom(&client, work.openid(), &message).await;
+                let attempt = send::custom(&state.wechat.client, work.openid(), &message).await;
                 (work, attempt)
             }
-        })
-        .buffer_unordered(concurrency)
-        .collect()
+        }))
         .await;
-    calls += results.len() as u64;
-    for (work, attempt) in results {
-        settle_or_fall(&mut done, &mut queues, work, attempt, Channel::Custom, &account, &standings);
+        calls += results.len() as u64;
+        for (work, attempt) in results {
+            if matches!(attempt, Attempt::Refused(_)) {
+                ledger.release(work.row.id);
+            }
+            settle_or_fall(ledger, &mut queues, work, attempt, Channel::Custom, &account, &standings);
+        }
+        ledger.flush().await?;
     }
 
     // Mass sends: one per notice (and per key carried over from an attempt in doubt).
     let batch = queues.remove(&2).unwrap_or_default();
-    let mut groups: BTreeMap<(LetterKey, Option<String>), Vec<Work>> = BTreeMap::new();
+    let mut groups: BTreeMap<(send::LetterKey, Option<String>), Vec<Work>> = BTreeMap::new();
     for work in batch {
         let key = work.row.idem_key.clone().filter(|_| work.row.channel.as_deref() == Some("mass"));
         groups.entry((work.key(), key)).or_default().push(work);
     }
-    for ((letter, key), mut group) in groups {
-        if key.is_none() && group.len() < 2 {
+    for ((letter, carried), mut group) in groups {
+        let key = carried.clone().unwrap_or_else(|| format!("banji-m{}", group[0].row.id));
+        if carried.is_some() || group.len() >= 2 {
+            let ids: Vec<i64> = group.iter().map(|w| w.row.id).collect();
+            let marked = lease::mark(db, owner, lease_for, &ids, Channel::Mass, Some(&key)).await?;
+            ledger.lost += (ids.len() - marked.len()) as u64;
+            group.retain(|w| marked.contains(&w.row.id));
+        }
+        if group.is_empty() {
+            continue;
+        }
+        if carried.is_none() && group.len() < 2 {
             for mut work in group {
                 reasons::push(&mut work.fallback, "mass", "single");
-                done.push(work.settle(Outcome::Held));
+                ledger.settle(work.settle(Outcome::Held));
             }
             continue;
         }
-        let key = key.unwrap_or_else(|| format!("banji-m{}", group[0].row.id));
-        let ids: Vec<i64> = group.iter().map(|w| w.row.id).collect();
-        lease::mark(db, state.delivery.owner(), &ids, Channel::Mass, Some(&key)).await?;
         let list: Vec<String> = group.iter().map(|w| w.openid().to_string()).collect();
         let attempt = send::mass(&state.wechat.client, &list, &letters[&letter].mass(), &key).await;
         calls += group.len() as u64;
@@ -298,23 +298,34 @@ async fn dispatch(state: &AppState, rows: Vec<Row>) -> anyhow::Result<(Vec<Settl
                 }
                 other => outcome(&work, other, Channel::Mass),
             };
-            done.push(work.settle(outcome));
+            ledger.settle(work.settle(outcome));
         }
     }
 
     // The digest.
     for work in queues.into_values().flatten() {
-        done.push(work.settle(Outcome::Held));
+        ledger.settle(work.settle(Outcome::Held));
     }
-    Ok((done, calls))
+    Ok(calls)
 }
 
-/// An earlier attempt's channel, when repeating it is safe and still possible.
-fn resume(row: &Row, account: &Account) -> Option<Channel> {
+/// What an earlier attempt of a row means for this one.
+enum Resume {
+    /// Repeat it by the same channel and key (the platform recognises a repeat).
+    On(Channel),
+    /// It may have been sent and cannot be repeated (its template is no longer mapped):
+    /// trying another channel would risk a duplicate.
+    InDoubt(Channel),
+    /// Nothing that needs repeating: plan afresh.
+    Afresh,
+}
+
+fn resume(row: &Row, account: &Account) -> Resume {
     match row.channel.as_deref() {
-        Some("template") if account.template.is_some() => Some(Channel::Template),
-        Some("mass") if row.idem_key.is_some() => Some(Channel::Mass),
-        _ => None,
+        Some("template") if account.template.is_some() => Resume::On(Channel::Template),
+        Some("template") => Resume::InDoubt(Channel::Template),
+        Some("mass") if row.idem_key.is_some() => Resume::On(Channel::Mass),
+        _ => Resume::Afresh,
     }
 }
 
@@ -330,7 +341,7 @@ fn enqueue(queues: &mut BTreeMap<u8, Vec<Work>>, work: Work, channel: Channel) {
 
 /// A channel refused the row: on to the next one (whose stage comes later).
 fn settle_or_fall(
-    done: &mut Vec<Settled>,
+    ledger: &mut Ledger<'_>,
     queues: &mut BTreeMap<u8, Vec<Work>>,
     mut work: Work,
     attempt: Attempt,
@@ -352,12 +363,14 @@ fn settle_or_fall(
             enqueue(queues, work, next);
         }
         Attempt::Unknown => {
+            // It may be in the student's chat: neither repeated nor handed over again by
+            // another channel or the digest.
             reasons::push(&mut work.fallback, channel.as_str(), "unknown_outcome");
-            done.push(work.settle(Outcome::Held));
+            ledger.settle(work.settle(Outcome::Unconfirmed { channel }));
         }
         other => {
             let outcome = outcome(&work, other, channel);
-            done.push(work.settle(outcome));
+            ledger.settle(work.settle(outcome));
         }
     }
 }
@@ -372,9 +385,12 @@ fn outcome(work: &Work, attempt: Attempt, channel: Channel) -> Outcome {
         }
         Attempt::Retry { reason, errcode } => {
             let wait = (1_000i64 << work.row.attempts.clamp(1, 8)).min(300_000);
-            Outcome::Retry { at: now_ms() + wait, reason, errcode }
+            // Busy (-1) or too frequent (45011): the platform did nothing.
+            let in_doubt = !matches!(errcode, Some(-1 | 45011));
+            Outcome::Retry { at: now_ms() + wait, reason, errcode, in_doubt }
         }
         Attempt::Quota => Outcome::Deferred { until: rate::next_school_midnight_ms() },
-        Attempt::Unknown | Attempt::Refused(_) => Outcome::Held,
+        Attempt::Unknown => Outcome::Unconfirmed { channel },
+        Attempt::Refused(_) => Outcome::Held,
     }
 }

@@ -32,6 +32,7 @@ impl Wechat {
         kv: Kv,
         db: Db,
         router: Router,
+        data_dir: &std::path::Path,
     ) -> Wechat {
         let mock = if config.mock && !config.external_api {
             let host = if bound.ip().is_unspecified() { "127.0.0.1".to_string() } else { bound.ip().to_string() };
@@ -48,6 +49,7 @@ impl Wechat {
             None
         };
         let client = WechatClient::new(&config, kv);
-        Wechat { crypto: config.crypto(), client, router, log: MessageLog::start(db), mock, config }
+        let log = MessageLog::start(db, router.secrets(), Some(data_dir));
+        Wechat { crypto: config.crypto(), client, router, log, mock, config }
     }
 }

@@ -60,6 +60,42 @@ impl Element {
     pub fn text_or_empty(&self, name: &str) -> String {
         self.text_of(name).unwrap_or_default().to_string()
     }
+
+    /// Drops every element named in `names`, at any depth. Returns whether any was.
+    pub fn remove_all(&mut self, names: &[&str]) -> bool {
+        let before = self.children.len();
+        self.children.retain(|c| !names.contains(&c.name.as_str()));
+        let mut removed = self.children.len() != before;
+        for child in &mut self.children {
+            removed |= child.remove_all(names);
+        }
+        removed
+    }
+
+    /// The element as XML the way the platform writes it (text in CDATA).
+    pub fn to_xml(&self) -> String {
+        let mut buf = String::new();
+        self.write(&mut buf);
+        buf
+    }
+
+    fn write(&self, buf: &mut String) {
+        buf.push('<');
+        buf.push_str(&self.name);
+        buf.push('>');
+        if self.children.is_empty() {
+            if !self.text.is_empty() {
+                push_cdata(buf, &self.text);
+            }
+        } else {
+            for child in &self.children {
+                child.write(buf);
+            }
+        }
+        buf.push_str("</");
+        buf.push_str(&self.name);
+        buf.push('>');
+    }
 }
 
 fn resolve_entity(name: &str) -> Result<char, XmlError> {
@@ -223,6 +259,17 @@ mod tests {
         assert_eq!(root.text_of("B"), Some("1 & 2 中"));
         assert_eq!(root.child("C").unwrap().number("D").unwrap(), 7);
         assert_eq!(root.child("C").unwrap().text, "");
+    }
+
+    #[test]
+    fn an_element_written_back_parses_to_itself_without_the_removed_ones() {
+        let mut root =
+            parse("<xml><A><![CDATA[x ]]]]><![CDATA[> y]]></A><B>1</B><C><B>2</B><D>7</D></C><E/></xml>").unwrap();
+        assert!(root.remove_all(&["B"]));
+        let written = root.to_xml();
+        assert_eq!(written, "<xml><A><![CDATA[x ]]]]><![CDATA[> y]]></A><C><D><![CDATA[7]]></D></C><E></E></xml>");
+        assert_eq!(parse(&written).unwrap(), root);
+        assert!(!root.remove_all(&["B"]));
     }
 
     #[test]

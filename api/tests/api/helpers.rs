@@ -168,8 +168,15 @@ impl TestApp {
     /// A second replica that also shares this app's mock platform (as replicas share one
     /// `banji mock-wechat`).
     pub async fn replica_on_same_platform(&self) -> TestApp {
+        self.replica_on_same_platform_with(&[]).await
+    }
+
+    /// The same, with extra variables.
+    pub async fn replica_on_same_platform_with(&self, extra: &[(&str, &str)]) -> TestApp {
         let base = format!("{}/mock-wechat", self.address);
-        start(self.storage.clone(), self.dist.clone(), &[("WECHAT_API_BASE", &base)], Vec::new()).await
+        let mut vars = vec![("WECHAT_API_BASE", base.as_str())];
+        vars.extend_from_slice(extra);
+        start(self.storage.clone(), self.dist.clone(), &vars, Vec::new()).await
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,14 +1,16 @@
 //! `GET /wechat` (the platform's URL check) and `POST /wechat` (every message and event).
 //!
 //! A POST is verified and opened (`envelope`), claimed once across replicas (`dedup`),
-//! logged (`log`), routed (`router`) under a time budget, and answered: the reply XML
-//! (encrypted when the request was), or `success`. A handler still running when the
-//! budget ends finishes in the background and its answer goes out as a customer-service
-//! message, so the platform always hears back well within its 5 seconds.
+//! logged without positions or secrets (`log`, `privacy`), routed (`router`) under a
+//! time budget, and answered: the reply XML (encrypted when the request was), or
+//! `success`. A handler still running when the budget ends finishes in the background
+//! and its answer goes out as a customer-service message, so the platform always hears
+//! back well within its 5 seconds.
 
 pub mod dedup;
 pub mod envelope;
 pub mod log;
+pub mod privacy;
 pub mod router;
 
 use std::sync::Arc;

@@ -137,6 +137,39 @@ struct Rule {
 pub struct Router {
     rules: Vec<Rule>,
     fallback: Option<Handler>,
+    secrets: Vec<Secret>,
+}
+
+/// A command whose words after the first `keep` are a secret (`绑定 学号 姓名 验证码`):
+/// the message log stores the command with the secret masked.
+#[derive(Debug, Clone)]
+pub struct Secret {
+    keyword: String,
+    keep: usize,
+}
+
+impl Secret {
+    /// The command's first word (`绑定`).
+    pub fn keyword(&self) -> &str {
+        &self.keyword
+    }
+
+    /// `text` with its secret masked, when it is this command. Fewer words than expected
+    /// keep fewer: the last word is always masked (it may be the secret typed early).
+    pub fn mask(&self, text: &str) -> Option<String> {
+        let rest = keyword_rest(text, &self.keyword)?;
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        if words.is_empty() {
+            return None;
+        }
+        let mut masked = self.keyword.clone();
+        for word in &words[..self.keep.min(words.len() - 1)] {
+            masked.push(' ');
+            masked.push_str(word);
+        }
+        masked.push_str(" ******");
+        Some(masked)
+    }
 }
 
 fn boxed<F, Fut>(f: F) -> Handler
@@ -170,6 +203,17 @@ impl Router {
     {
         self.fallback = Some(boxed(handler));
         self
+    }
+
+    /// Declares a command that carries a secret after its first `keep` words.
+    pub fn secret(mut self, keyword: &str, keep: usize) -> Router {
+        self.secrets.push(Secret { keyword: keyword.to_string(), keep });
+        self
+    }
+
+    /// The commands that carry secrets (for the message log).
+    pub fn secrets(&self) -> Vec<Secret> {
+        self.secrets.clone()
     }
 
     /// The name of the rule that would handle this message (for logs and tests).
@@ -256,6 +300,17 @@ mod tests {
         assert_eq!(r.matching_rule(&event(Event::Click { key: "OTHER".into() })), None);
         let far = Event::Location { latitude: 85.0, longitude: 0.0, precision: 1.0 };
         assert_eq!(r.matching_rule(&event(far)), Some("far"));
+    }
+
+    #[test]
+    fn a_secret_is_masked_after_the_words_kept_and_the_last_word_always() {
+        let bind = Secret { keyword: "绑定".into(), keep: 2 };
+        assert_eq!(bind.mask("绑定 2023001 张三 123456").as_deref(), Some("绑定 2023001 张三 ******"));
+        assert_eq!(bind.mask(" 绑定2023001　张三 1234 5678").as_deref(), Some("绑定 2023001 张三 ******"));
+        assert_eq!(bind.mask("绑定 2023001 123456").as_deref(), Some("绑定 2023001 ******"));
+        assert_eq!(bind.mask("绑定 123456").as_deref(), Some("绑定 ******"));
+        assert_eq!(bind.mask("绑定"), None);
+        assert_eq!(bind.mask("解绑"), None);
     }
 
     #[test]
