@@ -168,15 +168,21 @@ fn number_taken(err: sqlx::Error) -> ApiError {
     on_unique(err, "student_no_taken", "a student with this student number already exists")
 }
 
-async fn detail(db: &Db, id: i64, view: StudentView) -> ApiResult<StudentDetail> {
+/// A student as `scope` sees them (`view`). The member view names only the viewer's own
+/// groups: which other groups a student is in (a support group, say) is their record's.
+async fn detail(db: &Db, scope: Scope, id: i64, view: StudentView) -> ApiResult<StudentDetail> {
     let row = row(db.pool(), id).await?.ok_or_else(|| ApiError::not_found("student"))?;
-    let groups: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT g.id, g.name FROM student_groups g JOIN group_members m ON m.group_id = g.id \
-         WHERE m.student_id = $1 ORDER BY g.name",
-    )
-    .bind(id)
-    .fetch_all(db.pool())
-    .await?;
+    let mut filter = Filter::new();
+    filter.and("m.student_id = ?", [Arg::Int(id)]);
+    if view == StudentView::Member {
+        scope.groups(&mut filter, "g");
+    }
+    let sql = format!(
+        "SELECT g.id, g.name FROM student_groups g JOIN group_members m ON m.group_id = g.id{} ORDER BY g.name",
+        filter.where_sql()
+    );
+    let groups: Vec<(i64, String)> =
+        filter.bind_as(sqlx::query_as(sqlx::AssertSqlSafe(sql))).fetch_all(db.pool()).await?;
     Ok(StudentDetail {
         bind_code: (view == StudentView::Record).then(|| row.bind_code.clone()),
         student: row.into_student(view, true),
@@ -354,7 +360,7 @@ impl StudentsApi {
     #[oai(path = "/:id", method = "get")]
     async fn get(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i64>) -> ApiResult<Json<StudentDetail>> {
         let view = Scope::of(&auth.0).student_view(&state.db, id.0).await?;
-        let detail = detail(&state.db, id.0, view).await?;
+        let detail = detail(&state.db, Scope::of(&auth.0), id.0, view).await?;
         if view == StudentView::Record {
             Audit::by(&auth.0, "student_viewed")
                 .target(format!("student:{}", id.0))

@@ -73,6 +73,14 @@ async fn a_group_owner_sees_a_member_of_another_class_without_phone_or_bind_code
     assert_eq!(detail["student"]["phone"], "", "{detail}");
     assert!(detail.get("bind_code").is_none(), "no bind code for a group's owner: {detail}");
     assert_eq!(detail["student"]["wechat"]["bound"], false, "the binding state is shown");
+    // Only the viewer's own groups are named, not the others the student is in.
+    let others: Value =
+        app.post("/api/v1/groups", &s.admin.access, json!({ "name": "心理辅导小组" })).await.json().await.unwrap();
+    let add = json!({ "student_ids": [other] });
+    app.post(&format!("/api/v1/groups/{}/members", others["id"]), &s.admin.access, add).await;
+    let detail: Value =
+        app.get(&format!("/api/v1/students/{other}"), &s.teacher_a.access).await.json().await.unwrap();
+    assert_eq!(detail["groups"], json!([{ "id": detail["groups"][0]["id"], "name": "学生会" }]), "{detail}");
     // The lists withhold the same, and mark the row.
     let list: Value = app.get("/api/v1/students?q=林涛", &s.teacher_a.access).await.json().await.unwrap();
     assert_eq!((list["items"][0]["phone"].as_str(), list["items"][0]["limited"].as_bool()), (Some(""), Some(true)));
