@@ -91,3 +91,30 @@ async fn keys_are_namespaced_by_prefix() {
     a.set("k", "1", None).await.unwrap();
     assert_eq!(b.get("k").await.unwrap(), None);
 }
+
+#[tokio::test]
+async fn of_racing_takes_of_one_key_exactly_one_gets_the_value() {
+    for kv in stores().await {
+        kv.set("ticket", "for-one", Some(Duration::from_secs(60))).await.unwrap();
+        let takes = (0..20).map(|_| kv.take("ticket"));
+        let got: Vec<Option<String>> =
+            futures_util::future::join_all(takes).await.into_iter().map(Result::unwrap).collect();
+        assert_eq!(got.iter().flatten().collect::<Vec<_>>(), ["for-one"], "{got:?}");
+        assert_eq!(kv.take("never-set").await.unwrap(), None);
+    }
+}
+
+#[tokio::test]
+async fn a_limit_counts_racing_tries_first_so_only_the_allowed_number_pass_and_refunds_give_back() {
+    for kv in stores().await {
+        let tries = (0..30).map(|_| kv.hit("tries", 5, Duration::from_secs(60)));
+        let passed =
+            futures_util::future::join_all(tries).await.into_iter().filter(|r| r.as_ref().unwrap().is_none()).count();
+        assert_eq!(passed, 5);
+        let wait = kv.hit("tries", 5, Duration::from_secs(60)).await.unwrap().expect("over the limit");
+        assert!(wait > Duration::from_secs(50) && wait <= Duration::from_secs(60), "{wait:?}");
+        assert_eq!(kv.hit("fresh", 1, Duration::from_secs(60)).await.unwrap(), None);
+        kv.refund("fresh", Duration::from_secs(60)).await.unwrap();
+        assert_eq!(kv.hit("fresh", 1, Duration::from_secs(60)).await.unwrap(), None, "the refunded try is back");
+    }
+}
