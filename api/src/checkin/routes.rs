@@ -36,6 +36,7 @@ enum NoticeMade {
 
 /// What the live stream says: this session changed (fetch it again).
 #[derive(Debug, Clone, poem_openapi::Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SessionChanged {
     pub session_id: i64,
 }
