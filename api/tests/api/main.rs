@@ -25,6 +25,7 @@ mod people;
 mod receipts;
 mod reminders;
 mod roster;
+mod security_headers;
 mod seed_api;
 mod spec;
 mod stats;
