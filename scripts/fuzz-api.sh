@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Holds the API to its spec: starts the real `banji` binary on a fresh SQLite database,
-# gives an admin a read+write API token, and lets schemathesis (a property-based fuzzer)
+# gives an admin a read+write API token (and a bound student a student page's token),
+# and lets schemathesis (a property-based fuzzer)
 # call every operation of /api/openapi.json with generated valid and invalid input, a
 # fixed seed and a bounded number of cases. It fails when an answer is a 5xx, has a
 # status, content type, headers or body the spec does not document for that operation.
@@ -71,17 +72,35 @@ token=$(call POST /api-tokens "$access" '{"name":"fuzz","scopes":["read","write"
 class=$(call POST /classes "$token" '{"name":"软件2301"}' | json "['id']")
 call POST /students "$token" "{\"student_no\":\"2023000001\",\"name\":\"李雷\",\"class_id\":$class,\"phone\":\"13900000001\"}" >/dev/null
 call POST /groups "$token" '{"name":"学生会"}' >/dev/null
-call POST /notices "$token" "{\"title\":\"开学通知\",\"body\":\"九月一日报到\",\"audience\":{\"class_ids\":[$class]}}" >/dev/null || true
-curl -sf -X POST "$base/mock-wechat/sim/users" -H 'content-type: application/json' --data '{"nickname":"韩梅梅"}' >/dev/null
+
+# The student pages' operations take a student token (StudentAuth): a follower of the
+# mock account binds to the student above and opens a page through WeChat authorisation.
+sim() { curl -sf -X POST "$base/mock-wechat/sim$1" -H 'content-type: application/json' --data "$2"; }
+openid=$(sim /users '{"nickname":"李雷的微信"}' | json "['openid']")
+sim "/users/$openid/messages" '{"type":"text","content":"绑定 2023000001 李雷 0001"}' | grep -q 绑定成功
+redirect() { curl -s -o /dev/null -w '%{redirect_url}' "$1"; }
+authorize=$(redirect "$base/api/v1/portal/oauth?next=/s/")
+callback=$(redirect "${authorize%%#*}&openid=$openid")
+page=$(redirect "$callback")
+notice=$(call POST /notices "$token" "{\"title\":\"开学通知\",\"body\":\"九月一日报到\",\"audience\":{\"classes\":[$class]}}" | json "['id']")
+call POST "/notices/$notice/send" "$token" "{}" >/dev/null
+student=$(python3 -c "import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1].split('#token=')[1]))" "$page")
+
+# Each operation gets the token its security scheme names.
+cat >"$work/schemathesis.toml" <<TOML
+[auth.openapi.BearerAuth]
+bearer = "$token"
+[auth.openapi.StudentAuth]
+bearer = "$student"
+TOML
 
 mkdir -p "$REPORTS"
 log "schemathesis $SCHEMATHESIS_VERSION, seed $SEED, at most $EXAMPLES cases per operation and phase"
 set +e
 # From the throwaway folder: schemathesis keeps a crash cache (.schemathesis/) in the
 # working directory and replays it first, and each run must stand on its seed alone.
-(cd "$work" && "$ST" run "$base/api/openapi.json" \
+(cd "$work" && "$ST" --config-file "$work/schemathesis.toml" run "$base/api/openapi.json" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
-  --header "Authorization: Bearer $token" \
   --seed "$SEED" --max-examples "$EXAMPLES" \
   --phases examples,coverage,fuzzing \
   --workers 2 --max-redirects 0 --request-timeout 20 \
