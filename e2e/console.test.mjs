@@ -127,4 +127,9 @@ run('console', async ({ page, base, shot }) => {
   await page.goto(`${base}/`);
   await page.waitForURL(/\/login$/);
   await shot(page, 'logged-out');
+
+  // The API explorer runs under its own policy (its inline scripts allowed by hash).
+  const docs = await page.goto(`${base}/docs`);
+  assert.match(docs.headers()['content-security-policy'], /script-src 'sha256-/);
+  await page.locator('.swagger-ui .info .title', { hasText: 'Banji API' }).waitFor();
 }).catch(fail);

@@ -86,19 +86,45 @@ export async function run(suite, body) {
     await page.screenshot({ path: join(artifacts, `${suite}-${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
   };
   const consoleErrors = [];
-  const watch = (page) => page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  const cspViolations = [];
+  // Every page a suite opens is watched: uncaught errors, and anything the
+  // Content-Security-Policy refused (Chromium logs each refusal to the console).
+  const watch = (page) => {
+    page.on('pageerror', (err) => consoleErrors.push(String(err)));
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) cspViolations.push(`${page.url()}: ${msg.text()}`);
+    });
+  };
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
     const page = await context.newPage();
     watch(page);
+    await firstLoad(page, base);
     await body({ page, base, shot, work, browser, watch });
     assert.deepEqual(consoleErrors, [], 'no uncaught errors in the pages');
+    assert.deepEqual(cspViolations, [], 'nothing refused by the Content-Security-Policy');
     console.log(`e2e: ${suite} passed (${step} screenshots in e2e/artifacts)`);
   } finally {
     await browser.close();
     child.kill('SIGTERM');
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The console's first load: it comes with the security headers, and the WebAssembly
+ * starts under its Content-Security-Policy (no inline script; 'wasm-unsafe-eval').
+ */
+async function firstLoad(page, base) {
+  const resp = await page.goto(`${base}/login`);
+  const headers = resp.headers();
+  assert.match(headers['content-security-policy'] ?? '', /script-src 'self' 'wasm-unsafe-eval'[^;]*;/, 'a CSP');
+  assert.doesNotMatch(headers['content-security-policy'], /unsafe-inline/, 'no inline script or style allowed');
+  assert.equal(headers['x-frame-options'], 'DENY');
+  assert.equal(headers['x-content-type-options'], 'nosniff');
+  assert.equal(headers['referrer-policy'], 'same-origin');
+  assert.equal(await page.locator('script:not([src])').count(), 0, 'the console has no inline script');
+  await page.waitForSelector('#username');
 }
 
 /** Logs in as the admin on the login page. */

@@ -4,7 +4,8 @@
 #   - the wasm32-unknown-unknown Rust target
 #   - trunk 0.21.14 (0.22 needs a newer rustc)
 #   - wasm-bindgen-cli at exactly the version in Cargo.lock
-# With --test, also what the test suite needs: Debian's chromium and the e2e npm packages.
+# With --test, also what the test suite needs: Debian's chromium, the e2e npm packages,
+# and schemathesis (the API fuzzer of scripts/fuzz-api.sh) in its own virtualenv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,6 +47,19 @@ if [[ "${1:-}" == "--test" ]]; then
   if [[ ! -d e2e/node_modules/playwright-core ]]; then
     log "installing the e2e test's npm packages (playwright-core only; it drives the system chromium)"
     npm ci --prefix e2e --no-audit --no-fund --loglevel=error
+  fi
+  # The version is pinned once, in the script that runs it.
+  ST_VERSION=$(sed -n 's/^SCHEMATHESIS_VERSION=//p' scripts/fuzz-api.sh)
+  ST_VENV=${XDG_CACHE_HOME:-$HOME/.cache}/banji/schemathesis-$ST_VERSION
+  if [[ "$("$ST_VENV/bin/schemathesis" --version 2>/dev/null || true)" != "schemathesis, version $ST_VERSION" ]]; then
+    log "installing schemathesis $ST_VERSION for the API fuzz run (its own virtualenv)"
+    rm -rf "$ST_VENV"
+    if ! python3 -m venv "$ST_VENV" 2>/dev/null; then
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get install -y -q python3-venv >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q python3-venv >/dev/null; }
+      python3 -m venv "$ST_VENV"
+    fi
+    "$ST_VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$ST_VERSION"
   fi
 fi
 log "tools ready"

@@ -4,6 +4,11 @@
 //! deriving `ApiResponse` documents them in the spec and lets handlers use `?`.
 //! Internal errors are logged (inside the request's span, so with its request id) and
 //! answered with a bare 500 that leaks nothing.
+//!
+//! The enum also lists what poem answers before a handler runs (an unreadable body is
+//! 400, a body in the wrong content type 415, one over the limit 413; `http::context`
+//! gives them this JSON shape), so every operation's spec names every status it can
+//! answer: the spec is what third parties and the fuzzer in CI hold the API to.
 
 use std::collections::BTreeMap;
 use std::fmt::Display;
@@ -29,6 +34,12 @@ pub enum ApiError {
     /// The request conflicts with the current state (a taken name, the last admin).
     #[oai(status = 409)]
     Conflict(Json<ErrorBody>),
+    /// The body is larger than the server accepts (1 MiB; uploads more).
+    #[oai(status = 413)]
+    PayloadTooLarge(Json<ErrorBody>),
+    /// The body is not in a content type this operation takes (or has none).
+    #[oai(status = 415)]
+    UnsupportedMediaType(Json<ErrorBody>),
     /// The request body was read but a field is invalid; `fields` says which.
     #[oai(status = 422)]
     Unprocessable(Json<ErrorBody>),
@@ -38,11 +49,11 @@ pub enum ApiError {
     /// Something failed on the server; the log has the details under the request id.
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
-    /// The WeChat platform failed or refused; `message` says how.
+    /// The WeChat platform failed or refused Banji itself; `message` says how.
     #[oai(status = 502)]
     BadGateway(Json<ErrorBody>),
-    /// The server is too busy for this now (e.g. a burst of logins); retry after the
-    /// number of seconds in `Retry-After`.
+    /// Busy or unreachable for now: the WeChat platform, or the server itself under a
+    /// burst (of logins, say); retry after the number of seconds in `Retry-After`.
     #[oai(status = 503)]
     Unavailable(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
 }
@@ -79,6 +90,11 @@ impl ApiError {
 
     pub fn bad_gateway(code: &str, message: impl Into<String>) -> Self {
         ApiError::BadGateway(body(code, message))
+    }
+
+    /// A 422 with a code of its own and no `fields` (the input as a whole is refused).
+    pub fn unprocessable(code: &str, message: impl Into<String>) -> Self {
+        ApiError::Unprocessable(body(code, message))
     }
 
     pub fn too_many_requests(message: impl Into<String>, retry_after_secs: u64) -> Self {
@@ -118,6 +134,8 @@ impl ApiError {
             | ApiError::Forbidden(b)
             | ApiError::NotFound(b)
             | ApiError::Conflict(b)
+            | ApiError::PayloadTooLarge(b)
+            | ApiError::UnsupportedMediaType(b)
             | ApiError::Unprocessable(b)
             | ApiError::TooManyRequests(b, _)
             | ApiError::Internal(b)
@@ -133,6 +151,8 @@ impl ApiError {
             ApiError::Forbidden(_) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::Conflict(_) => 409,
+            ApiError::PayloadTooLarge(_) => 413,
+            ApiError::UnsupportedMediaType(_) => 415,
             ApiError::Unprocessable(_) => 422,
             ApiError::TooManyRequests(..) => 429,
             ApiError::Internal(_) => 500,

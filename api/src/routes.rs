@@ -14,7 +14,7 @@ use crate::audit::AuditApi;
 use crate::auth::{AuthApi, MeApi};
 use crate::checkin::{AttendanceApi, CheckinApi, LocationApi, PortalCheckinApi};
 use crate::delivery::TemplatesApi;
-use crate::http::{ConsoleEndpoint, RequestContext};
+use crate::http::{ConsoleEndpoint, RequestContext, SecurityHeaders};
 use crate::menus::MenusApi;
 use crate::notices::{CategoriesApi, NoticesApi, PortalNoticesApi};
 use crate::people::{
@@ -148,6 +148,9 @@ pub fn build(state: AppState) -> impl Endpoint<Output = Response> {
     let api = api_service();
     let spec = api.spec();
     let docs = api.swagger_ui();
+    let qr_images = state.wechat.client.qrcode_image_url("");
+    let qr_origin = reqwest::Url::parse(&qr_images).ok().map(|u| u.origin().ascii_serialization());
+    let headers = SecurityHeaders::new(&state.config.public_url, qr_origin.as_deref(), &api.swagger_ui_html());
     let spec_endpoint =
         make_sync(move |_| Response::builder().content_type("application/json; charset=utf-8").body(spec.clone()));
     let mut route = Route::new()
@@ -170,5 +173,7 @@ pub fn build(state: AppState) -> impl Endpoint<Output = Response> {
             is_upload,
             max_upload: max_upload(&state.config),
         })
+        // Outermost, so the answers the request context makes itself carry them too.
+        .with(headers)
         .data(state)
 }

@@ -17,6 +17,7 @@ pub const MAX_CAPACITY: i64 = 100_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NewActivity {
     pub title: String,
     #[serde(default)]
@@ -59,6 +60,7 @@ impl NewActivity {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Activity {
     pub id: i64,
     pub title: String,
@@ -95,6 +97,7 @@ pub enum SignupStatus {
 /// One student's sign-up, as teachers see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Signup {
     pub student_id: i64,
     pub student_no: String,
@@ -113,6 +116,7 @@ pub struct Signup {
 /// Sign-ups, attendance and no-shows of an activity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ActivityReport {
     pub activity: Activity,
     pub cancelled: i64,
@@ -126,6 +130,7 @@ pub struct ActivityReport {
 /// An activity on the student's page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct StudentActivity {
     pub id: i64,
     pub title: String,
@@ -148,6 +153,7 @@ pub struct StudentActivity {
 /// the start, closed at the end.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ActivityCheckin {
     pub methods: Vec<crate::checkin::CheckinMethod>,
     #[serde(default)]
@@ -165,6 +171,7 @@ pub struct ActivityCheckin {
 /// A student's no-shows across activities (teachers' statistics).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NoShowCount {
     pub student_id: i64,
     pub student_no: String,

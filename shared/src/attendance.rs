@@ -9,6 +9,7 @@ use crate::checkin::{AttendanceCounts, AttendanceStatus};
 /// Attendance over a period: per session, per class (ranked) and per week.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct AttendanceStats {
     pub from: DateTime<Utc>,
     pub until: DateTime<Utc>,
@@ -21,6 +22,7 @@ pub struct AttendanceStats {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct SessionRate {
     pub session_id: i64,
     pub title: String,
@@ -32,6 +34,7 @@ pub struct SessionRate {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ClassAttendanceRate {
     pub class_id: Option<i64>,
     pub class_name: String,
@@ -45,6 +48,7 @@ pub struct ClassAttendanceRate {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct AttendanceTrendPoint {
     pub week_start: chrono::NaiveDate,
     pub expected: i64,
@@ -56,6 +60,7 @@ pub struct AttendanceTrendPoint {
 /// One student's attendance history and rate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct StudentAttendance {
     pub student_id: i64,
     pub name: String,
@@ -70,6 +75,7 @@ pub struct StudentAttendance {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct StudentSessionEntry {
     pub session_id: i64,
     pub title: String,

@@ -7,6 +7,7 @@ use crate::validate::{self, FieldErrors, Problem};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
@@ -28,6 +29,7 @@ impl LoginRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct LoginResponse {
     /// JWT to send as `Authorization: Bearer …`.
     pub access_token: String,
@@ -42,12 +44,14 @@ pub struct LoginResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ChangePasswordRequest {
     pub old_password: String,
     pub new_password: String,

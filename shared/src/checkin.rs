@@ -56,6 +56,7 @@ impl CheckinMethod {
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Geofence {
     pub latitude: f64,
     pub longitude: f64,
@@ -80,6 +81,7 @@ impl Geofence {
 /// A new session (发起签到).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NewCheckinSession {
     pub title: String,
     /// Classes, groups or students (never every follower). A cadre's session is their class.
@@ -152,6 +154,7 @@ pub enum SessionState {
 /// Counts over a session's roll (the students expected, fixed when it was created).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct AttendanceCounts {
     pub expected: i64,
     /// On time and late together.
@@ -164,6 +167,7 @@ pub struct AttendanceCounts {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct CheckinSession {
     pub id: i64,
     pub title: String,
@@ -187,6 +191,7 @@ pub struct CheckinSession {
 /// Close early needs nothing; reopening sets a new end (in the future).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ReopenRequest {
     pub ends_at: DateTime<Utc>,
 }
@@ -194,6 +199,7 @@ pub struct ReopenRequest {
 /// What the projector shows: the current code, as a WeChat QR image and as digits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct CheckinDisplay {
     pub session_id: i64,
     pub title: String,
@@ -211,6 +217,7 @@ pub struct CheckinDisplay {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RecentCheckin {
     pub student_name: String,
     pub class_name: Option<String>,
@@ -220,6 +227,7 @@ pub struct RecentCheckin {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ClassAttendance {
     pub class_id: Option<i64>,
     pub class_name: String,
@@ -229,6 +237,7 @@ pub struct ClassAttendance {
 /// The live view and the after-session summary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct CheckinReport {
     pub session: CheckinSession,
     pub classes: Vec<ClassAttendance>,
@@ -249,6 +258,7 @@ pub enum AttendanceStatus {
 /// One student of a session's roll.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct AttendanceEntry {
     pub student_id: i64,
     pub student_no: String,
@@ -268,6 +278,7 @@ pub struct AttendanceEntry {
 /// One try, accepted or refused, kept for the teacher.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct CheckinAttempt {
     pub id: i64,
     pub student_id: Option<i64>,
@@ -289,6 +300,7 @@ pub struct CheckinAttempt {
 /// 补签 (`present: true`) or taking a check-in away (`present: false`), with a reason.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ManualCheckin {
     pub student_id: i64,
     pub present: bool,
@@ -310,6 +322,7 @@ impl ManualCheckin {
 /// A notice to every student still absent, created and sent in one action.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct AbsentNotice {
     /// Defaults to 「未签到提醒：<session title>」.
     #[serde(default)]
@@ -321,6 +334,7 @@ pub struct AbsentNotice {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct AbsentNoticeSent {
     pub notice_id: i64,
     pub recipients: i64,
@@ -329,6 +343,7 @@ pub struct AbsentNoticeSent {
 /// A try from the student's check-in page.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct CheckinRequest {
     /// The numeric code shown on the screen (not needed after a QR scan in the last 2 min).
     #[serde(default)]
@@ -347,6 +362,7 @@ pub struct CheckinRequest {
 /// The answer to any try (page, message or scan).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct CheckinOutcome {
     pub accepted: bool,
     /// Refusal code when not accepted (`already_checked_in` is accepted: false too).
@@ -361,6 +377,7 @@ pub struct CheckinOutcome {
 /// A session as a student sees it on the check-in page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct StudentCheckin {
     pub id: i64,
     pub title: String,

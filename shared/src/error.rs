@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// `message` is for developers; `fields` names each invalid input field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ErrorBody {
     /// Stable snake_case error code, e.g. `invalid_credentials`.
     pub code: String,

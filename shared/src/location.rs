@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// Whether the student lets Banji keep the position WeChat reports (LOCATION events).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct LocationConsent {
     pub consented: bool,
     pub since: Option<DateTime<Utc>>,
@@ -14,6 +15,7 @@ pub struct LocationConsent {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ConsentChange {
     pub consented: bool,
 }
@@ -21,6 +23,7 @@ pub struct ConsentChange {
 /// A student's latest reported position (only kept with their consent).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct StudentLocation {
     pub latitude: f64,
     pub longitude: f64,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// One button, in the platform's JSON shape (`type`, `name`, `key`, `url` …).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct MenuButton {
     /// click, view, miniprogram, scancode_push, scancode_waitmsg, pic_sysphoto,
     /// pic_photo_or_album, pic_weixin, location_select, media_id, article_id,
@@ -51,6 +52,7 @@ pub const BUTTON_TYPES: &[&str] = &[
 /// One broken rule, at `path` (`button[0].sub_button[2].name`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct MenuProblem {
     pub path: String,
     /// `no_buttons`, `too_many_buttons`, `too_many_sub_buttons`, `name_required`,
@@ -166,6 +168,7 @@ pub enum MenuTarget {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct MenuDraft {
     pub id: i64,
     pub name: String,
@@ -179,6 +182,7 @@ pub struct MenuDraft {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NewMenu {
     pub name: String,
     pub target: MenuTarget,
@@ -190,6 +194,7 @@ pub struct NewMenu {
 /// A menu key (or page) Banji's own features answer to, offered in the editor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct MenuFeature {
     pub label: String,
     /// `click` (Banji answers the key) or `view` (opens a Banji page).

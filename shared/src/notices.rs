@@ -86,6 +86,7 @@ impl NoticeStatus {
 /// Who a notice is for: any mix of classes, groups, single students, and every follower.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Audience {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", oai(default))]
@@ -111,6 +112,7 @@ impl Audience {
 /// What an audience comes to, before sending.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct AudienceCount {
     /// Everyone who gets a delivery row.
     pub recipients: i64,
@@ -127,6 +129,7 @@ pub struct AudienceCount {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NoticeCategory {
     pub id: i64,
     pub name: String,
@@ -134,12 +137,14 @@ pub struct NoticeCategory {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NewCategory {
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Attachment {
     pub id: i64,
     pub file_name: String,
@@ -150,6 +155,7 @@ pub struct Attachment {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NewNotice {
     pub title: String,
     /// Markdown.
@@ -201,6 +207,7 @@ impl NewNotice {
 /// Partial update of a draft or scheduled notice.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NoticePatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -226,6 +233,7 @@ pub struct NoticePatch {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Notice {
     pub id: i64,
     pub title: String,
@@ -255,6 +263,7 @@ pub struct Notice {
 /// A notice in a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NoticeSummary {
     pub id: i64,
     pub title: String,
@@ -271,6 +280,7 @@ pub struct NoticeSummary {
 /// Send now (no `at`) or at a time in the future.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct SendRequest {
     #[serde(default)]
     pub at: Option<DateTime<Utc>>,
@@ -279,6 +289,7 @@ pub struct SendRequest {
 /// A sending notice, live: counts by status and channel, rate and time left.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct DeliveryProgress {
     pub notice_id: i64,
     pub status: String,
@@ -303,6 +314,7 @@ pub struct DeliveryProgress {
 /// A mass send as the platform reported it (MASSSENDJOBFINISH).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct MassJob {
     pub msg_id: i64,
     /// `send success`, `send fail`, `err(n)`; empty until the platform reports.
@@ -318,6 +330,7 @@ pub struct MassJob {
 /// Why a better channel did not carry a delivery.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct FallbackReason {
     /// template, custom, mass.
     pub channel: String,
@@ -330,6 +343,7 @@ pub struct FallbackReason {
 /// One recipient's delivery, as the report shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Delivery {
     pub id: i64,
     pub student_id: Option<i64>,
@@ -354,6 +368,7 @@ pub struct Delivery {
 /// A kind of message Banji sends by template, and the values it fills in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct MessageKind {
     pub kind: String,
     pub label: String,
@@ -364,6 +379,7 @@ pub struct MessageKind {
 /// One of the account's templates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct AccountTemplate {
     pub template_id: String,
     pub title: String,
@@ -375,6 +391,7 @@ pub struct AccountTemplate {
 /// Which template carries a kind of message, and which keyword holds each value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct TemplateMapping {
     pub kind: String,
     pub template_id: String,
@@ -384,6 +401,7 @@ pub struct TemplateMapping {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct TemplateSettings {
     pub kinds: Vec<MessageKind>,
     pub mappings: Vec<TemplateMapping>,

@@ -34,6 +34,7 @@ macro_rules! page_struct {
         /// One page of a list, with the total count across all pages.
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+        #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
         pub struct Page<T: $($bounds)*> {
             pub items: Vec<T>,
             /// Number of items across all pages.

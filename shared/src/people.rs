@@ -8,6 +8,7 @@ use crate::validate::{self, FieldErrors, Problem};
 /// A teacher, by name (who is responsible for a class, who owns a group).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct TeacherRef {
     pub id: i64,
     pub display_name: String,
@@ -15,6 +16,7 @@ pub struct TeacherRef {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Class {
     pub id: i64,
     /// e.g. 计算机2301; rosters refer to classes by this name.
@@ -33,6 +35,7 @@ pub struct Class {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NewClass {
     pub name: String,
     #[serde(default)]
@@ -67,6 +70,7 @@ impl NewClass {
 /// Partial update: absent fields are left as they are.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ClassPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -184,6 +188,7 @@ impl StudentStatus {
 /// A student's WeChat: bound or not, and whether that WeChat user still follows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct WechatBinding {
     pub bound: bool,
     pub bound_at: Option<DateTime<Utc>>,
@@ -192,6 +197,7 @@ pub struct WechatBinding {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Student {
     pub id: i64,
     /// 学号
@@ -220,6 +226,7 @@ pub struct Student {
 /// A group or class a student is in, by name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct GroupRef {
     pub id: i64,
     pub name: String,
@@ -229,6 +236,7 @@ pub struct GroupRef {
 /// or as a group's member for the group's owner (`student.limited`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct StudentDetail {
     /// With the phone number unmasked (withheld when `student.limited`).
     pub student: Student,
@@ -244,6 +252,7 @@ pub struct StudentDetail {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NewStudent {
     pub student_no: String,
     pub name: String,
@@ -285,6 +294,7 @@ impl NewStudent {
 /// Partial update. `class_id: null` leaves the class as it is; `clear_class` removes it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct StudentPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub student_no: Option<String>,
@@ -336,6 +346,7 @@ impl StudentPatch {
 /// 班干部: a student's title in their class for a term.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Cadre {
     pub id: i64,
     pub class_id: i64,
@@ -352,6 +363,7 @@ pub struct Cadre {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NewCadre {
     pub student_id: i64,
     pub title: String,
@@ -374,6 +386,7 @@ impl NewCadre {
 /// Change a cadre's title or term.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct CadrePatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -387,6 +400,7 @@ pub struct CadrePatch {
 /// 学生会, 社团, 宿舍 …: students from any class, owned by a teacher.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Group {
     pub id: i64,
     pub name: String,
@@ -400,6 +414,7 @@ pub struct Group {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NewGroup {
     pub name: String,
     #[serde(default)]
@@ -428,6 +443,7 @@ impl NewGroup {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct GroupPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -462,6 +478,7 @@ impl GroupPatch {
 /// class, so its owner may name students they do not otherwise see).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct GroupMembersChange {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", oai(default))]
@@ -474,6 +491,7 @@ pub struct GroupMembersChange {
 /// A teacher as students and colleagues see them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct TeacherProfile {
     pub user_id: i64,
     pub display_name: String,
@@ -489,6 +507,7 @@ pub struct TeacherProfile {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct TeacherProfilePatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,

@@ -32,6 +32,7 @@ pub enum VoteResults {
 /// A vote attached to a notice (发起投票).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct VoteSpec {
     pub question: String,
     /// 2 to 10 choices, in order; a ballot names them by index.
@@ -93,12 +94,14 @@ impl VoteSpec {
 /// A student's ballot: option indexes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Ballot {
     pub choices: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct VoteOptionCount {
     pub label: String,
     pub count: i64,
@@ -111,6 +114,7 @@ pub struct VoteOptionCount {
 /// A vote's results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct VoteTally {
     /// Students who voted.
     pub voters: i64,
@@ -120,6 +124,7 @@ pub struct VoteTally {
 /// A vote as the student's page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct StudentVote {
     pub spec: VoteSpec,
     /// The reader's ballot (empty: not voted).
@@ -133,6 +138,7 @@ pub struct StudentVote {
 /// A comment on a notice, a private question to its teachers, or a reply to either.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Comment {
     pub id: i64,
     pub notice_id: i64,
@@ -157,6 +163,7 @@ pub struct Comment {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NewComment {
     pub body: String,
     /// A private question (students only; a reply takes its parent's privacy).
@@ -181,6 +188,7 @@ impl NewComment {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct CommentVisibility {
     pub hidden: bool,
 }
@@ -201,6 +209,7 @@ pub enum Missing {
 /// recipients → sent → delivered → read → confirmed (students' notice rows only).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Funnel {
     pub recipients: i64,
     pub sent: i64,
@@ -215,6 +224,7 @@ pub struct Funnel {
 /// One class's share of a notice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ClassReceipts {
     /// None: recipients in no class (followers of a public notice, students without one).
     pub class_id: Option<i64>,
@@ -227,6 +237,7 @@ pub struct ClassReceipts {
 /// Reads and confirmations in one time bucket.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct TimelinePoint {
     pub at: DateTime<Utc>,
     pub reads: i64,
@@ -236,6 +247,7 @@ pub struct TimelinePoint {
 /// A reminder sent for a notice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Reminder {
     pub id: i64,
     pub round: i64,
@@ -254,6 +266,7 @@ pub struct Reminder {
 /// Remind those who have not read (or confirmed), optionally one class only.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RemindRequest {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", oai(default))]
@@ -265,6 +278,7 @@ pub struct RemindRequest {
 /// When reminding is possible again, and how many reminders are left.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ReminderPolicy {
     pub interval_minutes: i64,
     pub max_reminders: i64,
@@ -277,6 +291,7 @@ pub struct ReminderPolicy {
 /// A notice's report: how far it got, by class and over time, its vote and comments.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NoticeReport {
     pub notice_id: i64,
     pub title: String,
@@ -301,6 +316,7 @@ pub struct NoticeReport {
 /// A recipient in the report's lists (who has not read, not confirmed, or everyone).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Receipt {
     pub student_id: Option<i64>,
     pub name: String,
@@ -321,6 +337,7 @@ pub struct Receipt {
 /// A short-lived ticket for the report's event stream (EventSource sends no headers).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct StreamTicket {
     pub ticket: String,
     pub expires_in: i64,
@@ -329,6 +346,7 @@ pub struct StreamTicket {
 /// A cadre's view of their class on a notice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ClassProgress {
     pub class_id: i64,
     pub class_name: String,
@@ -341,6 +359,7 @@ pub struct ClassProgress {
 /// A classmate who has not read or confirmed (what a cadre sees).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ClassmateReceipt {
     pub name: String,
     pub student_no: String,

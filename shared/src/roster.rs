@@ -17,6 +17,7 @@ pub enum ImportStatus {
 /// One problem with one row of the file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RowError {
     /// The row as a spreadsheet numbers it (the header is row 1).
     pub row: u32,
@@ -31,6 +32,7 @@ pub struct RowError {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ImportReport {
     pub total_rows: u32,
     pub valid_rows: u32,
@@ -49,6 +51,7 @@ pub struct ImportReport {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ImportJob {
     pub id: String,
     pub dry_run: bool,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// A count under a key (a category, an urgency, a day).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct CountBy {
     /// The category id, urgency (`urgent` …) or day (`2026-11-22`, China time).
     pub key: String,
@@ -18,6 +19,7 @@ pub struct CountBy {
 /// A class ranked by how much of what it received it read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ClassRate {
     pub class_id: i64,
     pub class_name: String,
@@ -30,6 +32,7 @@ pub struct ClassRate {
 /// A student with many notices unread.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct StudentUnread {
     pub student_id: i64,
     pub name: String,
@@ -41,6 +44,7 @@ pub struct StudentUnread {
 /// A period's numbers (notices sent in `[from, until)`; teachers: their own).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Dashboard {
     pub from: DateTime<Utc>,
     pub until: DateTime<Utc>,
@@ -65,6 +69,7 @@ pub struct Dashboard {
 /// A notice's heat in a window: reads, comments and downloads then.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct HotNotice {
     pub id: i64,
     pub title: String,

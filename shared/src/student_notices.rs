@@ -10,6 +10,7 @@ use crate::receipts::{ClassProgress, StudentVote};
 /// A student's category subscriptions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct CategorySubscription {
     pub category_id: i64,
     pub name: String,
@@ -19,6 +20,7 @@ pub struct CategorySubscription {
 /// A notice in a student's own list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct StudentNotice {
     pub id: i64,
     pub title: String,
@@ -40,6 +42,7 @@ pub struct StudentNotice {
 /// A notice as a student's page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct StudentNoticeDetail {
     pub id: i64,
     pub title: String,
@@ -70,6 +73,7 @@ pub struct StudentNoticeDetail {
 /// Mute or unmute a category.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct SubscriptionChange {
     pub muted: bool,
 }

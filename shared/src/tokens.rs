@@ -35,6 +35,7 @@ impl Scope {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct ApiToken {
     pub id: i64,
     pub name: String,
@@ -49,6 +50,7 @@ pub struct ApiToken {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NewApiToken {
     pub name: String,
     pub scopes: Vec<Scope>,
@@ -73,6 +75,7 @@ impl NewApiToken {
 /// Answer to a token creation: the only time the secret is shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct CreatedApiToken {
     pub token: ApiToken,
     /// Send as `Authorization: Bearer <secret>`. Not retrievable later.

@@ -36,6 +36,7 @@ impl Role {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct User {
     pub id: i64,
     pub username: String,
@@ -51,6 +52,7 @@ pub struct User {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct NewUser {
     pub username: String,
     pub display_name: String,
@@ -71,6 +73,7 @@ impl NewUser {
 /// Partial update: absent fields are left as they are.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct UserPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,

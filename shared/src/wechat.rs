@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Which platform Banji is talking to, and what the account may do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct WechatStatus {
     /// True when the built-in mock platform stands in for WeChat.
     pub mock: bool,
@@ -19,7 +20,7 @@ pub struct WechatStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "openapi", oai(rename_all = "camelCase"))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none, rename_all = "camelCase"))]
 pub struct JssdkConfig {
     pub app_id: String,
     pub timestamp: i64,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// Who a follower is in Banji, if anyone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct BoundTo {
     /// `student` or `teacher`.
     pub kind: String,
@@ -17,6 +18,7 @@ pub struct BoundTo {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Follower {
     pub openid: String,
     pub subscribed: bool,
@@ -30,6 +32,7 @@ pub struct Follower {
 /// What the last follower sync found.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct FollowerSync {
     /// `running`, `done` or `failed`.
     pub status: String,
@@ -46,6 +49,7 @@ pub struct FollowerSync {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RemarkChange {
     /// At most 30 characters.
     pub remark: String,
@@ -54,6 +58,7 @@ pub struct RemarkChange {
 /// What a tag resync found and did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct TagResync {
     pub tags_created: u32,
     pub tags_deleted: u32,
@@ -68,6 +73,7 @@ pub struct TagResync {
 /// A student page's view of who is there (after WeChat web authorisation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct PortalMe {
     pub openid: String,
     /// The student this WeChat is bound to, if any.
@@ -78,6 +84,7 @@ pub struct PortalMe {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct PortalStudent {
     pub id: i64,
     pub student_no: String,
@@ -90,6 +97,7 @@ pub struct PortalStudent {
 /// their record, handed out by the teachers of their class).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct BindRequest {
     pub student_no: String,
     pub name: String,
@@ -99,6 +107,7 @@ pub struct BindRequest {
 /// A classmate as a class cadre sees them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Classmate {
     pub student_no: String,
     pub name: String,
@@ -109,6 +118,7 @@ pub struct Classmate {
 /// A teacher's WeChat binding by QR code: shown in the console until scanned.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct TeacherBinding {
     pub bound: bool,
     /// While not bound: the QR code to scan (an image URL) and when it expires.
@@ -120,6 +130,7 @@ pub struct TeacherBinding {
 /// WeChat account sent them when they wrote `注册` (it also binds that WeChat).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Registration {
     pub username: String,
     pub display_name: String,
@@ -145,6 +156,7 @@ impl Registration {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Registered {
     pub user: crate::User,
     /// The account waits for an admin's approval before it can log in.

@@ -4,7 +4,7 @@
 
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
-use poem_openapi::payload::{EventStream, Json};
+use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 use shared::{
     AbsentNotice, AbsentNoticeSent, AttendanceEntry, AttendanceStatus, CheckinAttempt, CheckinDisplay, CheckinReport,
@@ -36,6 +36,7 @@ enum NoticeMade {
 
 /// What the live stream says: this session changed (fetch it again).
 #[derive(Debug, Clone, poem_openapi::Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SessionChanged {
     pub session_id: i64,
 }
@@ -117,15 +118,13 @@ impl CheckinApi {
         state: Data<&AppState>,
         id: Path<i64>,
         ticket: Query<String>,
-    ) -> ApiResult<EventStream<futures_util::stream::BoxStream<'static, SessionChanged>>> {
+    ) -> ApiResult<stream::LiveEvents<SessionChanged>> {
         use futures_util::StreamExt;
         let topic = live::topic(id.0);
         stream::redeem(&state.kv, &topic, &ticket.0).await?;
         let session_id = id.0;
         let ticks = stream::ticks(&state.kv, &topic).await?.map(move |()| SessionChanged { session_id }).boxed();
-        Ok(EventStream::new(ticks).keep_alive(std::time::Duration::from_secs(15)).to_event(|c: SessionChanged| {
-            poem::web::sse::Event::message(format!("{{\"session_id\":{}}}", c.session_id)).event_type("checkin")
-        }))
+        Ok(stream::LiveEvents::new("checkin", ticks))
     }
 
     /// The roll: present, late or absent, by class and 学号.

@@ -6,10 +6,20 @@
 //!
 //! EventSource cannot send an Authorization header, so a stream takes a ticket:
 //! single-use, a minute long, bound to the topic and the user who asked for it.
+//!
+//! `LiveEvents` is the answer: the spec describes each event as what a client reads from
+//! it — `{ event, data }`, `data` the JSON of the change — where poem-openapi's own
+//! `EventStream` documents an `array`, which no event is.
 
 use std::time::Duration;
 
 use futures_util::stream::{self, BoxStream, StreamExt};
+use poem::web::sse::{Event, SSE};
+use poem::{IntoResponse, Response};
+use poem_openapi::payload::Payload;
+use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry};
+use poem_openapi::types::ToJSON;
+use poem_openapi::ApiResponse;
 
 use crate::error::{ApiError, ApiResult};
 use crate::kv::{Kv, Subscription};
@@ -60,4 +70,69 @@ pub async fn ticks(kv: &Kv, topic: &str) -> ApiResult<BoxStream<'static, ()>> {
         Some(((), sub))
     });
     Ok(stream::once(async {}).chain(rest).boxed())
+}
+
+/// Comments keep a quiet stream open through proxies.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// A stream of changes answered as server-sent events named `event`, each `data` the
+/// change's JSON.
+pub struct LiveEvents<T> {
+    event: &'static str,
+    changes: BoxStream<'static, T>,
+}
+
+impl<T: ToJSON + Send + 'static> LiveEvents<T> {
+    pub fn new(event: &'static str, changes: BoxStream<'static, T>) -> Self {
+        LiveEvents { event, changes }
+    }
+}
+
+impl<T: ToJSON + Send + 'static> Payload for LiveEvents<T> {
+    const CONTENT_TYPE: &'static str = "text/event-stream";
+
+    fn schema_ref() -> MetaSchemaRef {
+        let string = |description| {
+            MetaSchemaRef::Inline(Box::new(MetaSchema { description: Some(description), ..MetaSchema::new("string") }))
+        };
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            description: Some("One server-sent event."),
+            required: vec!["event", "data"],
+            properties: vec![
+                ("event", string("What changed (`report`, `checkin`): fetch it again.")),
+                ("data", string("The change as JSON, e.g. `{\"notice_id\":12}`.")),
+            ],
+            ..MetaSchema::new("object")
+        }))
+    }
+
+    fn register(registry: &mut Registry) {
+        T::register(registry);
+    }
+}
+
+impl<T: ToJSON + Send + 'static> IntoResponse for LiveEvents<T> {
+    fn into_response(self) -> Response {
+        let event = self.event;
+        let events = self.changes.map(move |change| Event::message(change.to_json_string()).event_type(event));
+        SSE::new(events).keep_alive(KEEP_ALIVE).into_response()
+    }
+}
+
+impl<T: ToJSON + Send + 'static> ApiResponse for LiveEvents<T> {
+    fn meta() -> MetaResponses {
+        MetaResponses {
+            responses: vec![MetaResponse {
+                description: "The stream: a first event at once, then one per burst of changes.",
+                status: Some(200),
+                status_range: None,
+                content: vec![MetaMediaType { content_type: Self::CONTENT_TYPE, schema: Self::schema_ref() }],
+                headers: vec![],
+            }],
+        }
+    }
+
+    fn register(registry: &mut Registry) {
+        T::register(registry);
+    }
 }

@@ -161,7 +161,7 @@ async fn save(state: &AppState, id: Option<i64>, new: NewMenu, user: i64) -> Api
 }
 
 fn platform_error(err: crate::wechat::WechatError) -> ApiError {
-    ApiError::bad_gateway("wechat_refused", format!("WeChat did not take the menu: {}", err.reason()))
+    err.to_api_error("WeChat did not take the menu")
 }
 
 /// Sends a draft to WeChat. A conditional menu replaces its earlier version.

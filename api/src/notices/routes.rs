@@ -34,6 +34,7 @@ enum AttachmentAdded {
 
 /// An audience to count before sending.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 struct AudienceQuestion {
     audience: Audience,
     /// Students who muted this category are counted as muted (unless urgent).
@@ -43,11 +44,13 @@ struct AudienceQuestion {
 }
 
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 struct MarkdownText {
     body: String,
 }
 
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 struct RenderedHtml {
     html: String,
 }

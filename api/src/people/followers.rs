@@ -255,7 +255,7 @@ pub async fn set_remark(state: &AppState, openid: &str, remark: &str) -> ApiResu
     }
     state.wechat.client.set_remark(openid, remark).await.map_err(|e| match e.code() {
         Some(40003) => ApiError::not_found("follower"),
-        _ => ApiError::bad_gateway("wechat_unavailable", e.reason()),
+        _ => e.to_api_error("WeChat did not set the remark"),
     })?;
     remember_remark(&state.db, openid, remark).await?;
     Ok(())

@@ -40,8 +40,7 @@ pub async fn resync(state: &AppState) -> anyhow::Result<TagResync> {
     let mut report = TagResync::default();
     let db = &state.db;
     let client = &state.wechat.client;
-    let on_platform: HashMap<i64, String> =
-        client.tags().await.map_err(|e| anyhow::anyhow!(e.reason()))?.into_iter().map(|t| (t.id, t.name)).collect();
+    let on_platform: HashMap<i64, String> = client.tags().await?.into_iter().map(|t| (t.id, t.name)).collect();
 
     // Records of tags that vanished from the platform are forgotten (re-created below).
     let recorded: Vec<i64> = sqlx::query_scalar("SELECT id FROM wechat_tags").fetch_all(db.pool()).await?;
@@ -154,9 +153,10 @@ impl TagsApi {
         auth: crate::auth::BearerAuth,
     ) -> crate::error::ApiResult<poem_openapi::payload::Json<TagResync>> {
         auth.0.require_admin()?;
-        let report = resync(&state)
-            .await
-            .map_err(|e| crate::error::ApiError::bad_gateway("wechat_unavailable", e.to_string()))?;
+        let report = resync(&state).await.map_err(|e| match e.downcast_ref::<crate::wechat::WechatError>() {
+            Some(platform) => platform.to_api_error("WeChat did not list the tags"),
+            None => e.into(),
+        })?;
         crate::audit::Audit::by(&auth.0, "tags_resynced")
             .detail(format!("{} tagged, {} untagged, {} errors", report.tagged, report.untagged, report.errors.len()))
             .record(state.db.pool())
@@ -167,6 +167,7 @@ impl TagsApi {
 
 /// A WeChat tag Banji manages, for choosing whom a menu is for.
 #[derive(poem_openapi::Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ManagedTag {
     pub id: i64,
     pub name: String,

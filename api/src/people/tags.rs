@@ -46,10 +46,7 @@ fn refused(err: WechatError) -> ApiError {
         Some(45158) => {
             ApiError::conflict("tag_name_too_long", "saved, but not mirrored: the name is too long for a WeChat tag")
         }
-        _ => ApiError::bad_gateway(
-            "wechat_unavailable",
-            format!("saved, but WeChat did not take the tag change: {}", err.reason()),
-        ),
+        _ => err.to_api_error("saved, but WeChat did not take the tag change"),
     }
 }
 

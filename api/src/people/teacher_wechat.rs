@@ -58,7 +58,7 @@ pub async fn binding(state: &AppState, user_id: i64) -> ApiResult<TeacherBinding
     let qr = client
         .create_qrcode(&QrScene::Str(format!("{BIND_SCENE}{nonce}")), Some(QR_SECONDS))
         .await
-        .map_err(|e| ApiError::bad_gateway("wechat_unavailable", e.reason()))?;
+        .map_err(|e| e.to_api_error("WeChat did not make the binding code"))?;
     let expires_at = now_ms() + i64::from(QR_SECONDS) * 1000;
     let ttl = Duration::from_secs(u64::from(QR_SECONDS));
     state.kv.set(&format!("teacher:bind:nonce:{nonce}"), &user_id.to_string(), Some(ttl)).await?;

@@ -31,6 +31,7 @@ pub async fn redeem(kv: &Kv, notice_id: i64, ticket: &str) -> ApiResult<i64> {
 
 /// What the stream says: this notice's report changed.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ReportChanged {
     pub notice_id: i64,
 }

@@ -127,6 +127,14 @@ pub async fn remind(
     let mut tx = db.begin_write().await?;
     // Two reminders asked for at once are taken one after the other (the row lock).
     sqlx::query("UPDATE notices SET updated_at = updated_at WHERE id = $1").bind(notice.id).execute(&mut *tx).await?;
+    if let Some(class) = request.class_id {
+        // A class that does not exist is the caller's mistake, not a failed insert (500).
+        let known: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM classes WHERE id = $1").bind(class).fetch_optional(&mut *tx).await?;
+        if known.is_none() {
+            return Err(ApiError::field("class_id", "no such class"));
+        }
+    }
     let (rounds, last): (i64, Option<i64>) =
         sqlx::query_as(BINDING).bind(notice.id).bind(request.class_id).fetch_one(&mut *tx).await?;
     if rounds >= limits.max {

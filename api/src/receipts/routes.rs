@@ -3,7 +3,7 @@
 
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
-use poem_openapi::payload::{Attachment, EventStream, Json};
+use poem_openapi::payload::{Attachment, Json};
 use poem_openapi::{ApiResponse, OpenApi};
 use shared::{
     Comment, CommentVisibility, Missing, NewComment, NoticeReport, Page, PageQuery, Receipt, RemindRequest, Reminder,
@@ -19,6 +19,7 @@ use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::db::{to_time, Db};
 use crate::error::ApiResult;
+use crate::http::live::LiveEvents;
 use crate::http::sheet::{self, FileFormat};
 use crate::notices::store::{self, NoticeRow};
 use crate::people::Scope;
@@ -127,12 +128,10 @@ impl ReceiptsApi {
         state: Data<&AppState>,
         id: Path<i64>,
         ticket: Query<String>,
-    ) -> ApiResult<EventStream<futures_util::stream::BoxStream<'static, ReportChanged>>> {
+    ) -> ApiResult<LiveEvents<ReportChanged>> {
         live::redeem(&state.kv, id.0, &ticket.0).await?;
         let stream = live::stream(&state.kv, id.0).await?;
-        Ok(EventStream::new(stream).keep_alive(std::time::Duration::from_secs(15)).to_event(|c: ReportChanged| {
-            poem::web::sse::Event::message(format!("{{\"notice_id\":{}}}", c.notice_id)).event_type("report")
-        }))
+        Ok(LiveEvents::new("report", stream))
     }
 
     /// Recipients (everyone, or who has not read / not confirmed), by class and 学号.

@@ -1,13 +1,29 @@
 //! Form bodies as the seed API takes them: `application/x-www-form-urlencoded` or
 //! `multipart/form-data`, where a list (`openid_list`) may be repeated fields or one
 //! field holding a JSON array. `FormFields<T>` reads either into `T` and is documented
-//! in the spec with both content types.
+//! in the spec with both content types; `SeedJson<T>` reads a JSON body. A body neither
+//! can read is answered in the seed's shape (`errcode` -1), like a missing field.
 
+use poem::http::StatusCode;
 use poem::web::Multipart;
-use poem::{FromRequest, Request, RequestBody, Result};
+use poem::{FromRequest, IntoResponse, Request, RequestBody, Result};
+use poem_openapi::payload::Json;
 use poem_openapi::registry::{MetaMediaType, MetaRequest, Registry};
-use poem_openapi::types::Type;
+use poem_openapi::types::{ParseFromJSON, Type};
 use poem_openapi::{ApiExtractor, ApiExtractorType, ExtractParamOptions};
+
+use super::routes::{missing, SeedError};
+
+/// A body that could not be read, as the seed answers it: 415 when it is in a content
+/// type the operation does not take, else 400 as for a missing field.
+fn unreadable(status: StatusCode, message: impl Into<String>) -> poem::Error {
+    let answer = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+        SeedError::UnsupportedMediaType(super::routes::status(-1, message))
+    } else {
+        missing()
+    };
+    poem::Error::from_response(answer.into_response())
+}
 
 /// The fields of a form, in order, repeats kept.
 #[derive(Debug, Default)]
@@ -71,7 +87,7 @@ async fn read(request: &Request, body: &mut RequestBody) -> Result<Fields> {
     }
     let bytes = <Vec<u8> as FromRequest>::from_request(request, body).await?;
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
-        .map_err(|e| poem::Error::from_string(format!("unreadable form: {e}"), poem::http::StatusCode::BAD_REQUEST))?;
+        .map_err(|e| poem::Error::from_string(format!("unreadable form: {e}"), StatusCode::BAD_REQUEST))?;
     Ok(Fields(pairs))
 }
 
@@ -93,12 +109,42 @@ impl<'a, T: Type + FromFields + Send> ApiExtractor<'a> for FormFields<T> {
     async fn from_request(request: &'a Request, body: &mut RequestBody, _: ExtractParamOptions<()>) -> Result<Self> {
         let content_type = request.content_type().unwrap_or_default();
         if !is(content_type, URLENCODED) && !is(content_type, MULTIPART) {
-            return Err(poem::Error::from_string(
+            return Err(unreadable(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 format!("send the fields as {URLENCODED} or {MULTIPART}"),
-                poem::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ));
         }
-        Ok(FormFields(T::from_fields(&read(request, body).await?)))
+        let fields = read(request, body).await.map_err(|e| unreadable(e.status(), e.to_string()))?;
+        Ok(FormFields(T::from_fields(&fields)))
+    }
+}
+
+/// A JSON body (the menu), documented as poem-openapi's `Json<T>` is.
+pub struct SeedJson<T>(pub T);
+
+impl<'a, T: ParseFromJSON + Send> ApiExtractor<'a> for SeedJson<T> {
+    const TYPES: &'static [ApiExtractorType] = &[ApiExtractorType::RequestObject];
+
+    type ParamType = ();
+    type ParamRawType = ();
+
+    fn register(registry: &mut Registry) {
+        <Json<T> as ApiExtractor>::register(registry);
+    }
+
+    fn request_meta() -> Option<MetaRequest> {
+        <Json<T> as ApiExtractor>::request_meta()
+    }
+
+    async fn from_request(
+        request: &'a Request,
+        body: &mut RequestBody,
+        options: ExtractParamOptions<()>,
+    ) -> Result<Self> {
+        match <Json<T> as ApiExtractor>::from_request(request, body, options).await {
+            Ok(json) => Ok(SeedJson(json.0)),
+            Err(err) => Err(unreadable(err.status(), err.to_string())),
+        }
     }
 }
 

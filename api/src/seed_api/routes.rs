@@ -1,5 +1,8 @@
 //! The seed's endpoints. Bad or missing fields answer 400 with
-//! `{"errcode": -1, "errmsg": "参数缺失或参数错误"}`; WeChat's refusals its own errcode.
+//! `{"errcode": -1, "errmsg": "参数缺失或参数错误"}`; WeChat's refusals its own errcode,
+//! with a 4xx when the caller's input was refused (an unknown openid is 404 with
+//! errcode 40003) and a 5xx only when the platform itself failed. What poem answers
+//! before a handler runs (401, 413, 415) is the API's usual `{ code, message }`.
 
 use poem::web::Data;
 use poem_openapi::param::Query;
@@ -7,17 +10,18 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Union};
 use shared::{ErrorBody, GroupMembersChange, GroupPatch, MenuButton, NewGroup};
 
-use super::fields::{Fields, FormFields, FromFields};
+use super::fields::{Fields, FormFields, FromFields, SeedJson};
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::error::ApiError;
 use crate::people::{groups, Scope};
 use crate::routes::ApiTags;
 use crate::state::AppState;
-use crate::wechat::WechatError;
+use crate::wechat::{Blame, WechatError};
 
 /// `{"errcode": 0, "errmsg": "ok"}`, or an error's code and message.
 #[derive(Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct WxStatus {
     pub errcode: i64,
     pub errmsg: String,
@@ -29,42 +33,64 @@ fn ok() -> Json<WxStatus> {
 
 #[derive(ApiResponse, Debug)]
 pub enum SeedError {
-    /// A field is missing or wrong (`errcode` -1), or the menu breaks a platform rule.
+    /// A field is missing or wrong (`errcode` -1), or the request breaks a platform rule
+    /// (the platform's errcode).
     #[oai(status = 400)]
     BadRequest(Json<WxStatus>),
+    /// No credentials, or invalid ones.
+    #[oai(status = 401)]
+    Unauthorized(Json<ErrorBody>),
     /// The caller is not an administrator.
     #[oai(status = 403)]
     Forbidden(Json<ErrorBody>),
     /// Nothing there (no menu, no such tag).
     #[oai(status = 404)]
     NotFound(Json<WxStatus>),
-    /// The request conflicts with Banji's data (a class's tag cannot be deleted here).
+    /// The request conflicts with Banji's data (a class's tag cannot be deleted here)
+    /// or the platform's (a taken tag name).
     #[oai(status = 409)]
     Conflict(Json<WxStatus>),
+    /// The body is larger than the server accepts.
+    #[oai(status = 413)]
+    PayloadTooLarge(Json<ErrorBody>),
+    /// The body is not in a content type the operation takes (`errcode` -1).
+    #[oai(status = 415)]
+    UnsupportedMediaType(Json<WxStatus>),
     #[oai(status = 422)]
     Unprocessable(Json<WxStatus>),
     #[oai(status = 500)]
     Internal(Json<WxStatus>),
-    /// WeChat refused: its errcode and errmsg.
+    /// WeChat failed or refused Banji itself: its errcode and errmsg.
     #[oai(status = 502)]
     Platform(Json<WxStatus>),
+    /// WeChat is busy or unreachable: try again later.
+    #[oai(status = 503)]
+    Unavailable(Json<WxStatus>),
 }
 
 type SeedResult<T> = Result<Json<T>, SeedError>;
 
-fn status(errcode: i64, errmsg: impl Into<String>) -> Json<WxStatus> {
+pub(super) fn status(errcode: i64, errmsg: impl Into<String>) -> Json<WxStatus> {
     Json(WxStatus { errcode, errmsg: errmsg.into() })
 }
 
-fn missing() -> SeedError {
+pub(super) fn missing() -> SeedError {
     SeedError::BadRequest(status(-1, "参数缺失或参数错误"))
 }
 
+/// The platform's refusal with its own errcode, under the status its blame gives.
 fn platform(err: WechatError) -> SeedError {
-    match err {
-        WechatError::Api { code: 46003, message } => SeedError::NotFound(status(46003, message)),
-        WechatError::Api { code, message } => SeedError::Platform(status(code, message)),
-        other => SeedError::Platform(status(-1, other.to_string())),
+    let blame = err.blame();
+    let body = match err {
+        WechatError::Api { code, message } => status(code, message),
+        other => status(-1, other.to_string()),
+    };
+    match blame {
+        Blame::Unknown => SeedError::NotFound(body),
+        Blame::Invalid => SeedError::BadRequest(body),
+        Blame::Conflict => SeedError::Conflict(body),
+        Blame::Unavailable => SeedError::Unavailable(body),
+        Blame::Platform => SeedError::Platform(body),
     }
 }
 
@@ -72,11 +98,15 @@ impl From<ApiError> for SeedError {
     fn from(err: ApiError) -> Self {
         let body = err.body().clone();
         match err.status() {
+            401 => SeedError::Unauthorized(Json(body)),
             403 => SeedError::Forbidden(Json(body)),
             404 => SeedError::NotFound(status(-1, body.message)),
             409 => SeedError::Conflict(status(-1, body.message)),
+            413 => SeedError::PayloadTooLarge(Json(body)),
+            415 => SeedError::UnsupportedMediaType(status(-1, body.message)),
             400 | 422 => SeedError::BadRequest(status(-1, body.message)),
             502 => SeedError::Platform(status(-1, body.message)),
+            503 => SeedError::Unavailable(status(-1, body.message)),
             _ => SeedError::Internal(status(-1, "internal server error")),
         }
     }
@@ -108,27 +138,32 @@ fn menu_errcode(code: &str) -> (i64, &'static str) {
 
 /// The seed's menu JSON: `{"button": [...]}`.
 #[derive(Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SeedMenu {
     pub button: Vec<MenuButton>,
 }
 
 #[derive(Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct MenuAnswer {
     pub menu: SeedMenu,
 }
 
 #[derive(Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TagRef {
     pub id: i64,
     pub name: String,
 }
 
 #[derive(Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TagCreated {
     pub tag: TagRef,
 }
 
 #[derive(Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TagCount {
     pub id: i64,
     pub name: String,
@@ -137,17 +172,20 @@ pub struct TagCount {
 }
 
 #[derive(Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TagList {
     pub tags: Vec<TagCount>,
 }
 
 #[derive(Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct OpenidList {
     pub openid: Vec<String>,
 }
 
 /// Followers with a tag, a page at a time (`next_openid` continues).
 #[derive(Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TagUsers {
     pub count: i64,
     pub data: OpenidList,
@@ -156,6 +194,7 @@ pub struct TagUsers {
 
 /// The tags of one follower.
 #[derive(Object, Debug)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TagIdList {
     pub tagid_list: Vec<i64>,
 }
@@ -167,6 +206,7 @@ pub enum UserTags {
 }
 
 #[derive(Object, Debug, Default)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TagName {
     /// The new tag's name.
     pub name: Option<String>,
@@ -179,6 +219,7 @@ impl FromFields for TagName {
 }
 
 #[derive(Object, Debug, Default)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TagRename {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -191,6 +232,7 @@ impl FromFields for TagRename {
 }
 
 #[derive(Object, Debug, Default)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TagId {
     pub id: Option<String>,
 }
@@ -202,6 +244,7 @@ impl FromFields for TagId {
 }
 
 #[derive(Object, Debug, Default)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TagMembers {
     /// Repeated fields, or one field holding a JSON array.
     pub openid_list: Vec<String>,
@@ -215,6 +258,7 @@ impl FromFields for TagMembers {
 }
 
 #[derive(Object, Debug, Default)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RemarkForm {
     pub openid: Option<String>,
     pub remark: Option<String>,
@@ -264,7 +308,7 @@ impl SeedApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        body: Json<SeedMenu>,
+        body: SeedJson<SeedMenu>,
     ) -> SeedResult<WxStatus> {
         admin(&auth)?;
         if let Some(problem) = shared::menus::validate(&body.0.button).into_iter().next() {

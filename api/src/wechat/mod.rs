@@ -22,7 +22,7 @@ pub mod signature;
 pub mod webhook;
 pub mod xml;
 
-pub use client::{WechatClient, WechatError};
+pub use client::{Blame, WechatClient, WechatError};
 pub use config::{AccountKind, WechatConfig};
 pub use incoming::{Body, Event, Incoming};
 pub use reply::Reply;

@@ -26,7 +26,7 @@ impl WechatApi {
         }
         let config = state.wechat.client.jssdk_config(&url.0).await.map_err(|e| {
             tracing::warn!(error = %e, "jssdk config failed");
-            ApiError::bad_gateway("wechat_unavailable", e.reason())
+            e.to_api_error("WeChat did not sign the page")
         })?;
         Ok(Json(JssdkConfig {
             app_id: config.app_id,

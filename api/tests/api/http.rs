@@ -47,6 +47,18 @@ async fn a_body_over_one_mebibyte_is_refused_with_413_before_it_is_read() {
 }
 
 #[tokio::test]
+async fn a_body_in_another_content_type_or_none_is_a_documented_415_in_the_json_error_shape() {
+    let app = spawn_app().await;
+    let login = r#"{"username":"a","password":"b"}"#;
+    let text = app.client.post(app.url("/api/v1/auth/login")).header("content-type", "text/plain").body(login);
+    error_body(text.send().await.unwrap(), 415, "unsupported_media_type").await;
+    let untyped = app.client.post(app.url("/api/v1/auth/login")).body(login);
+    error_body(untyped.send().await.unwrap(), 415, "unsupported_media_type").await;
+    let garbled = app.client.post(app.url("/api/v1/auth/login")).header("content-type", "application/json").body("{");
+    error_body(garbled.send().await.unwrap(), 400, "bad_request").await;
+}
+
+#[tokio::test]
 async fn console_routes_fall_back_to_index_html_without_caching() {
     let app = spawn_app().await;
     for path in ["/", "/users", "/account/password?x=1"] {

@@ -29,6 +29,7 @@ mod receipts;
 mod released_wechat;
 mod reminders;
 mod roster;
+mod security_headers;
 mod seed_api;
 mod spec;
 mod stats;

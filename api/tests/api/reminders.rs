@@ -207,3 +207,17 @@ async fn two_reminders_asked_for_at_once_make_one() {
     let r = report(&app, &admin, id).await;
     assert_eq!(r["reminder_deliveries"], 3, "each student reminded once");
 }
+
+#[tokio::test]
+async fn a_reminder_for_a_class_that_does_not_exist_is_a_422_not_a_failed_insert() {
+    // The fuzzer's find: `{"class_id": 2}` broke the foreign key and answered 500.
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (id, _) = sent_notice(&app, &admin, 1, json!({})).await;
+    let body =
+        error_body(remind(&app, &admin.access, id, json!({ "class_id": 999_999 })).await, 422, "validation_failed")
+            .await;
+    assert_eq!(body["fields"]["class_id"], "no such class");
+    let resp = remind(&app, &admin.access, id, json!({})).await;
+    assert_eq!(resp.status(), 201, "the refused one did not count: {}", resp.text().await.unwrap());
+}

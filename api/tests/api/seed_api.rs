@@ -137,11 +137,46 @@ async fn a_remark_is_set_through_and_only_admins_use_the_seed_api() {
     assert_eq!(app.sim_user(&openid).await["remark"], "家长-王");
     let unknown = app.seed(Method::PUT, "/user/remark", &admin).await.form(&[("openid", "oNobody"), ("remark", "x")]);
     let (status, body) = answer(unknown).await;
-    assert_eq!((status, body["errcode"].as_i64()), (502, Some(40003)));
+    assert_eq!((status, body["errcode"].as_i64()), (404, Some(40003)));
 
     let (_, teacher) = app.teacher("li.lei").await;
     let (status, body) = answer(app.seed(Method::GET, "/tags", &teacher).await).await;
     assert_eq!((status, body["code"].as_str()), (403, Some("admin_only")));
     let anonymous = app.client.get(app.url("/api/v0.1/cgi-bin/tags")).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
+}
+
+#[tokio::test]
+async fn an_unknown_openid_is_the_callers_mistake_a_404_with_the_platforms_errcode_not_a_502() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (status, body) = answer(app.seed(Method::GET, "/user/tags?openid=oNobody", &admin).await).await;
+    assert_eq!((status, body["errcode"].as_i64()), (404, Some(40003)));
+    let form = [("tagid", "999"), ("openid_list", "oNobody")];
+    let (status, body) = answer(app.seed(Method::PUT, "/user/tags", &admin).await.form(&form)).await;
+    assert_eq!((status, body["errcode"].as_i64()), (404, Some(45159)), "a tag the account does not have");
+    let (_, created) = answer(app.seed(Method::POST, "/tags", &admin).await.form(&[("name", "广东")])).await;
+    let tag = created["tag"]["id"].to_string();
+    let form = [("tagid", tag.as_str()), ("openid_list", "oNobody")];
+    let (status, body) = answer(app.seed(Method::PUT, "/user/tags", &admin).await.form(&form)).await;
+    assert_eq!((status, body["errcode"].as_i64()), (404, Some(40003)));
+}
+
+#[tokio::test]
+async fn an_unreadable_body_is_answered_in_the_seeds_shape_as_its_spec_says() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let unreadable = json!({ "errcode": -1, "errmsg": "参数缺失或参数错误" });
+    let not_json = app.seed(Method::POST, "/menu", &admin).await.header("content-type", "application/json").body("{");
+    assert_eq!(answer(not_json).await, (400, unreadable.clone()));
+    let broken_multipart = app
+        .seed(Method::PUT, "/tags", &admin)
+        .await
+        .header("content-type", "multipart/form-data; boundary=x")
+        .body("--x\r\nnot a header\r\n\r\n");
+    assert_eq!(answer(broken_multipart).await, (400, unreadable));
+    let (status, body) = answer(app.seed(Method::PUT, "/tags", &admin).await.json(&json!({ "id": 1 }))).await;
+    assert_eq!((status, body["errcode"].as_i64()), (415, Some(-1)));
+    let (status, body) = answer(app.seed(Method::POST, "/menu", &admin).await.body("{}")).await;
+    assert_eq!((status, body["errcode"].as_i64()), (415, Some(-1)));
 }

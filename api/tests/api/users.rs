@@ -224,3 +224,37 @@ async fn deleting_a_user_removes_their_access_and_unknown_ids_are_404() {
     error_body(app.delete(&format!("/api/v1/users/{id}"), &admin.access).await, 404, "not_found").await;
     error_body(app.patch("/api/v1/users/999999", &admin.access, json!({})).await, 404, "not_found").await;
 }
+
+#[tokio::test]
+async fn two_clients_approving_at_once_among_other_writers_never_hit_a_locked_database() {
+    // On SQLite a transaction that read before it wrote could not take the write lock
+    // while another writer held it and failed at once ("database is locked", a 500);
+    // every transaction now takes the lock up front and a second writer waits for it.
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let mut ids = Vec::new();
+    for n in 0..4 {
+        ids.push(app.teacher(&format!("teacher.{n}")).await.0);
+    }
+    let mut calls = Vec::new();
+    for round in 0..4 {
+        for id in &ids {
+            for _client in 0..2 {
+                calls.push((Method::POST, format!("/api/v1/users/{id}/approve"), None));
+            }
+            calls.push((
+                Method::PATCH,
+                format!("/api/v1/users/{id}"),
+                Some(json!({"display_name": format!("老师{round}")})),
+            ));
+        }
+    }
+    let calls = calls.into_iter().map(|(method, path, body)| {
+        let access = admin.access.clone();
+        let app = &app;
+        async move { app.request(method, &path, Some(&access), body).await }
+    });
+    let statuses: Vec<u16> =
+        futures_util::future::join_all(calls).await.into_iter().map(|r| r.status().as_u16()).collect();
+    assert!(statuses.iter().all(|s| *s == 200), "every approval and rename succeeded: {statuses:?}");
+}

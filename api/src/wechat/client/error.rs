@@ -1,5 +1,12 @@
 //! Errors from the platform, classified: which are worth retrying, which mean the token
-//! must be renewed, and a sentence for each code a school may see in a report.
+//! must be renewed, whose mistake a refusal was, and a sentence for each code a school
+//! may see in a report.
+//!
+//! Every endpoint that calls the platform answers its failures through `to_api_error`:
+//! a caller's mistake is a 4xx even when it was the platform that noticed it (an openid
+//! it does not know is 404, not a 502), and only the platform's own trouble is a 5xx.
+
+use crate::error::ApiError;
 
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum WechatError {
@@ -47,6 +54,31 @@ impl WechatError {
         matches!(self.code(), Some(40001 | 40014 | 42001))
     }
 
+    /// Whose mistake this failure was.
+    pub fn blame(&self) -> Blame {
+        match self {
+            WechatError::Api { code, .. } => blame_of(*code),
+            // Checked before sending: the caller's input cannot be sent as it is.
+            WechatError::Invalid(_) => Blame::Invalid,
+            WechatError::Network(_) | WechatError::Timeout => Blame::Unavailable,
+            WechatError::Http(status) if *status >= 500 => Blame::Unavailable,
+            WechatError::Http(_) | WechatError::Decode(_) => Blame::Platform,
+        }
+    }
+
+    /// The API's answer to this failure; `doing` says what Banji was doing
+    /// ("WeChat did not take the menu").
+    pub fn to_api_error(&self, doing: &str) -> ApiError {
+        let message = format!("{doing}: {}", self.reason());
+        match self.blame() {
+            Blame::Unknown => ApiError::not_found_code("wechat_not_found", message),
+            Blame::Invalid => ApiError::unprocessable("wechat_invalid", message),
+            Blame::Conflict => ApiError::conflict("wechat_conflict", message),
+            Blame::Unavailable => ApiError::unavailable("wechat_unavailable", message, 30),
+            Blame::Platform => ApiError::bad_gateway("wechat_refused", message),
+        }
+    }
+
     /// A sentence for a teacher reading a delivery report.
     pub fn reason(&self) -> String {
         match self {
@@ -56,6 +88,53 @@ impl WechatError {
             },
             other => other.to_string(),
         }
+    }
+}
+
+impl From<WechatError> for ApiError {
+    fn from(err: WechatError) -> Self {
+        err.to_api_error("WeChat refused")
+    }
+}
+
+/// Whose mistake a failed platform call was, which decides the status the API answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blame {
+    /// The request named something the platform does not have: an openid, a tag, a
+    /// media or template id, the menu (404).
+    Unknown,
+    /// The request broke one of the platform's rules: a name too long, a bad button (422).
+    Invalid,
+    /// The request conflicts with what the platform holds: a taken tag name, the tag
+    /// limit, a student who refuses messages (409).
+    Conflict,
+    /// Busy, too frequent, over a quota or unreachable: the same call may work later (503).
+    Unavailable,
+    /// The platform failed or refused Banji itself: the token, the account's rights or
+    /// configuration, an answer that makes no sense (502).
+    Platform,
+}
+
+fn blame_of(code: i64) -> Blame {
+    const UNAVAILABLE: &[i64] = &[-1, 45009, 45011, 45028, 45047];
+    /// Unknown openid, media, template, tag (45159, 40099 in a menu rule), user, menu.
+    const UNKNOWN: &[i64] = &[40003, 40007, 40037, 40099, 43004, 45159, 46003, 46004];
+    /// Menu buttons, list sizes, scene ids, media types, tag names, data formats.
+    const INVALID: &[i64] = &[
+        40004, 40016, 40017, 40018, 40019, 40023, 40027, 40032, 40053, 40055, 40097, 40130, 41005, 45058, 45158, 47001,
+        47003,
+    ];
+    const CONFLICT: &[i64] = &[43101, 45015, 45056, 45057, 45059, 45065, 45066, 45157];
+    if UNAVAILABLE.contains(&code) {
+        Blame::Unavailable
+    } else if UNKNOWN.contains(&code) {
+        Blame::Unknown
+    } else if INVALID.contains(&code) {
+        Blame::Invalid
+    } else if CONFLICT.contains(&code) {
+        Blame::Conflict
+    } else {
+        Blame::Platform
     }
 }
 
@@ -93,6 +172,7 @@ pub fn describe(code: i64) -> Option<&'static str> {
         45059 => "the follower already has the maximum number of tags",
         45157 => "a tag with this name already exists",
         45158 => "the tag name is too long",
+        45159 => "the account has no such tag",
         45065 => "duplicate message (already sent with this id)",
         45066 => "the same message was retried too quickly",
         46003 => "there is no menu",
@@ -100,4 +180,38 @@ pub fn describe(code: i64) -> Option<&'static str> {
         50001 => "the user did not authorise this",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(code: i64) -> WechatError {
+        WechatError::Api { code, message: "from the platform".into() }
+    }
+
+    #[test]
+    fn a_callers_input_the_platform_refused_is_a_4xx_and_only_the_platforms_own_trouble_a_5xx() {
+        let status = |err: WechatError| err.to_api_error("doing").status();
+        assert_eq!(status(api(40003)), 404, "an openid the account does not know");
+        assert_eq!(status(api(46003)), 404, "no menu");
+        assert_eq!(status(api(40018)), 422, "a button name too long");
+        assert_eq!(status(WechatError::Invalid("a remark is at most 30 characters".into())), 422);
+        assert_eq!(status(api(45157)), 409, "a taken tag name");
+        assert_eq!(status(api(-1)), 503, "busy");
+        assert_eq!(status(api(45009)), 503, "the day's quota");
+        assert_eq!(status(WechatError::Timeout), 503);
+        assert_eq!(status(WechatError::Http(502)), 503);
+        assert_eq!(status(api(40001)), 502, "our token");
+        assert_eq!(status(api(48001)), 502, "the account may not use this API");
+        assert_eq!(status(api(99999)), 502, "a code Banji does not know");
+        assert_eq!(status(WechatError::Decode("not JSON".into())), 502);
+    }
+
+    #[test]
+    fn the_answer_says_what_banji_was_doing_and_why_it_failed() {
+        let err = api(40003).to_api_error("WeChat did not set the remark");
+        assert_eq!(err.body().code, "wechat_not_found");
+        assert_eq!(err.body().message, "WeChat did not set the remark: not an openid of this account");
+    }
 }

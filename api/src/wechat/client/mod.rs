@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use error::{describe, WechatError};
+pub use error::{describe, Blame, WechatError};
 
 use super::config::{AccountKind, WechatConfig};
 use crate::kv::Kv;

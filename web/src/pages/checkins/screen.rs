@@ -96,7 +96,7 @@ fn Screen(id: i64) -> impl IntoView {
         let left = (left_ms + 999) / 1000;
         Some(view! {
             <div class="countdown" id="screen-countdown">
-                <div class="countdown-track"><div class="countdown-fill" style=format!("width: {:.1}%", share * 100.0)></div></div>
+                <div class="countdown-track"><div class="countdown-fill" style:width=format!("{:.1}%", share * 100.0)></div></div>
                 <span>{t::next_code_in(left)}</span>
             </div>
         })
@@ -158,7 +158,7 @@ fn Screen(id: i64) -> impl IntoView {
         let share = rate(c.checked_in, c.expected);
         Some(view! {
             <div class="screen-progress">
-                <div class="screen-progress-fill" style=format!("width: {:.1}%", share * 100.0)></div>
+                <div class="screen-progress-fill" style:width=format!("{:.1}%", share * 100.0)></div>
             </div>
             <span class="screen-rate">{percent(share)}</span>
         })

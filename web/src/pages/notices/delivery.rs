@@ -163,7 +163,7 @@ fn summary(p: DeliveryProgress) -> impl IntoView {
         .collect_view();
     view! {
         <div class="progress" id="delivery-progress">
-            <div class="bar"><div style=format!("width: {percent}%")></div></div>
+            <div class="bar"><div style:width=format!("{percent}%")></div></div>
             <span>{t::progress_of(done, p.total)}</span>
         </div>
         {p.paused_until.map(|until| view! { <p class="alert warn" role="status">{t::paused_until(&datetime(&until))}</p> })}

@@ -60,7 +60,7 @@ pub fn ClassReceipts(id: i64, progress: ClassProgress, asks_confirmation: bool) 
             <div class="class-stat">
                 <span>{label}</span>
                 <strong>{format!("{n}/{of}")}</strong>
-                <span class="vote-bar"><span style=format!("width: {:.1}%", rate(n, of) * 100.0)></span></span>
+                <span class="vote-bar"><span style:width=format!("{:.1}%", rate(n, of) * 100.0)></span></span>
                 <small>{percent(rate(n, of))}</small>
             </div>
         }

@@ -122,7 +122,7 @@ fn results_bars(tally: VoteTally, mine: &[u32]) -> impl IntoView {
                     <li class:mine=own>
                         <span class="vote-label">{o.label}{own.then(|| view! { <small>" ✓"</small> })}</span>
                         <span class="vote-count">{t::votes_of(o.count, &percent(share))}</span>
-                        <span class="vote-bar"><span style=format!("width: {:.1}%", share * 100.0)></span></span>
+                        <span class="vote-bar"><span style:width=format!("{:.1}%", share * 100.0)></span></span>
                     </li>
                 }
             }).collect_view()}

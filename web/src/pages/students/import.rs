@@ -130,7 +130,7 @@ pub fn ImportPanel(#[prop(into)] on_done: Callback<()>, #[prop(into)] on_close: 
                 view! {
                     <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax=total aria-valuenow=j.processed_rows>
                         <span>{phase(&j)}" "{t::progress(j.processed_rows, j.total_rows)}</span>
-                        <div class="bar"><div style=format!("width: {}%", j.processed_rows * 100 / total)></div></div>
+                        <div class="bar"><div style:width=format!("{}%", j.processed_rows * 100 / total)></div></div>
                     </div>
                 }
             })}
