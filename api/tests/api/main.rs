@@ -25,6 +25,7 @@ mod people;
 mod receipts;
 mod reminders;
 mod roster;
+mod roster_files;
 mod seed_api;
 mod spec;
 mod stats;
