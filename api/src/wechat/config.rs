@@ -50,7 +50,8 @@ impl AccountKind {
     }
 }
 
-/// How the platform (or the mock) wraps messages to the webhook.
+/// How the platform (or the mock) wraps messages to the webhook: the account's
+/// 消息加解密方式. As `WECHAT_MESSAGE_MODE` it is also what the webhook accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MessageMode {
     Plain,
@@ -68,6 +69,22 @@ impl MessageMode {
             "safe" => Some(MessageMode::Safe),
             _ => None,
         }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageMode::Plain => "plain",
+            MessageMode::Compatible => "compatible",
+            MessageMode::Safe => "safe",
+        }
+    }
+
+    /// Whether the webhook takes a message in clear (no `encrypt_type=aes`). In safe mode
+    /// it does not: the plain `signature` covers only the timestamp and nonce, not the
+    /// body, so anyone holding one signed callback URL could post any message as anyone
+    /// for five minutes; `msg_signature` and the AES envelope cover the body.
+    pub fn accepts_plaintext(self) -> bool {
+        self != MessageMode::Safe
     }
 }
 
@@ -89,6 +106,9 @@ pub struct WechatConfig {
     pub external_oauth: bool,
     /// How the in-process mock sends messages (mock mode only; default safe).
     pub mock_mode: MessageMode,
+    /// What the webhook accepts (`WECHAT_MESSAGE_MODE`): in safe mode only encrypted
+    /// messages; plain and compatible take both (encrypted ones need the AES key).
+    pub message_mode: MessageMode,
     /// Handlers running past this answer the platform in the background (3 s by default).
     pub reply_budget_ms: u64,
 }
@@ -127,12 +147,20 @@ impl WechatConfig {
                 Err(bad(name, "must start with http:// or https://"))
             }
         };
-        let mock_mode = match var("WECHAT_MOCK_MODE") {
-            None => MessageMode::Safe,
-            Some(m) => {
-                MessageMode::parse(&m).ok_or_else(|| bad("WECHAT_MOCK_MODE", "must be plain, compatible or safe"))?
-            }
+        let mode_of = |name: &str| -> Result<Option<MessageMode>, ConfigError> {
+            var(name)
+                .map(|m| MessageMode::parse(&m).ok_or_else(|| bad(name, "must be plain, compatible or safe")))
+                .transpose()
         };
+        let (mock_mode, message_mode) = modes(mode_of("WECHAT_MOCK_MODE")?, mode_of("WECHAT_MESSAGE_MODE")?, mock)?;
+        let message_mode =
+            message_mode.unwrap_or(if aes_key.is_some() { MessageMode::Safe } else { MessageMode::Plain });
+        if message_mode != MessageMode::Plain && aes_key.is_none() {
+            return Err(bad(
+                "WECHAT_MESSAGE_MODE",
+                "compatible and safe mode need WECHAT_AES_KEY (the EncodingAESKey) to open messages",
+            ));
+        }
         let reply_budget_ms = match var("WECHAT_REPLY_BUDGET_MS") {
             None => 3000,
             Some(v) => v
@@ -153,6 +181,7 @@ impl WechatConfig {
             external_oauth: var("WECHAT_OAUTH_BASE").is_some(),
             oauth_base: base("WECHAT_OAUTH_BASE", "https://open.weixin.qq.com")?,
             mock_mode,
+            message_mode,
             reply_budget_ms,
         })
     }
@@ -165,4 +194,27 @@ impl WechatConfig {
         let key = self.aes_key.as_ref()?;
         super::crypto::MessageCrypto::new(key.expose_secret(), &self.appid).ok()
     }
+}
+
+/// The mock's mode and the webhook's, each defaulting to the other in mock mode so the
+/// built-in mock always sends what the webhook accepts (`WECHAT_MOCK_MODE=plain` alone
+/// makes both plain); both unset: the mock sends in safe mode. Set apart so that the
+/// webhook would refuse every simulated message, they stop Banji at start.
+fn modes(
+    mock_mode: Option<MessageMode>,
+    message_mode: Option<MessageMode>,
+    mock: bool,
+) -> Result<(MessageMode, Option<MessageMode>), ConfigError> {
+    if !mock {
+        return Ok((mock_mode.unwrap_or(MessageMode::Safe), message_mode));
+    }
+    let mock_mode = mock_mode.or(message_mode).unwrap_or(MessageMode::Safe);
+    let message_mode = message_mode.unwrap_or(mock_mode);
+    if mock_mode == MessageMode::Plain && !message_mode.accepts_plaintext() {
+        return Err(ConfigError {
+            variable: "WECHAT_MESSAGE_MODE".into(),
+            problem: "is safe, which refuses the plaintext messages WECHAT_MOCK_MODE=plain makes the mock send".into(),
+        });
+    }
+    Ok((mock_mode, Some(message_mode)))
 }

@@ -33,6 +33,7 @@ mod stats_helpers;
 mod teacher_binding;
 mod users;
 mod webhook;
+mod webhook_replay;
 mod wechat_calls;
 mod wechat_helpers;
 mod wechat_protocol;
