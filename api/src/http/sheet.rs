@@ -7,8 +7,9 @@
 //! starts with `=`, `+`, `-` or `@` as a formula (`=HYPERLINK(…)` leaks the sheet to a
 //! web address, DDE ones start programs), and a leading tab or carriage return hides it.
 //! Names, notes, reasons and comments come from students and teachers, so every CSV cell
-//! that starts with one of those (or with their full-width forms ＝ ＋ － ＠, which Chinese
-//! and Japanese Excel turn into formulas too) gets a leading `'` (OWASP's advice): the
+//! that starts with one of those (or with their full-width forms ＝ ＋ － ＠, which East
+//! Asian Excel may turn into the half-width ones: guarded as a precaution, since a Chinese
+//! note rarely starts with them) gets a leading `'` (OWASP's advice): the
 //! spreadsheet shows it as text. A plain number (`-5`, `+86`) is left alone: it is no
 //! formula, and a quote would only spoil it. XLSX cells are written as strings, which no
 //! spreadsheet evaluates, so XLSX needs no guard. The roster import takes the `'` back off.
