@@ -86,7 +86,7 @@ pub fn cells(bytes: &[u8]) -> Result<Cells, ParseError> {
         check_position(row, column, false)?;
         let value = match cell.get_value() {
             DataRef::Empty => continue,
-            DataRef::SharedString(s) if s.is_empty() => continue,
+            DataRef::SharedString("") => continue,
             // Measured before it is copied.
             DataRef::SharedString(s) => {
                 text += s.len();
