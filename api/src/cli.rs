@@ -120,7 +120,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             };
             // Its simulator acts as any follower, without a login: like mock mode's.
             if !listen.ip().is_loopback() && !config.demo {
-                bail!("--listen {listen}: {}", crate::config::MOCK_ON_PUBLIC_ADDRESS);
+                bail!("--listen {listen}: {}", crate::wechat::config::MOCK_ON_PUBLIC_ADDRESS);
             }
             crate::wechat::mock::serve_alone(config.wechat, listen, webhook, mode).await?;
         }

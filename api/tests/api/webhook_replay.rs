@@ -130,3 +130,14 @@ async fn a_platform_retry_of_the_same_message_is_still_answered_once() {
         .collect();
     assert_eq!(logged.len(), 1, "the event was taken in once: {logged:?}");
 }
+
+#[tokio::test]
+async fn the_built_in_mock_is_answered_in_every_mode_it_sends() {
+    for mode in ["plain", "compatible", "safe"] {
+        let app = spawn_app_with(&[("WECHAT_MOCK_MODE", mode)]).await;
+        let openid = app.follower("李雷").await;
+        let answer = app.say(&openid, serde_json::json!({ "type": "text", "content": "帮助" })).await;
+        assert_eq!(answer["status"], 200, "{mode}: {answer}");
+        assert!(answer["reply"]["content"].as_str().unwrap().starts_with("可用指令"), "{mode}: {answer}");
+    }
+}
