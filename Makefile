@@ -16,6 +16,7 @@ test: console
 	node e2e/notices.test.mjs
 	node e2e/receipts.test.mjs
 	node e2e/checkin.test.mjs
+	node e2e/demo.test.mjs
 
 setup:
 	scripts/setup.sh

@@ -14,6 +14,9 @@ run('console', async ({ page, base, shot }) => {
   await page.goto(`${base}/users`);
   await page.waitForURL(/\/login\?next=%2Fusers$/);
   await page.getByRole('heading', { name: '登录控制台' }).waitFor();
+  // Not a demonstration: no 演示模式 banner once the page has asked.
+  await page.waitForLoadState('networkidle');
+  assert.equal(await page.locator('#demo-banner').count(), 0, 'no demo banner outside BANJI_DEMO=1');
   await shot(page, 'login');
 
   // A wrong password is refused in words.

@@ -23,9 +23,11 @@ export const PASSWORD = 'e2e-password-1';
 /** A link in the sidebar. */
 export const nav = (page, name) => page.getByRole('navigation').getByRole('link', { name, exact: true });
 
-function environment(suite) {
+function environment(suite, extra) {
   const work = mkdtempSync(join(tmpdir(), `banji-e2e-${suite}-`));
-  const env = { ...process.env, BANJI_WEB_DIST: dist, BANJI_LISTEN: '127.0.0.1:0', BANJI_LOG_FORMAT: 'json', RUST_LOG: 'info' };
+  const env = {
+    ...process.env, BANJI_WEB_DIST: dist, BANJI_LISTEN: '127.0.0.1:0', BANJI_LOG_FORMAT: 'json', RUST_LOG: 'info', ...extra,
+  };
   if ((env.DATABASE_URL ?? '').startsWith('postgres')) {
     // Named like the Rust tests' schemas (t_<unix secs>_…) so their cleanup drops it after an hour.
     env.BANJI_DB_SCHEMA = `t_${Math.floor(Date.now() / 1000)}_e2e${suite}${process.pid}`;
@@ -65,14 +67,14 @@ function startServer(env) {
 
 /**
  * Runs `body({ page, base, shot, work, browser })` against a fresh server and browser;
- * fails on any uncaught error in a page.
+ * fails on any uncaught error in a page. `env`: extra variables for the server.
  */
-export async function run(suite, body) {
+export async function run(suite, body, { env: extra = {} } = {}) {
   mkdirSync(artifacts, { recursive: true });
   for (const [what, path] of [['banji binary', bin], ['console build', join(dist, 'index.html')], ['chromium', chromiumPath]]) {
     assert.ok(existsSync(path), `${what} missing at ${path}`);
   }
-  const { work, env } = environment(suite);
+  const { work, env } = environment(suite, extra);
   createAdmin(env);
   const { child, base } = await startServer(env);
   const browser = await chromium.launch({

@@ -41,6 +41,13 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   assert.ok(await page.locator('#import-roster').isDisabled(), 'a file with problems cannot be imported');
   await shot(page, 'import-errors');
 
+  // A file past a roster's bounds (here 201 columns) is refused whole, in words.
+  const wide = join(work, 'wide.csv');
+  writeFileSync(wide, `学号,姓名\n2023010101,李雷,${Array(199).fill('x').join(',')}\n`);
+  await page.setInputFiles('#roster-file', wide);
+  await page.click('#check-roster');
+  await page.getByText('文件超出名单的上限').waitFor();
+
   // The good file: checked, then imported (the missing class created on request).
   await page.setInputFiles('#roster-file', good);
   await page.getByText('自动创建文件中不存在的班级').click();

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use banji::config::Config;
 use banji::state::AppState;
-use banji::wechat::config::{MOCK_AES_KEY, MOCK_APPID, MOCK_TOKEN};
+use banji::wechat::config::{MessageMode, MOCK_AES_KEY, MOCK_APPID, MOCK_TOKEN};
 use banji::wechat::crypto::MessageCrypto;
 use banji::wechat::signature::{msg_signature, webhook_signature};
 use banji::wechat::webhook::envelope::{self, WebhookQuery};
@@ -42,7 +42,7 @@ fn query(timestamp: i64, msg_signature: Option<String>) -> WebhookQuery {
 }
 
 async fn handle(state: &AppState, crypto: &MessageCrypto, q: &WebhookQuery, body: &str, now: i64) -> String {
-    let opened = envelope::open(MOCK_TOKEN, Some(crypto), q, body, now).unwrap();
+    let opened = envelope::open(MOCK_TOKEN, Some(crypto), MessageMode::Compatible, q, body, now).unwrap();
     let incoming = Arc::new(opened.incoming);
     let reply = state.wechat.router.dispatch(state.clone(), incoming.clone()).await.unwrap().unwrap();
     let xml = reply.to_xml(&incoming.openid, &incoming.to, now);

@@ -1,7 +1,8 @@
 //! Writes signed webhook requests for the load benchmark (`scripts/bench-webhook.sh`):
 //! one per line, `path?query<TAB>body`, each a text message with its own MsgId (so none
-//! is answered from the retry cache), signed with the development token, and encrypted
-//! with the development key in safe mode.
+//! is answered from the retry cache) and its own nonce (a signed request is good for one
+//! message: the webhook refuses a replayed one), signed with the development token, and
+//! encrypted with the development key in safe mode.
 //!
 //! `cargo bench -p api --bench webhook_requests -- <dir> <count> <paced count>` writes
 //! `plain.txt` and `safe.txt` (count each, for the full-speed runs) and
@@ -12,8 +13,6 @@ use std::io::Write;
 use banji::wechat::config::{MOCK_AES_KEY, MOCK_APPID, MOCK_TOKEN};
 use banji::wechat::crypto::MessageCrypto;
 use banji::wechat::signature::{msg_signature, webhook_signature};
-
-const NONCE: &str = "246813579";
 
 fn message(ts: &str, msg_id: usize) -> String {
     format!(
@@ -26,13 +25,15 @@ fn message(ts: &str, msg_id: usize) -> String {
 fn write(dir: &str, name: &str, count: usize, first_id: usize, safe: bool) {
     let crypto = MessageCrypto::new(MOCK_AES_KEY, MOCK_APPID).unwrap();
     let ts = chrono::Utc::now().timestamp().to_string();
-    let base = format!("/wechat?signature={}&timestamp={ts}&nonce={NONCE}", webhook_signature(MOCK_TOKEN, &ts, NONCE));
     let mut out = std::io::BufWriter::new(std::fs::File::create(format!("{dir}/{name}")).unwrap());
     for i in 0..count {
+        let nonce = (first_id + i).to_string();
+        let base =
+            format!("/wechat?signature={}&timestamp={ts}&nonce={nonce}", webhook_signature(MOCK_TOKEN, &ts, &nonce));
         let xml = message(&ts, first_id + i);
         if safe {
             let encrypt = crypto.encrypt(&xml);
-            let sig = msg_signature(MOCK_TOKEN, &ts, NONCE, &encrypt);
+            let sig = msg_signature(MOCK_TOKEN, &ts, &nonce, &encrypt);
             let body = format!(
                 "<xml><ToUserName><![CDATA[gh_banjimock0001]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
             );

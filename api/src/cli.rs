@@ -51,9 +51,10 @@ enum Command {
         /// Where to deliver messages and events, e.g. http://127.0.0.1:8080/wechat.
         #[arg(long)]
         webhook: String,
-        /// How to wrap messages: plain, compatible or safe.
-        #[arg(long, default_value = "safe")]
-        mode: String,
+        /// How to wrap messages: plain, compatible or safe (default: WECHAT_MOCK_MODE, else
+        /// WECHAT_MESSAGE_MODE, else safe — what replicas with the same variables accept).
+        #[arg(long)]
+        mode: Option<String>,
     },
 }
 
@@ -112,8 +113,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
         Command::MockWechat { listen, webhook, mode } => {
-            let mode = crate::wechat::config::MessageMode::parse(&mode)
-                .ok_or_else(|| anyhow::anyhow!("--mode must be plain, compatible or safe"))?;
+            let mode = match mode {
+                None => config.wechat.mock_mode,
+                Some(mode) => crate::wechat::config::MessageMode::parse(&mode)
+                    .ok_or_else(|| anyhow::anyhow!("--mode must be plain, compatible or safe"))?,
+            };
+            // Its simulator acts as any follower, without a login: like mock mode's.
+            if !listen.ip().is_loopback() && !config.demo {
+                bail!("--listen {listen}: {}", crate::wechat::config::MOCK_ON_PUBLIC_ADDRESS);
+            }
             crate::wechat::mock::serve_alone(config.wechat, listen, webhook, mode).await?;
         }
         Command::Tags { action: TagsCommand::Resync } => {

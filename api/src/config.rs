@@ -38,6 +38,8 @@ pub struct Config {
     pub login_window_secs: u64,
     pub log_json: bool,
     pub wechat: crate::wechat::WechatConfig,
+    /// `BANJI_DEMO=1`: a public demonstration in mock mode; every page says so.
+    pub demo: bool,
     /// Where uploaded files live (attachments), created on first use.
     pub data_dir: PathBuf,
     /// Largest attachment accepted, in bytes.
@@ -150,8 +152,16 @@ impl Config {
         }
 
         let wechat = crate::wechat::WechatConfig::from_vars(&var)?;
+        let demo = parse_bool("BANJI_DEMO", var("BANJI_DEMO"), false)?;
+        crate::wechat::config::check_mock_exposure(
+            &wechat,
+            demo,
+            &listen,
+            public_url_explicit.then_some(public_url.as_str()),
+        )?;
         Ok(Config {
             wechat,
+            demo,
             listen,
             public_url_explicit,
             public_url,
@@ -349,7 +359,8 @@ mod tests {
 
     #[test]
     fn public_url_loses_its_trailing_slash() {
-        let c = config(&[("BANJI_PUBLIC_URL", "https://banji.example.edu/")]).unwrap();
+        let real = [("WECHAT_APPID", "wx1"), ("WECHAT_APPSECRET", "s"), ("WECHAT_TOKEN", "t")];
+        let c = config(&[&real[..], &[("BANJI_PUBLIC_URL", "https://banji.example.edu/")]].concat()).unwrap();
         assert_eq!(c.public_url, "https://banji.example.edu");
     }
 
@@ -357,7 +368,8 @@ mod tests {
     fn toml_keys_are_the_variable_names_in_lowercase() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("banji.toml");
-        std::fs::write(&path, "banji_listen = \"0.0.0.0:9000\"\nbanji_login_max_failures = 3\n").unwrap();
+        std::fs::write(&path, "banji_listen = \"0.0.0.0:9000\"\nbanji_login_max_failures = 3\nbanji_demo = true\n")
+            .unwrap();
         let vars = read_toml(&path).unwrap();
         let c = Config::from_vars(|n| vars.get(n).cloned()).unwrap();
         assert_eq!(c.listen.port(), 9000);

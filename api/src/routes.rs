@@ -28,7 +28,7 @@ use crate::settings::SettingsApi;
 use crate::state::AppState;
 use crate::stats::StatsApi;
 use crate::users::UsersApi;
-use crate::wechat::WechatApi;
+use crate::wechat::{AboutApi, WechatApi};
 
 /// Bodies larger than this are refused with 413 before they are read.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -56,7 +56,7 @@ pub enum ApiTags {
     ApiTokens,
     /// Security and administration trail (admins).
     Audit,
-    /// The WeChat side: JSSDK config, account status.
+    /// The WeChat side: JSSDK config, account status, whether it is a demonstration.
     Wechat,
     /// Classes, students, class cadres, groups and teacher profiles.
     People,
@@ -79,7 +79,7 @@ pub enum ApiTags {
 }
 
 type Apis = (
-    (AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi, WechatApi),
+    (AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi, WechatApi, AboutApi),
     (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi),
     (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
     (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
@@ -91,7 +91,7 @@ pub type ApiService = OpenApiService<Apis, ()>;
 
 fn apis() -> Apis {
     (
-        (AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi, WechatApi),
+        (AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi, WechatApi, AboutApi),
         (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi),
         (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
         (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),

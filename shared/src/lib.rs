@@ -66,7 +66,7 @@ pub use student_notices::{CategorySubscription, StudentNotice, StudentNoticeDeta
 pub use tokens::{ApiToken, CreatedApiToken, NewApiToken, Scope};
 pub use users::{NewUser, Role, User, UserPatch};
 pub use validate::{FieldErrors, Problem};
-pub use wechat::{JssdkConfig, WechatStatus};
+pub use wechat::{About, JssdkConfig, WechatStatus};
 pub use wechat_people::{
     BindRequest, BoundTo, Classmate, Follower, FollowerSync, PortalMe, PortalStudent, Registered, Registration,
     RemarkChange, TagResync, TeacherBinding,

@@ -16,6 +16,15 @@ pub struct WechatStatus {
     pub customer_service_messages: bool,
 }
 
+/// What every page may know about this installation without a login.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct About {
+    /// A public demonstration (`BANJI_DEMO=1`, mock mode): WeChat is simulated and the
+    /// data is not real. Every page shows a 演示模式 banner.
+    pub demo: bool,
+}
+
 /// What a page passes to `wx.config` (field names as the JSSDK expects them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]

@@ -7,7 +7,7 @@ use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Ro
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 
-use crate::components::Shell;
+use crate::components::{DemoBanner, Shell};
 use crate::i18n::t;
 use crate::pages::{
     AccountPage, ActivitiesPage, ActivityDetailPage, ActivityNewPage, AuditPage, CategoriesPage, CheckinDetailPage,
@@ -28,6 +28,7 @@ pub fn App() -> impl IntoView {
         session::init();
     }
     view! {
+        <DemoBanner />
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage />

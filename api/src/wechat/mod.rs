@@ -26,7 +26,7 @@ pub use client::{Blame, WechatClient, WechatError};
 pub use config::{AccountKind, WechatConfig};
 pub use incoming::{Body, Event, Incoming};
 pub use reply::Reply;
-pub use routes::WechatApi;
+pub use routes::{AboutApi, WechatApi};
 pub use runtime::Wechat;
 
 /// An HTTP client for talking to the platform (or, from the mock, to the webhook).

@@ -4,7 +4,7 @@ use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
-use shared::{JssdkConfig, WechatStatus};
+use shared::{About, JssdkConfig, WechatStatus};
 
 use crate::auth::BearerAuth;
 use crate::error::{ApiError, ApiResult};
@@ -12,6 +12,21 @@ use crate::routes::ApiTags;
 use crate::state::AppState;
 
 pub struct WechatApi;
+
+/// `/api/v1/about`: what every page (the console's login page and the student pages
+/// too) may know without a login.
+pub struct AboutApi;
+
+#[OpenApi(prefix_path = "/v1", tag = "ApiTags::Wechat")]
+impl AboutApi {
+    /// This installation as every page shows it, without a login: whether it is a public
+    /// demonstration (`BANJI_DEMO=1` in mock mode), where WeChat is simulated and the data
+    /// is not real, so every page shows a 演示模式 banner.
+    #[oai(path = "/about", method = "get")]
+    async fn about(&self, state: Data<&AppState>) -> ApiResult<Json<About>> {
+        Ok(Json(About { demo: state.config.demo }))
+    }
+}
 
 #[OpenApi(prefix_path = "/v1/wechat", tag = "ApiTags::Wechat")]
 impl WechatApi {

@@ -96,6 +96,29 @@ fn a_bad_variable_stops_banji_with_a_message_naming_it() {
     assert!(text(&out.stderr).starts_with("error: BANJI_LISTEN: 'not-an-address'"), "{}", text(&out.stderr));
 }
 
+#[test]
+fn mock_mode_refuses_to_serve_its_simulator_on_a_public_address_unless_it_is_a_demo() {
+    let run = |args: &[&str], listen: &str| {
+        Command::new(env!("CARGO_BIN_EXE_banji"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("BANJI_LISTEN", listen)
+            .env("BANJI_CONFIG", "/dev/null")
+            .output()
+            .unwrap()
+    };
+    let serve = run(&["serve"], "0.0.0.0:0");
+    assert!(!serve.status.success());
+    let stderr = text(&serve.stderr);
+    assert!(stderr.starts_with("error: BANJI_LISTEN: 0.0.0.0:0: mock mode"), "{stderr}");
+    assert!(stderr.contains("BANJI_DEMO=1"), "{stderr}");
+    // The standalone mock platform has the same simulator.
+    let mock = run(&["mock-wechat", "--listen", "0.0.0.0:0", "--webhook", "http://127.0.0.1:9/wechat"], "127.0.0.1:0");
+    assert!(!mock.status.success());
+    assert!(text(&mock.stderr).contains("BANJI_DEMO=1"), "{}", text(&mock.stderr));
+}
+
 #[tokio::test]
 async fn tags_resync_repairs_drift_from_the_command_line_against_a_shared_mock() {
     let app = spawn_app().await;

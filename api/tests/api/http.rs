@@ -1,7 +1,7 @@
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::helpers::{error_body, spawn_app};
+use crate::helpers::{error_body, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn every_response_has_a_request_id_and_a_given_one_is_echoed() {
@@ -128,4 +128,14 @@ async fn the_spec_and_the_api_explorer_are_served() {
     let docs = app.client.get(app.url("/docs")).send().await.unwrap();
     assert_eq!(docs.status(), 200);
     assert!(docs.text().await.unwrap().to_lowercase().contains("swagger"));
+}
+
+#[tokio::test]
+async fn every_page_can_ask_without_a_login_whether_this_is_a_demonstration() {
+    let app = spawn_app().await;
+    let about: Value = app.client.get(app.url("/api/v1/about")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(about, serde_json::json!({ "demo": false }), "local mock mode is not a demonstration");
+    let demo = spawn_app_with(&[("BANJI_DEMO", "1")]).await;
+    let about: Value = demo.client.get(demo.url("/api/v1/about")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(about["demo"], true);
 }

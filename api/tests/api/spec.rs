@@ -27,6 +27,8 @@ fn every_operation_documents_every_status_it_can_answer_and_needs_auth_unless_pu
         "/v1/auth/logout",
         "/v1/auth/register",
         "/v1/wechat/jssdk-config",
+        // Every page's banner of a demonstration, the login page's too.
+        "/v1/about",
         "/v1/portal/oauth",
         "/v1/portal/oauth/callback",
         // EventSource sends no headers: a single-use ticket from an authenticated call.

@@ -1,5 +1,7 @@
 //! The webhook against the real app: verification, the three modes, rejections without
-//! side effects, dedup of platform retries, unknown types, the time budget.
+//! side effects, dedup of platform retries, unknown types, the time budget. Tests that post
+//! messages in clear run the account in compatible mode (`ACCEPTS_PLAINTEXT`); the mock
+//! account's default is safe mode, which refuses them (`webhook_replay.rs`).
 
 use std::time::Duration;
 
@@ -8,8 +10,11 @@ use banji::wechat::xml;
 use banji::wechat::Reply;
 use serde_json::json;
 
-use crate::helpers::{error_body, spawn_app, spawn_app_with_router};
+use crate::helpers::{error_body, spawn_app, spawn_app_with, spawn_app_with_router};
 use crate::wechat_helpers::{crypto, now, signed, text_xml, Mode};
+
+/// Takes messages in clear as well as encrypted.
+pub const ACCEPTS_PLAINTEXT: &[(&str, &str)] = &[("WECHAT_MESSAGE_MODE", "compatible")];
 
 #[tokio::test]
 async fn get_verification_echoes_echostr_only_for_a_valid_signature() {
@@ -29,7 +34,7 @@ async fn get_verification_echoes_echostr_only_for_a_valid_signature() {
 
 #[tokio::test]
 async fn a_plain_message_gets_a_plain_reply_addressed_back_to_the_sender() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(ACCEPTS_PLAINTEXT).await;
     let resp = app.post_webhook(&signed(Mode::Plain, &text_xml("oLiLei", 1001, "帮助"), now())).await;
     assert_eq!(resp.status(), 200);
     let body = resp.text().await.unwrap();
@@ -59,7 +64,7 @@ async fn safe_and_compatible_mode_messages_get_encrypted_replies() {
 
 #[tokio::test]
 async fn forged_stale_or_foreign_requests_are_refused_and_leave_no_trace() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(ACCEPTS_PLAINTEXT).await;
     let xml_text = text_xml("oLiLei", 3001, "帮助");
 
     let mut forged = signed(Mode::Plain, &xml_text, now());
@@ -80,7 +85,7 @@ async fn forged_stale_or_foreign_requests_are_refused_and_leave_no_trace() {
     let encrypt = other.encrypt(&xml_text);
     let ts = foreign.query[1].1.clone();
     foreign.query.last_mut().unwrap().1 =
-        banji::wechat::signature::msg_signature(banji::wechat::config::MOCK_TOKEN, &ts, "1357924680", &encrypt);
+        banji::wechat::signature::msg_signature(banji::wechat::config::MOCK_TOKEN, &ts, &foreign.query[2].1, &encrypt);
     foreign.body = format!("<xml><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>");
     error_body(app.post_webhook(&foreign).await, 403, "webhook_rejected").await;
 
@@ -93,7 +98,7 @@ async fn forged_stale_or_foreign_requests_are_refused_and_leave_no_trace() {
 
 #[tokio::test]
 async fn a_billion_laughs_body_is_refused_and_an_oversized_one_is_not_read() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(ACCEPTS_PLAINTEXT).await;
     let mut bomb = String::from("<!DOCTYPE lolz [<!ENTITY lol \"lol\">");
     for i in 1..10 {
         bomb.push_str(&format!("<!ENTITY lol{i} \"{}\">", format!("&lol{};", i - 1).repeat(10)));
@@ -198,7 +203,7 @@ async fn a_handler_past_the_budget_is_answered_with_success_and_replies_later_by
 #[tokio::test]
 async fn a_failing_handler_is_acknowledged_not_answered_with_an_error() {
     let router = Router::new().rule("broken", Match::MsgType("text"), |_| async { anyhow::bail!("database on fire") });
-    let app = spawn_app_with_router(&[], router).await;
+    let app = spawn_app_with_router(ACCEPTS_PLAINTEXT, router).await;
     let resp = app.post_webhook(&signed(Mode::Plain, &text_xml("oLiLei", 5001, "hi"), now())).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.text().await.unwrap(), "success");
@@ -227,7 +232,7 @@ async fn a_burst_of_messages_is_stored_completely_across_statement_boundaries() 
 
 #[tokio::test]
 async fn a_known_type_missing_a_field_is_stored_and_acknowledged_not_refused() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(ACCEPTS_PLAINTEXT).await;
     let t = now();
     let no_msg_id = format!(
         "<xml><ToUserName><![CDATA[gh_banjimock0001]]></ToUserName><FromUserName><![CDATA[oLiLei]]></FromUserName>\
@@ -253,7 +258,7 @@ async fn a_known_type_missing_a_field_is_stored_and_acknowledged_not_refused() {
 
 #[tokio::test]
 async fn a_timestamp_from_the_future_is_refused_like_a_stale_one() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(ACCEPTS_PLAINTEXT).await;
     let resp = app.post_webhook(&signed(Mode::Plain, &text_xml("oLiLei", 7001, "hi"), now() + 600)).await;
     error_body(resp, 403, "webhook_rejected").await;
     assert!(app.logged_messages().await.is_empty());
@@ -283,7 +288,7 @@ async fn a_handler_slower_than_the_platform_waits_is_cut_off_by_the_default_budg
         tokio::time::sleep(Duration::from_secs(8)).await;
         Ok(Some(Reply::text("太迟了")))
     });
-    let app = spawn_app_with_router(&[], router).await;
+    let app = spawn_app_with_router(ACCEPTS_PLAINTEXT, router).await;
     let started = std::time::Instant::now();
     let resp = app.post_webhook(&signed(Mode::Plain, &text_xml("oLiLei", 8001, "hi"), now())).await;
     let waited = started.elapsed();

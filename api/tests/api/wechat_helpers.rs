@@ -37,9 +37,10 @@ pub struct Signed {
     pub body: String,
 }
 
-/// Signs (and in compatible/safe mode encrypts) a message like the platform.
+/// Signs (and in compatible/safe mode encrypts) a message like the platform, with a
+/// nonce of its own (a signed request is good for one message).
 pub fn signed(mode: Mode, xml: &str, timestamp: i64) -> Signed {
-    let (ts, nonce) = (timestamp.to_string(), "1357924680".to_string());
+    let (ts, nonce) = (timestamp.to_string(), rand::random::<u32>().to_string());
     let mut query = vec![
         ("signature", webhook_signature(MOCK_TOKEN, &ts, &nonce)),
         ("timestamp", ts.clone()),

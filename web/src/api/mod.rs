@@ -196,6 +196,11 @@ pub async fn delete(path: &str) -> ApiResult<()> {
     send(Method::DELETE, path, None, true).await.map(|_| ())
 }
 
+/// GET for the endpoints that need no login (what every page shows).
+pub async fn get_public<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+    decode(send(Method::GET, path, None, false).await?).await
+}
+
 /// For the endpoints that need no login (login, refresh, logout).
 pub async fn post_public<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
     decode(send(Method::POST, path, json(body), false).await?).await

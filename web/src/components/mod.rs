@@ -1,7 +1,9 @@
 //! Widgets shared by the pages: the shell around them, loading/error/empty states, the
-//! pager, a modal dialog, SVG charts, and form fields that show their problem.
+//! pager, a modal dialog, SVG charts, form fields that show their problem, and the
+//! banner of a demonstration.
 
 mod charts;
+mod demo_banner;
 mod dialog;
 mod field;
 mod layout;
@@ -10,6 +12,7 @@ mod pager;
 mod states;
 
 pub use charts::{percent, rate, Bar, ColumnChart, Funnel, Gauge, HBarChart, LineChart, MiniBar, Series};
+pub use demo_banner::DemoBanner;
 pub use dialog::Dialog;
 pub use field::Field;
 pub use layout::{RequireAdmin, Shell};

@@ -1,7 +1,9 @@
 //! A roster file into rows: CSV (UTF-8 with or without BOM, or GB18030 as Excel writes it
-//! on Chinese Windows) or XLSX (the first sheet), with Chinese or English headers.
+//! on Chinese Windows) or XLSX (the first sheet, read by `xlsx`), with Chinese or English
+//! headers. Rows are kept sparse (only the cells that hold something), and both formats
+//! stop at the same bounds, so no file makes the server allocate more than its content.
 
-use std::io::Cursor;
+use crate::http::sheet::unneutralised;
 
 /// The fields a roster column can hold, and the headers that name each.
 pub const FIELDS: &[(&str, &[&str])] = &[
@@ -30,8 +32,15 @@ pub const EXPORT_HEADERS: &[(&str, &str)] = &[
     ("notes", "备注"),
 ];
 
+/// A roster holds at most this many students (rows below the header).
+pub const MAX_STUDENTS: usize = 50_000;
+/// Columns a roster file may use (a school system's export has a few dozen at most).
+pub const MAX_COLUMNS: u32 = 200;
+
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ParseError {
+    #[error("the file is too large for a roster: {0}")]
+    TooLarge(String),
     #[error("the file is empty")]
     Empty,
     #[error("the spreadsheet cannot be read: {0}")]
@@ -75,8 +84,14 @@ fn decode_text(bytes: &[u8]) -> String {
     }
 }
 
-/// Rows of cells, each with the row number a spreadsheet would show.
-type Cells = Vec<(u32, Vec<String>)>;
+/// Rows of cells, each with the row number a spreadsheet would show and its filled cells
+/// as (column index, text), in column order.
+pub type Cells = Vec<(u32, Vec<(u32, String)>)>;
+
+/// The text of column `column` in a row of `Cells`.
+fn cell(row: &[(u32, String)], column: u32) -> Option<&str> {
+    row.binary_search_by_key(&column, |(c, _)| *c).ok().map(|i| row[i].1.as_str())
+}
 
 fn cells_of_csv(bytes: &[u8]) -> Result<Cells, ParseError> {
     let text = decode_text(bytes);
@@ -95,26 +110,30 @@ fn cells_of_csv(bytes: &[u8]) -> Result<Cells, ParseError> {
         }
         line += bytes[counted_to..start].iter().filter(|&&b| b == b'\n').count() as u32;
         counted_to = start;
-        cells.push((line, record.iter().map(str::to_string).collect()));
+        // Empty cells past the last filled one (Excel writes `a,b,,,,`) do not count.
+        let used = (0..record.len()).rev().find(|&i| !record[i].is_empty()).map_or(0, |i| i + 1);
+        if used > MAX_COLUMNS as usize {
+            return Err(ParseError::TooLarge(format!(
+                "line {line} has {used} columns; a roster may use at most {MAX_COLUMNS}"
+            )));
+        }
+        let row: Vec<(u32, String)> = record
+            .iter()
+            .take(used)
+            .enumerate()
+            .filter(|(_, c)| !c.is_empty())
+            .map(|(i, c)| (i as u32, c.to_string()))
+            .collect();
+        if row.is_empty() {
+            continue;
+        }
+        cells.push((line, row));
+        // The header and the students: no more lines than that may hold anything.
+        if cells.len() > MAX_STUDENTS + 1 {
+            return Err(ParseError::TooLarge(format!("it has more than {MAX_STUDENTS} students")));
+        }
     }
     Ok(cells)
-}
-
-fn cells_of_xlsx(bytes: &[u8]) -> Result<Cells, ParseError> {
-    use calamine::Reader;
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e: calamine::XlsxError| ParseError::Spreadsheet(e.to_string()))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| ParseError::Spreadsheet("it has no sheet".into()))?
-        .map_err(|e| ParseError::Spreadsheet(e.to_string()))?;
-    // The range starts at the first used cell; row numbers count from the sheet's top.
-    let first = range.start().map_or(0, |(row, _)| row);
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, row)| (first + i as u32 + 1, row.iter().map(|cell| cell.to_string()).collect()))
-        .collect())
 }
 
 /// Reads a roster file into a `Table`.
@@ -122,15 +141,15 @@ pub fn table(bytes: &[u8]) -> Result<Table, ParseError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ParseError::Empty);
     }
-    let cells = if is_xlsx(bytes) { cells_of_xlsx(bytes)? } else { cells_of_csv(bytes)? };
+    let cells = if is_xlsx(bytes) { super::xlsx::cells(bytes)? } else { cells_of_csv(bytes)? };
     // The header is the first row with anything in it.
-    let Some(header_at) = cells.iter().position(|(_, row)| row.iter().any(|c| !c.trim().is_empty())) else {
+    let Some(header_at) = cells.iter().position(|(_, row)| row.iter().any(|(_, c)| !c.trim().is_empty())) else {
         return Err(ParseError::Empty);
     };
-    let columns: Vec<(usize, &'static str)> =
-        cells[header_at].1.iter().enumerate().filter_map(|(i, h)| field_of(h).map(|f| (i, f))).collect();
+    let columns: Vec<(u32, &'static str)> =
+        cells[header_at].1.iter().filter_map(|(i, h)| field_of(h).map(|f| (*i, f))).collect();
     let mut fields: Vec<&'static str> = Vec::new();
-    let mut used: Vec<usize> = Vec::new();
+    let mut used: Vec<u32> = Vec::new();
     for (index, field) in columns {
         // The first column naming a field wins; a repeat is ignored.
         if !fields.contains(&field) {
@@ -146,10 +165,14 @@ pub fn table(bytes: &[u8]) -> Result<Table, ParseError> {
     }
     let mut rows = Vec::new();
     for (number, row) in cells.iter().skip(header_at + 1) {
-        if row.iter().all(|c| c.trim().is_empty()) {
+        if row.iter().all(|(_, c)| c.trim().is_empty()) {
             continue;
         }
-        let values = used.iter().map(|&i| row.get(i).map(|v| v.trim().to_string()).unwrap_or_default()).collect();
+        // A cell an export guarded against spreadsheet formulas (`'=…`) reads back as it was.
+        let values = used
+            .iter()
+            .map(|&i| cell(row, i).map(|v| unneutralised(v.trim()).trim().to_string()).unwrap_or_default())
+            .collect();
         rows.push((*number, values));
     }
     Ok(Table { fields, rows })
@@ -188,5 +211,34 @@ mod tests {
     fn a_file_without_a_student_number_column_is_refused() {
         assert_eq!(table("姓名,班级\n李雷,一班\n".as_bytes()).unwrap_err(), ParseError::NoStudentNo);
         assert_eq!(table(b"  \n").unwrap_err(), ParseError::Empty);
+    }
+
+    #[test]
+    fn a_csv_with_more_rows_than_a_school_has_students_is_refused() {
+        let mut file = String::from("学号,姓名\n");
+        for n in 0..=MAX_STUDENTS {
+            file.push_str(&format!("{n},学生\n"));
+        }
+        let err = table(file.as_bytes()).unwrap_err();
+        assert_eq!(err, ParseError::TooLarge("it has more than 50000 students".into()));
+        file.truncate(file.trim_end().rfind('\n').unwrap() + 1);
+        assert_eq!(table(file.as_bytes()).unwrap().rows.len(), MAX_STUDENTS, "exactly the limit is read");
+    }
+
+    #[test]
+    fn a_csv_line_of_a_million_columns_is_refused_but_trailing_empty_ones_are_not_counted() {
+        let wide = format!("学号,姓名\n1,{}x\n", ",".repeat(1_000_000));
+        let err = table(wide.as_bytes()).unwrap_err();
+        assert_eq!(err, ParseError::TooLarge("line 2 has 1000002 columns; a roster may use at most 200".into()));
+        let trailing = format!("学号,姓名{}\n1,李雷{}\n", ",".repeat(5_000), ",".repeat(5_000));
+        assert_eq!(table(trailing.as_bytes()).unwrap().rows, [(2, vec!["1".to_string(), "李雷".into()])]);
+    }
+
+    #[test]
+    fn a_csv_cell_guarded_against_formulas_by_an_export_reads_back_as_it_was() {
+        let file = "学号,姓名,备注\n1,'=1+1,'-\n2,'O'Neil,'-5\n";
+        let table = table(file.as_bytes()).unwrap();
+        assert_eq!(table.rows[0].1, ["1", "=1+1", "-"]);
+        assert_eq!(table.rows[1].1, ["2", "'O'Neil", "'-5"], "a quote the export did not add stays");
     }
 }

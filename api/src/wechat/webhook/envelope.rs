@@ -3,10 +3,12 @@
 //! Order matters: the timestamp and `signature` are checked before the body is read as
 //! anything; in safe and compatible mode (`encrypt_type=aes`) the `<Encrypt>` text is
 //! taken from the outer envelope, its `msg_signature` checked, then decrypted (which
-//! checks the appid) and only then parsed as a message.
+//! checks the appid) and only then parsed as a message. A message in clear is refused
+//! before it is read when the account is in safe mode (`WECHAT_MESSAGE_MODE`).
 
 use serde::Deserialize;
 
+use crate::wechat::config::MessageMode;
 use crate::wechat::crypto::{CryptoError, MessageCrypto};
 use crate::wechat::reply::encrypted_envelope;
 use crate::wechat::signature::{msg_signature, same, webhook_signature};
@@ -44,6 +46,10 @@ pub enum Rejection {
     NoKey,
     #[error("unsupported encrypt_type")]
     EncryptType,
+    #[error("plaintext message refused: this account takes only encrypted messages (safe mode)")]
+    Plaintext,
+    #[error("replayed request: its timestamp, nonce and signature were already used for another message")]
+    Replayed,
     #[error("decryption failed: {0}")]
     Crypto(#[from] CryptoError),
     #[error("bad XML: {0}")]
@@ -78,12 +84,14 @@ pub fn verify_get(token: &str, q: &WebhookQuery, now: i64) -> Result<String, Rej
 pub fn open(
     token: &str,
     crypto: Option<&MessageCrypto>,
+    mode: MessageMode,
     q: &WebhookQuery,
     body: &str,
     now: i64,
 ) -> Result<Opened, Rejection> {
     check_signature(token, q, now)?;
     match q.encrypt_type.as_deref() {
+        None | Some("") | Some("raw") if !mode.accepts_plaintext() => Err(Rejection::Plaintext),
         None | Some("") | Some("raw") => {
             Ok(Opened { incoming: Incoming::parse(body)?, raw: body.to_string(), encrypted: false })
         }

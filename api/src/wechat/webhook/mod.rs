@@ -1,16 +1,19 @@
 //! `GET /wechat` (the platform's URL check) and `POST /wechat` (every message and event).
 //!
-//! A POST is verified and opened (`envelope`), claimed once across replicas (`dedup`),
-//! logged without positions or secrets (`log`, `privacy`), routed (`router`) under a
-//! time budget, and answered: the reply XML (encrypted when the request was), or
-//! `success`. A handler still running when the budget ends finishes in the background
-//! and its answer goes out as a customer-service message, so the platform always hears
-//! back well within its 5 seconds.
+//! A POST is verified and opened (`envelope`; in safe mode only encrypted ones), checked
+//! against the requests already seen (`replay`: a signed request carries one message),
+//! claimed once across replicas (`dedup`: a platform retry is answered as the first
+//! attempt was), logged without positions or secrets (`log`, `privacy`), routed
+//! (`router`) under a time budget, and answered: the reply XML (encrypted when the
+//! request was), or `success`. A handler still running when the budget ends finishes in
+//! the background and its answer goes out as a customer-service message, so the platform
+//! always hears back well within its 5 seconds.
 
 pub mod dedup;
 pub mod envelope;
 pub mod log;
 pub mod privacy;
+pub mod replay;
 pub mod router;
 
 use std::sync::Arc;
@@ -22,6 +25,7 @@ use poem::{get, handler, IntoResponse, Response, Route};
 
 use self::dedup::Seen;
 use self::envelope::{Rejection, WebhookQuery};
+use self::replay::Verdict;
 use crate::state::AppState;
 use crate::wechat::client::messages::CustomMessage;
 use crate::wechat::{Body, Event, Incoming, Reply};
@@ -34,8 +38,18 @@ fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// A refusal is answered with a 4xx and logged; the platform retries a refused request
+/// twice more, then gives up (its follower sees "该公众号暂时无法提供服务"). No refusal
+/// is answered `success`: a safe-mode account receiving plaintext is misconfigured (the
+/// platform's mode and `WECHAT_MESSAGE_MODE` differ) or under attack, and both must show.
 fn rejected(reason: Rejection) -> Response {
-    tracing::warn!(reason = %reason, "webhook request rejected");
+    match reason {
+        Rejection::Plaintext => tracing::warn!(
+            reason = %reason,
+            "webhook request rejected; if the platform's 消息加解密方式 is not 安全模式, set WECHAT_MESSAGE_MODE to match it"
+        ),
+        _ => tracing::warn!(reason = %reason, "webhook request rejected"),
+    }
     let code = match reason {
         Rejection::Xml(_) | Rejection::NoEncrypt | Rejection::EncryptType => StatusCode::BAD_REQUEST,
         _ => StatusCode::FORBIDDEN,
@@ -59,10 +73,23 @@ const DEADLINE: Duration = Duration::from_millis(4500);
 #[handler]
 async fn receive(state: Data<&AppState>, Query(query): Query<WebhookQuery>, body: String) -> Response {
     let wechat = &state.wechat;
-    let opened = match envelope::open(wechat.config.token(), wechat.crypto.as_ref(), &query, &body, now()) {
+    let config = &wechat.config;
+    let opened = match envelope::open(config.token(), wechat.crypto.as_ref(), config.message_mode, &query, &body, now())
+    {
         Ok(opened) => opened,
         Err(reason) => return rejected(reason),
     };
+    match replay::check(&state.kv, &query, &opened.incoming, now()).await {
+        Ok(Verdict::Fresh | Verdict::Retry) => {}
+        Ok(Verdict::Replayed) => return rejected(Rejection::Replayed),
+        // Without the memory a replay cannot be told from a new request: refuse (the
+        // platform retries within seconds) rather than take one in blind.
+        Err(err) => {
+            tracing::error!(error = %err, "webhook replay memory unavailable; request refused");
+            let body = shared::ErrorBody::new("unavailable", "try again shortly");
+            return poem::web::Json(body).with_status(StatusCode::SERVICE_UNAVAILABLE).into_response();
+        }
+    }
     let encrypted = opened.encrypted;
     match tokio::time::timeout(DEADLINE, take_in(&state, opened)).await {
         Ok(reply_xml) => answer(&state, reply_xml.as_deref(), encrypted),

@@ -7,6 +7,10 @@ use crate::api::ClientError;
 pub const APP_NAME: &str = "班级";
 pub const APP_SUBTITLE: &str = "家校通知与签到平台";
 
+// The banner of a public demonstration (BANJI_DEMO=1)
+pub const DEMO_MODE: &str = "演示模式";
+pub const DEMO_MODE_NOTE: &str = "微信公众号是模拟的，这里的学生、通知和数据仅供演示，都不是真实信息。";
+
 // Generic states
 pub const LOADING: &str = "加载中…";
 pub const RETRY: &str = "重试";

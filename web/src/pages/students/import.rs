@@ -92,7 +92,9 @@ pub fn ImportPanel(#[prop(into)] on_done: Callback<()>, #[prop(into)] on_close: 
             };
             busy.set(false);
             match result {
-                Ok(done) if done.status == ImportStatus::Failed => error.set(done.error.clone()),
+                Ok(done) if done.status == ImportStatus::Failed => {
+                    error.set(done.error.as_deref().map(t::import_failure))
+                }
                 Ok(done) if done.report.as_ref().is_some_and(|r| r.applied) => on_done.run(()),
                 Ok(_) => {}
                 Err(message) => error.set(Some(message)),
