@@ -4,7 +4,8 @@
 #   - the wasm32-unknown-unknown Rust target
 #   - trunk 0.21.14 (0.22 needs a newer rustc)
 #   - wasm-bindgen-cli at exactly the version in Cargo.lock
-# With --test, also what the test suite needs: Debian's chromium, the e2e npm packages,
+# With --test, also what the test suite needs: Debian's chromium, a Chinese font for its
+# screenshots, the e2e npm packages,
 # and schemathesis (the API fuzzer of scripts/fuzz-api.sh) in its own virtualenv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +44,12 @@ if [[ "${1:-}" == "--test" ]]; then
     log "installing Debian's chromium for the browser test"
     export DEBIAN_FRONTEND=noninteractive
     apt-get install -y -q chromium >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
+  fi
+  # Screenshots must show the console's Chinese, not boxes: Debian's chromium brings no CJK font.
+  if ! fc-list 2>/dev/null | grep -qi "wqy"; then
+    log "installing a Chinese font for the browser tests' screenshots"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q fonts-wqy-zenhei >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q fonts-wqy-zenhei >/dev/null; }
   fi
   if [[ ! -d e2e/node_modules/playwright-core ]]; then
     log "installing the e2e test's npm packages (playwright-core only; it drives the system chromium)"

@@ -78,8 +78,7 @@ async fn a_group_owner_sees_a_member_of_another_class_without_phone_or_bind_code
         app.post("/api/v1/groups", &s.admin.access, json!({ "name": "心理辅导小组" })).await.json().await.unwrap();
     let add = json!({ "student_ids": [other] });
     app.post(&format!("/api/v1/groups/{}/members", others["id"]), &s.admin.access, add).await;
-    let detail: Value =
-        app.get(&format!("/api/v1/students/{other}"), &s.teacher_a.access).await.json().await.unwrap();
+    let detail: Value = app.get(&format!("/api/v1/students/{other}"), &s.teacher_a.access).await.json().await.unwrap();
     assert_eq!(detail["groups"], json!([{ "id": detail["groups"][0]["id"], "name": "学生会" }]), "{detail}");
     // The lists withhold the same, and mark the row.
     let list: Value = app.get("/api/v1/students?q=林涛", &s.teacher_a.access).await.json().await.unwrap();

@@ -10,8 +10,7 @@ pub const PORTAL_RETRY: &str = "重新进入";
 pub const PORTAL_NOT_BOUND: &str = "你还没有绑定学号。绑定后即可接收班级通知、确认已读、参与签到。";
 pub const PORTAL_GO_BIND: &str = "去绑定学号";
 pub const PORTAL_BIND_TITLE: &str = "绑定学号";
-pub const PORTAL_BIND_INTRO: &str =
-    "请输入学号、姓名和验证码。验证码是辅导员发给你的 6 位绑定码。";
+pub const PORTAL_BIND_INTRO: &str = "请输入学号、姓名和验证码。验证码是辅导员发给你的 6 位绑定码。";
 pub const PORTAL_CODE: &str = "验证码";
 pub const PORTAL_BIND: &str = "绑定";
 pub const PORTAL_BINDING: &str = "绑定中…";
