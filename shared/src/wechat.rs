@@ -19,6 +19,7 @@ pub struct WechatStatus {
 /// What every page may know about this installation without a login.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct About {
     /// A public demonstration (`BANJI_DEMO=1`, mock mode): WeChat is simulated and the
     /// data is not real. Every page shows a 演示模式 banner.

@@ -72,7 +72,11 @@ async fn the_api_explorer_runs_only_its_own_inline_scripts_allowed_by_their_hash
 
 #[tokio::test]
 async fn browsers_are_told_to_use_https_only_when_the_public_url_is_https() {
-    let app = crate::helpers::spawn_app_with(&[("BANJI_PUBLIC_URL", "https://banji.school.example")]).await;
+    let app = crate::helpers::spawn_app_with(&[
+        ("BANJI_PUBLIC_URL", "https://banji.school.example"),
+        // Mock mode listens publicly only as a declared demonstration.
+        ("BANJI_DEMO", "1"),
+    ]).await;
     let resp = app.client.get(app.url("/api/v1/me")).send().await.unwrap();
     assert_eq!(header(&resp, "strict-transport-security"), "max-age=31536000; includeSubDomains");
 }
