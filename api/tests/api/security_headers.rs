@@ -76,7 +76,8 @@ async fn browsers_are_told_to_use_https_only_when_the_public_url_is_https() {
         ("BANJI_PUBLIC_URL", "https://banji.school.example"),
         // Mock mode listens publicly only as a declared demonstration.
         ("BANJI_DEMO", "1"),
-    ]).await;
+    ])
+    .await;
     let resp = app.client.get(app.url("/api/v1/me")).send().await.unwrap();
     assert_eq!(header(&resp, "strict-transport-security"), "max-age=31536000; includeSubDomains");
 }
