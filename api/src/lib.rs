@@ -8,6 +8,7 @@
 //! `error`, and `routes`, the one place the HTTP surface is assembled.
 
 pub mod activities;
+pub mod api_tags;
 pub mod api_tokens;
 pub mod app;
 pub mod audit;

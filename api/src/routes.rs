@@ -6,7 +6,7 @@ use poem::http::StatusCode;
 use poem::middleware::Compression;
 use poem::web::{Data, Json};
 use poem::{get, handler, Endpoint, EndpointExt, IntoResponse, Response, Route};
-use poem_openapi::{OpenApiService, Tags};
+use poem_openapi::OpenApiService;
 
 use crate::activities::{ActivitiesApi, PortalActivitiesApi};
 use crate::api_tokens::ApiTokensApi;
@@ -42,40 +42,6 @@ pub fn is_upload(path: &str) -> bool {
 /// Their bound, above the attachment limit (a 50 000-student roster fits in 20 MiB).
 pub fn max_upload(config: &crate::config::Config) -> usize {
     (20 * 1024 * 1024).max(config.max_attachment_bytes + 64 * 1024)
-}
-
-#[derive(Tags)]
-pub enum ApiTags {
-    /// Logging in, refreshing tokens, logging out.
-    Auth,
-    /// The calling account.
-    Me,
-    /// Console accounts and roles (admins).
-    Users,
-    /// Tokens for third-party integrations.
-    ApiTokens,
-    /// Security and administration trail (admins).
-    Audit,
-    /// The WeChat side: JSSDK config, account status, whether it is a demonstration.
-    Wechat,
-    /// Classes, students, class cadres, groups and teacher profiles.
-    People,
-    /// Settings an admin changes.
-    Settings,
-    /// Notices, their audience, attachments and delivery; categories; template settings.
-    Notices,
-    /// What student pages inside WeChat call (a student token from WeChat authorisation).
-    Portal,
-    /// The account's custom menus.
-    Menus,
-    /// The original WeChatServer admin API (seed 002), kept at its paths and shapes.
-    Seed,
-    /// Numbers over many notices: the dashboard of a period, the hot ranking.
-    Stats,
-    /// Check-in sessions (签到), their live view, attendance and its statistics.
-    Checkin,
-    /// Activities and lectures students sign up for (报名).
-    Activities,
 }
 
 type Apis = (

@@ -10,11 +10,11 @@ use shared::StudentActivity;
 
 use super::signups::{self, Refusal};
 use super::store::{self, ActivityRow};
+use crate::api_tags::ApiTags;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use crate::people::students::row_by_openid;
 use crate::portal::StudentAuth;
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 /// Joined activities stay on the page this long after they end.

@@ -13,6 +13,7 @@ use shared::{
 
 use super::report;
 use super::store::{self, ActivityRow};
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::{BearerAuth, Caller};
 use crate::checkin::sessions::{self, Creator};
@@ -20,7 +21,6 @@ use crate::db::{now_ms, to_time, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::http::sheet::{self, FileFormat};
 use crate::people::Scope;
-use crate::routes::ApiTags;
 use crate::state::AppState;
 use crate::stats::Period;
 

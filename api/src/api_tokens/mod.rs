@@ -9,11 +9,11 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 use shared::{ApiToken, CreatedApiToken, NewApiToken, Page, PageQuery, Role, Scope};
 
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::{random_secret, secret_hash, BearerAuth, Caller, Via};
 use crate::db::{now_ms, to_ms, to_time, Db, Flag};
 use crate::error::{ApiError, ApiResult, NoContent};
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 /// Every API token starts with this, which is how `BearerAuth` tells it from a JWT.

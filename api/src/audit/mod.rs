@@ -9,10 +9,10 @@ use poem_openapi::OpenApi;
 use shared::{AuditEntry, Page, PageQuery};
 use sqlx::{Any, Executor};
 
+use crate::api_tags::ApiTags;
 use crate::auth::{BearerAuth, Caller};
 use crate::db::{now_ms, to_time};
 use crate::error::ApiResult;
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 /// An entry about to be written.

@@ -8,10 +8,10 @@ use shared::{ChangePasswordRequest, LoginRequest, LoginResponse, RefreshRequest,
 
 use super::sessions::{self, Login, Refresh};
 use super::{passwords, BearerAuth};
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::error::{ApiError, ApiResult, NoContent};
 use crate::http::{client_ip, user_agent};
-use crate::routes::ApiTags;
 use crate::state::AppState;
 use crate::users::store::{self, UserRow};
 

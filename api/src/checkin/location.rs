@@ -126,7 +126,7 @@ pub async fn purge_forever(db: Db, retention_days: i64) {
 /// A teacher's look at a student's kept position (`GET /students/{id}/location`).
 pub struct LocationApi;
 
-#[poem_openapi::OpenApi(prefix_path = "/v1/students", tag = "crate::routes::ApiTags::Checkin")]
+#[poem_openapi::OpenApi(prefix_path = "/v1/students", tag = "crate::api_tags::ApiTags::Checkin")]
 impl LocationApi {
     /// The student's latest position, if they consented and one was reported (404
     /// `no_location` otherwise). Every look is written to the audit log. For the teachers

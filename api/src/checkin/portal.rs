@@ -14,11 +14,11 @@ use shared::{
 use super::attempt::{self, Position, Proof, Student, Via};
 use super::sessions::{self, Creator, SessionRow};
 use super::{live, location};
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::db::{now_ms, to_time, Db, Flag};
 use crate::error::{ApiError, ApiResult};
 use crate::portal::StudentAuth;
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 #[derive(ApiResponse)]

@@ -14,12 +14,12 @@ use shared::{
 use super::live;
 use super::roll::{self, RollQuery};
 use super::sessions::{self, Creator};
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::error::{ApiError, ApiResult, NoContent};
 use crate::http::live as stream;
 use crate::people::Scope;
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 #[derive(ApiResponse)]

@@ -10,12 +10,12 @@ use poem_openapi::OpenApi;
 use shared::{AttendanceStats, StudentAttendance};
 
 use super::{export, sessions, stats};
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::error::ApiResult;
 use crate::http::sheet::{self, FileFormat};
 use crate::people::Scope;
-use crate::routes::ApiTags;
 use crate::state::AppState;
 use crate::stats::Period;
 

@@ -10,11 +10,11 @@ use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
 use shared::{AccountTemplate, MessageKind, TemplateMapping, TemplateSettings};
 
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::db::{now_ms, Db};
 use crate::error::{ApiError, ApiResult, NoContent};
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 /// The kinds of message Banji sends by template, and the values each can fill.

@@ -11,12 +11,12 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 use shared::{MenuButton, MenuDraft, MenuFeature, MenuTarget, NewMenu};
 
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::db::{now_ms, to_time, Db};
 use crate::error::{ApiError, ApiResult, NoContent};
 use crate::people::tags::role_tag;
-use crate::routes::ApiTags;
 use crate::state::AppState;
 use crate::wechat::client::menus::{MatchRule, Menu};
 

@@ -7,11 +7,11 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 use shared::{NewCategory, NoticeCategory};
 
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::db::{now_ms, Db};
 use crate::error::{on_unique, ApiError, ApiResult, NoContent};
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 pub async fn all(db: &Db) -> sqlx::Result<Vec<NoticeCategory>> {

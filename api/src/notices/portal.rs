@@ -10,12 +10,12 @@ use poem_openapi::OpenApi;
 use shared::{CategorySubscription, Page, PageQuery, StudentNotice, SubscriptionChange, Urgency};
 
 use super::{attachments, store, subscriptions};
+use crate::api_tags::ApiTags;
 use crate::db::filter::{contains_pattern, Arg, Filter};
 use crate::db::{to_time, Db, Flag};
 use crate::error::{ApiError, ApiResult};
 use crate::people::students::row_by_openid;
 use crate::portal::StudentAuth;
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 async fn student_id(db: &Db, openid: &str) -> sqlx::Result<i64> {

@@ -13,11 +13,11 @@ use shared::{
 
 use super::store::{self, NoticeQuery};
 use super::{attachments, audience, lifecycle};
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::error::{ApiError, ApiResult, NoContent};
 use crate::people::Scope;
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 #[derive(ApiResponse)]

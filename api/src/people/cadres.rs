@@ -12,11 +12,11 @@ use poem_openapi::{ApiResponse, OpenApi};
 use shared::{Cadre, CadrePatch, NewCadre};
 
 use super::scope::Scope;
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::db::{now_ms, school_today, Db, Flag};
 use crate::error::{ApiError, ApiResult, NoContent};
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 #[derive(sqlx::FromRow)]

@@ -11,12 +11,12 @@ use shared::{Class, ClassPatch, NewClass, Page, PageQuery, TeacherRef};
 use sqlx::{Any, Executor};
 
 use super::scope::Scope;
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::db::filter::{contains_pattern, Arg, Filter};
 use crate::db::{now_ms, Db, Flag};
 use crate::error::{on_unique, ApiError, ApiResult, NoContent};
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 #[derive(sqlx::FromRow)]

@@ -11,13 +11,13 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 use shared::{BoundTo, Follower, FollowerSync, Page, PageQuery, RemarkChange};
 
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::db::filter::{contains_pattern, Arg, Filter};
 use crate::db::{now_ms, to_time, Db, Flag};
 use crate::error::{ApiError, ApiResult};
 use crate::kv::Kv;
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 /// A follow (or a follow again): the follower row, and a bound student's `following`.

@@ -13,12 +13,12 @@ use shared::{Group, GroupMembersChange, GroupPatch, NewGroup, Page, PageQuery, S
 
 use super::scope::{Scope, StudentView};
 use super::students::{self, StudentQuery};
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::db::filter::{contains_pattern, Arg, Filter};
 use crate::db::{now_ms, Db, Flag};
 use crate::error::{ApiError, ApiResult, NoContent};
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 #[derive(sqlx::FromRow)]

@@ -142,7 +142,7 @@ pub async fn resync(state: &AppState) -> anyhow::Result<TagResync> {
 
 pub struct TagsApi;
 
-#[poem_openapi::OpenApi(tag = "crate::routes::ApiTags::People")]
+#[poem_openapi::OpenApi(tag = "crate::api_tags::ApiTags::People")]
 impl TagsApi {
     /// Repair drift between mirrored classes, groups and roles and their WeChat tags
     /// (admins). Also `banji tags resync`.
@@ -177,7 +177,7 @@ pub struct ManagedTag {
 
 pub struct ManagedTagsApi;
 
-#[poem_openapi::OpenApi(tag = "crate::routes::ApiTags::People")]
+#[poem_openapi::OpenApi(tag = "crate::api_tags::ApiTags::People")]
 impl ManagedTagsApi {
     /// The WeChat tags Banji manages: mirrored classes and groups, and the role tags.
     #[oai(path = "/v1/wechat/tags", method = "get")]

@@ -10,11 +10,11 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
 use shared::{NewUser, Registered, Registration, Role, TeacherBinding};
 
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::db::{now_ms, to_time, Db};
 use crate::error::{ApiError, ApiResult, NoContent};
-use crate::routes::ApiTags;
 use crate::state::AppState;
 use crate::wechat::client::media::QrScene;
 

@@ -8,12 +8,12 @@ use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
 use shared::{GroupRef, Page, PageQuery, TeacherProfile, TeacherProfilePatch};
 
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::db::filter::{contains_pattern, Arg, Filter};
 use crate::db::{now_ms, Db, Flag};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 #[derive(sqlx::FromRow)]

@@ -19,8 +19,8 @@ use poem::Request;
 use poem_openapi::param::Query;
 use poem_openapi::{ApiResponse, OpenApi};
 
+use crate::api_tags::ApiTags;
 use crate::error::{ApiError, ApiResult};
-use crate::routes::ApiTags;
 use crate::state::AppState;
 use crate::wechat::client::media::urlencode;
 use crate::wechat::client::oauth::OauthScope;

@@ -8,6 +8,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{OpenApi, SecurityScheme};
 use shared::{BindRequest, Classmate, GroupRef, Page, PageQuery, PortalMe, PortalStudent, TeacherProfile};
 
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::JwtKeys;
 use crate::db::to_time;
@@ -15,7 +16,6 @@ use crate::error::{ApiError, ApiResult, NoContent};
 use crate::people::binding::{self, BindError};
 use crate::people::students::row_by_openid;
 use crate::people::teachers::{self, Viewer};
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 /// A student page's token from `/portal/oauth` (it names a WeChat openid).

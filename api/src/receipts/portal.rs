@@ -20,11 +20,11 @@ use super::reminders::{self, Requester};
 use super::report::{self, ReceiptQuery};
 use super::routes::{after_reply, limits};
 use super::{live, votes};
+use crate::api_tags::ApiTags;
 use crate::db::{to_time, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::notices::store::{self, NoticeRow};
 use crate::portal::StudentAuth;
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 #[derive(ApiResponse)]

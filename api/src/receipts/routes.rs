@@ -15,6 +15,7 @@ use super::live::{self, ReportChanged};
 use super::reminders::{self, Limits, Requester};
 use super::report::{self, ReceiptQuery};
 use super::{export, votes};
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::db::{to_time, Db};
@@ -23,7 +24,6 @@ use crate::http::live::LiveEvents;
 use crate::http::sheet::{self, FileFormat};
 use crate::notices::store::{self, NoticeRow};
 use crate::people::Scope;
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 #[derive(ApiResponse)]

@@ -11,11 +11,11 @@ use poem_openapi::{ApiResponse, Object, OpenApi, Union};
 use shared::{ErrorBody, GroupMembersChange, GroupPatch, MenuButton, NewGroup};
 
 use super::fields::{Fields, FormFields, FromFields, SeedJson};
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::error::ApiError;
 use crate::people::{groups, Scope};
-use crate::routes::ApiTags;
 use crate::state::AppState;
 use crate::wechat::{Blame, WechatError};
 

@@ -7,11 +7,11 @@ use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
 use shared::{Settings, SettingsPatch};
 
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::db::Db;
 use crate::error::ApiResult;
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 const KEYS: [&str; 3] = ["auto_remark", "registration_open", "registration_requires_approval"];

@@ -10,11 +10,11 @@ use shared::{Dashboard, HotNotice};
 
 use super::period::{bounded, HOT_DAYS, HOT_LIMIT};
 use super::{dashboard, hot, Period};
+use crate::api_tags::ApiTags;
 use crate::auth::BearerAuth;
 use crate::db::now_ms;
 use crate::error::ApiResult;
 use crate::people::Scope;
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 pub struct StatsApi;

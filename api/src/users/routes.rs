@@ -7,10 +7,10 @@ use poem_openapi::{ApiResponse, OpenApi};
 use shared::{NewUser, Page, PageQuery, Role, User, UserPatch};
 
 use super::store;
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::error::{ApiError, ApiResult, NoContent};
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 pub struct UsersApi;

@@ -6,9 +6,9 @@ use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
 use shared::{About, JssdkConfig, WechatStatus};
 
+use crate::api_tags::ApiTags;
 use crate::auth::BearerAuth;
 use crate::error::{ApiError, ApiResult};
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 pub struct WechatApi;

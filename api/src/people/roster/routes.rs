@@ -8,6 +8,7 @@ use poem_openapi::{ApiRequest, ApiResponse, Multipart, OpenApi};
 use shared::{ImportJob, StudentStatus};
 
 use super::{export, jobs};
+use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::error::{ApiError, ApiResult};
@@ -15,7 +16,6 @@ use crate::http::sheet::{self, FileFormat};
 use crate::people::scope::{RecordClasses, StudentView};
 use crate::people::students::StudentQuery;
 use crate::people::Scope;
-use crate::routes::ApiTags;
 use crate::state::AppState;
 
 /// A roster upload as a form with a `file` field.

@@ -1,0 +1,39 @@
+//! The groups operations are listed under in the OpenAPI spec and the API explorer. They
+//! live apart from `routes` so that a capability naming its tag does not import the module
+//! that assembles every capability.
+
+use poem_openapi::Tags;
+
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Logging in, refreshing tokens, logging out.
+    Auth,
+    /// The calling account.
+    Me,
+    /// Console accounts and roles (admins).
+    Users,
+    /// Tokens for third-party integrations.
+    ApiTokens,
+    /// Security and administration trail (admins).
+    Audit,
+    /// The WeChat side: JSSDK config, account status, whether it is a demonstration.
+    Wechat,
+    /// Classes, students, class cadres, groups and teacher profiles.
+    People,
+    /// Settings an admin changes.
+    Settings,
+    /// Notices, their audience, attachments and delivery; categories; template settings.
+    Notices,
+    /// What student pages inside WeChat call (a student token from WeChat authorisation).
+    Portal,
+    /// The account's custom menus.
+    Menus,
+    /// The original WeChatServer admin API (seed 002), kept at its paths and shapes.
+    Seed,
+    /// Numbers over many notices: the dashboard of a period, the hot ranking.
+    Stats,
+    /// Check-in sessions (签到), their live view, attendance and its statistics.
+    Checkin,
+    /// Activities and lectures students sign up for (报名).
+    Activities,
+}
