@@ -51,6 +51,7 @@ impl Application {
             self.state.db.clone(),
             self.state.config.message_retention_days,
         ));
+        let health = tokio::spawn(crate::health::watch_forever(self.state.clone()));
         let log = self.state.wechat.log.clone();
         let delivery = crate::delivery::spawn(self.state.clone());
         let engine = self.state.delivery.clone();
@@ -62,6 +63,7 @@ impl Application {
         pruning.abort();
         positions.abort();
         messages.abort();
+        health.abort();
         // The batch in hand is sent and recorded before the process ends.
         engine.stop();
         if let Some(worker) = delivery {

@@ -141,7 +141,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
         }
         Command::Migrate => {
-            let db = Db::connect(&config.database_url, config.database_schema.as_deref()).await?;
+            let db = Db::connect(&config.database_url, config.database_schema.as_deref(), config.db_wait).await?;
             db.migrate().await?;
             println!("migrations applied");
         }
@@ -150,7 +150,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             if let Err(problem) = shared::validate::password(&password) {
                 bail!("password {}", problem.message());
             }
-            let db = Db::connect(&config.database_url, config.database_schema.as_deref()).await?;
+            let db = Db::connect(&config.database_url, config.database_schema.as_deref(), config.db_wait).await?;
             db.migrate().await?;
             let new = NewUser {
                 display_name: display_name.unwrap_or_else(|| username.clone()),

@@ -23,6 +23,11 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// Prefix of every Kv key and channel, so several installations can share one Redis.
     pub kv_prefix: String,
+    /// How long one Redis call may take before it counts as failed (`BANJI_KV_TIMEOUT_MS`).
+    pub kv_timeout: std::time::Duration,
+    /// PostgreSQL: how long a request waits for a connection before it is answered 503
+    /// `database_unavailable` (`BANJI_DB_WAIT_MS`).
+    pub db_wait: std::time::Duration,
     /// When unset, a secret generated once and kept in the database is used.
     pub jwt_secret: Option<SecretString>,
     pub web_dist: PathBuf,
@@ -169,6 +174,12 @@ impl Config {
             database_schema,
             redis_url,
             kv_prefix: var("BANJI_KV_PREFIX").unwrap_or_else(|| "banji:".into()),
+            kv_timeout: std::time::Duration::from_millis(
+                parse_num("BANJI_KV_TIMEOUT_MS", var("BANJI_KV_TIMEOUT_MS"), 300u64)?.clamp(10, 10_000),
+            ),
+            db_wait: std::time::Duration::from_millis(
+                parse_num("BANJI_DB_WAIT_MS", var("BANJI_DB_WAIT_MS"), 1500u64)?.clamp(100, 60_000),
+            ),
             jwt_secret: jwt_secret.map(SecretString::from),
             web_dist: PathBuf::from(var("BANJI_WEB_DIST").unwrap_or_else(|| "web/dist".into())),
             trust_proxy_hops: parse_hops(var("BANJI_TRUST_PROXY"))?,

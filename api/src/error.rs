@@ -168,20 +168,43 @@ impl From<FieldErrors> for ApiError {
     }
 }
 
+/// The database is away: a 503 the client may retry. Not logged per request; the
+/// health watch (`crate::health`) says once when it goes and once when it is back.
+pub fn database_unavailable() -> ApiError {
+    ApiError::unavailable("database_unavailable", "the database cannot be reached for now; retry shortly", 2)
+}
+
+/// The shared cache (Redis) is away; logged once by its circuit (`crate::kv`).
+pub fn cache_unavailable() -> ApiError {
+    ApiError::unavailable("cache_unavailable", "the shared cache cannot be reached for now; retry shortly", 2)
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(err: sqlx::Error) -> Self {
+        if crate::db::is_unavailable(&err) {
+            return database_unavailable();
+        }
         ApiError::internal(format_args!("database: {err}"))
     }
 }
 
 impl From<crate::kv::KvError> for ApiError {
     fn from(err: crate::kv::KvError) -> Self {
+        if err.is_outage() {
+            return cache_unavailable();
+        }
         ApiError::internal(format_args!("kv: {err}"))
     }
 }
 
 impl From<anyhow::Error> for ApiError {
     fn from(err: anyhow::Error) -> Self {
+        if err.downcast_ref::<sqlx::Error>().is_some_and(crate::db::is_unavailable) {
+            return database_unavailable();
+        }
+        if err.downcast_ref::<crate::kv::KvError>().is_some_and(|e| e.is_outage()) {
+            return cache_unavailable();
+        }
         ApiError::internal(format_args!("{err:#}"))
     }
 }

@@ -20,6 +20,7 @@ pub mod conversation;
 pub mod db;
 pub mod delivery;
 pub mod error;
+pub mod health;
 pub mod http;
 pub mod kv;
 pub mod menus;

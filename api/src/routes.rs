@@ -88,25 +88,14 @@ fn healthz() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
-/// Ready when the database and the Kv answer; 503 naming the part that does not.
+/// Ready when the database and the Kv answer; 503 naming the part that does not. Quick
+/// whatever is down (`health::check` bounds each part).
 #[handler]
 async fn readyz(state: Data<&AppState>) -> Response {
-    let database = state.db.ping().await.map_err(|e| e.to_string());
-    let cache = state.kv.ping().await.map_err(|e| e.to_string());
-    let status = if database.is_ok() && cache.is_ok() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    let describe = |r: &Result<(), String>| match r {
-        Ok(()) => "ok".to_string(),
-        Err(e) => {
-            tracing::warn!(error = %e, "readiness check failed");
-            "unavailable".to_string()
-        }
-    };
-    let body = serde_json::json!({
-        "status": if status == StatusCode::OK { "ready" } else { "not_ready" },
-        "database": describe(&database),
-        "cache": describe(&cache),
-        "cache_kind": if state.kv.is_shared() { "redis" } else { "in-process" },
-    });
+    let readiness = crate::health::check(&state).await;
+    let status = if readiness.ready() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let mut body = serde_json::to_value(&readiness).unwrap_or_default();
+    body["status"] = serde_json::json!(if readiness.ready() { "ready" } else { "not_ready" });
     Json(body).with_status(status).into_response()
 }
 

@@ -31,10 +31,12 @@ impl AppState {
     /// Connects the store (migrating it) and the Kv, loads the signing key, and starts the
     /// WeChat side (`bound` is the address the server listens on, for the mock platform).
     pub async fn init(config: Config, bound: std::net::SocketAddr, router: Router) -> anyhow::Result<AppState> {
-        let db = Db::connect(&config.database_url, config.database_schema.as_deref()).await?;
+        let db = Db::connect(&config.database_url, config.database_schema.as_deref(), config.db_wait).await?;
         db.migrate().await?;
         let kv = match &config.redis_url {
-            Some(url) => Kv::redis(url, &config.kv_prefix).await.context("connecting to REDIS_URL")?,
+            Some(url) => Kv::redis_with_timeout(url, &config.kv_prefix, config.kv_timeout)
+                .await
+                .context("connecting to REDIS_URL")?,
             None => Kv::memory(&config.kv_prefix),
         };
         let jwt = Arc::new(JwtKeys::load(&config, &db).await.context("loading the JWT secret")?);

@@ -39,7 +39,9 @@ impl LoginThrottle {
     }
 
     /// Reserves a failure for this username and address before the password is checked:
-    /// `Some(wait)` when either has used up its failures (the try must be refused).
+    /// `Some(wait)` when either has used up its failures (the try must be refused). While
+    /// Redis is away the failures are counted in this replica's memory (`Kv::hit`): logins
+    /// go on, and the limit holds per replica.
     pub async fn reserve(&self, username: &str, ip: Option<&str>) -> KvResult<Option<Duration>> {
         let mut wait = None;
         for key in Self::keys(username, ip) {
@@ -53,7 +55,13 @@ impl LoginThrottle {
     /// The password was right: the username's failures are cleared, and the address's
     /// reservation is given back (one address guessing many accounts stays limited).
     pub async fn succeeded(&self, username: &str, ip: Option<&str>) -> KvResult<()> {
-        self.kv.delete(&user_key(username)).await?;
+        let key = user_key(username);
+        // Counted here while Redis was away, or there: cleared in both.
+        self.kv.local().delete(&key).await?;
+        match self.kv.delete(&key).await {
+            Err(err) if err.is_outage() => {}
+            cleared => cleared?,
+        }
         if let Some(ip) = ip {
             self.kv.refund(&ip_key(ip), self.window).await?;
         }

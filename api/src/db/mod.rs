@@ -31,13 +31,15 @@ pub struct Db {
 
 impl Db {
     /// Opens the database, creating the SQLite file (and its folder) or the PostgreSQL
-    /// schema when they do not exist yet. Does not migrate.
-    pub async fn connect(url: &str, schema: Option<&str>) -> anyhow::Result<Db> {
+    /// schema when they do not exist yet. Does not migrate. `wait` bounds how long a
+    /// PostgreSQL query waits for a connection: when the server is away, a request is
+    /// answered 503 after it rather than held (SQLite waits longer: its writers queue).
+    pub async fn connect(url: &str, schema: Option<&str>, wait: Duration) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") { Backend::Sqlite } else { Backend::Postgres };
         let pool = match backend {
             Backend::Sqlite => connect_sqlite(url).await?,
-            Backend::Postgres => connect_postgres(url, schema).await?,
+            Backend::Postgres => connect_postgres(url, schema, wait).await?,
         };
         Ok(Db { pool, backend })
     }
@@ -116,9 +118,9 @@ async fn connect_sqlite(url: &str) -> anyhow::Result<AnyPool> {
         .with_context(|| format!("opening SQLite database {path}"))
 }
 
-async fn connect_postgres(url: &str, schema: Option<&str>) -> anyhow::Result<AnyPool> {
+async fn connect_postgres(url: &str, schema: Option<&str>, wait: Duration) -> anyhow::Result<AnyPool> {
     let options = AnyConnectOptions::from_str(url).context("parsing DATABASE_URL")?;
-    let mut pool_options = AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10));
+    let mut pool_options = AnyPoolOptions::new().max_connections(16).acquire_timeout(wait);
     if let Some(schema) = schema {
         // The name was validated by Config as a plain lowercase identifier.
         let create = format!("CREATE SCHEMA IF NOT EXISTS {schema}");
@@ -155,6 +157,22 @@ pub fn to_ms(time: DateTime<Utc>) -> i64 {
 pub fn school_today() -> chrono::NaiveDate {
     let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
     Utc::now().with_timezone(&offset).date_naive()
+}
+
+/// True when the error says the database is away (refused, cut, restarting, or no
+/// connection within the wait), not that the query was wrong: the API answers 503
+/// `database_unavailable`, the workers pause and try again.
+pub fn is_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => true,
+        sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // Class 08: connection exception; 57P01-57P03: shutting down, crash recovery,
+            // cannot connect now (a failover in progress).
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
 }
 
 /// True when the error is a unique-constraint violation (on either backend).

@@ -26,6 +26,9 @@ pub async fn while_held<T>(state: &AppState, ids: &[i64], work: impl Future<Outp
                     tracing::debug!(held, in_hand = ids.len(), "lease renewed (the other rows are settled or lost)")
                 }
                 Ok(_) => {}
+                Err(err) if crate::db::is_unavailable(&err) => {
+                    tracing::debug!(error = %err, "could not renew the delivery lease: the database is away")
+                }
                 Err(err) => tracing::warn!(error = %err, "could not renew the delivery lease; retrying"),
             }
         }
@@ -89,7 +92,11 @@ impl<'a> Ledger<'a> {
                     return Ok(());
                 }
                 Err(err) if started.elapsed() + wait < lease_of(self.state) => {
-                    tracing::warn!(error = %err, rows = self.unrecorded.len(), "recording deliveries failed; retrying");
+                    if crate::db::is_unavailable(&err) {
+                        tracing::debug!(rows = self.unrecorded.len(), "recording deliveries waits for the database");
+                    } else {
+                        tracing::warn!(error = %err, rows = self.unrecorded.len(), "recording deliveries failed; retrying");
+                    }
                     tokio::time::sleep(wait).await;
                     wait = (wait * 2).min(Duration::from_secs(2));
                 }

@@ -40,8 +40,12 @@ pub async fn run(state: AppState) {
     let mut last_housekeeping: Option<Instant> = None;
     while !engine.stopping() {
         if last_housekeeping.is_none_or(|t| t.elapsed() >= HOUSEKEEPING) {
-            if let Err(err) = housekeeping(&state).await {
-                tracing::warn!(error = %err, "delivery housekeeping failed");
+            match housekeeping(&state).await {
+                Err(err) if crate::health::is_outage(&err) => {
+                    tracing::debug!(error = %err, "delivery housekeeping waits for the database")
+                }
+                Err(err) => tracing::warn!(error = %err, "delivery housekeeping failed"),
+                Ok(()) => {}
             }
             last_housekeeping = Some(Instant::now());
         }
@@ -49,6 +53,11 @@ pub async fn run(state: AppState) {
             Ok(Round::Worked) => continue,
             Ok(Round::Idle) => IDLE_POLL,
             Ok(Round::Wait(d)) => d.min(HOUSEKEEPING * 5),
+            // The database or the cache away: logged once by their watch; pause and try again.
+            Err(err) if crate::health::is_outage(&err) => {
+                tracing::debug!(error = %err, "delivery paused: a dependency is away");
+                Duration::from_secs(1)
+            }
             Err(err) => {
                 tracing::warn!(error = %err, "delivery round failed");
                 Duration::from_secs(1)

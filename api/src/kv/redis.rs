@@ -1,12 +1,14 @@
 //! Redis-backed `Kv`, shared by every replica. Compare-and-delete and the windowed
 //! counter are Lua scripts so they stay atomic under concurrent replicas.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use redis::aio::ConnectionManager;
 use redis::{AsyncCommands, Script};
 
+use super::circuit::Circuit;
 use super::{Counter, KvResult};
 
 #[derive(Clone)]
@@ -14,6 +16,8 @@ pub struct RedisKv {
     client: redis::Client,
     conn: ConnectionManager,
     prefix: String,
+    /// Every call goes through it: bounded, and refused at once while Redis is away.
+    pub(super) circuit: Arc<Circuit>,
 }
 
 const DELETE_IF_EQ: &str = r"
@@ -38,15 +42,15 @@ fn millis(d: Duration) -> u64 {
 }
 
 impl RedisKv {
-    pub async fn connect(url: &str, prefix: &str) -> KvResult<RedisKv> {
+    /// `timeout` bounds every call (the circuit's); the connection's own timeouts are
+    /// longer so that they never decide first.
+    pub async fn connect(url: &str, prefix: &str, timeout: Duration) -> KvResult<RedisKv> {
         let client = redis::Client::open(url)?;
-        // The crate's 500 ms answer timeout fails calls on a busy host while Redis is fine;
-        // the webhook's own 4.5 s deadline bounds a request anyway.
         let config = redis::aio::ConnectionManagerConfig::new()
             .set_response_timeout(Some(Duration::from_secs(2)))
             .set_connection_timeout(Some(Duration::from_secs(3)));
         let conn = client.get_connection_manager_with_config(config).await?;
-        Ok(RedisKv { client, conn, prefix: prefix.to_string() })
+        Ok(RedisKv { client, conn, prefix: prefix.to_string(), circuit: Arc::new(Circuit::new(timeout)) })
     }
 
     fn key(&self, key: &str) -> String {

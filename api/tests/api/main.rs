@@ -15,6 +15,8 @@ mod checkin_roll;
 mod checkin_rules;
 mod cli;
 mod delivery;
+mod fault_proxy;
+mod faults;
 mod group_scope;
 mod helpers;
 mod http;

@@ -38,6 +38,12 @@ pub enum ClientError {
     RateLimited {
         retry_after: u64,
     },
+    /// 503: a part of the server (its database or cache, the WeChat platform) is away
+    /// for now; `code` says which.
+    Unavailable {
+        code: String,
+        retry_after: u64,
+    },
     Network,
     Server,
 }
@@ -50,6 +56,7 @@ impl ClientError {
             | ClientError::NotFound(b)
             | ClientError::Conflict(b)
             | ClientError::Validation(b) => Some(&b.code),
+            ClientError::Unavailable { code, .. } => Some(code),
             _ => None,
         }
     }
@@ -104,6 +111,7 @@ async fn error_of(resp: Response, authed: bool) -> ClientError {
         404 => ClientError::NotFound(body),
         409 => ClientError::Conflict(body),
         429 => ClientError::RateLimited { retry_after },
+        503 => ClientError::Unavailable { code: body.code, retry_after },
         500..=599 => ClientError::Server,
         _ => ClientError::Validation(body),
     }

@@ -114,6 +114,7 @@ pub(super) async fn request<B: Serialize>(method: Method, path: &str, body: Opti
         404 => ClientError::NotFound(body),
         409 => ClientError::Conflict(body),
         429 => ClientError::RateLimited { retry_after },
+        503 => ClientError::Unavailable { code: body.code, retry_after },
         500..=599 => ClientError::Server,
         _ => ClientError::Validation(body),
     })

@@ -1,6 +1,7 @@
 //! Retries from the platform (it waits 5 s, then tries again, 3 attempts in all) must take
 //! effect once. The first attempt claims the message in the shared Kv; a retry gets the
-//! first attempt's reply if it produced one, otherwise a plain acknowledgement.
+//! first attempt's reply if it produced one, otherwise a plain acknowledgement. While
+//! Redis is away the claims are this replica's (`Kv::set_nx_surviving`).
 
 use std::time::Duration;
 
@@ -24,10 +25,10 @@ fn key(dedup_key: &str) -> String {
 
 pub async fn claim(kv: &Kv, dedup_key: &str) -> KvResult<Seen> {
     let key = key(dedup_key);
-    if kv.set_nx(&key, PENDING, REMEMBER_FOR).await? {
+    if kv.set_nx_surviving(&key, PENDING, REMEMBER_FOR).await? {
         return Ok(Seen::First);
     }
-    Ok(Seen::Again(kv.get(&key).await?.and_then(|v| v.strip_prefix(REPLY).map(str::to_string))))
+    Ok(Seen::Again(kv.get_surviving(&key).await?.and_then(|v| v.strip_prefix(REPLY).map(str::to_string))))
 }
 
 pub async fn remember(kv: &Kv, dedup_key: &str, reply_xml: Option<&str>) -> KvResult<()> {
@@ -35,5 +36,5 @@ pub async fn remember(kv: &Kv, dedup_key: &str, reply_xml: Option<&str>) -> KvRe
         Some(xml) => format!("{REPLY}{xml}"),
         None => NO_REPLY.to_string(),
     };
-    kv.set(&key(dedup_key), &value, Some(REMEMBER_FOR)).await
+    kv.set_surviving(&key(dedup_key), &value, REMEMBER_FOR).await
 }

@@ -236,8 +236,13 @@ impl Writer {
         if !self.waiting.is_empty() {
             if let Err(err) = insert(&self.db, &self.waiting).await {
                 self.failures.fetch_add(1, Ordering::Relaxed);
-                tracing::error!(error = %err, waiting = self.waiting.len(), retry_in_ms = self.backoff.as_millis() as u64,
-                    "storing inbound messages failed; they are kept and tried again");
+                // The database away is logged once by the health watch, not per retry.
+                if crate::db::is_unavailable(&err) {
+                    tracing::debug!(waiting = self.waiting.len(), "inbound messages wait for the database");
+                } else {
+                    tracing::error!(error = %err, waiting = self.waiting.len(), retry_in_ms = self.backoff.as_millis() as u64,
+                        "storing inbound messages failed; they are kept and tried again");
+                }
                 self.retry_at = Some(Instant::now() + self.backoff);
                 self.backoff = (self.backoff * 2).min(MAX_BACKOFF);
                 return false;

@@ -68,11 +68,13 @@ fn remember_for(q: &WebhookQuery, now: i64) -> Duration {
 /// Records a verified request (`q` with a checked signature) and says whether it is new.
 pub async fn check(kv: &Kv, q: &WebhookQuery, incoming: &Incoming, now: i64) -> KvResult<Verdict> {
     let (key, identity) = (key(q), identity(incoming));
-    if kv.set_nx(&key, &identity, remember_for(q, now)).await? {
+    // Through a Redis outage the memory is this replica's (README: what that cannot
+    // guarantee across replicas).
+    if kv.set_nx_surviving(&key, &identity, remember_for(q, now)).await? {
         return Ok(Verdict::Fresh);
     }
-    // Gone between the two calls (it expired): nothing is left to replay against.
-    let Some(first) = kv.get(&key).await? else { return Ok(Verdict::Fresh) };
+    // Gone between the two calls (it expired, or Redis went away): nothing to compare.
+    let Some(first) = kv.get_surviving(&key).await? else { return Ok(Verdict::Fresh) };
     Ok(if first == identity && identity != NO_IDENTITY { Verdict::Retry } else { Verdict::Replayed })
 }
 

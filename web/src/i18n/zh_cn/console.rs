@@ -300,6 +300,8 @@ pub fn error(err: &ClientError) -> String {
             "insufficient_scope" => Some("令牌权限不足。"),
             "validation_failed" => Some("请检查标出的字段。"),
             "not_found" => Some("要操作的对象不存在，可能已被删除。"),
+            "database_unavailable" => Some("数据库暂时无法连接，系统正在自动重连，请稍后重试。"),
+            "cache_unavailable" => Some("缓存服务暂时不可用，请稍后重试。"),
             _ => None,
         };
         if let Some(text) = known {
@@ -310,6 +312,7 @@ pub fn error(err: &ClientError) -> String {
         ClientError::RateLimited { retry_after } => format!("尝试次数过多，请在 {retry_after} 秒后重试。"),
         ClientError::Network => "无法连接服务器，请检查网络后重试。".into(),
         ClientError::Server => "服务器出错了，请稍后重试。".into(),
+        ClientError::Unavailable { retry_after, .. } => format!("服务暂时繁忙，请在 {retry_after} 秒后重试。"),
         ClientError::Unauthorized => "登录已过期，请重新登录。".into(),
         ClientError::Forbidden(_) => "没有权限执行此操作。".into(),
         _ => "请求未能完成，请检查输入后重试。".into(),
