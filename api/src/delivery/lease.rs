@@ -93,16 +93,21 @@ pub async fn claim(db: &Db, owner: &str, lease: Duration, limit: i64) -> sqlx::R
     Ok(rows)
 }
 
-/// Takes back the rows of workers whose lease ran out (see the module docs). Returns how
-/// many.
-pub async fn reclaim(db: &Db) -> sqlx::Result<u64> {
+/// Takes back the rows of workers whose lease ran out (see the module docs), and the rows
+/// `own`er (the calling worker, between rounds: it holds none then) left leased to itself
+/// when the database went away mid-batch (a claim committed whose answer was lost, a
+/// record that could not be written): waiting out their lease would stall them for a
+/// lease after the database is back. Returns how many.
+pub async fn reclaim(db: &Db, own: &str) -> sqlx::Result<u64> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let back = sqlx::query(
         "UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_until = NULL \
-         WHERE status = 'sending' AND lease_until < $1 AND (channel IS NULL OR channel IN ('template', 'mass', 'digest'))",
+         WHERE status = 'sending' AND (lease_until < $1 OR lease_owner = $2) \
+         AND (channel IS NULL OR channel IN ('template', 'mass', 'digest'))",
     )
     .bind(now)
+    .bind(own)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -113,10 +118,11 @@ pub async fn reclaim(db: &Db) -> sqlx::Result<u64> {
         "UPDATE deliveries SET status = 'sent', sent_at = $1, sent_by = lease_owner, delivered_at = NULL, \
          lease_owner = NULL, lease_until = NULL, \
          fallback = CASE WHEN fallback = '' THEN $2 ELSE fallback || ';' || $2 END \
-         WHERE status = 'sending' AND lease_until < $1 AND channel = 'custom'",
+         WHERE status = 'sending' AND (lease_until < $1 OR lease_owner = $3) AND channel = 'custom'",
     )
     .bind(now)
     .bind(&code)
+    .bind(own)
     .execute(&mut *tx)
     .await?
     .rows_affected();

@@ -76,9 +76,12 @@ async fn housekeeping(state: &AppState) -> anyhow::Result<()> {
     if started > 0 {
         tracing::info!(started, "scheduled notices started");
     }
-    let reclaimed = lease::reclaim(&state.db).await?;
+    let reclaimed = lease::reclaim(&state.db, state.delivery.owner()).await?;
     if reclaimed > 0 {
-        tracing::warn!(reclaimed, "took back delivery rows whose worker stopped");
+        tracing::warn!(
+            reclaimed,
+            "took back delivery rows left in flight (a worker stopped, or lost the database mid-batch)"
+        );
     }
     sqlx::query("UPDATE notices SET paused_until = NULL, status_note = '' WHERE paused_until IS NOT NULL AND paused_until <= $1")
         .bind(now_ms())

@@ -152,3 +152,81 @@ async fn readiness_names_a_stalled_redis_and_answers_without_waiting_for_it() {
     proxy.resume();
     until_cache_is_back(&app).await;
 }
+
+/// What each follower of the mock received, by openid.
+async fn received(app: &TestApp) -> std::collections::HashMap<String, u64> {
+    let users: Vec<Value> =
+        app.client.get(app.url("/mock-wechat/sim/users")).send().await.unwrap().json().await.unwrap();
+    users.into_iter().map(|u| (u["openid"].as_str().unwrap().to_string(), u["received"].as_u64().unwrap())).collect()
+}
+
+async fn sent_so_far(app: &TestApp, notice: i64) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE notice_id = $1 AND status = 'sent'")
+        .bind(notice)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_postgres_outage_mid_fan_out_answers_503_keeps_every_message_and_sends_each_student_the_notice_once() {
+    let Some(database) = std::env::var("DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) else {
+        eprintln!("DATABASE_URL is not PostgreSQL: the PostgreSQL fault test runs in the second pass");
+        return;
+    };
+    let proxy = FaultProxy::start(&target_of(&database)).await;
+    let through = proxy.url_for(&database);
+    let app = spawn_app_with(&[("DATABASE_URL", through.as_str()), ("WECHAT_MESSAGE_MODE", "compatible")]).await;
+    let admin = app.admin().await;
+    app.map_notice_template(&admin).await;
+    let (class, students) = app.bound_class(&admin, "2026级新生", 2000, &[]).await;
+    // Slow enough that the cut lands in the middle of the fan-out.
+    app.set_faults(json!({ "latency_ms": 5 })).await;
+    let notice = app.draft(&admin, "全体学生安全教育", json!({ "classes": [class] })).await;
+    app.send_notice(&admin, notice).await;
+    // Cut while a batch is on its way to the platform (its first rows arrived, its record
+    // not yet written): the hardest moment for exactly once.
+    for _ in 0..1000 {
+        if received(&app).await.values().sum::<u64>() >= 300 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+
+    eprintln!("cut with {} recorded sent", sent_so_far(&app, notice).await);
+    proxy.cut();
+    // Requests that need the database say so, quickly, with a code.
+    let resp = tokio::time::timeout(
+        PLATFORM_WAITS,
+        app.client.get(app.url("/api/v1/notices")).bearer_auth(&admin.access).send(),
+    )
+    .await
+    .expect("answered before a client gives up")
+    .unwrap();
+    error_body(resp, 503, "database_unavailable").await;
+    let (status, ready) = readyz(&app).await;
+    assert_eq!((status, ready["database"].as_str()), (503, Some("unavailable")), "{ready}");
+    // Students keep writing in: every message is answered meanwhile.
+    for i in 0..20 {
+        let body = ask_for_help(&app, &students[i].1, 90_000 + i as i64).await;
+        assert!(body.contains("可用指令"), "message {i} answered during the outage: {body}");
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    proxy.resume();
+
+    let progress = app.until_sent(&admin, notice, 180).await;
+    assert_eq!(progress["by_status"], json!({ "sent": 2000 }), "{progress}");
+    let inboxes = received(&app).await;
+    let wrong: Vec<(&String, u64)> =
+        students.iter().map(|(_, o)| (o, inboxes.get(o).copied().unwrap_or(0))).filter(|(_, n)| *n != 1).collect();
+    assert!(
+        wrong.is_empty(),
+        "{} students did not get exactly one message: {:?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(5)]
+    );
+    for i in 0..20 {
+        assert_eq!(message_log_count(&app, 90_000 + i).await, 1, "message {i} is in the log once");
+    }
+    assert_eq!(readyz(&app).await.0, 200, "ready again without a restart");
+}
