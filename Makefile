@@ -1,5 +1,5 @@
 # Banji's commands. The README's quick start is `make run` and `make test`.
-.PHONY: run test setup console lint openapi admin e2e bench bench-webhook fuzz
+.PHONY: run test setup console lint openapi admin e2e bench bench-webhook bench-faults fuzz
 
 # Set up the tools, build the console, and run Banji on the embedded defaults
 # (SQLite in ./data, in-process cache, mock WeChat) at http://127.0.0.1:8080.
@@ -52,3 +52,7 @@ bench:
 bench-webhook:
 	cargo bench -p api --bench webhook
 	scripts/bench-webhook.sh
+
+# The webhook while its Redis is paused, killed and restarted (needs redis-server and wrk).
+bench-faults:
+	scripts/bench-faults.sh

@@ -52,8 +52,9 @@ pub enum ApiError {
     /// The WeChat platform failed or refused Banji itself; `message` says how.
     #[oai(status = 502)]
     BadGateway(Json<ErrorBody>),
-    /// Busy or unreachable for now: the WeChat platform, or the server itself under a
-    /// burst (of logins, say); retry after the number of seconds in `Retry-After`.
+    /// Busy or unreachable for now; retry after the number of seconds in `Retry-After`.
+    /// `code` says what: `database_unavailable`, `cache_unavailable` (Banji's own database
+    /// or Redis is away), `busy` (a burst of logins), or the WeChat platform's.
     #[oai(status = 503)]
     Unavailable(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
 }

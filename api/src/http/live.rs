@@ -30,8 +30,11 @@ const COALESCE: Duration = Duration::from_millis(700);
 
 /// Tells open pages of this topic that something changed. Never fails the caller.
 pub async fn changed(kv: &Kv, topic: &str) {
-    if let Err(err) = kv.publish(topic, "changed").await {
-        tracing::warn!(error = %err, topic, "could not publish a live change");
+    match kv.publish(topic, "changed").await {
+        // Redis away: its circuit has said so once; open pages poll again when it is back.
+        Err(err) if err.is_outage() => tracing::debug!(error = %err, topic, "live change not published"),
+        Err(err) => tracing::warn!(error = %err, topic, "could not publish a live change"),
+        Ok(()) => {}
     }
 }
 

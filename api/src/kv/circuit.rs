@@ -171,4 +171,43 @@ mod tests {
         assert!(circuit.is_open());
         assert!(!circuit.lock().probing);
     }
+
+    /// What the circuit logs, captured.
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn an_outage_of_many_calls_is_logged_once_when_it_starts_and_once_when_it_ends() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_max_level(tracing::Level::WARN)
+            .with_ansi(false)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let circuit = Circuit::new(Duration::from_millis(50));
+        for _ in 0..200 {
+            let _ = circuit.run(async { refused() }).await;
+        }
+        circuit.lock().open_until = Some(Instant::now());
+        for _ in 0..200 {
+            let _ = circuit.run(async { Ok::<_, KvError>(()) }).await;
+        }
+        let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = log.lines().collect();
+        assert_eq!(lines.len(), 2, "{log}");
+        assert!(lines[0].contains("is unavailable"), "{log}");
+        assert!(lines[1].contains("answers again"), "{log}");
+    }
 }

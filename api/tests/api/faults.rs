@@ -207,8 +207,8 @@ async fn a_postgres_outage_mid_fan_out_answers_503_keeps_every_message_and_sends
     let (status, ready) = readyz(&app).await;
     assert_eq!((status, ready["database"].as_str()), (503, Some("unavailable")), "{ready}");
     // Students keep writing in: every message is answered meanwhile.
-    for i in 0..20 {
-        let body = ask_for_help(&app, &students[i].1, 90_000 + i as i64).await;
+    for (i, (_, openid)) in students.iter().take(20).enumerate() {
+        let body = ask_for_help(&app, openid, 90_000 + i as i64).await;
         assert!(body.contains("可用指令"), "message {i} answered during the outage: {body}");
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -229,4 +229,17 @@ async fn a_postgres_outage_mid_fan_out_answers_503_keeps_every_message_and_sends
         assert_eq!(message_log_count(&app, 90_000 + i).await, 1, "message {i} is in the log once");
     }
     assert_eq!(readyz(&app).await.0, 200, "ready again without a restart");
+}
+
+#[tokio::test]
+async fn platform_calls_keep_working_while_redis_is_stopped_with_a_token_kept_in_this_replicas_memory() {
+    let Some(redis) = redis_url() else { return };
+    let (app, proxy) = app_behind_redis_proxy(&redis).await;
+    proxy.cut();
+    let client = &app.state.wechat.client;
+    client.tags().await.expect("a platform call while Redis is away");
+    client.tags().await.expect("and another, with the token kept meanwhile");
+    proxy.resume();
+    until_cache_is_back(&app).await;
+    client.tags().await.expect("and after Redis is back");
 }

@@ -97,40 +97,61 @@ impl WechatClient {
         .await
     }
 
-    /// The cache-lock-recheck-fetch dance shared by the token and the ticket.
+    /// The cache-lock-recheck-fetch dance shared by the token and the ticket. While Redis
+    /// is away it is danced in this replica's memory: each replica then keeps a token of
+    /// its own (the stable token endpoint hands every caller the same one) rather than
+    /// failing every platform call.
     async fn cached<F, Fut>(&self, key: &str, fetch: F) -> WechatResult<String>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = WechatResult<(String, i64)>>,
     {
-        let kv = &self.inner.kv;
+        let shared = &self.inner.kv;
         let kv_err = |e: crate::kv::KvError| WechatError::Network(format!("kv: {e}"));
-        let lock = format!("{key}:lock");
-        let owner = uuid::Uuid::new_v4().simple().to_string();
-        let deadline = tokio::time::Instant::now() + LOCK_FOR + Duration::from_secs(2);
-        loop {
-            if let Some(value) = kv.get(key).await.map_err(kv_err)? {
-                return Ok(value);
+        match cached_in(shared, key, &fetch).await {
+            Err(err) if err.is_outage() => {
+                cached_in(&shared.local(), key, &fetch).await.unwrap_or_else(|e| Err(kv_err(e)))
             }
-            if kv.set_nx(&lock, &owner, LOCK_FOR).await.map_err(kv_err)? {
-                let result = async {
-                    if let Some(value) = kv.get(key).await.map_err(kv_err)? {
-                        return Ok(value);
-                    }
-                    let (value, expires_in) = fetch().await?;
-                    kv.set(key, &value, Some(ttl(expires_in))).await.map_err(kv_err)?;
-                    Ok(value)
-                }
-                .await;
-                // Released whatever happened, so nobody waits out the lock.
-                let _ = kv.delete_if_eq(&lock, &owner).await;
-                return result;
-            }
-            if tokio::time::Instant::now() > deadline {
-                return Err(WechatError::Timeout);
-            }
-            tokio::time::sleep(WAIT_STEP).await;
+            Err(err) => Err(kv_err(err)),
+            Ok(answer) => answer,
         }
+    }
+}
+
+/// The dance in one store: the outer error is the store failing, the inner the platform.
+async fn cached_in<F, Fut>(kv: &crate::kv::Kv, key: &str, fetch: &F) -> Result<WechatResult<String>, crate::kv::KvError>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = WechatResult<(String, i64)>>,
+{
+    let lock = format!("{key}:lock");
+    let owner = uuid::Uuid::new_v4().simple().to_string();
+    let deadline = tokio::time::Instant::now() + LOCK_FOR + Duration::from_secs(2);
+    loop {
+        if let Some(value) = kv.get(key).await? {
+            return Ok(Ok(value));
+        }
+        if kv.set_nx(&lock, &owner, LOCK_FOR).await? {
+            let result = async {
+                if let Some(value) = kv.get(key).await? {
+                    return Ok(Ok(value));
+                }
+                let (value, expires_in) = match fetch().await {
+                    Ok(fetched) => fetched,
+                    Err(err) => return Ok(Err(err)),
+                };
+                kv.set(key, &value, Some(ttl(expires_in))).await?;
+                Ok(Ok(value))
+            }
+            .await;
+            // Released whatever happened, so nobody waits out the lock.
+            let _ = kv.delete_if_eq(&lock, &owner).await;
+            return result;
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Ok(Err(WechatError::Timeout));
+        }
+        tokio::time::sleep(WAIT_STEP).await;
     }
 }
 
