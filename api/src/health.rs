@@ -56,15 +56,22 @@ pub async fn watch_forever(state: AppState) {
     loop {
         tokio::time::sleep(WATCH_EVERY).await;
         let now = within(state.db.ping()).await;
-        match (was, now) {
-            (Part::Ok, Part::Unavailable) => tracing::warn!(
-                "the database cannot be reached: requests answer 503 database_unavailable, deliveries \
-                 pause, received messages wait in memory"
-            ),
-            (Part::Unavailable, Part::Ok) => tracing::warn!("the database answers again"),
-            _ => {}
+        if let Some(news) = news(was, now) {
+            tracing::warn!("{news}");
         }
         was = now;
+    }
+}
+
+/// What changed between two looks, if anything: said once per outage and once per return.
+fn news(was: Part, now: Part) -> Option<&'static str> {
+    match (was, now) {
+        (Part::Ok, Part::Unavailable) => Some(
+            "the database cannot be reached: requests answer 503 database_unavailable, deliveries pause, \
+             received messages wait in memory",
+        ),
+        (Part::Unavailable, Part::Ok) => Some("the database answers again"),
+        _ => None,
     }
 }
 
@@ -75,4 +82,17 @@ pub fn is_outage(err: &anyhow::Error) -> bool {
         e.downcast_ref::<sqlx::Error>().is_some_and(crate::db::is_unavailable)
             || e.downcast_ref::<crate::kv::KvError>().is_some_and(crate::kv::KvError::is_outage)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{news, Part};
+
+    #[test]
+    fn an_outage_seen_many_times_is_news_once_when_it_starts_and_once_when_it_ends() {
+        let looks = [Part::Ok, Part::Unavailable, Part::Unavailable, Part::Unavailable, Part::Ok, Part::Ok];
+        let said: Vec<&str> = looks.windows(2).filter_map(|w| news(w[0], w[1])).collect();
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(said[0].contains("cannot be reached") && said[1].contains("answers again"));
+    }
 }
