@@ -110,13 +110,26 @@ async fn readiness_fails_with_503_when_the_database_is_gone() {
 #[tokio::test]
 async fn an_internal_error_is_500_with_only_the_request_id() {
     let app = spawn_app().await;
-    app.state.db.pool().close().await;
+    // A fault of Banji's own (the failed login cannot be audited: its table is gone), not
+    // the database being away.
+    sqlx::query("DROP TABLE audit_log").execute(app.state.db.pool()).await.unwrap();
     let resp = app
         .request(Method::POST, "/api/v1/auth/login", None, Some(serde_json::json!({"username": "a", "password": "b"})))
         .await;
     let id = resp.headers()["x-request-id"].to_str().unwrap().to_string();
     let body = error_body(resp, 500, "internal").await;
     assert_eq!(body["message"], format!("internal server error (request id {id})"));
+}
+
+#[tokio::test]
+async fn a_database_that_cannot_be_reached_is_503_database_unavailable_not_500() {
+    let app = spawn_app().await;
+    app.state.db.pool().close().await;
+    let resp = app
+        .request(Method::POST, "/api/v1/auth/login", None, Some(serde_json::json!({"username": "a", "password": "b"})))
+        .await;
+    assert_eq!(resp.headers()["retry-after"], "2");
+    error_body(resp, 503, "database_unavailable").await;
 }
 
 #[tokio::test]
