@@ -78,8 +78,14 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   await page.selectOption('#button-feature', '我的信息');
   await page.locator('#button-url').waitFor();
   assert.match(await page.inputValue('#button-url'), /\/api\/v1\/portal\/oauth\?next=\/s\/$/);
-  // A sub-menu under the first button.
+  assert.equal(await page.inputValue('#button-name'), '通知', 'a name the teacher typed stays');
+  // Choosing a feature renames a button still named after one (使用帮助 → 我的通知).
   await page.locator('.menu-bar .top', { hasText: '使用帮助' }).click();
+  await page.selectOption('#button-feature', '我的通知');
+  await page.locator('.menu-bar .top', { hasText: '我的通知' }).waitFor();
+  assert.equal(await page.inputValue('#button-name'), '我的通知');
+  // A sub-menu under the first button.
+  await page.locator('.menu-bar .top', { hasText: '我的通知' }).click();
   await page.locator('.submenu .add').click();
   await page.locator('.menu-problems', { hasText: '请填写 KEY' }).waitFor();
   await page.fill('#button-name', '');
@@ -89,6 +95,14 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   await shot(page, 'menu-editor');
   await page.click('#save-menu');
   await page.getByText('菜单已保存').waitFor();
+  // Saved, and opened again: each button shows the feature it runs, not "—".
+  await page.reload();
+  await page.locator('.menu-item').first().click();
+  await page.locator('.menu-bar .top', { hasText: /^通知$/ }).click();
+  assert.equal(await page.locator('#button-feature').inputValue(), '我的信息', 'the saved button shows its feature');
+  await page.locator('.menu-bar .top', { hasText: '我的通知' }).click();
+  await page.locator('.submenu .sub', { hasText: '老师通讯录' }).click();
+  assert.equal(await page.locator('#button-feature').inputValue(), '老师通讯录');
   await page.click('#publish-menu');
   await page.getByText('菜单已发布').waitFor();
   await page.locator('.menu-item', { hasText: '已发布' }).waitFor();
@@ -155,6 +169,29 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   // The console shows the binding.
   await nav(page, '学生名单').click();
   await page.locator('tr', { hasText: '韩梅梅' }).locator('.badge', { hasText: '已绑定' }).waitFor();
+
+  // A class of 45: every page of the list is reached with 下一页 and left with 上一页.
+  const cs = (await api('GET', '/classes?q=计算机2301')).items[0];
+  for (let i = 0; i < 43; i += 1) {
+    await api('POST', '/students', { student_no: `20230199${String(i).padStart(2, '0')}`, name: `新生${i}`, class_id: cs.id });
+  }
+  await nav(page, '班级管理').click();
+  await nav(page, '学生名单').click();
+  const pager = page.locator('nav.pager');
+  await pager.getByText('第 1 / 3 页，共 46 条').waitFor();
+  const next = pager.getByRole('button', { name: '下一页' });
+  const prev = pager.getByRole('button', { name: '上一页' });
+  assert.ok(await prev.isDisabled(), 'no page before the first');
+  assert.equal((await next.textContent()).trim(), '下一页', 'the label is the label, not source code');
+  await next.click();
+  await pager.getByText('第 2 / 3 页，共 46 条').waitFor();
+  await next.click();
+  await pager.getByText('第 3 / 3 页，共 46 条').waitFor();
+  assert.ok(await next.isDisabled(), 'no page after the last');
+  await shot(page, 'students-last-page');
+  await prev.click();
+  await prev.click();
+  await pager.getByText('第 1 / 3 页，共 46 条').waitFor();
   await nav(page, '系统设置').click();
   await page.getByRole('heading', { name: '待审核的教师' }).waitFor();
   await shot(page, 'settings');

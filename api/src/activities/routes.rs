@@ -180,7 +180,7 @@ impl ActivitiesApi {
         let list = report::signups(&state.db, row.id, session.map(|s| s.id)).await?;
         Audit::by(&auth.0, "activity_exported")
             .target(format!("activity:{}", row.id))
-            .detail(format!("{} rows", list.len()))
+            .detail(format!("{} 行", list.len()))
             .record(state.db.pool())
             .await?;
         let sheet = report::sheet("报名", &list, closed);

@@ -181,7 +181,15 @@ impl ApiTokensApi {
         .await?;
         Audit::by(&caller, "api_token_created")
             .target(format!("api_token:{id}"))
-            .detail(format!("{} [{scopes_text}]", body.name.trim()))
+            .detail(format!(
+                "{}（{}）",
+                body.name.trim(),
+                scopes
+                    .iter()
+                    .map(|s| if s.as_str() == "write" { "读写" } else { "只读" })
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ))
             .record(&mut *tx)
             .await?;
         let row: TokenRow =

@@ -68,7 +68,7 @@ impl AuthApi {
         };
         state.throttle.succeeded(&username, ip.as_deref()).await?;
         if user.disabled.0 {
-            Audit::anonymous(&username, "login_failed", ip).detail("account disabled").record(state.db.pool()).await?;
+            Audit::anonymous(&username, "login_failed", ip).detail("账号已停用").record(state.db.pool()).await?;
             return Err(ApiError::forbidden("account_disabled", "this account has been disabled"));
         }
         if user.pending.0 {
@@ -109,7 +109,7 @@ impl AuthApi {
                 Audit::anonymous(&name, "refresh_token_reused", client_ip(req))
                     .actor_id(user_id)
                     .target(format!("session:{session_id}"))
-                    .detail("a used refresh token was presented again; the login was revoked")
+                    .detail("已用过的刷新令牌再次出现，该次登录已被撤销")
                     .record(state.db.pool())
                     .await?;
                 Err(ApiError::unauthorized(
@@ -181,7 +181,7 @@ impl MeApi {
             crate::auth::revoke_credentials(&mut tx, caller.user_id, Some(session_id), "password_changed").await?;
         Audit::by(&caller, "password_changed")
             .target(format!("user:{}", caller.user_id))
-            .detail(format!("{tokens} API tokens revoked"))
+            .detail(format!("撤销了 {tokens} 个 API 令牌"))
             .record(&mut *tx)
             .await?;
         tx.commit().await?;

@@ -142,7 +142,7 @@ impl LocationApi {
         let found = latest(&state.db, id.0).await?;
         crate::audit::Audit::by(&auth.0, "student_location_viewed")
             .target(format!("student:{}", id.0))
-            .detail(if found.is_some() { "shown" } else { "none kept" })
+            .detail(if found.is_some() { "已查看位置" } else { "没有保存的位置" })
             .record(state.db.pool())
             .await?;
         let found = found.ok_or_else(|| {

@@ -257,12 +257,24 @@ pub async fn notify_absent(
     }
     let title =
         request.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| format!("未签到提醒：{}", session.title));
+    // While the session still takes check-ins, the message leads to it: a late student
+    // checks in from the message itself.
+    let open = session.state(now_ms()) == shared::SessionState::Open;
     let body = request.body.filter(|b| !b.trim().is_empty()).unwrap_or_else(|| {
-        format!(
-            "你没有在「{}」（{} 开始）签到。如有特殊情况，请及时联系老师说明。",
-            session.title,
-            text::clock(session.starts_at)
-        )
+        if open {
+            format!(
+                "你还没有在「{}」（{} 开始，{} 结束）签到。点开本消息即可补上签到；如有特殊情况，请及时联系老师说明。",
+                session.title,
+                text::clock(session.starts_at),
+                text::clock(session.closes_at())
+            )
+        } else {
+            format!(
+                "你没有在「{}」（{} 开始）签到。如有特殊情况，请及时联系老师说明。",
+                session.title,
+                text::clock(session.starts_at)
+            )
+        }
     });
     let recipients = absent.len() as i64;
     let new = NewNotice {
@@ -273,6 +285,13 @@ pub async fn notify_absent(
     };
     // The session is the caller's; its roll is theirs to notify, whichever classes it spans.
     let id = lifecycle::create(db, Scope::All, caller.user_id, new, Audit::by(caller, "notice_created")).await?;
+    if open {
+        sqlx::query("UPDATE notices SET link_path = $1 WHERE id = $2")
+            .bind(format!("/s/checkin/{}", session.id))
+            .bind(id)
+            .execute(db.pool())
+            .await?;
+    }
     lifecycle::send(db, Scope::All, id, SendRequest::default(), Audit::by(caller, "notice_sent")).await?;
     Ok(AbsentNoticeSent { notice_id: id, recipients })
 }

@@ -341,7 +341,11 @@ pub async fn reopen(db: &Db, row: &SessionRow, ends_at: chrono::DateTime<Utc>, a
         .bind(row.id)
         .execute(&mut *tx)
         .await?;
-    audit.target(format!("checkin:{}", row.id)).detail(to_time(ends).to_rfc3339()).record(&mut *tx).await?;
+    audit
+        .target(format!("checkin:{}", row.id))
+        .detail(format!("延长至 {}", crate::db::china_minute(ends)))
+        .record(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

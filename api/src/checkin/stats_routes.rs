@@ -70,7 +70,7 @@ impl AttendanceApi {
         let sheet = export::roll_sheet(&state.db, session.id).await?;
         Audit::by(&auth.0, "checkin_exported")
             .target(format!("checkin:{}", session.id))
-            .detail(format!("{} rows", sheet.rows.len()))
+            .detail(format!("{} 行", sheet.rows.len()))
             .record(state.db.pool())
             .await?;
         sheet::file(&format!("checkin-{}", session.id), format.0.unwrap_or(FileFormat::Csv), &sheet)

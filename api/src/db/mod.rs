@@ -159,6 +159,12 @@ pub fn school_today() -> chrono::NaiveDate {
     Utc::now().with_timezone(&offset).date_naive()
 }
 
+/// A time as the school reads it in logs and messages: `2026-12-02 18:30`, China time.
+pub fn china_minute(ms: i64) -> String {
+    let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    to_time(ms).with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string()
+}
+
 /// True when the error says the database is away (refused, cut, restarting, or no
 /// connection within the wait), not that the query was wrong: the API answers 503
 /// `database_unavailable`, the workers pause and try again.

@@ -45,6 +45,15 @@ pub fn notice_link(public_url: &str, notice_id: i64) -> String {
     format!("{public_url}/api/v1/portal/oauth?next=/s/notices/{notice_id}")
 }
 
+/// The link of this notice's message: where its `link_path` says (a check-in still open
+/// for the absent), or its page.
+pub fn link_of(row: &NoticeRow, public_url: &str) -> String {
+    match row.link_path.as_deref().filter(|p| p.starts_with("/s/")) {
+        Some(path) => format!("{public_url}/api/v1/portal/oauth?next={path}"),
+        None => notice_link(public_url, row.id),
+    }
+}
+
 impl Letter {
     pub fn new(row: &NoticeRow, public_url: &str) -> Letter {
         Letter {
@@ -55,7 +64,7 @@ impl Letter {
             excerpt: plain_excerpt(&row.body, 60),
             time: china_time(row.sent_at.unwrap_or(row.created_at)),
             deadline: row.deadline.map(china_time).unwrap_or_default(),
-            link: notice_link(public_url, row.id),
+            link: link_of(row, public_url),
             withdrawn: row.status == "withdrawn",
         }
     }

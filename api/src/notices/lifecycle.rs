@@ -122,11 +122,15 @@ pub async fn send(db: &Db, scope: Scope, id: i64, request: SendRequest, audit: A
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            audit.target(format!("notice:{id}")).detail(format!("scheduled for {at}")).record(&mut *tx).await?;
+            audit
+                .target(format!("notice:{id}"))
+                .detail(format!("定时于 {} 发送", crate::db::china_minute(to_ms(at))))
+                .record(&mut *tx)
+                .await?;
         }
         None => {
             start(&mut tx, &row).await?;
-            audit.target(format!("notice:{id}")).detail("sent").record(&mut *tx).await?;
+            audit.target(format!("notice:{id}")).detail("立即发送").record(&mut *tx).await?;
         }
     }
     tx.commit().await?;

@@ -33,13 +33,15 @@ pub struct NoticeRow {
     pub status_note: String,
     pub paused_until: Option<i64>,
     pub vote: Option<String>,
+    /// Where its message leads, when not to its own page (a student page path).
+    pub link_path: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 pub const SELECT: &str = "SELECT n.id, n.title, n.body, n.category_id, c.name AS category_name, n.urgency, \
      n.requires_confirmation, n.deadline, n.author_id, u.display_name AS author_name, n.status, n.audience, \
-     n.scheduled_at, n.sent_at, n.finished_at, n.withdrawn_at, n.recipient_count, n.status_note, n.paused_until, n.vote, n.created_at, \
+     n.scheduled_at, n.sent_at, n.finished_at, n.withdrawn_at, n.recipient_count, n.status_note, n.paused_until, n.vote, n.link_path, n.created_at, \
      n.updated_at FROM notices n LEFT JOIN notice_categories c ON c.id = n.category_id \
      LEFT JOIN users u ON u.id = n.author_id";
 

@@ -130,7 +130,7 @@ async fn add(db: &Db, class_id: i64, new: NewCadre, audit: Audit<'_>) -> ApiResu
     .await?;
     audit
         .target(format!("class:{class_id}"))
-        .detail(format!("{} student:{}", new.title.trim(), new.student_id))
+        .detail(format!("{}（学生 #{}）", new.title.trim(), new.student_id))
         .record(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -157,7 +157,7 @@ async fn change(db: &Db, class_id: i64, id: i64, patch: CadrePatch, audit: Audit
         .await?;
     audit
         .target(format!("class:{class_id}"))
-        .detail(format!("{title} student:{}", before.student_id))
+        .detail(format!("{title}（学生 #{}）", before.student_id))
         .record(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -225,7 +225,7 @@ impl CadresApi {
         sqlx::query("DELETE FROM class_cadres WHERE id = $1").bind(id.0).execute(&mut *tx).await?;
         Audit::by(&auth.0, "cadre_removed")
             .target(format!("class:{}", class_id.0))
-            .detail(format!("{} student:{}", cadre.title, cadre.student_id))
+            .detail(format!("{}（学生 #{}）", cadre.title, cadre.student_id))
             .record(&mut *tx)
             .await?;
         tx.commit().await?;

@@ -361,7 +361,7 @@ impl GroupsApi {
         }
         Audit::by(&auth.0, "group_member_removed")
             .target(format!("group:{}", id.0))
-            .detail(format!("student:{}", student_id.0))
+            .detail(format!("学生 #{}", student_id.0))
             .record(&mut *tx)
             .await?;
         tx.commit().await?;

@@ -158,7 +158,12 @@ impl TagsApi {
             None => e.into(),
         })?;
         crate::audit::Audit::by(&auth.0, "tags_resynced")
-            .detail(format!("{} tagged, {} untagged, {} errors", report.tagged, report.untagged, report.errors.len()))
+            .detail(format!(
+                "打标签 {} 人，移除标签 {} 人，出错 {} 处",
+                report.tagged,
+                report.untagged,
+                report.errors.len()
+            ))
             .record(state.db.pool())
             .await?;
         Ok(poem_openapi::payload::Json(report))

@@ -168,7 +168,7 @@ impl ReceiptsApi {
         let list = report::all(&state.db, row.id, &query).await?;
         Audit::by(&auth.0, "receipts_exported")
             .target(format!("notice:{}", row.id))
-            .detail(format!("{} rows", list.len()))
+            .detail(format!("{} 行", list.len()))
             .record(state.db.pool())
             .await?;
         let (what, sheet_name) = match missing.0 {
@@ -210,7 +210,7 @@ impl ReceiptsApi {
         let reminder = reminders::remind(&state.db, &row, &body.0, by, limits(&state)).await?;
         Audit::by(&auth.0, "notice_reminded")
             .target(format!("notice:{}", row.id))
-            .detail(format!("{} students", reminder.recipients))
+            .detail(format!("{} 位学生", reminder.recipients))
             .record(state.db.pool())
             .await?;
         state.delivery.wake();

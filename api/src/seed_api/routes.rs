@@ -316,7 +316,7 @@ impl SeedApi {
             return Err(SeedError::BadRequest(status(code, message)));
         }
         crate::menus::replace_default(&state, body.0.button, auth.0.user_id).await?;
-        Audit::by(&auth.0, "menu_published").detail("seed API").record(state.db.pool()).await?;
+        Audit::by(&auth.0, "menu_published").detail("通过兼容接口").record(state.db.pool()).await?;
         Ok(ok())
     }
 
@@ -337,7 +337,7 @@ impl SeedApi {
         admin(&auth)?;
         state.wechat.client.delete_menu().await.map_err(platform)?;
         sqlx::query("UPDATE menus SET published_at = NULL, menuid = NULL").execute(state.db.pool()).await?;
-        Audit::by(&auth.0, "menu_unpublished").detail("seed API").record(state.db.pool()).await?;
+        Audit::by(&auth.0, "menu_unpublished").detail("通过兼容接口").record(state.db.pool()).await?;
         Ok(ok())
     }
 

@@ -47,9 +47,14 @@ async fn save(db: &Db, patch: &SettingsPatch, audit: Audit<'_>) -> sqlx::Result<
             .bind(value.to_string())
             .execute(&mut *tx)
             .await?;
-        changed.push(format!("{name}={value}"));
+        let label = match *name {
+            "auto_remark" => "自动备注",
+            "registration_open" => "开放教师注册",
+            _ => "注册需审核",
+        };
+        changed.push(format!("{label}：{}", if value { "开" } else { "关" }));
     }
-    audit.detail(changed.join(", ")).record(&mut *tx).await?;
+    audit.detail(changed.join("，")).record(&mut *tx).await?;
     tx.commit().await
 }
 

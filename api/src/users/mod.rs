@@ -30,7 +30,11 @@ pub async fn create_account(db: &Db, new: NewUser, pending: bool, audit: Audit<'
     let id = store::insert(&mut *tx, &username, new.display_name.trim(), new.role, &hash, pending)
         .await
         .map_err(|e| on_unique(e, "username_taken", "this username is already taken"))?;
-    audit.target(format!("user:{id}")).detail(format!("{username} ({})", new.role.as_str())).record(&mut *tx).await?;
+    audit
+        .target(format!("user:{id}"))
+        .detail(format!("{username}（{}）", role_name(new.role.as_str())))
+        .record(&mut *tx)
+        .await?;
     let row = store::get(&mut *tx, id).await?.ok_or_else(|| ApiError::internal("inserted user vanished"))?;
     tx.commit().await?;
     Ok(row)
@@ -67,7 +71,7 @@ pub async fn update<'a>(
     store::update(&mut *tx, id, display_name, patch.role, patch.disabled).await?;
     let target = format!("user:{id}");
     if let Some(role) = patch.role.filter(|&r| r != before.role()) {
-        let change = format!("{}: {} -> {}", before.username, before.role, role.as_str());
+        let change = format!("{}：{} → {}", before.username, role_name(&before.role), role_name(role.as_str()));
         audit("role_changed").target(target.clone()).detail(change).record(&mut *tx).await?;
     }
     if let Some(disabled) = patch.disabled.filter(|&d| d != before.disabled.0) {
@@ -85,7 +89,7 @@ pub async fn update<'a>(
         audit("password_reset").target(target.clone()).detail(before.username.clone()).record(&mut *tx).await?;
     }
     if display_name.is_some_and(|name| name != before.display_name) {
-        audit("user_updated").target(target).detail("display_name").record(&mut *tx).await?;
+        audit("user_updated").target(target).detail("显示名称").record(&mut *tx).await?;
     }
     let after = store::get(&mut *tx, id).await?.ok_or_else(|| ApiError::not_found("user"))?;
     tx.commit().await?;
@@ -102,7 +106,7 @@ async fn tokens_revoked<'a>(
     if n == 0 {
         return Ok(());
     }
-    audit("api_tokens_revoked").target(target.to_string()).detail(format!("{n} API tokens")).record(&mut *tx).await
+    audit("api_tokens_revoked").target(target.to_string()).detail(format!("{n} 个 API 令牌")).record(&mut *tx).await
 }
 
 /// Removes an account with its logins and API tokens; the audit log keeps its name.
@@ -119,4 +123,13 @@ pub async fn delete(db: &Db, id: i64, audit: Audit<'_>) -> ApiResult<()> {
     audit.target(format!("user:{id}")).detail(user.username).record(&mut *tx).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A role as the audit log says it.
+fn role_name(role: &str) -> &'static str {
+    if role == "admin" {
+        "管理员"
+    } else {
+        "教师"
+    }
 }

@@ -50,7 +50,7 @@ async fn logins_failures_and_admin_actions_are_audited_newest_first() {
         ]
     );
     let role_change = &log["items"][4];
-    assert_eq!(role_change["detail"], "li.lei: teacher -> admin");
+    assert_eq!(role_change["detail"], "li.lei：教师 → 管理员");
     assert_eq!(role_change["target"], format!("user:{id}"));
     assert_eq!(role_change["ip"], "127.0.0.1");
     assert!(log["items"][6]["actor_id"].is_null(), "a failed login has no authenticated actor");
@@ -93,4 +93,48 @@ async fn refresh_token_reuse_and_password_changes_are_audited() {
     let actions = actions(&log);
     assert_eq!(actions[0], "password_changed");
     assert!(actions.contains(&"refresh_token_reused".to_string()), "{actions:?}");
+}
+
+/// Every action literal written through `Audit` anywhere in the server's sources.
+fn actions_in_the_server() -> std::collections::BTreeSet<String> {
+    // The action is the second argument of `Audit::by` / `Audit::anonymous`, the argument
+    // of the users module's `audit(…)`, or one of the literals of a line choosing it.
+    let call = regex::Regex::new(r#"(?:Audit::by\([^,]+, |Audit::anonymous\([^,]+, |audit\()"([a-z_]+)""#).unwrap();
+    let literal = regex::Regex::new(r#""([a-z_]+)""#).unwrap();
+    let mut found = std::collections::BTreeSet::new();
+    let mut dirs = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("audit/mod.rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                found.extend(call.captures_iter(&text).map(|c| c[1].to_string()));
+                for line in
+                    text.lines().filter(|l| l.contains("let action = if") || l.contains("Audit::by(&auth.0, if"))
+                {
+                    found.extend(literal.captures_iter(line).map(|c| c[1].to_string()));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_action_the_server_writes_is_listed_and_the_console_gives_it_a_chinese_label() {
+    let written = actions_in_the_server();
+    assert!(written.len() > 60 && written.contains("notice_sent") && written.contains("checkin_added"), "{written:?}");
+    let listed: std::collections::BTreeSet<String> = shared::audit::ACTIONS.iter().map(|a| a.to_string()).collect();
+    let unlisted: Vec<&String> = written.iter().filter(|a| !listed.contains(*a)).collect();
+    assert!(unlisted.is_empty(), "add to shared::audit::ACTIONS and a label in the console: {unlisted:?}");
+    let labels =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../web/src/i18n/zh_cn/console.rs")).unwrap();
+    for action in shared::audit::ACTIONS {
+        let arm = format!("\"{action}\" => \"");
+        let label = labels.split(&arm).nth(1).and_then(|rest| rest.split('"').next());
+        let label = label.unwrap_or_else(|| panic!("no label for {action} in the console"));
+        assert!(!label.is_ascii(), "{action}'s label is Chinese: {label}");
+    }
 }

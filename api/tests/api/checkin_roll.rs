@@ -131,7 +131,7 @@ async fn a_session_closed_early_refuses_and_reopened_takes_check_ins_again() {
 }
 
 #[tokio::test]
-async fn the_absent_are_sent_a_notice_in_one_action() {
+async fn the_absent_are_sent_a_notice_in_one_action_that_leads_to_the_check_in_while_it_is_open() {
     let app = spawn_app().await;
     let room = app.room(3).await;
     app.map_notice_template(&room.admin).await;
@@ -151,7 +151,10 @@ async fn the_absent_are_sent_a_notice_in_one_action() {
     expected.sort();
     assert_eq!(to, expected, "only the absent");
     let inbox = app.inbox(&room.students[1].1).await;
-    assert!(inbox.iter().any(|m| m.to_string().contains("未签到提醒")), "{inbox:?}");
+    let reminder = inbox.iter().find(|m| m.to_string().contains("未签到提醒")).expect("the absent are told");
+    // The session is still open: the message leads to the check-in, not to a notice page.
+    assert!(reminder.to_string().contains(&format!("next=/s/checkin/{id}")), "{reminder}");
+    assert!(!reminder.to_string().contains("next=/s/notices/"), "{reminder}");
     assert!(app.inbox(&room.students[0].1).await.iter().all(|m| !m.to_string().contains("未签到提醒")));
 
     for (student, _) in &room.students[1..] {

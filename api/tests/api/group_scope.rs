@@ -105,7 +105,7 @@ async fn a_group_owner_sees_a_member_of_another_class_without_phone_or_bind_code
     let seen = audit_actions(&app, &s.admin, "student_viewed").await;
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert_eq!(seen[0]["target"], format!("student:{other}"));
-    assert!(seen[0]["detail"].as_str().unwrap().contains("bind code"), "{seen:?}");
+    assert!(seen[0]["detail"].as_str().unwrap().contains("绑定码"), "{seen:?}");
 }
 
 #[tokio::test]
@@ -126,7 +126,7 @@ async fn a_roster_export_of_a_group_leaves_other_classes_phones_out() {
     let other = lines.iter().find(|l| l.contains("林涛")).unwrap();
     assert!(!other.contains("1390000"), "another class's phone is left out: {other}");
     let exported = audit_actions(&app, &s.admin, "roster_exported").await;
-    assert_eq!(exported[0]["detail"], "2 students, 1 with phone numbers");
+    assert_eq!(exported[0]["detail"], "2 名学生，其中 1 名含完整手机号");
 }
 
 #[tokio::test]

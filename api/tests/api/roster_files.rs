@@ -68,7 +68,7 @@ async fn still_alive(app: &TestApp, admin: &crate::helpers::Session) {
 fn failed_because(job: &Value, words: &[&str]) {
     assert_eq!(job["status"], "failed", "{job}");
     let error = job["error"].as_str().unwrap_or_default();
-    assert!(error.starts_with("the file is too large for a roster"), "{error}");
+    assert!(error.starts_with("文件超出名单的上限"), "{error}");
     for word in words {
         assert!(error.contains(word), "{error} should say {word}");
     }
@@ -88,7 +88,7 @@ async fn a_tiny_xlsx_spanning_a1_to_xfd1048576_fails_its_import_and_the_server_l
 
     let job = app.import_roster(&admin, bytes, true, false).await;
 
-    failed_because(&job, &["row 1048576", "column 16384", "100000 rows", "200 columns"]);
+    failed_because(&job, &["第 1048576 行", "第 16384 列", "100000 行", "200 列"]);
     still_alive(&app, &admin).await;
 }
 
@@ -101,7 +101,7 @@ async fn an_xlsx_whose_dimension_lies_fails_at_its_first_far_cell() {
 
     let job = app.import_roster(&admin, bytes, true, false).await;
 
-    failed_because(&job, &["has a cell at row 1048576 column 16384"]);
+    failed_because(&job, &["有单元格位于第 1048576 行第 16384 列"]);
     still_alive(&app, &admin).await;
 }
 
@@ -115,7 +115,7 @@ async fn an_xlsx_that_unpacks_to_far_more_than_it_weighs_is_refused_before_it_is
 
     let job = app.import_roster(&admin, bytes, true, false).await;
 
-    failed_because(&job, &["unpacks to 200 MiB", "at most 128 MiB"]);
+    failed_because(&job, &["解压后 200 MiB", "最多 128 MiB"]);
     still_alive(&app, &admin).await;
 }
 
@@ -135,7 +135,7 @@ async fn an_xlsx_with_more_rows_than_a_school_has_students_is_refused() {
 
     let job = app.import_roster(&admin, bytes, true, false).await;
 
-    failed_because(&job, &["more than 50000 students"]);
+    failed_because(&job, &["超过 50000 名学生"]);
 }
 
 #[tokio::test]

@@ -138,7 +138,7 @@ pub async fn apply(
         }
     }
     let detail = format!(
-        "{created} created, {updated} updated, {} classes created",
+        "新增 {created} 人，更新 {updated} 人，新建班级 {} 个",
         if create_classes { checked.missing_classes.len() } else { 0 }
     );
     audit.target("roster".into()).detail(detail).record(&mut *tx).await?;

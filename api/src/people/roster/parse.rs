@@ -39,17 +39,18 @@ pub const MAX_COLUMNS: u32 = 200;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ParseError {
-    #[error("the file is too large for a roster: {0}")]
+    // The messages reach the teacher who chose the file: in Chinese.
+    #[error("文件超出名单的上限（最多 50000 名学生、200 列），没有导入任何内容：{0}")]
     TooLarge(String),
-    #[error("the file is empty")]
+    #[error("文件是空的")]
     Empty,
-    #[error("the spreadsheet cannot be read: {0}")]
+    #[error("无法读取这个表格文件：{0}")]
     Spreadsheet(String),
-    #[error("the CSV cannot be read: {0}")]
+    #[error("无法读取这个 CSV 文件：{0}")]
     Csv(String),
-    #[error("no 学号 (student_no) column: the first row must name the columns")]
+    #[error("找不到“学号”列：文件的第一行须为表头（学号、姓名、班级……）")]
     NoStudentNo,
-    #[error("no 姓名 (name) column: the first row must name the columns")]
+    #[error("找不到“姓名”列：文件的第一行须为表头（学号、姓名、班级……）")]
     NoName,
 }
 
@@ -113,9 +114,7 @@ fn cells_of_csv(bytes: &[u8]) -> Result<Cells, ParseError> {
         // Empty cells past the last filled one (Excel writes `a,b,,,,`) do not count.
         let used = (0..record.len()).rev().find(|&i| !record[i].is_empty()).map_or(0, |i| i + 1);
         if used > MAX_COLUMNS as usize {
-            return Err(ParseError::TooLarge(format!(
-                "line {line} has {used} columns; a roster may use at most {MAX_COLUMNS}"
-            )));
+            return Err(ParseError::TooLarge(format!("第 {line} 行有 {used} 列，名单最多 {MAX_COLUMNS} 列")));
         }
         let row: Vec<(u32, String)> = record
             .iter()
@@ -130,7 +129,7 @@ fn cells_of_csv(bytes: &[u8]) -> Result<Cells, ParseError> {
         cells.push((line, row));
         // The header and the students: no more lines than that may hold anything.
         if cells.len() > MAX_STUDENTS + 1 {
-            return Err(ParseError::TooLarge(format!("it has more than {MAX_STUDENTS} students")));
+            return Err(ParseError::TooLarge(format!("超过 {MAX_STUDENTS} 名学生")));
         }
     }
     Ok(cells)
@@ -220,7 +219,7 @@ mod tests {
             file.push_str(&format!("{n},学生\n"));
         }
         let err = table(file.as_bytes()).unwrap_err();
-        assert_eq!(err, ParseError::TooLarge("it has more than 50000 students".into()));
+        assert_eq!(err, ParseError::TooLarge("超过 50000 名学生".into()));
         file.truncate(file.trim_end().rfind('\n').unwrap() + 1);
         assert_eq!(table(file.as_bytes()).unwrap().rows.len(), MAX_STUDENTS, "exactly the limit is read");
     }
@@ -229,7 +228,7 @@ mod tests {
     fn a_csv_line_of_a_million_columns_is_refused_but_trailing_empty_ones_are_not_counted() {
         let wide = format!("学号,姓名\n1,{}x\n", ",".repeat(1_000_000));
         let err = table(wide.as_bytes()).unwrap_err();
-        assert_eq!(err, ParseError::TooLarge("line 2 has 1000002 columns; a roster may use at most 200".into()));
+        assert_eq!(err, ParseError::TooLarge("第 2 行有 1000002 列，名单最多 200 列".into()));
         let trailing = format!("学号,姓名{}\n1,李雷{}\n", ",".repeat(5_000), ",".repeat(5_000));
         assert_eq!(table(trailing.as_bytes()).unwrap().rows, [(2, vec!["1".to_string(), "李雷".into()])]);
     }

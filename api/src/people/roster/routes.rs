@@ -108,7 +108,7 @@ impl RosterApi {
         let records = scope.record_classes(&state.db).await?;
         let full = rows.iter().filter(|r| records.view(r.class_id) == StudentView::Record).count();
         Audit::by(&auth.0, "roster_exported")
-            .detail(format!("{} students, {full} with phone numbers", rows.len()))
+            .detail(format!("{} 名学生，其中 {full} 名含完整手机号", rows.len()))
             .record(state.db.pool())
             .await?;
         let format = format.0.unwrap_or(FileFormat::Xlsx);

@@ -45,7 +45,7 @@ fn check_unpacked_size(bytes: &[u8]) -> Result<(), ParseError> {
     }
     if total > MAX_UNPACKED_BYTES {
         return Err(too_large(format!(
-            "it unpacks to {} MiB; a roster may unpack to at most {} MiB",
+            "解压后 {} MiB，名单解压后最多 {} MiB",
             total / (1024 * 1024),
             MAX_UNPACKED_BYTES / (1024 * 1024)
         )));
@@ -58,9 +58,9 @@ fn check_position(row: u32, column: u32, declared: bool) -> Result<(), ParseErro
     if row < MAX_SHEET_ROWS && column < MAX_COLUMNS {
         return Ok(());
     }
-    let what = if declared { "the sheet declares its size as" } else { "the sheet has a cell at" };
+    let what = if declared { "表格声明的范围到" } else { "表格有单元格位于" };
     Err(too_large(format!(
-        "{what} row {} column {}; a roster may use at most {MAX_SHEET_ROWS} rows and {MAX_COLUMNS} columns",
+        "{what}第 {} 行第 {} 列，名单最多 {MAX_SHEET_ROWS} 行、{MAX_COLUMNS} 列",
         u64::from(row) + 1,
         u64::from(column) + 1,
     )))
@@ -80,7 +80,7 @@ pub fn cells(bytes: &[u8]) -> Result<Cells, ParseError> {
     while let Some(cell) = reader.next_cell().map_err(spreadsheet)? {
         read += 1;
         if read > MAX_CELLS_READ {
-            return Err(too_large(format!("the sheet has more than {MAX_CELLS_READ} cells")));
+            return Err(too_large(format!("表格超过 {MAX_CELLS_READ} 个单元格")));
         }
         let (row, column) = cell.get_position();
         check_position(row, column, false)?;
@@ -99,17 +99,17 @@ pub fn cells(bytes: &[u8]) -> Result<Cells, ParseError> {
             }
         };
         if text > MAX_TEXT_BYTES {
-            return Err(too_large(format!("its cells hold more than {} MiB of text", MAX_TEXT_BYTES / (1024 * 1024))));
+            return Err(too_large(format!("单元格文字超过 {} MiB", MAX_TEXT_BYTES / (1024 * 1024))));
         }
         filled += 1;
         if filled > MAX_FILLED_CELLS {
-            return Err(too_large(format!("the sheet has more than {MAX_FILLED_CELLS} filled cells")));
+            return Err(too_large(format!("表格超过 {MAX_FILLED_CELLS} 个非空单元格")));
         }
         let cells = rows.entry(row).or_default();
         cells.push((column, value));
         // The header and the students: no more rows than that may hold anything.
         if rows.len() > MAX_STUDENTS + 1 {
-            return Err(too_large(format!("it has more than {MAX_STUDENTS} students")));
+            return Err(too_large(format!("超过 {MAX_STUDENTS} 名学生")));
         }
     }
     Ok(rows

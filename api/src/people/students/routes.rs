@@ -75,7 +75,7 @@ impl StudentsApi {
         if view == StudentView::Record {
             Audit::by(&auth.0, "student_viewed")
                 .target(format!("student:{}", id.0))
-                .detail(format!("{} (phone and bind code shown)", detail.student.student_no))
+                .detail(format!("{}（显示了手机号与绑定码）", detail.student.student_no))
                 .record(state.db.pool())
                 .await?;
         }

@@ -48,6 +48,8 @@ pub const LAST_30_DAYS: &str = "近 30 天";
 pub const ACTIVITY_AUDIENCE: &str = "报名范围";
 pub const ALL_BOUND_STUDENTS: &str = "全体学生";
 pub const ALL_BOUND_STUDENTS_HINT: &str = "所有已绑定学号的学生都可以报名。";
+/// Under the audience count of an activity (the notice's hint speaks of pushes).
+pub const ACTIVITY_COUNT_HINT: &str = "未绑定微信的学生无法在微信中报名；已取消关注的学生收不到活动通知。";
 
 // Student pages
 pub const PORTAL_ACTIVITIES: &str = "活动报名";

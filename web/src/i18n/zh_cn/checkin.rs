@@ -384,6 +384,11 @@ pub fn stats_file_name(from: &DateTime<Utc>, until: &DateTime<Utc>, format: &str
 
 // A student's attendance and position
 pub const ATTENDANCE: &str = "出勤";
+/// Under the audience count of a check-in (the notice's hint speaks of pushes).
+pub const CHECKIN_COUNT_HINT: &str =
+    "未绑定微信的学生无法在微信中签到，可在签到后由老师在名单中补签；已取消关注的学生收不到签到提醒。";
+/// A rate with nothing to divide by (expected at no check-in).
+pub const NO_RATE: &str = "—";
 pub const NO_ATTENDANCE: &str = "还没有需要参加的签到。";
 pub const SHOW_LESS: &str = "收起";
 pub const SHOW_LOCATION: &str = "查看位置";

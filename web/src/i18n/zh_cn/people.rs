@@ -161,20 +161,9 @@ pub fn classes_to_create(names: &[String], done: bool) -> String {
     format!("{}：{}", if done { "已新建班级" } else { "将新建班级" }, names.join("、"))
 }
 
-/// Why a whole file was refused (the server says it in English; the known cases in Chinese,
-/// with the server's detail for a file past a bound).
+/// Why a whole file was refused: the server says it in Chinese (`ParseError`).
 pub fn import_failure(error: &str) -> String {
-    if let Some(detail) = error.strip_prefix("the file is too large for a roster: ") {
-        format!("文件超出名单的上限（最多 50000 名学生、200 列），没有导入任何内容。详情：{detail}")
-    } else if error == "the file is empty" {
-        "文件是空的。".into()
-    } else if error.starts_with("no 学号") {
-        "找不到“学号”列：文件的第一行须为表头。".into()
-    } else if error.starts_with("no 姓名") {
-        "找不到“姓名”列：文件的第一行须为表头。".into()
-    } else {
-        format!("无法读取文件：{error}")
-    }
+    format!("{error}。")
 }
 
 pub fn progress(done: u32, total: u32) -> String {

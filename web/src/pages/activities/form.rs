@@ -123,7 +123,7 @@ pub fn ActivityNewPage() -> impl IntoView {
                 </div>
                 <AudiencePicker audience=audience category_id=Signal::derive(|| None) urgency=Signal::derive(|| Urgency::Normal)
                     error=error_of("audience") legend=t::ACTIVITY_AUDIENCE
-                    public_text=(t::ALL_BOUND_STUDENTS, t::ALL_BOUND_STUDENTS_HINT) />
+                    public_text=(t::ALL_BOUND_STUDENTS, t::ALL_BOUND_STUDENTS_HINT) count_hint=t::ACTIVITY_COUNT_HINT />
                 <div class="form-actions">
                     <button type="button" class="primary" id="create-activity" disabled=move || busy.get() on:click=submit>
                         {move || if busy.get() { t::SAVING } else { t::PUBLISH_ACTIVITY }}

@@ -265,7 +265,7 @@ pub fn CheckinNewPage() -> impl IntoView {
             <form class="card form-card checkin-form" novalidate on:submit=|ev| ev.prevent_default()>
                 <Field label=t::CHECKIN_TITLE name="checkin-title" value=title error=error_of("title") placeholder=t::CHECKIN_TITLE_PLACEHOLDER />
                 <AudiencePicker audience=audience category_id=Signal::derive(|| None) urgency=Signal::derive(|| Urgency::Normal)
-                    error=error_of("audience") no_public=true legend=t::CHECKIN_AUDIENCE />
+                    error=error_of("audience") no_public=true legend=t::CHECKIN_AUDIENCE count_hint=t::CHECKIN_COUNT_HINT />
                 <div class="grid3">
                     {time_field("checkin-starts", "starts_at", t::STARTS_AT, starts, "")}
                     {time_field("checkin-ends", "ends_at", t::ENDS_AT, ends, "")}

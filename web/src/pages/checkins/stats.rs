@@ -186,8 +186,8 @@ fn sessions(list: Vec<SessionRate>) -> impl IntoView {
                     <td>{s.counts.checked_in}</td>
                     <td>{s.counts.late}</td>
                     <td class:problem={s.counts.missing > 0}>{s.counts.missing}</td>
-                    <td class="nowrap">{percent(s.rate)}</td>
-                    <td><MiniBar read=s.rate confirmed=None /></td>
+                    <td class="nowrap">{if s.counts.expected == 0 { t::NO_RATE.to_string() } else { percent(s.rate) }}</td>
+                    <td>{(s.counts.expected > 0).then(|| view! { <MiniBar read=s.rate confirmed=None /> })}</td>
                 </tr>
             }
         })

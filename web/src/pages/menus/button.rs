@@ -94,14 +94,36 @@ pub fn ButtonForm(
         }
     };
     let feature_labels: Vec<String> = features.iter().map(|f| f.label.clone()).collect();
+    let limit = if top { 5 } else { 20 };
+    let short = move |label: &str| label.chars().take(limit).collect::<String>();
+    let features = StoredValue::new(features);
+    // The feature this button runs now (its action and key or link are a feature's), shown
+    // in the select, also after a reload.
+    let current = Memo::new(move |_| {
+        let (k, key, url) = (kind.get(), key.get(), url.get());
+        features.with_value(|all| {
+            all.iter()
+                .find(|f| {
+                    f.kind == k
+                        && f.key.as_deref().unwrap_or_default() == key.trim()
+                        && f.url.as_deref().unwrap_or_default() == url.trim()
+                })
+                .map(|f| f.label.clone())
+                .unwrap_or_default()
+        })
+    });
     let use_feature = move |ev: leptos::ev::Event| {
         let chosen = event_target_value(&ev);
-        let Some(f) = features.iter().find(|f| f.label == chosen).cloned() else { return };
+        let Some(f) = features.with_value(|all| all.iter().find(|f| f.label == chosen).cloned()) else { return };
+        // A name the user did not write (empty, or a feature's own) follows the feature.
+        let typed = name.get_untracked();
+        let untouched = typed.trim().is_empty()
+            || features.with_value(|all| all.iter().any(|other| short(&other.label) == typed.trim()));
         kind.set(f.kind.clone());
         key.set(f.key.clone().unwrap_or_default());
         url.set(f.url.clone().unwrap_or_default());
-        if name.get_untracked().trim().is_empty() {
-            name.set(f.label.chars().take(if top { 5 } else { 20 }).collect());
+        if untouched {
+            name.set(short(&f.label));
         }
         write();
     };
@@ -116,7 +138,7 @@ pub fn ButtonForm(
             </div>
             <div class="field">
                 <label for="button-feature">{t::USE_FEATURE}</label>
-                <select id="button-feature" prop:value="" on:change=use_feature>
+                <select id="button-feature" prop:value=move || current.get() on:change=use_feature>
                     <option value="">"—"</option>
                     {feature_labels.into_iter().map(|l| { let shown = l.clone(); view! { <option value=l>{shown}</option> } }).collect_view()}
                 </select>

@@ -30,7 +30,11 @@ pub fn AudiencePicker(
     /// What "everyone" means here and its hint, when not every follower of a notice.
     #[prop(optional)]
     public_text: Option<(&'static str, &'static str)>,
+    /// What the count means for who is reached, when not a notice's pushes.
+    #[prop(optional)]
+    count_hint: Option<&'static str>,
 ) -> impl IntoView {
+    let count_hint = count_hint.unwrap_or(t::COUNT_HINT);
     let (public_label, public_hint) = public_text.unwrap_or((t::PUBLIC_AUDIENCE, t::PUBLIC_HINT));
     let classes = LocalResource::new(api::notices::audience_classes);
     let groups = LocalResource::new(api::notices::audience_groups);
@@ -209,7 +213,7 @@ pub fn AudiencePicker(
                             <strong>{t::recipients(c.recipients)}</strong>
                             <span class="hint">{t::audience_breakdown(&c)}</span>
                             {problems.into_iter().map(|p| view! { <span class="badge off">{p}</span> }).collect_view()}
-                            <p class="hint">{t::COUNT_HINT}</p>
+                            <p class="hint">{count_hint}</p>
                         }
                         .into_any()
                     }

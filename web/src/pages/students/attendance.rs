@@ -40,8 +40,12 @@ pub fn AttendanceSection(id: i64) -> impl IntoView {
         };
         view! {
             <div class="attendance-summary" id="student-attendance">
-                <strong class="attendance-rate">{percent(a.rate)}</strong>
-                <MiniBar read=a.rate confirmed=None />
+                // Expected at no check-in: there is no rate to show, not a rate of 0%.
+                {if a.expected == 0 {
+                    view! { <strong class="attendance-rate">{t::NO_RATE}</strong> }.into_any()
+                } else {
+                    view! { <strong class="attendance-rate">{percent(a.rate)}</strong><MiniBar read=a.rate confirmed=None /> }.into_any()
+                }}
                 <span class="hint">{t::attendance_counts(a.expected, a.present, a.late, a.absent)}</span>
             </div>
             {if total == 0 {
