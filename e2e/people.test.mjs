@@ -143,18 +143,32 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   await phone.goto(`${base}${back}`);
   await phone.waitForURL(/\/mock-wechat\/connect\/oauth2\/authorize/);
   await shot(phone, 'foreign-token-refused');
-  await phone.goto(`${base}/api/v1/portal/oauth?next=/s/bind`);
+  // A notice link forwarded to 韩梅梅 before she bound: the page asks her to bind, and
+  // brings her back to the notice afterwards.
+  const notice = await api('POST', '/notices', { title: '班会通知', body: '周五晚上开班会。', audience: { classes: [han.class_id] } });
+  await api('POST', `/notices/${notice.id}/send`, {});
+  await phone.goto(`${base}/api/v1/portal/oauth?next=/s/notices/${notice.id}`);
   await phone.getByRole('link', { name: '韩梅梅的微信' }).click();
-  await phone.waitForURL(`${base}/s/bind`);
+  await phone.locator('#portal-not-bound').waitFor();
+  await shot(phone, 'notice-asks-to-bind');
+  await phone.getByRole('link', { name: '去绑定学号' }).click();
+  await phone.waitForURL(`${base}/s/bind?next=/s/notices/${notice.id}`);
   await phone.getByRole('heading', { name: '绑定学号' }).waitFor();
   await phone.fill('#bind-no', '2023010102');
   await phone.fill('#bind-name', '韩梅梅');
   await phone.fill('#bind-code', '0002');
   await phone.getByRole('button', { name: '绑定' }).click();
   await phone.getByRole('alert').filter({ hasText: '学号、姓名或验证码不正确' }).waitFor();
+  const refusal = await phone.getByRole('alert').textContent();
+  assert.equal(refusal.split('验证码是').length, 1, 'the form says once what the code is, the refusal does not repeat it');
   await phone.fill('#bind-code', code);
   await phone.getByRole('button', { name: '绑定' }).click();
+  await phone.waitForURL(`${base}/s/notices/${notice.id}`);
+  await phone.getByText('周五晚上开班会。').waitFor();
+  // Bound: the binding page says to whom instead of offering an empty form.
+  await phone.goto(`${base}/s/bind`);
   await phone.locator('#portal-bound', { hasText: '韩梅梅' }).waitFor();
+  assert.equal(await phone.locator('#bind-no').count(), 0, 'no form for a bound student');
   await shot(phone, 'portal-bound');
   await phone.getByRole('link', { name: '我的信息' }).click();
   await phone.locator('#portal-name', { hasText: '韩梅梅' }).waitFor();
@@ -205,6 +219,10 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   watch(desk);
   await logIn(desk, base, 'zhao.teacher', 'zhao-password-1');
   await nav(desk, '学生名单').click();
+  // Responsible for no class: told what to do, instead of a form that fails with 班级不存在.
+  await desk.locator('#no-class-hint', { hasText: '请联系管理员' }).waitFor();
+  assert.ok(await desk.locator('#open-import').isDisabled(), 'no import without a class');
+  assert.ok(await desk.locator('#new-student').isDisabled(), 'no new student without a class');
   const row = desk.locator('tr', { hasText: '李雷' });
   await row.locator('.badge', { hasText: '小组成员' }).waitFor();
   assert.equal(await row.getByRole('button', { name: '编辑' }).count(), 0, 'no edit for a member of another class');

@@ -26,6 +26,11 @@ pub struct Audit<'a> {
 }
 
 impl<'a> Audit<'a> {
+    /// The account acting, if any.
+    pub fn actor(&self) -> Option<i64> {
+        self.actor_id
+    }
+
     /// An action by an authenticated caller.
     pub fn by(caller: &'a Caller, action: &'a str) -> Self {
         Audit {

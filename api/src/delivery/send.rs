@@ -33,6 +33,8 @@ pub struct Letter {
     /// The notice page, through WeChat's authorisation.
     pub link: String,
     pub withdrawn: bool,
+    /// The notice asks its readers to confirm (said in the first push, not only in reminders).
+    pub confirm: bool,
 }
 
 fn china_time(ms: i64) -> String {
@@ -66,6 +68,7 @@ impl Letter {
             deadline: row.deadline.map(china_time).unwrap_or_default(),
             link: link_of(row, public_url),
             withdrawn: row.status == "withdrawn",
+            confirm: false,
         }
     }
 
@@ -83,16 +86,34 @@ impl Letter {
         } else if kind.starts_with("reply:") {
             letter.title = format!("老师回复了你：{}", self.title);
             letter.excerpt = reply.map(|r| crate::notices::markdown::plain_excerpt(r, 60)).unwrap_or_default();
+        } else {
+            // The notice itself: what it asks of the student comes first.
+            letter.confirm = requires_confirmation;
+            let asks = match (requires_confirmation, self.deadline.is_empty()) {
+                (true, false) => format!("请在 {} 前确认收到。", self.deadline),
+                (true, true) => "请查看并确认收到。".to_string(),
+                (false, false) => format!("截止时间：{}。", self.deadline),
+                (false, true) => String::new(),
+            };
+            letter.excerpt = format!("{asks}{}", self.excerpt);
         }
         letter
     }
 
-    /// `【紧急】` for urgent and important notices, nothing for ordinary ones.
+    /// `【紧急】` for urgent and important notices, `【需确认】` for one that asks for
+    /// confirmation (`【紧急·需确认】` for both), nothing for an ordinary one.
     fn flag(&self) -> String {
-        if self.urgency == "普通" {
+        let mut marks = Vec::new();
+        if self.urgency != "普通" {
+            marks.push(self.urgency);
+        }
+        if self.confirm {
+            marks.push("需确认");
+        }
+        if marks.is_empty() {
             String::new()
         } else {
-            format!("【{}】", self.urgency)
+            format!("【{}】", marks.join("·"))
         }
     }
 

@@ -55,7 +55,15 @@ async fn opened(db: &Db, id: i64, openid: &str) -> ApiResult<Opened> {
     let reader = reading::reader(db, openid).await?;
     let mine = reading::my_row(db, notice.id, &reader).await?;
     let shown = is_out(&notice) || notice.status == "withdrawn";
-    if !shown || (mine.is_none() && !notice.audience().public) {
+    if !shown {
+        return Err(ApiError::not_found("notice"));
+    }
+    if mine.is_none() && !notice.audience().public {
+        // A link forwarded to a student who has not bound yet: say what to do (the page
+        // offers binding and comes back), rather than that the notice does not exist.
+        if reader.student_id.is_none() {
+            return Err(ApiError::forbidden("not_bound", "bind your student number to read this notice"));
+        }
         return Err(ApiError::not_found("notice"));
     }
     Ok(Opened { notice, mine, reader })

@@ -45,11 +45,13 @@ pub async fn sent_notice(app: &TestApp, admin: &Session, n: usize, extra: Value)
 }
 
 #[tokio::test]
-async fn a_pushed_link_opens_the_notice_through_wechat_and_the_first_open_is_the_read() {
+async fn a_pushed_link_says_what_is_asked_opens_the_notice_through_wechat_and_the_first_open_is_the_read() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let (id, students) = sent_notice(&app, &admin, 3, json!({ "requires_confirmation": true })).await;
     let inbox = app.inbox(&students[0].1).await;
+    // The first push already says that the notice asks to be confirmed.
+    assert!(inbox.iter().any(|m| m.to_string().contains("【需确认】体测通知")), "{inbox:?}");
     let link = inbox.iter().find_map(|m| m["url"].as_str()).expect("the pushed message has a link").to_string();
     let (page, token) = open_link(&app, &link, &students[0].1).await;
     assert_eq!(page, format!("/s/notices/{id}"));
@@ -86,12 +88,22 @@ async fn a_pushed_link_opens_the_notice_through_wechat_and_the_first_open_is_the
 }
 
 #[tokio::test]
-async fn a_stranger_sees_a_public_notice_without_being_counted_and_a_class_notice_not_at_all() {
+async fn a_stranger_sees_a_public_notice_without_being_counted_and_a_class_notice_not_at_all_but_is_told_to_bind() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let (id, _) = sent_notice(&app, &admin, 1, json!({})).await;
+    // Not bound yet (a forwarded link): told to bind, and shown nothing of the notice.
     let stranger = student_token(&app, &app.follower("路人").await).await;
-    error_body(sget(&app, &format!("/api/v1/portal/notices/{id}"), &stranger).await, 404, "not_found").await;
+    let refused =
+        error_body(sget(&app, &format!("/api/v1/portal/notices/{id}"), &stranger).await, 403, "not_bound").await;
+    assert!(!refused.to_string().contains("体测"), "{refused}");
+    // Bound, but to a student of another class: the notice is not theirs.
+    let (_, others) = app.bound_class(&admin, "其他班", 1, &[]).await;
+    let other = student_token(&app, &others[0].1).await;
+    error_body(sget(&app, &format!("/api/v1/portal/notices/{id}"), &other).await, 404, "not_found").await;
+    // A draft stays unknown to anyone.
+    let draft = app.draft(&admin, "草稿", json!({ "public": true })).await;
+    error_body(sget(&app, &format!("/api/v1/portal/notices/{draft}"), &stranger).await, 404, "not_found").await;
 
     let public = app.draft(&admin, "全校停电", json!({ "public": true })).await;
     app.send_notice(&admin, public).await;
@@ -133,7 +145,8 @@ async fn a_vote_takes_one_ballot_per_student_by_its_rules_and_shows_results_as_s
     assert_eq!(teacher_view["options"][2]["voters"], json!(["N001同学0"]));
 
     let stranger = student_token(&app, &app.follower("路人").await).await;
-    assert_eq!(ssend(&app, reqwest::Method::PUT, &path, &stranger, json!({ "choices": [0] })).await.status(), 404);
+    // An unbound follower is told to bind; nothing is counted.
+    assert_eq!(ssend(&app, reqwest::Method::PUT, &path, &stranger, json!({ "choices": [0] })).await.status(), 403);
     sqlx::query("UPDATE notices SET deadline = $1 WHERE id = $2")
         .bind(banji::db::now_ms() - 1000)
         .bind(id)

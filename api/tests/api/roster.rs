@@ -95,7 +95,8 @@ async fn a_dry_run_reports_every_bad_row_and_writes_nothing() {
 }
 
 #[tokio::test]
-async fn an_import_upserts_by_student_number_and_running_it_twice_changes_nothing() {
+async fn an_import_upserts_by_student_number_makes_its_importer_responsible_for_new_classes_and_twice_changes_nothing()
+{
     let app = spawn_app().await;
     let admin = app.admin().await;
     let job = app.import_roster(&admin, GOOD.as_bytes().to_vec(), false, true).await;
@@ -121,6 +122,15 @@ async fn an_import_upserts_by_student_number_and_running_it_twice_changes_nothin
     assert_eq!(app.student_count().await, 3);
     let classes: Value = app.get("/api/v1/classes", &admin.access).await.json().await.unwrap();
     assert_eq!(classes["total"], 2, "no class created twice");
+    for class in classes["items"].as_array().unwrap() {
+        let teachers: Vec<&str> = class["teachers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["display_name"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(teachers, ["admin 老师"], "the importer is responsible for the classes the import made: {class}");
+    }
 
     // A partial file changes what it names and leaves the rest.
     let partial = "学号,姓名,宿舍\n2023020101,林涛,西3-101\n";

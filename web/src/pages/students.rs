@@ -8,11 +8,12 @@ mod import;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use shared::{Student, StudentStatus};
+use shared::{Role, Student, StudentStatus};
 
 use crate::api::{self, people::StudentFilter};
 use crate::components::{Notice, PagedTable};
 use crate::i18n::t;
+use crate::session;
 
 #[component]
 pub fn StudentsPage() -> impl IntoView {
@@ -29,7 +30,14 @@ pub fn StudentsPage() -> impl IntoView {
         version.track();
         api::people::students(filter.get(), page.get())
     });
-    let classes = LocalResource::new(|| async { api::people::classes(String::new(), 1, 100).await.map(|p| p.items) });
+    // Fetched again after an import too: it may have made classes.
+    let classes = LocalResource::new(move || {
+        version.track();
+        async { api::people::classes(String::new(), 1, 100).await.map(|p| p.items) }
+    });
+    // A teacher responsible for no class can neither add nor import students: say what to do.
+    let is_admin = session::user().is_some_and(|u| u.role == Role::Admin);
+    let no_class = move || !is_admin && classes.get().is_some_and(|r| r.as_ref().is_ok_and(|c| c.is_empty()));
     let reload = move || version.update(|v| *v += 1);
     let set_filter = move |change: &dyn Fn(&mut StudentFilter)| {
         page.set(1);
@@ -93,10 +101,13 @@ pub fn StudentsPage() -> impl IntoView {
                 <div class="head-actions">
                     <button class="secondary" on:click=move |_| export("xlsx")>{t::EXPORT_XLSX}</button>
                     <button class="secondary" on:click=move |_| export("csv")>{t::EXPORT_CSV}</button>
-                    <button class="secondary" id="open-import" on:click=move |_| importing.update(|i| *i = !*i)>{t::IMPORT}</button>
-                    <button class="primary" on:click=move |_| editing.set(Some(None))>{t::NEW_STUDENT}</button>
+                    <button class="secondary" id="open-import" disabled=no_class on:click=move |_| importing.update(|i| *i = !*i)>{t::IMPORT}</button>
+                    <button class="primary" id="new-student" disabled=no_class on:click=move |_| editing.set(Some(None))>{t::NEW_STUDENT}</button>
                 </div>
             </div>
+            <Show when=no_class>
+                <p class="alert info" id="no-class-hint">{t::NO_CLASS_YET}</p>
+            </Show>
             <Notice message=notice />
             <Show when=move || importing.get()>
                 <import::ImportPanel on_done=move |_| reload() on_close=move |_| importing.set(false) />

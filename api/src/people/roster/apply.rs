@@ -66,6 +66,14 @@ pub async fn apply(
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
+            // The one who imported it is responsible for it (its first teacher).
+            if let Some(importer) = audit.actor() {
+                sqlx::query("INSERT INTO class_teachers (class_id, user_id) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(importer)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             classes.insert(name.clone(), id);
         }
     }

@@ -152,6 +152,8 @@ pub const ROW: &str = "行";
 pub const FIELD: &str = "列";
 pub const PROBLEM: &str = "问题";
 pub const NO_FILE: &str = "请先选择文件。";
+pub const NO_CLASS_YET: &str =
+    "你还没有负责的班级，所以还不能添加或导入学生。请联系管理员新建班级，或在「班级管理」中把你设为班级负责人。";
 
 pub fn import_summary(total: u32, created: u32, updated: u32) -> String {
     format!("共 {total} 行：新增 {created} 人，更新 {updated} 人。")

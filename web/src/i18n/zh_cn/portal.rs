@@ -15,6 +15,8 @@ pub const PORTAL_CODE: &str = "验证码";
 pub const PORTAL_BIND: &str = "绑定";
 pub const PORTAL_BINDING: &str = "绑定中…";
 pub const PORTAL_BOUND: &str = "绑定成功！";
+pub const PORTAL_ALREADY_BOUND: &str = "你已经绑定了学号。";
+pub const PORTAL_GO_BACK: &str = "返回刚才的页面";
 pub const PORTAL_ME: &str = "我的信息";
 pub const PORTAL_UNBIND: &str = "解除绑定";
 pub const PORTAL_UNBOUND: &str = "已解除绑定。";
@@ -128,6 +130,8 @@ pub fn portal_error(err: &ClientError) -> String {
         Some("signup_closed") => return "报名已截止，不能再报名或取消。".into(),
         Some("not_on_roll") => return "你不在这次签到的名单中。".into(),
         Some("not_open") => return "签到不在进行中。".into(),
+        // The form already says what the code is; the server's message repeats it (for WeChat).
+        Some("no_match") => return "学号、姓名或验证码不正确，请核对后重试。".into(),
         _ => {}
     }
     if err.field("choices").is_some() {

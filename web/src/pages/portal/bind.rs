@@ -1,8 +1,11 @@
-//! `/s/bind`: bind my WeChat to my student record with 学号, 姓名 and a code.
+//! `/s/bind`: bind my WeChat to my student record with 学号, 姓名 and a code. A student
+//! already bound sees to whom; `?next=/s/…` (a page that asked for binding) is where the
+//! page goes once bound.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::{BindRequest, PortalMe};
 
 use super::PortalGate;
@@ -22,6 +25,22 @@ fn BindForm() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let bound = RwSignal::new(None::<PortalMe>);
     let busy = RwSignal::new(false);
+    // Only a student page of ours, never another site.
+    let next = StoredValue::new(
+        use_query_map()
+            .with_untracked(|q| q.get("next"))
+            .filter(|n| n.starts_with("/s/") && !n.starts_with("//") && !n.contains("..")),
+    );
+    let already = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        if let Ok(me) = portal::me().await {
+            if me.student.is_some() {
+                already.set(true);
+                bound.set(Some(me));
+            }
+        }
+    });
+    let navigate = StoredValue::new_local(use_navigate());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let request = BindRequest {
@@ -36,7 +55,12 @@ fn BindForm() -> impl IntoView {
         busy.set(true);
         leptos::task::spawn_local(async move {
             match portal::bind(&request).await {
-                Ok(me) => bound.set(Some(me)),
+                Ok(me) => {
+                    bound.set(Some(me));
+                    if let Some(next) = next.get_value() {
+                        navigate.with_value(|go| go(&next, Default::default()));
+                    }
+                }
                 Err(crate::api::ClientError::Unauthorized) => portal::authorise(),
                 Err(err) => error.set(Some(t::portal_error(&err))),
             }
@@ -49,9 +73,9 @@ fn BindForm() -> impl IntoView {
                 let student = me.student.unwrap_or_else(|| shared::PortalStudent { id: 0, student_no: String::new(), name: String::new(), class_name: None, bound_at: None });
                 view! {
                     <div class="card">
-                        <p class="alert success" role="status">{t::PORTAL_BOUND}</p>
+                        <p class="alert success" role="status">{if already.get_untracked() { t::PORTAL_ALREADY_BOUND } else { t::PORTAL_BOUND }}</p>
                         <p id="portal-bound"><strong>{student.name}</strong>" "{student.student_no}" "{student.class_name.unwrap_or_default()}</p>
-                        <A href="/s/" attr:class="button primary wide">{t::PORTAL_ME}</A>
+                        <A href=next.get_value().unwrap_or_else(|| "/s/".to_string()) attr:class="button primary wide">{if next.get_value().is_some() { t::PORTAL_GO_BACK } else { t::PORTAL_ME }}</A>
                     </div>
                 }.into_any()
             }

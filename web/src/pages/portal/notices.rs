@@ -25,10 +25,18 @@ pub fn failed(err: ClientError) -> AnyView {
         return view! { <Loading /> }.into_any();
     }
     if err.code() == Some("not_bound") {
+        // Back to this page once bound (a forwarded notice link, say).
+        let here = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+        let bind = if here.starts_with("/s/") && here != "/s/bind" {
+            // A pathname holds no `?`, `&` or `#`: it goes into the query as it is.
+            format!("/s/bind?next={here}")
+        } else {
+            "/s/bind".to_string()
+        };
         return view! {
-            <div class="card">
+            <div class="card" id="portal-not-bound">
                 <p>{t::PORTAL_NOT_BOUND}</p>
-                <A href="/s/bind" attr:class="button primary wide">{t::PORTAL_GO_BIND}</A>
+                <A href=bind attr:class="button primary wide">{t::PORTAL_GO_BIND}</A>
             </div>
         }
         .into_any();
@@ -38,7 +46,8 @@ pub fn failed(err: ClientError) -> AnyView {
 
 pub fn marks(urgency: Urgency, withdrawn: bool, muted: bool, unread: bool) -> impl IntoView {
     view! {
-        {unread.then(|| view! { <span class="badge info">{t::PORTAL_UNREAD}</span> })}
+        // A withdrawn notice asks nothing of its reader any more: no 未读 on it.
+        {(unread && !withdrawn).then(|| view! { <span class="badge info">{t::PORTAL_UNREAD}</span> })}
         {(urgency == Urgency::Urgent).then(|| view! { <span class="badge off">{t::urgency(urgency)}</span> })}
         {(urgency == Urgency::Important).then(|| view! { <span class="badge warn">{t::urgency(urgency)}</span> })}
         {withdrawn.then(|| view! { <span class="badge">{t::PORTAL_WITHDRAWN}</span> })}
