@@ -70,21 +70,24 @@ token=$(call POST /api-tokens "$access" '{"name":"fuzz","scopes":["read","write"
 
 # A little of everything, so small generated ids (1, 2 …) find real rows.
 class=$(call POST /classes "$token" '{"name":"软件2301"}' | json "['id']")
-call POST /students "$token" "{\"student_no\":\"2023000001\",\"name\":\"李雷\",\"class_id\":$class,\"phone\":\"13900000001\"}" >/dev/null
+lilei=$(call POST /students "$token" "{\"student_no\":\"2023000001\",\"name\":\"李雷\",\"class_id\":$class,\"phone\":\"13900000001\"}" | json "['id']")
+code=$(call GET "/students/$lilei" "$token" | json "['bind_code']")
 call POST /groups "$token" '{"name":"学生会"}' >/dev/null
 
 # The student pages' operations take a student token (StudentAuth): a follower of the
 # mock account binds to the student above and opens a page through WeChat authorisation.
 sim() { curl -sf -X POST "$base/mock-wechat/sim$1" -H 'content-type: application/json' --data "$2"; }
 openid=$(sim /users '{"nickname":"李雷的微信"}' | json "['openid']")
-sim "/users/$openid/messages" '{"type":"text","content":"绑定 2023000001 李雷 0001"}' | grep -q 绑定成功
-redirect() { curl -s -o /dev/null -w '%{redirect_url}' "$1"; }
+sim "/users/$openid/messages" "{\"type\":\"text\",\"content\":\"绑定 2023000001 李雷 $code\"}" | grep -q 绑定成功
+# The authorisation is tied to the browser that started it (a nonce cookie): one jar.
+redirect() { curl -s -c "$work/jar" -b "$work/jar" -o /dev/null -w '%{redirect_url}' "$1"; }
 authorize=$(redirect "$base/api/v1/portal/oauth?next=/s/")
 callback=$(redirect "${authorize%%#*}&openid=$openid")
 page=$(redirect "$callback")
 notice=$(call POST /notices "$token" "{\"title\":\"开学通知\",\"body\":\"九月一日报到\",\"audience\":{\"classes\":[$class]}}" | json "['id']")
 call POST "/notices/$notice/send" "$token" "{}" >/dev/null
-student=$(python3 -c "import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1].split('#token=')[1]))" "$page")
+student=$(python3 -c "import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1].split('#token=')[1].split('&')[0]))" "$page")
+[[ -n "$student" ]] || { echo "fuzz: no student token from $page" >&2; exit 1; }
 
 # Each operation gets the token its security scheme names.
 cat >"$work/schemathesis.toml" <<TOML
