@@ -30,6 +30,8 @@ run('notices', async ({ page, base, shot, work, browser, watch }) => {
   // Compose: title, Markdown body and its preview.
   await page.click('#new-notice');
   await page.waitForURL(`${base}/notices/new`);
+  // No template is chosen for notices yet: the composer says what that means, and where to fix it.
+  await page.locator('#no-template', { hasText: '客服消息' }).getByRole('link', { name: '去设置模板消息' }).waitFor();
   await page.fill('#f-notice-title', '期末考试安排');
   await page.fill('#notice-body', '# 考试时间\n\n**6 月 20 日** 上午 9:00，请带好学生证。\n\n- 地点：教学楼 A101\n- 携带：2B 铅笔');
   await page.click('#tab-preview');
@@ -158,6 +160,9 @@ run('notices', async ({ page, base, shot, work, browser, watch }) => {
   await page.getByText('模板设置已保存').waitFor();
   await page.locator('#kind-notice .badge', { hasText: '已设置' }).waitFor();
   await shot(page, 'templates');
+  await nav(page, '首页').click();
+  await page.locator('#template-status[data-state="mapped"]').waitFor();
+  assert.equal(await page.locator('#no-template').count(), 0, 'no warning once a template is chosen');
 
   // Categories: add one and rename it.
   await nav(page, '通知分类').click();

@@ -60,7 +60,7 @@ pub use receipts::{
     VoteOptionCount, VoteResults, VoteSpec, VoteTally,
 };
 pub use roster::{ImportJob, ImportReport, ImportStatus, RowError};
-pub use settings::{Settings, SettingsPatch};
+pub use settings::{Settings, SettingsPatch, TemplateStatus};
 pub use stats::{ClassRate, CountBy, Dashboard, HotNotice, StudentUnread};
 pub use student_notices::{CategorySubscription, StudentNotice, StudentNoticeDetail, SubscriptionChange};
 pub use tokens::{ApiToken, CreatedApiToken, NewApiToken, Scope};

@@ -32,3 +32,16 @@ pub struct SettingsPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_requires_approval: Option<bool>,
 }
+
+/// How notices reach students, as any teacher may know it: without a template mapped for
+/// notices they go by customer-service message, which reaches only students who wrote to
+/// the account in the last 48 hours (the rest find them in 我的通知).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct TemplateStatus {
+    /// A template is chosen for notices (通知提醒).
+    pub notice_mapped: bool,
+    /// The account can send template messages at all (a verified service account).
+    pub templates_available: bool,
+}

@@ -115,6 +115,17 @@ impl TemplatesApi {
         Ok(Json(TemplateSettings { kinds: kinds(), mappings: mappings(&state.db).await?, templates, unavailable }))
     }
 
+    /// Whether notices go by template message (any login): the composer and the home page
+    /// warn when they do not.
+    #[oai(path = "/status", method = "get")]
+    async fn status(&self, state: Data<&AppState>, auth: BearerAuth) -> ApiResult<Json<shared::TemplateStatus>> {
+        let _signed_in = auth;
+        Ok(Json(shared::TemplateStatus {
+            notice_mapped: mapping(&state.db, "notice").await?.is_some(),
+            templates_available: state.wechat.client.kind().has_templates(),
+        }))
+    }
+
     /// Choose the template for a kind of message and which keyword holds each value.
     #[oai(path = "/:kind", method = "put")]
     async fn set(

@@ -283,3 +283,17 @@ async fn a_scheduled_notice_waits_without_rows_and_goes_out_when_its_time_comes(
     let resp = app.patch(&format!("/api/v1/notices/{id}"), &admin.access, json!({ "title": "太迟" })).await;
     assert_eq!(resp.status(), 409, "a sent notice is not edited");
 }
+
+#[tokio::test]
+async fn any_teacher_can_see_whether_notices_go_by_template_so_the_console_can_warn_when_not() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (_, teacher) = app.teacher("wang").await;
+    let status: Value = app.get("/api/v1/settings/templates/status", &teacher.access).await.json().await.unwrap();
+    assert_eq!(status, json!({ "notice_mapped": false, "templates_available": true }));
+    app.map_notice_template(&admin).await;
+    let status: Value = app.get("/api/v1/settings/templates/status", &teacher.access).await.json().await.unwrap();
+    assert_eq!(status["notice_mapped"], true);
+    let anonymous = app.client.get(app.url("/api/v1/settings/templates/status")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+}

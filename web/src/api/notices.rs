@@ -131,6 +131,10 @@ pub async fn delete_category(id: i64) -> ApiResult<()> {
     super::delete(&format!("/notice-categories/{id}")).await
 }
 
+pub async fn template_status() -> ApiResult<shared::TemplateStatus> {
+    super::get("/settings/templates/status").await
+}
+
 pub async fn templates() -> ApiResult<TemplateSettings> {
     super::get("/settings/templates").await
 }

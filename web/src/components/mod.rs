@@ -1,6 +1,6 @@
 //! Widgets shared by the pages: the shell around them, loading/error/empty states, the
 //! pager, a modal dialog, SVG charts, form fields that show their problem, and the
-//! banner of a demonstration.
+//! banner of a demonstration, the warning that notices have no template.
 
 mod charts;
 mod demo_banner;
@@ -10,6 +10,7 @@ mod layout;
 mod paged_table;
 mod pager;
 mod states;
+mod template_warning;
 
 pub use charts::{percent, rate, Bar, ColumnChart, Funnel, Gauge, HBarChart, LineChart, MiniBar, Series};
 pub use demo_banner::DemoBanner;
@@ -19,3 +20,4 @@ pub use layout::{RequireAdmin, Shell};
 pub use paged_table::{AccountSummary, PagedTable};
 pub use pager::Pager;
 pub use states::{Empty, ErrorNotice, Loading, Notice};
+pub use template_warning::TemplateWarning;

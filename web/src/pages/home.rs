@@ -3,7 +3,7 @@ use leptos_router::components::A;
 use serde::Deserialize;
 use shared::Role;
 
-use crate::components::AccountSummary;
+use crate::components::{AccountSummary, TemplateWarning};
 use crate::format::greeting;
 use crate::i18n::t;
 use crate::session;
@@ -30,6 +30,7 @@ pub fn HomePage() -> impl IntoView {
         <section class="page">
             <h1>{move || format!("{}，{}", greeting(), user().map(|u| u.display_name).unwrap_or_default())}</h1>
             <p class="lead">{t::HOME_INTRO}</p>
+            <TemplateWarning />
             <div class="cards">
                 <div class="card">
                     <h2>{t::MY_ACCOUNT}</h2>

@@ -88,6 +88,11 @@ pub const STUDENT_SEARCH: &str = "搜索姓名或学号，添加个别学生";
 pub const PUBLIC_AUDIENCE: &str = "全体关注者";
 pub const PUBLIC_HINT: &str = "发送给公众号的所有关注者，包括未绑定学号的家长和访客。";
 pub const NO_AUDIENCE: &str = "还没有选择接收对象。";
+pub const NO_TEMPLATE: &str =
+    "尚未设置通知使用的模板消息：通知将改用客服消息推送，只有 48 小时内与公众号互动过的学生能收到，其他学生只能在「我的通知」中看到。";
+pub const NO_TEMPLATE_ACCOUNT: &str =
+    "公众号不能发送模板消息（需认证服务号）：通知将改用客服消息推送，只有 48 小时内与公众号互动过的学生能收到。";
+pub const GO_MAP_TEMPLATE: &str = "去设置模板消息";
 pub const CHIP_CLASS: &str = "班级";
 pub const CHIP_GROUP: &str = "分组";
 pub const NO_STUDENT_MATCH: &str = "没有找到学生。";

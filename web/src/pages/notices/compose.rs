@@ -16,7 +16,7 @@ use super::audience::AudiencePicker;
 use super::send::SendDialog;
 use super::vote_editor::{VoteDraft, VoteEditor};
 use crate::api::{self, ApiResult, ClientError};
-use crate::components::{ErrorNotice, Field, Loading};
+use crate::components::{ErrorNotice, Field, Loading, TemplateWarning};
 use crate::format::{datetime_input, parse_datetime_input};
 use crate::i18n::t;
 
@@ -206,6 +206,7 @@ fn NoticeForm(notice: Option<Notice>) -> impl IntoView {
                 <h1>{if notice.is_some() { t::EDIT_NOTICE } else { t::NEW_NOTICE }}</h1>
                 <A href=back attr:class="button secondary">{t::CANCEL}</A>
             </div>
+            <TemplateWarning />
             <crate::components::Notice message=message />
             <form class="card form-card compose" novalidate on:submit=|ev| ev.prevent_default()>
                 <Field label=t::NOTICE_TITLE name="notice-title" value=title error=error_of("title") placeholder=t::TITLE_PLACEHOLDER />
