@@ -161,7 +161,7 @@ run('notices', async ({ page, base, shot, work, browser, watch }) => {
   await page.locator('#kind-notice .badge', { hasText: '已设置' }).waitFor();
   await shot(page, 'templates');
   await nav(page, '首页').click();
-  await page.locator('#template-status[data-state="mapped"]').waitFor();
+  await page.locator('#template-status[data-state="mapped"]').waitFor({ state: 'attached' });
   assert.equal(await page.locator('#no-template').count(), 0, 'no warning once a template is chosen');
 
   // Categories: add one and rename it.
