@@ -8,7 +8,9 @@
 // sees their class's receipts; the student's list marks what is left to confirm.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { adminApi as api, boundFollower, fail, logIn, nav, run } from './harness.mjs';
 
 const day = (offset) => {
@@ -21,7 +23,7 @@ run('receipts', async ({ page, base, shot, browser, watch }) => {
   const klass = await call('POST', '/classes', { name: '电子2401', grade: '2024级' });
   const han = { ...(await call('POST', '/students', { student_no: '2024060101', name: '韩梅梅', class_id: klass.id, phone: '13900000301' })), phone: '13900000301' };
   const li = { ...(await call('POST', '/students', { student_no: '2024060102', name: '李雷', class_id: klass.id, phone: '13900000302' })), phone: '13900000302' };
-  await boundFollower(base, '韩梅梅的微信', han);
+  const hanOpenid = await boundFollower(base, '韩梅梅的微信', han);
   await boundFollower(base, '李雷的微信', li);
   // 韩梅梅 is the class's 班长: she sees the class's receipts on the notice page.
   await call('POST', `/classes/${klass.id}/cadres`, { student_id: han.id, title: '班长', starts_on: day(-1) });
@@ -44,6 +46,11 @@ run('receipts', async ({ page, base, shot, browser, watch }) => {
   await shot(page, 'compose-vote');
   await page.click('#save-draft');
   await page.getByText('草稿已保存').waitFor();
+  const file = join(mkdtempSync(join(tmpdir(), 'banji-')), '返校须知.txt');
+  writeFileSync(file, '请带好学生证和返校申请表。\n');
+  await page.setInputFiles('#attachment-file', file);
+  await page.click('#upload-attachment');
+  await page.getByText('附件已上传').waitFor();
   await page.click('#send-notice');
   await page.getByRole('button', { name: '确定发送' }).click();
   await page.waitForURL(/\/notices\/\d+$/);
@@ -75,6 +82,23 @@ run('receipts', async ({ page, base, shot, browser, watch }) => {
   await phone.locator('#confirmed-note', { hasText: '已确认' }).waitFor();
   await page.locator('#report-confirmed strong', { hasText: '1' }).waitFor({ timeout: 10000 });
   assert.equal(await page.evaluate(() => window.__noReload), true, 'the report updated in place');
+
+  // The file opens through a real (signed) link, which WeChat's browser can follow; the
+  // teacher's file card counts it without a reload.
+  await phone.locator('.portal-files .file-open', { hasText: '返校须知.txt' }).click();
+  await phone.waitForURL(/\/files\/[^/]+$/);
+  await phone.getByText('请带好学生证').waitFor();
+  await phone.goBack();
+  await phone.locator('#portal-notice').waitFor();
+  await page.locator('.file-list', { hasText: '下载 1 次' }).waitFor({ timeout: 10000 });
+  await page.locator('#report-downloads strong', { hasText: '1' }).waitFor();
+  // 发送到微信: the link arrives in the student's chat (she wrote to the account to bind).
+  await phone.locator('.portal-files .file-send').click();
+  await phone.locator('#file-sent', { hasText: '24 小时内有效' }).waitFor();
+  const chat = await (await fetch(`${base}/mock-wechat/sim/users/${hanOpenid}/inbox`)).json();
+  const sent = chat.find((m) => m.channel === 'custom' && (m.content || '').includes('返校须知.txt'));
+  assert.ok(sent && /\/files\//.test(sent.content), 'the file link is in the chat');
+  await shot(phone, 'portal-files');
 
   // Vote: the results (shown after voting) come back as bars.
   await phone.locator('#portal-vote').getByText('高铁').click();

@@ -114,6 +114,7 @@ pub fn build(state: AppState) -> impl Endpoint<Output = Response> {
         .nest("/docs", docs)
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
+        .at("/files/:token", get(crate::notices::links::serve))
         .nest("/wechat", crate::wechat::webhook::routes());
     // Only in mock mode: never mounted when a real account is configured.
     if let Some(mock) = &state.wechat.mock {

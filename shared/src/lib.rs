@@ -62,7 +62,7 @@ pub use receipts::{
 pub use roster::{ImportJob, ImportReport, ImportStatus, RowError};
 pub use settings::{Settings, SettingsPatch, TemplateStatus};
 pub use stats::{ClassRate, CountBy, Dashboard, HotNotice, StudentUnread};
-pub use student_notices::{CategorySubscription, StudentNotice, StudentNoticeDetail, SubscriptionChange};
+pub use student_notices::{CategorySubscription, FileLink, StudentNotice, StudentNoticeDetail, SubscriptionChange};
 pub use tokens::{ApiToken, CreatedApiToken, NewApiToken, Scope};
 pub use users::{NewUser, Role, User, UserPatch};
 pub use validate::{FieldErrors, Problem};

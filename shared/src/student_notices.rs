@@ -77,3 +77,14 @@ pub struct StudentNoticeDetail {
 pub struct SubscriptionChange {
     pub muted: bool,
 }
+
+/// A short-lived link to one attachment, opened by any browser without signing in (WeChat's
+/// own included), made for one reader.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct FileLink {
+    /// Absolute URL under the public address (`…/files/<signed token>`).
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+}

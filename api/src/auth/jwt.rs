@@ -120,6 +120,38 @@ impl JwtKeys {
     }
 }
 
+/// A signed link to one attachment, for the reader it was made for: the browser opens it
+/// without any header, so the link itself carries who may have the file and until when.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FileClaims {
+    /// The openid of the reader the link was made for (whose download is counted).
+    pub sub: String,
+    /// Always `file`: neither a console nor a student token.
+    pub aud: String,
+    pub notice: i64,
+    pub attachment: i64,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+impl JwtKeys {
+    pub fn issue_file_link(&self, openid: &str, notice: i64, attachment: i64, secs: i64) -> anyhow::Result<String> {
+        let now = chrono::Utc::now().timestamp();
+        let claims =
+            FileClaims { sub: openid.into(), aud: "file".into(), notice, attachment, iat: now, exp: now + secs };
+        Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+    }
+
+    pub fn verify_file_link(&self, token: &str) -> Result<FileClaims, JwtProblem> {
+        let mut validation = self.student_validation.clone();
+        validation.set_audience(&["file"]);
+        decode::<FileClaims>(token, &self.decoding, &validation).map(|d| d.claims).map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => JwtProblem::Expired,
+            _ => JwtProblem::Invalid,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +173,20 @@ mod tests {
         assert_eq!(keys.verify(&student).unwrap_err(), JwtProblem::Invalid);
         let console = keys.issue(7, 42).unwrap();
         assert_eq!(keys.verify_student(&console).unwrap_err(), JwtProblem::Invalid);
+    }
+
+    #[test]
+    fn a_file_link_opens_one_file_and_is_no_student_or_console_token() {
+        let keys = JwtKeys::from_secret(b"0123456789abcdef0123456789abcdef");
+        let link = keys.issue_file_link("oStudent", 3, 9, 600).unwrap();
+        let claims = keys.verify_file_link(&link).unwrap();
+        assert_eq!((claims.sub.as_str(), claims.notice, claims.attachment), ("oStudent", 3, 9));
+        assert_eq!(keys.verify_student(&link).unwrap_err(), JwtProblem::Invalid);
+        assert_eq!(keys.verify(&link).unwrap_err(), JwtProblem::Invalid);
+        let student = keys.issue_student("oStudent").unwrap();
+        assert_eq!(keys.verify_file_link(&student).unwrap_err(), JwtProblem::Invalid);
+        let stale = keys.issue_file_link("oStudent", 3, 9, -60).unwrap();
+        assert_eq!(keys.verify_file_link(&stale).unwrap_err(), JwtProblem::Expired);
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub mod sessions;
 mod throttle;
 
 pub use caller::{BearerAuth, Caller, Via};
-pub use jwt::JwtKeys;
+pub use jwt::{FileClaims, JwtKeys, JwtProblem};
 pub use routes::{AuthApi, MeApi};
 pub use throttle::LoginThrottle;
 

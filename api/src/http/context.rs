@@ -145,6 +145,8 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
         let span = tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
         let ip = ClientIp(peer_ip(&req, self.trust_proxy));
         req.extensions_mut().insert(ip);
+        // Signed file links are opened by a phone's browser, which shows our page, not JSON.
+        let browser_page = req.uri().path().starts_with("/files/");
         let started = Instant::now();
         let mut resp = async {
             if let Err(resp) = self.bound_body(&mut req).await {
@@ -170,7 +172,7 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
         if status == StatusCode::INTERNAL_SERVER_ERROR {
             // Whatever produced it, a 500 names only the request id.
             resp = json_error(status, "internal", format!("internal server error (request id {id})"));
-        } else if status.is_client_error() && !is_json(&resp) {
+        } else if status.is_client_error() && !is_json(&resp) && !(browser_page && is_html(&resp)) {
             let message = status.canonical_reason().unwrap_or("client error").to_lowercase();
             resp = json_error(status, code_for(status), message);
         }
@@ -180,6 +182,10 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
         span.in_scope(|| tracing::info!(status = status.as_u16(), ms = started.elapsed().as_millis() as u64, "served"));
         Ok(resp)
     }
+}
+
+fn is_html(resp: &Response) -> bool {
+    resp.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"))
 }
 
 fn is_json(resp: &Response) -> bool {

@@ -129,28 +129,44 @@ pub enum FileDownload {
     File(poem_openapi::payload::Binary<Vec<u8>>, #[oai(header = "Content-Disposition")] String),
 }
 
-/// Reads an attachment for download; a student's download is counted.
-pub async fn download(db: &Db, data_dir: &Path, notice_id: i64, id: i64, count: bool) -> ApiResult<FileDownload> {
+/// Reads an attachment for download (a student's is counted by the caller).
+pub async fn download(db: &Db, data_dir: &Path, notice_id: i64, id: i64) -> ApiResult<FileDownload> {
     let file = find(db, data_dir, notice_id, id).await?;
     let bytes = tokio::fs::read(&file.path).await.map_err(|_| ApiError::not_found("attachment"))?;
-    if count {
-        sqlx::query("UPDATE notice_attachments SET downloads = downloads + 1 WHERE id = $1")
-            .bind(id)
-            .execute(db.pool())
-            .await?;
-        // Each download with its time, for the hot ranking over a window.
-        sqlx::query("INSERT INTO attachment_downloads (notice_id, attachment_id, at) VALUES ($1, $2, $3)")
-            .bind(notice_id)
-            .bind(id)
-            .bind(crate::db::now_ms())
-            .execute(db.pool())
-            .await?;
-    }
     Ok(FileDownload::File(poem_openapi::payload::Binary(bytes), disposition(&file.name)))
+}
+
+/// One more download of a student's: the total on the file, and the moment, for the hot
+/// ranking over a window; an open report of the notice shows it at once.
+pub async fn count_download(state: &crate::state::AppState, notice_id: i64, id: i64) -> sqlx::Result<()> {
+    let db = &state.db;
+    sqlx::query("UPDATE notice_attachments SET downloads = downloads + 1 WHERE id = $1")
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    sqlx::query("INSERT INTO attachment_downloads (notice_id, attachment_id, at) VALUES ($1, $2, $3)")
+        .bind(notice_id)
+        .bind(id)
+        .bind(crate::db::now_ms())
+        .execute(db.pool())
+        .await?;
+    crate::receipts::live::changed(&state.kv, [notice_id]).await;
+    Ok(())
+}
+
+/// Kinds a phone's browser shows by itself (WeChat's included): opened in place rather
+/// than offered as a download it may not know what to do with.
+pub fn shows_inline(content_type: &str) -> bool {
+    ["application/pdf", "image/", "text/plain", "audio/", "video/"].iter().any(|k| content_type.starts_with(k))
 }
 
 /// `attachment; filename="…"; filename*=UTF-8''…`: an ASCII fallback and the real name.
 pub fn disposition(name: &str) -> String {
+    disposition_as("attachment", name)
+}
+
+/// `inline` or `attachment`, with the name in both forms.
+pub fn disposition_as(how: &str, name: &str) -> String {
     let ascii: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
     let encoded: String = name
@@ -163,7 +179,7 @@ pub fn disposition(name: &str) -> String {
             }
         })
         .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+    format!("{how}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 pub async fn remove(db: &Db, data_dir: &Path, notice_id: i64, id: i64) -> ApiResult<()> {

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audience;
 pub mod categories;
 pub mod lifecycle;
+pub mod links;
 pub mod markdown;
 mod portal;
 mod routes;

@@ -7,9 +7,9 @@ use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
-use shared::{CategorySubscription, Page, PageQuery, StudentNotice, SubscriptionChange, Urgency};
+use shared::{CategorySubscription, FileLink, Page, PageQuery, StudentNotice, SubscriptionChange, Urgency};
 
-use super::{attachments, store, subscriptions};
+use super::{attachments, links, subscriptions};
 use crate::api_tags::ApiTags;
 use crate::db::filter::{contains_pattern, Arg, Filter};
 use crate::db::{to_time, Db, Flag};
@@ -120,13 +120,38 @@ impl PortalNoticesApi {
         id: Path<i64>,
         attachment_id: Path<i64>,
     ) -> ApiResult<attachments::FileDownload> {
-        let row = store::row(&state.db, id.0).await?.ok_or_else(|| ApiError::not_found("notice"))?;
-        let reader = crate::receipts::reading::reader(&state.db, &auth.0).await?;
-        let recipient = crate::receipts::reading::my_row(&state.db, row.id, &reader).await?.is_some();
-        if row.status != "sent" && row.status != "sending" || !(recipient || row.audience().public) {
-            return Err(ApiError::not_found("notice"));
-        }
-        attachments::download(&state.db, &state.config.data_dir, id.0, attachment_id.0, true).await
+        links::check_reader(&state, &auth.0, id.0).await?;
+        let file = attachments::download(&state.db, &state.config.data_dir, id.0, attachment_id.0).await?;
+        attachments::count_download(&state, id.0, attachment_id.0).await?;
+        Ok(file)
+    }
+
+    /// A short-lived link (10 minutes) to open an attachment in any browser, WeChat's own
+    /// included, without signing in; each opening is counted.
+    #[oai(path = "/notices/:id/attachments/:attachment_id/link", method = "post")]
+    async fn link(
+        &self,
+        state: Data<&AppState>,
+        auth: StudentAuth,
+        id: Path<i64>,
+        attachment_id: Path<i64>,
+    ) -> ApiResult<Json<FileLink>> {
+        Ok(Json(links::open(&state, &auth.0, id.0, attachment_id.0).await?))
+    }
+
+    /// 发送到微信: sends the reader a day-long link to the attachment as a message in their
+    /// chat with the account, for a file WeChat's browser cannot open (10 an hour). WeChat
+    /// allows it only within 48 hours of the reader's last message to the account
+    /// (`outside_window`).
+    #[oai(path = "/notices/:id/attachments/:attachment_id/send", method = "post")]
+    async fn send_to_wechat(
+        &self,
+        state: Data<&AppState>,
+        auth: StudentAuth,
+        id: Path<i64>,
+        attachment_id: Path<i64>,
+    ) -> ApiResult<Json<FileLink>> {
+        Ok(Json(links::send_to_wechat(&state, &auth.0, id.0, attachment_id.0).await?))
     }
 
     /// The categories, and which the reader mutes.

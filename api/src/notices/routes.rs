@@ -253,7 +253,7 @@ impl NoticesApi {
         attachment_id: Path<i64>,
     ) -> ApiResult<attachments::FileDownload> {
         store::visible(&state.db, Scope::of(&auth.0), id.0).await?;
-        attachments::download(&state.db, &state.config.data_dir, id.0, attachment_id.0, false).await
+        attachments::download(&state.db, &state.config.data_dir, id.0, attachment_id.0).await
     }
 
     #[oai(path = "/:id/attachments/:attachment_id", method = "delete")]

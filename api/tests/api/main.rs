@@ -4,6 +4,7 @@
 
 mod activities;
 mod api_tokens;
+mod attachment_links;
 mod attendance_stats;
 mod audit;
 mod auth;

@@ -7,12 +7,12 @@ use gloo_net::http::Method;
 use serde::Deserialize;
 use serde_json::json;
 use shared::{
-    Attachment, Audience, AudienceCount, CategorySubscription, Delivery, DeliveryProgress, NewCategory, NewNotice,
-    Notice, NoticeCategory, NoticePatch, NoticeStatus, NoticeSummary, Page, SendRequest, StudentNotice,
+    Attachment, Audience, AudienceCount, CategorySubscription, Delivery, DeliveryProgress, FileLink, NewCategory,
+    NewNotice, Notice, NoticeCategory, NoticePatch, NoticeStatus, NoticeSummary, Page, SendRequest, StudentNotice,
     StudentNoticeDetail, SubscriptionChange, TemplateMapping, TemplateSettings, Urgency,
 };
 
-use super::{encode, portal, query, ApiResult, ClientError};
+use super::{encode, portal, query, ApiResult};
 
 /// Filters of the notice list.
 #[derive(Clone, Default, PartialEq)]
@@ -170,11 +170,14 @@ pub async fn my_notice(id: i64) -> ApiResult<StudentNoticeDetail> {
     portal::send::<(), _>(Method::GET, &format!("/notices/{id}"), None).await
 }
 
-pub async fn my_attachment(id: i64, attachment: &Attachment) -> ApiResult<()> {
-    let path = format!("/notices/{id}/attachments/{}", attachment.id);
-    let resp = portal::request::<()>(Method::GET, &path, None).await?;
-    let bytes = resp.binary().await.map_err(|_| ClientError::Network)?;
-    super::save(&bytes, &attachment.file_name)
+/// A short-lived link to open one of the notice's files in this browser.
+pub async fn my_attachment_link(id: i64, attachment: i64) -> ApiResult<FileLink> {
+    portal::send::<(), _>(Method::POST, &format!("/notices/{id}/attachments/{attachment}/link"), None).await
+}
+
+/// 发送到微信: the file's link, pushed to the student's chat with the account.
+pub async fn send_attachment_to_wechat(id: i64, attachment: i64) -> ApiResult<FileLink> {
+    portal::send::<(), _>(Method::POST, &format!("/notices/{id}/attachments/{attachment}/send"), None).await
 }
 
 pub async fn subscriptions() -> ApiResult<Vec<CategorySubscription>> {

@@ -40,6 +40,14 @@ pub const PORTAL_WITHDRAWN_BODY: &str = "该通知已撤回，内容不再显示
 pub const PORTAL_DEADLINE: &str = "截止时间";
 pub const PORTAL_NEEDS_CONFIRM: &str = "发布者要求确认收到此通知。";
 pub const PORTAL_ATTACHMENTS: &str = "附件";
+pub const PORTAL_SEND_TO_WECHAT: &str = "发送到微信";
+pub const PORTAL_FILES_HINT: &str =
+    "点文件名打开。微信里打不开的文件（如 Word、Excel），点「发送到微信」，再在聊天里转发到「文件传输助手」，用电脑打开。";
+
+/// After 发送到微信.
+pub fn portal_file_sent(name: &str) -> String {
+    format!("「{name}」的链接已发到你和公众号的聊天里，24 小时内有效。")
+}
 pub const PORTAL_SUBSCRIPTIONS_INTRO: &str = "关闭某个分类后，该分类的通知不再推送到微信，但仍会出现在「我的通知」中。";
 pub const PORTAL_URGENT_ALWAYS: &str = "紧急通知始终会推送给你，不受这里的设置影响。";
 pub const PORTAL_NO_CATEGORIES: &str = "暂无通知分类。";
@@ -132,6 +140,13 @@ pub fn portal_error(err: &ClientError) -> String {
         Some("not_open") => return "签到不在进行中。".into(),
         // The form already says what the code is; the server's message repeats it (for WeChat).
         Some("no_match") => return "学号、姓名或验证码不正确，请核对后重试。".into(),
+        // 发送到微信: WeChat lets the account write only after the student did.
+        Some("outside_window") => {
+            return "微信只允许公众号在你发消息后回复你：请先给公众号发一条消息（任意内容即可），再点发送到微信。"
+                .into()
+        }
+        Some("not_following") => return "请先关注公众号，才能接收消息。".into(),
+        Some("no_customer_service") => return "本公众号不能给你发消息，请直接点文件名打开。".into(),
         _ => {}
     }
     if err.field("choices").is_some() {

@@ -43,6 +43,7 @@ fn NoticeDetail(id: i64) -> impl IntoView {
     let withdraw_open = RwSignal::new(false);
     let delete_open = RwSignal::new(false);
     let title = move || current.get().map(|n| n.title).unwrap_or_default();
+    let downloads = RwSignal::new(None::<i64>);
 
     let withdraw = move |_| {
         withdraw_open.set(false);
@@ -81,6 +82,18 @@ fn NoticeDetail(id: i64) -> impl IntoView {
         let editable = matches!(n.status, NoticeStatus::Draft | NoticeStatus::Scheduled);
         let sent = matches!(n.status, NoticeStatus::Sending | NoticeStatus::Sent);
         let files = RwSignal::new(n.attachments.clone());
+        // The file card's counts follow the live report (a download publishes a change).
+        Effect::new(move |_| {
+            let Some(total) = downloads.get() else { return };
+            let shown: i64 = files.with_untracked(|f| f.iter().map(|a| a.downloads).sum());
+            if total != shown {
+                leptos::task::spawn_local(async move {
+                    if let Ok(n) = api::notices::get(id).await {
+                        files.set(n.attachments);
+                    }
+                });
+            }
+        });
         let edit = format!("/notices/{id}/edit");
         let fact = |label: &'static str, value: String| view! { <dt>{label}</dt><dd>{value}</dd> };
         let when = |label: &'static str, time: Option<chrono::DateTime<chrono::Utc>>| {
@@ -141,7 +154,7 @@ fn NoticeDetail(id: i64) -> impl IntoView {
                 })}
             </Transition>
             <Show when=move || status.get().is_some_and(|s| s != NoticeStatus::Draft)>
-                <NoticeTabs id=id status=status title=Signal::derive(title) on_status=on_status />
+                <NoticeTabs id=id status=status title=Signal::derive(title) on_status=on_status downloads=downloads />
             </Show>
             <SendDialog open=send_open notice=current on_sent=on_sent />
             <Dialog open=withdraw_open title=Signal::derive(|| t::WITHDRAW.to_string()) on_confirm=withdraw confirm_label=t::WITHDRAW danger=true>

@@ -34,6 +34,8 @@ pub fn NoticeTabs(
     status: Memo<Option<NoticeStatus>>,
     title: Signal<String>,
     #[prop(into)] on_status: Callback<String>,
+    /// The files' downloads as the latest report counts them, for the file card to follow.
+    downloads: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let reporting = Memo::new(move |_| has_report(status.get()));
     let tab = RwSignal::new(if reporting.get_untracked() { Tab::Report } else { Tab::Delivery });
@@ -56,7 +58,7 @@ pub fn NoticeTabs(
             {button(Tab::Delivery, "tab-delivery", t::DELIVERY_TAB)}
         </div>
         <Show when=move || reporting.get()>
-            <ReportArea id=id title=title tab=tab comments=comments />
+            <ReportArea id=id title=title tab=tab comments=comments downloads=downloads />
         </Show>
         <div class:tab-hidden=move || tab.get() != Tab::Delivery>
             <DeliveryPanel id=id on_status=on_status />
@@ -67,7 +69,13 @@ pub fn NoticeTabs(
 /// The report and the comments of a sent notice, fetched again whenever the live
 /// stream (or the slow poll) says so.
 #[component]
-fn ReportArea(id: i64, title: Signal<String>, tab: RwSignal<Tab>, comments: RwSignal<Option<i64>>) -> impl IntoView {
+fn ReportArea(
+    id: i64,
+    title: Signal<String>,
+    tab: RwSignal<Tab>,
+    comments: RwSignal<Option<i64>>,
+    downloads: RwSignal<Option<i64>>,
+) -> impl IntoView {
     let report = RwSignal::new(None::<NoticeReport>);
     let error = RwSignal::new(None::<ClientError>);
     let version = RwSignal::new(0u32);
@@ -97,6 +105,7 @@ fn ReportArea(id: i64, title: Signal<String>, tab: RwSignal<Tab>, comments: RwSi
                 match result {
                     Ok(r) => {
                         comments.set(Some(r.comments));
+                        downloads.set(Some(r.attachment_downloads));
                         report.set(Some(r));
                         error.set(None);
                     }

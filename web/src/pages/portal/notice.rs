@@ -85,28 +85,60 @@ fn NoticeView(notice: StudentNoticeDetail, error: RwSignal<Option<String>>) -> i
     }
 }
 
+/// Each file opens through a real link WeChat's browser can follow; what it cannot show is
+/// sent to the student's chat instead (发送到微信).
 fn attachments(id: i64, files: Vec<shared::Attachment>, error: RwSignal<Option<String>>) -> impl IntoView {
+    let sent = RwSignal::new(None::<String>);
     view! {
         <h3>{t::PORTAL_ATTACHMENTS}</h3>
-        <ul class="portal-list">
+        <ul class="portal-list portal-files">
             {files.into_iter().map(|a| {
-                let file = a.clone();
-                let download = move |_| {
-                    let file = file.clone();
+                let file = a.id;
+                let busy = RwSignal::new(false);
+                let open = move |_| {
+                    busy.set(true);
                     leptos::task::spawn_local(async move {
-                        if let Err(err) = api::notices::my_attachment(id, &file).await {
-                            error.set(Some(t::portal_error(&err)));
+                        match api::notices::my_attachment_link(id, file).await {
+                            Ok(link) => {
+                                if let Some(w) = web_sys::window() {
+                                    let _ = w.location().assign(&link.url);
+                                }
+                            }
+                            Err(err) => error.set(Some(t::portal_error(&err))),
                         }
+                        busy.set(false);
+                    });
+                };
+                let name = a.file_name.clone();
+                let send = move |_| {
+                    busy.set(true);
+                    let name = name.clone();
+                    leptos::task::spawn_local(async move {
+                        match api::notices::send_attachment_to_wechat(id, file).await {
+                            Ok(_) => {
+                                error.set(None);
+                                sent.set(Some(t::portal_file_sent(&name)));
+                            }
+                            Err(err) => error.set(Some(t::portal_error(&err))),
+                        }
+                        busy.set(false);
                     });
                 };
                 view! {
-                    <li>
-                        <button class="link" on:click=download>{a.file_name.clone()}</button>
+                    <li class="portal-file">
+                        <button class="link file-open" disabled=move || busy.get() on:click=open>
+                            {a.file_name.clone()}
+                        </button>
                         <small>{t::file_size(a.size)}</small>
+                        <button class="secondary small file-send" disabled=move || busy.get() on:click=send>
+                            {t::PORTAL_SEND_TO_WECHAT}
+                        </button>
                     </li>
                 }
             }).collect_view()}
         </ul>
+        <p class="hint">{t::PORTAL_FILES_HINT}</p>
+        {move || sent.get().map(|s| view! { <p class="alert success" id="file-sent" role="status">{s}</p> })}
     }
 }
 
