@@ -56,8 +56,8 @@ pub use people::{
 };
 pub use receipts::{
     Ballot, ClassProgress, ClassReceipts, ClassmateReceipt, Comment, CommentVisibility, Funnel, Missing, NewComment,
-    NoticeReport, Receipt, RemindRequest, Reminder, ReminderPolicy, StreamTicket, StudentVote, TimelinePoint,
-    VoteOptionCount, VoteResults, VoteSpec, VoteTally,
+    NoticeReport, Receipt, RemindRequest, Reminder, ReminderPolicy, ReminderReach, StreamTicket, StudentVote,
+    TimelinePoint, VoteOptionCount, VoteResults, VoteSpec, VoteTally,
 };
 pub use roster::{ImportJob, ImportReport, ImportStatus, RowError};
 pub use settings::{Settings, SettingsPatch, TemplateStatus};

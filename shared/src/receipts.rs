@@ -212,6 +212,8 @@ pub enum Missing {
 #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Funnel {
     pub recipients: i64,
+    /// Recipients with no WeChat bound: not reachable (not a failure), among `recipients`.
+    pub unbound: i64,
     pub sent: i64,
     /// The platform confirmed these reached the student's WeChat.
     pub delivered: i64,
@@ -273,6 +275,16 @@ pub struct RemindRequest {
     pub missing: Missing,
     #[serde(default)]
     pub class_id: Option<i64>,
+}
+
+/// Before reminding: how many still owe the notice (or its confirmation), and how many of
+/// them a reminder would reach now (bound, following, not muted, not just reminded).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct ReminderReach {
+    pub owing: i64,
+    pub reachable: i64,
 }
 
 /// When reminding is possible again, and how many reminders are left.

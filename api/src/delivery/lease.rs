@@ -271,14 +271,16 @@ pub async fn record(db: &Db, owner: &str, settled: &[Settled], released: &[i64])
             .bind(s.id)
             .bind(&s.fallback),
             Outcome::Failed { reason, errcode } => sqlx::query(sqlx::AssertSqlSafe(format!(
-                "UPDATE deliveries SET status = 'failed', failure = $3, errcode = $4, fallback = $5, \
+                "UPDATE deliveries SET status = $6, failure = $3, errcode = $4, fallback = $5, \
                  lease_owner = NULL, lease_until = NULL WHERE {MINE}"
             )))
             .bind(owner)
             .bind(s.id)
             .bind(reason)
             .bind(*errcode)
-            .bind(&s.fallback),
+            .bind(&s.fallback)
+            // A student with no WeChat is not reachable rather than failed (shown apart).
+            .bind(if reason == super::reasons::NOT_BOUND { "unbound" } else { "failed" }),
             Outcome::Retry { at, reason, errcode, in_doubt } => sqlx::query(sqlx::AssertSqlSafe(format!(
                 "UPDATE deliveries SET status = 'pending', next_attempt_at = $3, failure = $4, errcode = $5, \
                  fallback = $6, channel = CASE WHEN $7 = 1 THEN channel ELSE NULL END, \

@@ -113,9 +113,9 @@ pub async fn count(db: &Db, a: &Audience, category: Option<i64>, urgency: Urgenc
     Ok(AudienceCount { recipients: students + followers, students, followers, unbound, not_following, muted })
 }
 
-/// Makes the notice's delivery rows: pending, or failed for students with no WeChat,
-/// or muted for students who muted its category (unless it is urgent). Returns how
-/// many rows were made.
+/// Makes the notice's delivery rows: pending, or unbound for students with no WeChat (not
+/// reachable, counted apart from failures), or muted for students who muted its category
+/// (unless it is urgent). Returns how many rows were made.
 pub async fn fan_out(
     tx: &mut AnyConnection,
     notice_id: i64,
@@ -133,7 +133,7 @@ pub async fn fan_out(
     let students = format!(
         "INSERT INTO deliveries (notice_id, kind, recipient, student_id, class_id, openid, status, failure, created_at) \
          SELECT $1, 'notice', 's:' || s.id, s.id, s.class_id, s.openid, \
-         CASE WHEN s.openid IS NULL THEN 'failed' WHEN {muted} THEN 'muted' ELSE 'pending' END, \
+         CASE WHEN s.openid IS NULL THEN 'unbound' WHEN {muted} THEN 'muted' ELSE 'pending' END, \
          CASE WHEN s.openid IS NULL THEN 'the student has not bound WeChat' END, $2 \
          FROM students s WHERE {} ON CONFLICT DO NOTHING",
         students_condition(a)

@@ -17,6 +17,7 @@ fn status_label(status: &str) -> &'static str {
     match status {
         "sent" => "已发送",
         "failed" => "发送失败",
+        "unbound" => "未绑定微信",
         "pending" | "sending" => "发送中",
         "held" => "待汇总推送",
         "muted" => "已屏蔽该分类",

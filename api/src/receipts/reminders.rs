@@ -8,7 +8,7 @@
 //! notice — or one class — may be reminded at most once per interval and at most the
 //! maximum number of times, so the button says plainly when it can be used again.
 
-use shared::{Missing, RemindRequest, Reminder, ReminderPolicy};
+use shared::{Missing, RemindRequest, Reminder, ReminderPolicy, ReminderReach};
 
 use crate::db::{now_ms, to_time, Db};
 use crate::error::{ApiError, ApiResult};
@@ -108,6 +108,57 @@ pub async fn list(db: &Db, notice_id: i64) -> sqlx::Result<Vec<Reminder>> {
     Ok(rows.into_iter().map(Row::into_reminder).collect())
 }
 
+/// The notice's own rows a reminder would go to (binds: $1 notice, $5 reminded before
+/// this is allowed again, $6 class, $7 most reminders): every student who still owes it,
+/// can be reached (bound, still following), did not mute it, and has not been reminded
+/// within the interval nor too often.
+fn candidates(request: &RemindRequest) -> String {
+    let owed = match request.missing {
+        Missing::Read => "d.read_at IS NULL",
+        Missing::Confirmation => "d.confirmed_at IS NULL",
+    };
+    let class = if request.class_id.is_some() { "AND d.class_id = $6" } else { "AND $6 IS NULL" };
+    format!(
+        "FROM deliveries d LEFT JOIN students s ON s.id = d.student_id \
+         WHERE d.notice_id = $1 AND d.kind = 'notice' AND {owed} {class} AND d.status <> 'muted' \
+         AND COALESCE(s.openid, d.openid) IS NOT NULL AND (s.id IS NULL OR s.following = TRUE) \
+         AND (d.reminded_at IS NULL OR d.reminded_at <= $5) AND d.reminded < $7"
+    )
+}
+
+/// How many owe the notice (or its confirmation), and how many of them a reminder now
+/// would reach: what the teacher is told before reminding.
+pub async fn reach(db: &Db, notice_id: i64, request: &RemindRequest, limits: Limits) -> sqlx::Result<ReminderReach> {
+    let owed = match request.missing {
+        Missing::Read => "read_at IS NULL",
+        Missing::Confirmation => "confirmed_at IS NULL",
+    };
+    let class = if request.class_id.is_some() { "AND class_id = $2" } else { "AND $2 IS NULL" };
+    let owing: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM deliveries WHERE notice_id = $1 AND kind = 'notice' AND recipient LIKE 's:%' \
+         AND {owed} {class}"
+    )))
+    .bind(notice_id)
+    .bind(request.class_id)
+    .fetch_one(db.pool())
+    .await?;
+    // The same binds as the insert ($2–$4 unused but numbered alike).
+    let reachable: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) {} AND $2 IS NULL AND $3 IS NULL AND $4 IS NULL",
+        candidates(request)
+    )))
+    .bind(notice_id)
+    .bind(None::<String>)
+    .bind(None::<i64>)
+    .bind(None::<i64>)
+    .bind(now_ms() - limits.interval_ms)
+    .bind(request.class_id)
+    .bind(limits.max)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(ReminderReach { owing, reachable })
+}
+
 /// Makes a reminder's deliveries. Errors: the notice is not out, too soon, no reminders
 /// left, or nobody left to remind.
 pub async fn remind(
@@ -161,20 +212,11 @@ pub async fn remind(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    let owed = match request.missing {
-        Missing::Read => "d.read_at IS NULL",
-        Missing::Confirmation => "d.confirmed_at IS NULL",
-    };
-    let class = if request.class_id.is_some() { "AND d.class_id = $6" } else { "AND $6 IS NULL" };
-    // Every student who still owes it, can be reached, did not mute it, and has not been
-    // reminded within the interval nor too often.
     let sql = format!(
         "INSERT INTO deliveries (notice_id, kind, recipient, student_id, class_id, openid, status, ref_id, created_at) \
          SELECT d.notice_id, $2, d.recipient, d.student_id, d.class_id, COALESCE(s.openid, d.openid), 'pending', $3, $4 \
-         FROM deliveries d LEFT JOIN students s ON s.id = d.student_id \
-         WHERE d.notice_id = $1 AND d.kind = 'notice' AND {owed} {class} AND d.status <> 'muted' \
-         AND COALESCE(s.openid, d.openid) IS NOT NULL \
-         AND (d.reminded_at IS NULL OR d.reminded_at <= $5) AND d.reminded < $7"
+         {}",
+        candidates(request)
     );
     let kind = format!("reminder:{id}");
     let made = sqlx::query(sqlx::AssertSqlSafe(sql))

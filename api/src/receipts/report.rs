@@ -17,6 +17,7 @@ pub struct ClassTally {
     pub class_id: Option<i64>,
     pub class_name: Option<String>,
     pub recipients: i64,
+    pub unbound: i64,
     pub sent: i64,
     pub delivered: i64,
     pub read: i64,
@@ -29,8 +30,9 @@ pub struct ClassTally {
 pub async fn tallies(db: &Db, notice_id: i64) -> sqlx::Result<Vec<ClassTally>> {
     // Grouped first, named after: the join is made per class, not per row.
     sqlx::query_as(
-        "SELECT t.class_id, c.name AS class_name, t.recipients, t.sent, t.delivered, t.read, t.confirmed, t.views, \
-         t.last FROM (SELECT class_id, COUNT(*) AS recipients, \
+        "SELECT t.class_id, c.name AS class_name, t.recipients, t.unbound, t.sent, t.delivered, t.read, t.confirmed, \
+         t.views, t.last FROM (SELECT class_id, COUNT(*) AS recipients, \
+         COALESCE(SUM(CASE WHEN status = 'unbound' THEN 1 ELSE 0 END), 0) AS unbound, \
          COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0) AS sent, \
          COALESCE(SUM(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS delivered, \
          COALESCE(SUM(CASE WHEN read_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS read, \
@@ -48,6 +50,7 @@ pub async fn tallies(db: &Db, notice_id: i64) -> sqlx::Result<Vec<ClassTally>> {
 pub fn funnel(tallies: &[ClassTally]) -> Funnel {
     tallies.iter().fold(Funnel::default(), |f, t| Funnel {
         recipients: f.recipients + t.recipients,
+        unbound: f.unbound + t.unbound,
         sent: f.sent + t.sent,
         delivered: f.delivered + t.delivered,
         read: f.read + t.read,

@@ -7,7 +7,7 @@ use poem_openapi::payload::{Attachment, Json};
 use poem_openapi::{ApiResponse, OpenApi};
 use shared::{
     Comment, CommentVisibility, Missing, NewComment, NoticeReport, Page, PageQuery, Receipt, RemindRequest, Reminder,
-    StreamTicket,
+    ReminderReach, StreamTicket,
 };
 
 use super::comments::{self, Author, Viewer};
@@ -190,6 +190,22 @@ impl ReceiptsApi {
     ) -> ApiResult<Json<Vec<Reminder>>> {
         let row = store::visible(&state.db, Scope::of(&auth.0), id.0).await?;
         Ok(Json(reminders::list(&state.db, row.id).await?))
+    }
+
+    /// Before reminding: how many have not read (or confirmed), in the whole notice or one
+    /// class, and how many of them a reminder now would reach.
+    #[oai(path = "/:id/reminders/reach", method = "get")]
+    async fn reach(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<i64>,
+        missing: Query<Option<Missing>>,
+        class_id: Query<Option<i64>>,
+    ) -> ApiResult<Json<ReminderReach>> {
+        let row = store::visible(&state.db, Scope::of(&auth.0), id.0).await?;
+        let request = RemindRequest { missing: missing.0.unwrap_or_default(), class_id: class_id.0 };
+        Ok(Json(reminders::reach(&state.db, row.id, &request, limits(&state)).await?))
     }
 
     /// Remind who has not read (or confirmed), within the interval and count allowed.

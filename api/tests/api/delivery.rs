@@ -66,7 +66,7 @@ async fn on_a_flaky_platform_every_recipient_ends_sent_or_failed_with_the_right_
         let openid = row["openid"].as_str().map(str::to_string);
         let (status, failure) = (row["status"].as_str().unwrap(), row["failure"].as_str());
         match openid {
-            None => assert_eq!((status, failure), ("failed", Some("the student has not bound WeChat")), "{row}"),
+            None => assert_eq!((status, failure), ("unbound", Some("the student has not bound WeChat")), "{row}"),
             Some(o) if blocked.contains(&&o) => {
                 assert_eq!((status, row["errcode"].as_i64()), ("failed", Some(43101)), "{row}");
                 assert_eq!(inboxes[&o], 0);

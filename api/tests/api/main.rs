@@ -40,6 +40,7 @@ mod stats;
 mod stats_helpers;
 mod teacher_binding;
 mod throttles;
+mod unreachable;
 mod users;
 mod webhook;
 mod webhook_replay;

@@ -7,7 +7,7 @@ use gloo_net::http::Method;
 use serde_json::json;
 use shared::{
     Ballot, ClassmateReceipt, Comment, CommentVisibility, Missing, NewComment, NoticeReport, Page, Receipt,
-    RemindRequest, Reminder, StreamTicket, StudentNoticeDetail, StudentVote,
+    RemindRequest, Reminder, ReminderReach, StreamTicket, StudentNoticeDetail, StudentVote,
 };
 
 use super::{portal, query, ApiResult};
@@ -64,6 +64,14 @@ pub async fn stream_ticket(id: i64) -> ApiResult<StreamTicket> {
 /// The address of the report's event stream for a ticket.
 pub fn events_url(id: i64, ticket: &str) -> String {
     format!("/api/v1/notices/{id}/report/events{}", query(&[("ticket", ticket.to_string())]))
+}
+
+/// How many owe the notice and how many a reminder would reach now.
+pub async fn reach(id: i64, request: &RemindRequest) -> ApiResult<ReminderReach> {
+    let missing = if request.missing == Missing::Confirmation { "confirmation" } else { "read" };
+    let class = request.class_id.map(|c| c.to_string()).unwrap_or_default();
+    super::get(&format!("/notices/{id}/reminders/reach{}", query(&[("missing", missing.into()), ("class_id", class)])))
+        .await
 }
 
 pub async fn remind(id: i64, request: &RemindRequest) -> ApiResult<Reminder> {

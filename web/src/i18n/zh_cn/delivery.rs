@@ -32,7 +32,8 @@ pub const FOLLOWER: &str = "关注者";
 pub const LIVE: &str = "实时更新中";
 
 /// Row statuses in the order the report lists them.
-pub const DELIVERY_STATUSES: [&str; 7] = ["pending", "sending", "sent", "failed", "held", "muted", "cancelled"];
+pub const DELIVERY_STATUSES: [&str; 8] =
+    ["pending", "sending", "sent", "failed", "unbound", "held", "muted", "cancelled"];
 
 pub fn delivery_status(status: &str) -> String {
     match status {
@@ -40,6 +41,8 @@ pub fn delivery_status(status: &str) -> String {
         "sending" => "发送中",
         "sent" => "已发送",
         "failed" => "失败",
+        // Not reachable (no WeChat bound): not a failure of the sending.
+        "unbound" => "未绑定",
         "held" => "待汇总",
         "muted" => "已屏蔽",
         "cancelled" => "已取消",

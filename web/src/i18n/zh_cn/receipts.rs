@@ -2,7 +2,7 @@
 //! (funnel, classes, timeline, vote results, reminders), the lists of who has not read or
 //! confirmed and their export, and the comments.
 
-use shared::{Missing, Problem, ReminderPolicy, VoteResults};
+use shared::{Missing, Problem, ReminderPolicy, ReminderReach, VoteResults};
 
 use crate::api::ClientError;
 
@@ -68,6 +68,8 @@ pub const LIVE_RETRYING: &str = "连接中断，正在重连";
 pub const FUNNEL_TITLE: &str = "送达与阅读";
 pub const FUNNEL_RECIPIENTS: &str = "接收人";
 pub const FUNNEL_SENT: &str = "已发送";
+pub const FUNNEL_UNBOUND: &str = "未绑定（无法送达）";
+pub const FUNNEL_REACHABLE: &str = "已绑定可送达";
 pub const FUNNEL_DELIVERED: &str = "已送达";
 pub const FUNNEL_READ: &str = "已读";
 pub const FUNNEL_CONFIRMED: &str = "已确认";
@@ -120,7 +122,6 @@ pub const REMIND_SENT: &str = "已发出";
 pub const REMIND_BY: &str = "发起人";
 pub const NOBODY_TO_REMIND: &str = "没有需要提醒的学生。";
 pub const SEND_REMINDER: &str = "发送提醒";
-pub const REMIND_WHO_NOT: &str = "未绑定微信、已取消关注或刚被提醒过的学生不会收到这次提醒。";
 
 pub fn round(n: i64) -> String {
     format!("第 {n} 次")
@@ -160,19 +161,28 @@ pub fn reminded(n: i64) -> String {
     format!("已向 {n} 位学生发送提醒。")
 }
 
-/// The reminder dialog's question.
-pub fn remind_confirm(m: Missing, owing: i64, class: Option<&str>, p: &ReminderPolicy) -> String {
+/// The reminder dialog's question: who owes it, and how many of them it can reach.
+pub fn remind_confirm(m: Missing, reach: &ReminderReach, class: Option<&str>, p: &ReminderPolicy) -> String {
     let who = match m {
         Missing::Read => "尚未阅读",
         Missing::Confirmation => "尚未确认",
     };
     let scope = class.map(|c| format!("{c} ")).unwrap_or_default();
-    format!(
-        "将再次推送此通知给{scope}{who}的 {owing} 位学生。提醒后还可再提醒 {} 次，且 {} 分钟内不能再次提醒。",
-        (p.remaining - 1).max(0),
-        p.interval_minutes
-    )
+    let (owing, reachable) = (reach.owing, reach.reachable);
+    let whom = if reachable >= owing {
+        format!("将再次推送此通知给{scope}{who}的 {owing} 位学生。")
+    } else if reachable == 0 {
+        format!("{scope}{who}的 {owing} 位学生目前都无法提醒（未绑定微信、已取消关注、屏蔽了该分类或刚被提醒过）。")
+    } else {
+        format!(
+            "{scope}{who}的 {owing} 位学生中，{reachable} 位能收到这次提醒；其余 {} 位未绑定微信、已取消关注、屏蔽了该分类或刚被提醒过。",
+            owing - reachable
+        )
+    };
+    format!("{whom}提醒后还可再提醒 {} 次，且 {} 分钟内不能再次提醒。", (p.remaining - 1).max(0), p.interval_minutes)
 }
+
+pub const REMIND_COUNTING: &str = "正在统计可提醒的学生…";
 
 // Lists and export
 pub const RECEIPT_LIST_TITLE: &str = "名单";

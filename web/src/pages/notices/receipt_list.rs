@@ -6,7 +6,7 @@
 use chrono::Utc;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use shared::{Missing, NoticeReport, Receipt, RemindRequest};
+use shared::{Missing, NoticeReport, Receipt, RemindRequest, ReminderReach};
 
 use crate::api::{self, receipts::ReceiptFilter};
 use crate::components::{Dialog, Notice as Flash, PagedTable};
@@ -50,6 +50,22 @@ pub fn ReceiptList(
     let message = RwSignal::new(None::<(bool, String)>);
     let remind_open = RwSignal::new(false);
     let busy = RwSignal::new(false);
+    // Asked afresh each time the dialog opens: how many owe it, how many can be reached.
+    let reach = RwSignal::new(None::<ReminderReach>);
+    Effect::watch(
+        move || remind_open.get(),
+        move |open, _, _| {
+            reach.set(None);
+            let Some(missing) = filter.get_untracked().missing.filter(|_| *open) else { return };
+            let request = RemindRequest { missing, class_id: filter.get_untracked().class_id };
+            leptos::task::spawn_local(async move {
+                if let Ok(r) = api::receipts::reach(id, &request).await {
+                    reach.set(Some(r));
+                }
+            });
+        },
+        false,
+    );
     let list = LocalResource::new(move || {
         version.track();
         api::receipts::receipts(id, filter.get(), page.get())
@@ -112,7 +128,10 @@ pub fn ReceiptList(
         let class_id = filter.with(|f| f.class_id);
         let scope =
             class_id.and_then(|c| r.classes.iter().find(|x| x.class_id == Some(c)).map(|x| x.class_name.clone()));
-        t::remind_confirm(m, owing(&r, m, class_id), scope.as_deref(), &r.reminder_policy)
+        match reach.get() {
+            Some(reach) => t::remind_confirm(m, &reach, scope.as_deref(), &r.reminder_policy),
+            None => t::REMIND_COUNTING.to_string(),
+        }
     };
     let row = move |r: Receipt| {
         view! {
@@ -183,7 +202,6 @@ pub fn ReceiptList(
             <Dialog open=remind_open title=Signal::derive(move || missing().map(t::remind_label).unwrap_or_default().to_string())
                 on_confirm=remind busy=busy confirm_label=t::SEND_REMINDER>
                 <p id="remind-confirm">{dialog_text}</p>
-                <p class="hint">{t::REMIND_WHO_NOT}</p>
             </Dialog>
         </section>
     }

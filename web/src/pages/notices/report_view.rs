@@ -15,12 +15,17 @@ use crate::i18n::t;
 pub fn summary(r: NoticeReport, filter: RwSignal<ReceiptFilter>, open_comments: impl Fn() + 'static) -> impl IntoView {
     let f = &r.funnel;
     let of = |n: i64| format!("{n} · {}", percent(rate(n, f.recipients)));
-    let mut stages = vec![
-        Bar::new(t::FUNNEL_RECIPIENTS, f.recipients as f64, f.recipients.to_string()).tone("base"),
+    let mut stages = vec![Bar::new(t::FUNNEL_RECIPIENTS, f.recipients as f64, f.recipients.to_string()).tone("base")];
+    // Students with no WeChat cannot be reached: said apart, not shown as lost on the way.
+    if f.unbound > 0 {
+        let reachable = f.recipients - f.unbound;
+        stages.push(Bar::new(t::FUNNEL_REACHABLE, reachable as f64, of(reachable)).tone("base"));
+    }
+    stages.extend([
         Bar::new(t::FUNNEL_SENT, f.sent as f64, of(f.sent)).tone("sent"),
         Bar::new(t::FUNNEL_DELIVERED, f.delivered as f64, of(f.delivered)).tone("delivered"),
         Bar::new(t::FUNNEL_READ, f.read as f64, of(f.read)).tone("read"),
-    ];
+    ]);
     if r.requires_confirmation {
         stages.push(Bar::new(t::FUNNEL_CONFIRMED, f.confirmed as f64, of(f.confirmed)).tone("confirm"));
     }
@@ -35,6 +40,7 @@ pub fn summary(r: NoticeReport, filter: RwSignal<ReceiptFilter>, open_comments: 
                 <Funnel stages=stages max=f.recipients as f64 />
                 <ul class="tiles">
                     {stat("report-read", t::FUNNEL_READ, f.read)}
+                    {(f.unbound > 0).then(|| stat("report-unbound", t::FUNNEL_UNBOUND, f.unbound))}
                     {confirming.then(|| stat("report-confirmed", t::FUNNEL_CONFIRMED, f.confirmed))}
                     {stat("report-views", t::VIEWS, f.views)}
                     {stat("report-downloads", t::DOWNLOADS, r.attachment_downloads)}
