@@ -73,7 +73,8 @@ async fn a_pushed_link_says_what_is_asked_opens_the_notice_through_wechat_and_th
     let r = report(&app, &admin, id).await;
     assert_eq!(
         r["funnel"],
-        json!({ "recipients": 3, "sent": 3, "delivered": r["funnel"]["delivered"], "read": 1, "confirmed": 1, "views": 1 })
+        json!({ "recipients": 3, "unbound": 0, "sent": 3, "delivered": r["funnel"]["delivered"], "read": 1, "confirmed": 1,
+                "views": 1 })
     );
     assert_eq!(r["classes"][0]["class_name"], "软件2401");
     assert_eq!((r["classes"][0]["read"].as_i64(), r["classes"][0]["confirmed"].as_i64()), (Some(1), Some(1)));

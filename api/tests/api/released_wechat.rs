@@ -102,7 +102,7 @@ async fn after_an_unbind_the_old_wechat_gets_nothing_more_of_the_students() {
     app.send_notice(&s.admin, later).await;
     app.until_sent(&s.admin, later, 10).await;
     let rows = app.deliveries(&s.admin, later).await;
-    assert_eq!(rows[0]["status"], "failed", "{rows:?}");
+    assert_eq!(rows[0]["status"], "unbound", "{rows:?}");
     // No check-in.
     let now = chrono::Utc::now();
     let session = json!({ "title": "班会", "audience": { "students": [student] }, "methods": ["code"],

@@ -5,6 +5,7 @@
 
 mod attachments;
 mod audience;
+mod autosave;
 mod comments;
 mod compose;
 mod delivery;
@@ -13,6 +14,7 @@ mod receipt_list;
 mod report;
 mod report_view;
 mod send;
+mod toolbar;
 mod vote_editor;
 
 pub use audience::AudiencePicker;

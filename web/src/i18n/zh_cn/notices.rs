@@ -159,7 +159,30 @@ pub const ATTACHMENTS: &str = "附件";
 pub const UPLOAD: &str = "上传附件";
 pub const UPLOADING: &str = "上传中…";
 pub const NO_ATTACHMENTS: &str = "没有附件。";
-pub const ATTACH_AFTER_SAVE: &str = "保存草稿后即可上传附件。";
+// Kept while writing
+pub const RESTORE: &str = "恢复";
+pub const DISCARD: &str = "丢弃";
+
+pub fn unsaved_copy(at: &str) -> String {
+    format!("这里有一份未保存的内容（{at} 编辑），要恢复吗？")
+}
+
+// The Markdown toolbar
+pub const MD_TOOLBAR: &str = "格式";
+pub const MD_BOLD: &str = "加粗";
+pub const MD_LIST: &str = "列表";
+pub const MD_LINK: &str = "链接";
+pub const MD_TABLE_LABEL: &str = "表格";
+pub const MD_IMAGE: &str = "图片";
+pub const MD_BOLD_TEXT: &str = "加粗文字";
+pub const MD_LINK_TEXT: &str = "链接文字";
+pub const MD_IMAGE_TEXT: &str = "图片说明";
+pub const MD_LIST_ITEM: &str = "第一项\n第二项";
+pub const MD_TABLE: &str = "| 项目 | 内容 |\n| --- | --- |\n| 时间 |  |\n| 地点 |  |";
+
+pub const ATTACH_SAVES_DRAFT: &str = "上传附件时会自动保存草稿（需先填好标题、正文和接收人）。";
+pub const SAVING_FOR_ATTACHMENT: &str = "正在保存草稿，随后上传附件…";
+pub const PICK_A_FILE: &str = "请先选择要上传的文件。";
 pub const ATTACHMENT_ADDED: &str = "附件已上传。";
 pub const ATTACHMENT_REMOVED: &str = "附件已删除。";
 

@@ -1,5 +1,6 @@
 //! A notice's files: listed with size and download count, downloaded with the session's
-//! token, and — while the notice is a saved draft or scheduled — uploaded and removed.
+//! token, and — while the notice is a draft or scheduled — uploaded and removed. A file
+//! picked before the draft was ever saved saves it first, silently, then goes up.
 
 use leptos::prelude::*;
 use shared::Attachment;
@@ -9,17 +10,21 @@ use crate::i18n::t;
 
 #[component]
 pub fn Attachments(
-    /// The saved notice; nothing can be uploaded before the draft exists.
+    /// The saved notice; a file picked before the draft exists waits for `save_first`.
     #[prop(into)]
     notice_id: Signal<Option<i64>>,
     files: RwSignal<Vec<Attachment>>,
     #[prop(optional)] editable: bool,
+    /// Saves the draft (silently) so that a file can be attached to it.
+    #[prop(optional, into)]
+    save_first: Option<Callback<()>>,
 ) -> impl IntoView {
     let input = NodeRef::<leptos::html::Input>::new();
     let message = RwSignal::new(None::<(bool, String)>);
     let busy = RwSignal::new(false);
-    let upload = move |_| {
-        let Some(id) = notice_id.get_untracked() else { return };
+    // A file picked while the notice was unsaved, sent once the draft exists.
+    let waiting = RwSignal::new(false);
+    let send_file = move |id: i64| {
         let Some(file) = input.get().and_then(|i| i.files()).and_then(|f| f.get(0)) else { return };
         busy.set(true);
         leptos::task::spawn_local(async move {
@@ -36,6 +41,29 @@ pub fn Attachments(
             busy.set(false);
         });
     };
+    let upload = move |_| {
+        if input.get().and_then(|i| i.files()).and_then(|f| f.get(0)).is_none() {
+            message.set(Some((false, t::PICK_A_FILE.into())));
+            return;
+        }
+        match (notice_id.get_untracked(), save_first) {
+            (Some(id), _) => send_file(id),
+            (None, Some(save)) => {
+                waiting.set(true);
+                message.set(Some((true, t::SAVING_FOR_ATTACHMENT.into())));
+                save.run(());
+            }
+            (None, None) => {}
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(id) = notice_id.get() {
+            if waiting.get_untracked() {
+                waiting.set(false);
+                send_file(id);
+            }
+        }
+    });
     let remove = move |attachment: i64| {
         let Some(id) = notice_id.get_untracked() else { return };
         leptos::task::spawn_local(async move {
@@ -86,17 +114,13 @@ pub fn Attachments(
                 .into_any()
             }}
             {editable.then(|| view! {
-                <Show
-                    when=move || notice_id.get().is_some()
-                    fallback=|| view! { <p class="hint">{t::ATTACH_AFTER_SAVE}</p> }
-                >
-                    <div class="inline-form">
-                        <input type="file" id="attachment-file" node_ref=input aria-label=t::UPLOAD />
-                        <button type="button" class="secondary" id="upload-attachment" disabled=move || busy.get() on:click=upload>
-                            {move || if busy.get() { t::UPLOADING } else { t::UPLOAD }}
-                        </button>
-                    </div>
-                </Show>
+                <div class="inline-form">
+                    <input type="file" id="attachment-file" node_ref=input aria-label=t::UPLOAD />
+                    <button type="button" class="secondary" id="upload-attachment" disabled=move || busy.get() on:click=upload>
+                        {move || if busy.get() { t::UPLOADING } else { t::UPLOAD }}
+                    </button>
+                </div>
+                {move || (notice_id.get().is_none()).then(|| view! { <p class="hint">{t::ATTACH_SAVES_DRAFT}</p> })}
             })}
         </div>
     }

@@ -1,8 +1,8 @@
 //! Writing a notice (`/notices/new`) or changing a draft or scheduled one
 //! (`/notices/:id/edit`): title, Markdown body with the server's preview, category,
 //! urgency, confirmation, deadline, an optional vote, audience with its live count, files
-//! once the draft is saved; then save it, or send it now or later after confirming the
-//! count.
+//! (the first saves the draft); then save it, or send it now or later after confirming
+//! the count. What is typed is kept in the browser until saved (`autosave`).
 
 use std::collections::BTreeMap;
 
@@ -13,11 +13,13 @@ use shared::{NewNotice, Notice, NoticePatch, NoticeStatus};
 
 use super::attachments::Attachments;
 use super::audience::AudiencePicker;
+use super::autosave;
 use super::send::SendDialog;
+use super::toolbar::MarkdownToolbar;
 use super::vote_editor::{VoteDraft, VoteEditor};
 use crate::api::{self, ApiResult, ClientError};
 use crate::components::{ErrorNotice, Field, Loading, TemplateWarning};
-use crate::format::{datetime_input, parse_datetime_input};
+use crate::format::{datetime, datetime_input, parse_datetime_input};
 use crate::i18n::t;
 
 #[component]
@@ -127,6 +129,68 @@ fn NoticeForm(notice: Option<Notice>) -> impl IntoView {
         audience: audience.get_untracked(),
         vote: vote.spec(),
     };
+    // What was last loaded or saved: the form differs from it when there is unsaved text.
+    let baseline = StoredValue::new(form());
+    let dirty = move || form() != baseline.get_value();
+    let restorable = RwSignal::new(autosave::load(n.map(|n| n.id)).filter(|k| k.notice != baseline.get_value()));
+    Effect::watch(
+        move || {
+            (
+                title.get(),
+                body.get(),
+                category_id.get(),
+                urgency.get(),
+                confirmation.get(),
+                deadline.get(),
+                audience.get(),
+            )
+        },
+        move |_, _, _| {
+            let id = saved.get_untracked().map(|n| n.id);
+            if dirty() {
+                autosave::keep(id, &form());
+            } else {
+                autosave::forget(id);
+            }
+        },
+        false,
+    );
+    let leaving = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if dirty() {
+            ev.prevent_default();
+            ev.set_return_value("");
+        }
+    });
+    on_cleanup(move || leaving.remove());
+    let restore = move |_| {
+        let Some(kept) = restorable.get_untracked() else { return };
+        let k = kept.notice;
+        title.set(k.title);
+        body.set(k.body);
+        category_id.set(k.category_id);
+        urgency.set(k.urgency);
+        confirmation.set(k.requires_confirmation);
+        deadline.set(k.deadline.as_ref().map(datetime_input).unwrap_or_default());
+        audience.set(k.audience);
+        restorable.set(None);
+    };
+    let discard = move |_| {
+        autosave::forget(saved.get_untracked().map(|n| n.id));
+        restorable.set(None);
+    };
+    // A field's problem goes as soon as the field changes.
+    let clear = move |field: &'static str| {
+        if errors.with_untracked(|e| e.contains_key(field)) {
+            errors.update(|e| {
+                e.remove(field);
+            });
+        }
+    };
+    Effect::watch(move || title.get(), move |_, _, _| clear("title"), false);
+    Effect::watch(move || body.get(), move |_, _, _| clear("body"), false);
+    Effect::watch(move || deadline.get(), move |_, _, _| clear("deadline"), false);
+    Effect::watch(move || audience.get(), move |_, _, _| clear("audience"), false);
+
     // Checks with the shared rules, then creates or updates the draft.
     let save = move || -> Option<std::pin::Pin<Box<dyn std::future::Future<Output = ApiResult<Notice>>>>> {
         let new = form();
@@ -150,7 +214,10 @@ fn NoticeForm(notice: Option<Notice>) -> impl IntoView {
             Ok(n) => {
                 if saved.get_untracked().is_none() {
                     show_edit_address(n.id);
+                    autosave::forget(None);
                 }
+                autosave::forget(Some(n.id));
+                baseline.set_value(form());
                 had_vote.set_value(n.vote.is_some());
                 saved.set(Some(n.clone()));
                 Some(n)
@@ -193,6 +260,18 @@ fn NoticeForm(notice: Option<Notice>) -> impl IntoView {
             }
         });
     };
+    // A file picked before the first save saves the draft quietly (its problems, if any,
+    // show on the fields as for 保存草稿).
+    let save_quietly = Callback::new(move |_: ()| {
+        let Some(saving) = save() else { return };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            if after_save(saving.await).is_some() {
+                message.set(None);
+            }
+        });
+    });
+    let area = NodeRef::<leptos::html::Textarea>::new();
     let on_sent = move |n: Notice| navigate(&format!("/notices/{}", n.id), Default::default());
     let back = move || match saved.get() {
         Some(n) => format!("/notices/{}", n.id),
@@ -203,10 +282,17 @@ fn NoticeForm(notice: Option<Notice>) -> impl IntoView {
     view! {
         <section class="page">
             <div class="page-head">
-                <h1>{if notice.is_some() { t::EDIT_NOTICE } else { t::NEW_NOTICE }}</h1>
+                <h1 id="compose-heading">{move || if saved.get().is_some() { t::EDIT_NOTICE } else { t::NEW_NOTICE }}</h1>
                 <A href=back attr:class="button secondary">{t::CANCEL}</A>
             </div>
             <TemplateWarning />
+            {move || restorable.get().map(|k| view! {
+                <div class="alert warn restore" id="restore-draft" role="status">
+                    <span>{t::unsaved_copy(&datetime(&k.at))}</span>
+                    <button type="button" class="secondary" id="restore-yes" on:click=restore>{t::RESTORE}</button>
+                    <button type="button" class="link" id="restore-no" on:click=discard>{t::DISCARD}</button>
+                </div>
+            })}
             <crate::components::Notice message=message />
             <form class="card form-card compose" novalidate on:submit=|ev| ev.prevent_default()>
                 <Field label=t::NOTICE_TITLE name="notice-title" value=title error=error_of("title") placeholder=t::TITLE_PLACEHOLDER />
@@ -221,7 +307,8 @@ fn NoticeForm(notice: Option<Notice>) -> impl IntoView {
                     <Show
                         when=move || previewing.get()
                         fallback=move || view! {
-                            <textarea id="notice-body" rows="12" bind:value=body></textarea>
+                            <MarkdownToolbar area=area body=body />
+                            <textarea id="notice-body" rows="12" node_ref=area bind:value=body></textarea>
                             <small class="hint">{t::MARKDOWN_HINT}</small>
                         }
                     >
@@ -268,7 +355,7 @@ fn NoticeForm(notice: Option<Notice>) -> impl IntoView {
                 </label>
                 <VoteEditor draft=vote errors=errors />
                 <AudiencePicker audience=audience category_id=category_id urgency=urgency error=audience_error />
-                <Attachments notice_id=Signal::derive(move || saved.get().map(|n| n.id)) files=files editable=true />
+                <Attachments notice_id=Signal::derive(move || saved.get().map(|n| n.id)) files=files editable=true save_first=save_quietly />
                 <div class="form-actions">
                     <button type="button" class="secondary" id="save-draft" disabled=move || busy.get() on:click=save_draft>
                         {move || if busy.get() { t::SAVING } else { t::SAVE_DRAFT }}
