@@ -35,7 +35,16 @@ fn apply(text: &str, start: usize, end: usize, format: Format) -> (String, usize
             let listed: Vec<String> = lines.lines().map(|l| format!("- {}", l.trim_start_matches("- "))).collect();
             (line_start(&before), listed.join("\n"), "\n".to_string())
         }
-        Format::Table => (line_start(&before), t::MD_TABLE.to_string(), "\n".to_string()),
+        // A table goes after the line the selection ends on, which it leaves alone.
+        Format::Table => {
+            let (line_rest, rest) = after.split_once('\n').map_or((after.as_str(), ""), |(a, b)| (a, b));
+            let kept = format!("{before}{chosen}{line_rest}");
+            let open = line_start(&kept);
+            let width = |s: &str| s.encode_utf16().count();
+            let from = width(&kept) + width(&open);
+            let to = from + width(t::MD_TABLE);
+            return (format!("{kept}{open}{}\n{rest}", t::MD_TABLE), from, to);
+        }
     };
     let width = |s: &str| s.encode_utf16().count();
     let from = width(&before) + width(&open);
@@ -64,20 +73,16 @@ pub fn MarkdownToolbar(area: NodeRef<Textarea>, body: RwSignal<String>) -> impl 
         let _ = el.focus();
         let _ = el.set_selection_range(from as u32, to as u32);
     };
-    let button = move |format: Format, id: &'static str, label: &'static str, title: &'static str| {
-        view! {
-            <button type="button" class="tool" id=id title=title aria-label=title on:click=move |_| act(format)>
-                {label}
-            </button>
-        }
+    let button = move |format: Format, id: &'static str, label: &'static str| {
+        view! { <button type="button" class="tool" id=id on:click=move |_| act(format)>{label}</button> }
     };
     view! {
         <div class="md-toolbar" role="toolbar" aria-label=t::MD_TOOLBAR>
-            {button(Format::Bold, "md-bold", "B", t::MD_BOLD)}
-            {button(Format::List, "md-list", "•", t::MD_LIST)}
-            {button(Format::Link, "md-link", "🔗", t::MD_LINK)}
-            {button(Format::Table, "md-table", "▦", t::MD_TABLE_LABEL)}
-            {button(Format::Image, "md-image", "🖼", t::MD_IMAGE)}
+            {button(Format::Bold, "md-bold", t::MD_BOLD)}
+            {button(Format::List, "md-list", t::MD_LIST)}
+            {button(Format::Link, "md-link", t::MD_LINK)}
+            {button(Format::Table, "md-table", t::MD_TABLE_LABEL)}
+            {button(Format::Image, "md-image", t::MD_IMAGE)}
         </div>
     }
 }
