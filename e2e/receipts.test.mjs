@@ -136,6 +136,10 @@ run('receipts', async ({ page, base, shot, browser, watch }) => {
   const csv = readFileSync(await download.path(), 'utf8');
   assert.match(csv, /李雷/, 'the export lists who has not read');
   assert.doesNotMatch(csv, /韩梅梅/, 'and only them');
+  // 复制名单: the names as text, to paste into the class's group chat.
+  await page.click('#copy-names');
+  await page.getByText('已复制 1 人的名单').waitFor();
+  assert.equal(await page.inputValue('#names-text'), '未读（1 人）：李雷');
 
   // Remind the one who has not read; a second reminder has to wait.
   await page.click('#remind');
@@ -199,6 +203,10 @@ run('receipts', async ({ page, base, shot, browser, watch }) => {
   assert.notEqual(await page.inputValue('#filter-from'), '', 'the week fills the dates');
   await page.locator('tbody tr', { hasText: '返校时间确认' }).waitFor();
   await page.locator('tbody tr', { hasText: '寒假安全提醒' }).waitFor();
+  // The list shows each notice's read and confirm rates: 韩梅梅 read and confirmed, 李雷 not.
+  const rates = page.locator('tbody tr', { hasText: '返校时间确认' }).locator('td.notice-rate');
+  assert.deepEqual((await rates.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim()), ['50% 1/2', '50% 1/2']);
+  await shot(page, 'notice-list-rates');
 
   // Statistics: this week counts both notices, read and confirm rates drawn.
   await nav(page, '统计').click();

@@ -275,6 +275,12 @@ pub struct NoticeSummary {
     pub scheduled_at: Option<DateTime<Utc>>,
     pub sent_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    pub requires_confirmation: bool,
+    /// Students it went to, and how many of them read and confirmed it (0 before sending):
+    /// the list's read and confirm rates.
+    pub students: i64,
+    pub read: i64,
+    pub confirmed: i64,
 }
 
 /// Send now (no `at`) or at a time in the future.

@@ -82,6 +82,10 @@ impl NoticeRow {
             scheduled_at: self.scheduled_at.map(to_time),
             sent_at: self.sent_at.map(to_time),
             created_at: to_time(self.created_at),
+            requires_confirmation: self.requires_confirmation.0,
+            students: 0,
+            read: 0,
+            confirmed: 0,
         }
     }
 
@@ -201,5 +205,28 @@ pub async fn list(db: &Db, scope: Scope, q: &NoticeQuery, page: PageQuery) -> Ap
         .bind(page.offset())
         .fetch_all(db.pool())
         .await?;
-    Ok(Page::new(rows.iter().map(NoticeRow::summary).collect(), total, page))
+    let mut items: Vec<NoticeSummary> = rows.iter().map(NoticeRow::summary).collect();
+    with_receipts(db, &mut items).await?;
+    Ok(Page::new(items, total, page))
+}
+
+/// Fills in the page's read and confirm counts from the kept tallies (one small query,
+/// however many deliveries the notices have).
+async fn with_receipts(db: &Db, items: &mut [NoticeSummary]) -> sqlx::Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let ids = items.iter().map(|n| n.id.to_string()).collect::<Vec<_>>().join(",");
+    let counts: Vec<(i64, i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT notice_id, CAST(SUM(students) AS BIGINT), CAST(SUM(reads) AS BIGINT), \
+         CAST(SUM(confirmations) AS BIGINT) FROM notice_class_tallies WHERE notice_id IN ({ids}) GROUP BY notice_id"
+    )))
+    .fetch_all(db.pool())
+    .await?;
+    for (id, students, read, confirmed) in counts {
+        if let Some(n) = items.iter_mut().find(|n| n.id == id) {
+            (n.students, n.read, n.confirmed) = (students, read, confirmed);
+        }
+    }
+    Ok(())
 }

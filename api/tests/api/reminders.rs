@@ -221,3 +221,25 @@ async fn a_reminder_for_a_class_that_does_not_exist_is_a_422_not_a_failed_insert
     let resp = remind(&app, &admin.access, id, json!({})).await;
     assert_eq!(resp.status(), 201, "the refused one did not count: {}", resp.text().await.unwrap());
 }
+
+#[tokio::test]
+async fn the_notice_list_carries_each_notices_read_and_confirm_counts() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (id, students) = sent_notice(&app, &admin, 4, json!({ "requires_confirmation": true })).await;
+    let draft = app.draft(&admin, "草稿", json!({ "students": [students[0].0] })).await;
+    for (_, openid) in &students[..2] {
+        let token = student_token(&app, openid).await;
+        sget(&app, &format!("/api/v1/portal/notices/{id}"), &token).await;
+    }
+    let token = student_token(&app, &students[0].1).await;
+    ssend(&app, reqwest::Method::POST, &format!("/api/v1/portal/notices/{id}/confirm"), &token, json!({})).await;
+
+    let list: Value = app.get("/api/v1/notices", &admin.access).await.json().await.unwrap();
+    let find = |n: i64| list["items"].as_array().unwrap().iter().find(|x| x["id"] == n).unwrap().clone();
+    let sent = find(id);
+    let counts = |n: &Value| (n["students"].as_i64(), n["read"].as_i64(), n["confirmed"].as_i64());
+    assert_eq!(counts(&sent), (Some(4), Some(2), Some(1)), "{sent}");
+    assert_eq!(sent["requires_confirmation"], true);
+    assert_eq!(counts(&find(draft)), (Some(0), Some(0), Some(0)), "a draft has none yet");
+}

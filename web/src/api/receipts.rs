@@ -49,6 +49,24 @@ pub async fn receipts(id: i64, filter: ReceiptFilter, page: u32) -> ApiResult<Pa
     super::get(&format!("/notices/{id}/receipts{}", query(&pairs))).await
 }
 
+/// Every name on the list (all pages), to paste into the class's group chat.
+pub async fn receipt_names(id: i64, filter: &ReceiptFilter) -> ApiResult<Vec<String>> {
+    let mut names = Vec::new();
+    for page in 1..=50u32 {
+        let mut pairs = filter.pairs();
+        pairs.push(("page", page.to_string()));
+        pairs.push(("per_page", shared::page::MAX_PER_PAGE.to_string()));
+        let got: Page<Receipt> = super::get(&format!("/notices/{id}/receipts{}", query(&pairs))).await?;
+        let last = got.items.len() < shared::page::MAX_PER_PAGE as usize
+            || names.len() as i64 + got.items.len() as i64 >= got.total;
+        names.extend(got.items.into_iter().map(|r| r.name));
+        if last {
+            break;
+        }
+    }
+    Ok(names)
+}
+
 /// Fetches the list as a CSV or XLSX file (with the bearer token) and saves it.
 pub async fn export(id: i64, filter: &ReceiptFilter, format: &str, file_name: &str) -> ApiResult<()> {
     let mut pairs = vec![("format", format.to_string())];

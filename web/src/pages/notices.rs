@@ -112,11 +112,13 @@ pub fn NoticesPage() -> impl IntoView {
                     <A href=href.clone()><strong>{notice.title.clone()}</strong></A>
                     " "{urgency_badge(notice.urgency)}
                 </td>
-                <td>{notice.category.as_ref().map(|c| c.name.clone()).unwrap_or_else(|| t::NONE_YET.into())}</td>
-                <td><span class=status_badge(notice.status)>{t::notice_status(notice.status)}</span></td>
-                <td>{notice.author.as_ref().map(|a| a.display_name.clone()).unwrap_or_else(|| t::NONE_YET.into())}</td>
+                <td class="nowrap">{notice.category.as_ref().map(|c| c.name.clone()).unwrap_or_else(|| t::NONE_YET.into())}</td>
+                <td class="nowrap"><span class=status_badge(notice.status)>{t::notice_status(notice.status)}</span></td>
+                <td class="nowrap">{notice.author.as_ref().map(|a| a.display_name.clone()).unwrap_or_else(|| t::NONE_YET.into())}</td>
                 // Recipients are counted when the notice starts sending.
                 <td>{if editable { t::NONE_YET.to_string() } else { notice.recipient_count.to_string() }}</td>
+                <td class="nowrap notice-rate">{rate_cell(notice.read, notice.students, true)}</td>
+                <td class="nowrap notice-rate">{rate_cell(notice.confirmed, notice.students, notice.requires_confirmation)}</td>
                 <td class="nowrap">{when}</td>
                 <td class="row-actions">
                     <A href=href>{t::VIEW}</A>
@@ -194,11 +196,25 @@ pub fn NoticesPage() -> impl IntoView {
             <PagedTable
                 list=notices
                 page=page
-                headers=&[t::NOTICE_TITLE, t::CATEGORY, t::STATUS, t::AUTHOR, t::RECIPIENTS, t::TIME, t::ACTIONS]
+                headers=&[t::NOTICE_TITLE, t::CATEGORY, t::STATUS, t::AUTHOR, t::RECIPIENTS, t::READ_RATE, t::CONFIRM_RATE, t::TIME, t::ACTIONS]
                 empty=t::NO_NOTICES
                 row=row
                 retry=move |_| version.update(|v| *v += 1)
             />
         </section>
     }
+}
+
+/// "60% 3/5" for a sent notice's read (or confirm) rate; — before sending, or when it asks
+/// for no confirmation.
+fn rate_cell(part: i64, students: i64, applies: bool) -> AnyView {
+    if !applies || students == 0 {
+        return view! { <span class="hint">{t::NONE_YET}</span> }.into_any();
+    }
+    let rate = crate::components::rate(part, students);
+    view! {
+        <span class:low=rate < 0.5>{crate::components::percent(rate)}</span>
+        " "<small class="hint">{format!("{part}/{students}")}</small>
+    }
+    .into_any()
 }

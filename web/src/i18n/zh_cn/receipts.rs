@@ -185,6 +185,22 @@ pub fn remind_confirm(m: Missing, reach: &ReminderReach, class: Option<&str>, p:
 pub const REMIND_COUNTING: &str = "正在统计可提醒的学生…";
 
 // Lists and export
+pub const COPY_NAMES: &str = "复制名单";
+
+/// The copied list: what it is, how many, the names (to paste into the class's group).
+pub fn names_text(missing: Option<Missing>, names: &[String]) -> String {
+    let what = match missing {
+        Some(Missing::Read) => "未读",
+        Some(Missing::Confirmation) => "未确认",
+        None => "接收人",
+    };
+    format!("{what}（{} 人）：{}", names.len(), names.join("、"))
+}
+
+pub fn names_copied(n: usize) -> String {
+    format!("已复制 {n} 人的名单，可直接粘贴到班级群。")
+}
+
 pub const RECEIPT_LIST_TITLE: &str = "名单";
 pub const NOT_READ: &str = "未读";
 pub const NOT_CONFIRMED: &str = "未确认";

@@ -89,6 +89,24 @@ pub fn ReceiptList(
             }
         });
     };
+    // 复制名单: the names as text, copied where the browser allows it and shown to copy by hand.
+    let names = RwSignal::new(None::<String>);
+    let copy_names = move |_| {
+        let f = filter.get_untracked();
+        leptos::task::spawn_local(async move {
+            match api::receipts::receipt_names(id, &f).await {
+                Ok(list) => {
+                    let text = t::names_text(f.missing, &list);
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.navigator().clipboard().write_text(&text);
+                    }
+                    message.set(Some((true, t::names_copied(list.len()))));
+                    names.set(Some(text));
+                }
+                Err(err) => message.set(Some((false, t::error(&err)))),
+            }
+        });
+    };
     let remind = move |_| {
         let Some(missing) = filter.get_untracked().missing else { return };
         let request = RemindRequest { missing, class_id: filter.get_untracked().class_id };
@@ -164,11 +182,15 @@ pub fn ReceiptList(
             <div class="page-head">
                 <h3>{t::RECEIPT_LIST_TITLE}</h3>
                 <div class="head-actions">
+                    <button type="button" class="secondary" id="copy-names" on:click=copy_names>{t::COPY_NAMES}</button>
                     <button type="button" class="secondary" id="export-csv" on:click=move |_| export("csv")>{t::EXPORT_CSV}</button>
                     <button type="button" class="secondary" id="export-xlsx" on:click=move |_| export("xlsx")>{t::EXPORT_XLSX}</button>
                 </div>
             </div>
             <Flash message=message />
+            {move || names.get().map(|text| view! {
+                <textarea id="names-text" class="names-text" readonly rows="2" aria-label=t::COPY_NAMES>{text}</textarea>
+            })}
             <div class="toolbar">
                 <div class="segmented" role="group" aria-label=t::RECEIPT_LIST_TITLE>
                     {tab(Some(Missing::Read), "missing-read", t::NOT_READ)}

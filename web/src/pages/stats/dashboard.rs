@@ -110,9 +110,9 @@ fn most_unread(list: Vec<StudentUnread>) -> AnyView {
                 <tbody>
                     {list.into_iter().map(|s| view! {
                         <tr>
-                            <td>{s.name}</td>
-                            <td>{s.student_no}</td>
-                            <td>{s.class_name.unwrap_or_else(|| t::NONE_YET.into())}</td>
+                            <td class="nowrap">{s.name}</td>
+                            <td class="nowrap">{s.student_no}</td>
+                            <td class="nowrap">{s.class_name.unwrap_or_else(|| t::NONE_YET.into())}</td>
                             <td><strong class="problem">{s.unread}</strong></td>
                         </tr>
                     }).collect_view()}
