@@ -107,6 +107,23 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   await page.getByText('菜单已发布').waitFor();
   await page.locator('.menu-item', { hasText: '已发布' }).waitFor();
   await shot(page, 'menu-published');
+  // The simulator draws the published menu as WeChat does: tapping a sub-button sends its
+  // event and opens its page.
+  await fetch(`${base}/mock-wechat/sim/users`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nickname: '点菜单的同学' }),
+  });
+  await nav(page, '微信模拟器').click();
+  await page.locator('.sim-person', { hasText: '点菜单的同学' }).click();
+  await page.locator('#sim-menu .sim-menu-button', { hasText: '我的通知' }).click();
+  const [popup] = await Promise.all([
+    page.waitForEvent('popup'),
+    page.locator('.sim-submenu button', { hasText: '老师通讯录' }).click(),
+  ]);
+  // It goes through WeChat's authorisation to the teachers page, as inside WeChat.
+  assert.match(popup.url(), /\/portal\/oauth\?next=\/s\/teachers|\/connect\/oauth2\/authorize/, 'the page the button opens');
+  await popup.close();
+  await page.locator('.chat li', { hasText: '事件 VIEW' }).waitFor();
+  await shot(page, 'simulator-menu');
 
   // Groups: a group with a member added by 学号.
   await nav(page, '学生分组').click();

@@ -48,6 +48,9 @@ async fn a_students_menu_needs_the_default_menu_first_and_then_reaches_only_boun
     let students: Value = app.post("/api/v1/menus", &s.admin.access, students_menu).await.json().await.unwrap();
     let too_early = app.post(&format!("/api/v1/menus/{}/publish", students["id"]), &s.admin.access, json!({})).await;
     error_body(too_early, 409, "default_menu_first").await;
+    // The simulator's menu bar: nothing published yet.
+    let sim_menu = |openid: &str| app.client.get(app.url(&format!("/mock-wechat/sim/users/{openid}/menu"))).send();
+    error_body(sim_menu(&student).await.unwrap(), 404, "no_menu").await;
 
     let default = json!({ "name": "默认菜单", "target": "default", "buttons": [click("帮助", "HELP")] });
     let default: Value = app.post("/api/v1/menus", &s.admin.access, default).await.json().await.unwrap();
@@ -71,6 +74,14 @@ async fn a_students_menu_needs_the_default_menu_first_and_then_reaches_only_boun
     assert_eq!(seen.button[0].name, "我的通知", "a bound student sees the students' menu");
     let seen = client.try_match_menu(&stranger).await.unwrap();
     assert_eq!(seen.button[0].name, "帮助", "anyone else sees the default menu");
+    // The simulator draws for each follower the menu that follower sees.
+    let drawn: Value = sim_menu(&student).await.unwrap().json().await.unwrap();
+    assert_eq!(
+        (drawn["button"][0]["name"].as_str(), drawn["button"][0]["key"].as_str()),
+        (Some("我的通知"), Some("NOTICES"))
+    );
+    let drawn: Value = sim_menu(&stranger).await.unwrap().json().await.unwrap();
+    assert_eq!(drawn["button"][0]["name"], "帮助");
 
     // Publishing again replaces the conditional menu rather than adding a second one.
     app.post(&format!("/api/v1/menus/{}/publish", students["id"]), &s.admin.access, json!({})).await;

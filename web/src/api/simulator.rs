@@ -74,3 +74,32 @@ pub async fn conversation(openid: &str) -> ApiResult<Vec<ConversationItem>> {
     let url = format!("{BASE}/users/{}/conversation", super::encode(openid));
     checked(Request::get(&url).send().await).await?.json().await.map_err(|_| ClientError::Server)
 }
+
+/// A button of the menu a follower sees (the platform's shape).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SimButton {
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    pub name: String,
+    #[serde(default)]
+    pub key: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub sub_button: Vec<SimButton>,
+}
+
+#[derive(Deserialize)]
+struct SimMenu {
+    button: Vec<SimButton>,
+}
+
+/// The published menu as `openid` sees it; empty when none is published.
+pub async fn menu(openid: &str) -> ApiResult<Vec<SimButton>> {
+    let url = format!("{BASE}/users/{}/menu", super::encode(openid));
+    match checked(Request::get(&url).send().await).await {
+        Ok(resp) => resp.json::<SimMenu>().await.map(|m| m.button).map_err(|_| ClientError::Server),
+        Err(ClientError::NotFound(b)) if b.code == "no_menu" => Ok(Vec::new()),
+        Err(err) => Err(err),
+    }
+}

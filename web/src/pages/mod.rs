@@ -17,6 +17,7 @@ pub mod notices;
 mod portal;
 mod register;
 mod settings;
+mod sim_menu;
 mod simulator;
 pub mod stats;
 mod students;

@@ -233,6 +233,7 @@ fn Phone(follower: SimFollower, #[prop(into)] on_changed: Callback<()>) -> impl 
                     disabled=move || !following.get() />
                 <button class="primary" type="submit" disabled=move || busy.get() || !following.get()>{t::SIM_SEND}</button>
             </form>
+            <super::sim_menu::MenuBar openid=openid following=following send=Callback::new(send) />
             <div class="sim-actions">
                 <input type="text" aria-label=t::SIM_MENU_KEY placeholder=t::SIM_MENU_KEY bind:value=menu_key />
                 <button class="secondary" type="button" on:click=click_menu disabled=move || busy.get() || !following.get()>

@@ -102,14 +102,7 @@ pub fn menu_trymatch(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, bo
         let mut state = authed(&mock, &q)?;
         let openid = json_body(&body)?["user_id"].as_str().unwrap_or_default().to_string();
         let tags = state.user(&openid).map_err(|_| (40003, "invalid user"))?.tags.clone();
-        let chosen = state
-            .conditional
-            .iter()
-            .rev()
-            .find(|m| m.matchrule.tag_id.as_ref().is_none_or(|t| tags.contains(&t.parse().unwrap_or(-1))))
-            .map(|m| m.button.clone())
-            .or_else(|| state.menu.as_ref().map(|m| m.button.clone()))
-            .ok_or((46003, "menu no exist"))?;
+        let chosen = state.menu_for(&tags).ok_or((46003, "menu no exist"))?;
         Ok(json!({ "button": chosen }))
     })())
 }

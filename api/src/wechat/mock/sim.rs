@@ -4,6 +4,7 @@
 //!   signed (and encrypted) like the platform does; answers the decoded passive reply;
 //! - `GET /sim/users/{openid}/inbox` → everything that follower received, in order;
 //! - `GET /sim/users/{openid}/conversation` → what it sent and received, interleaved;
+//! - `GET /sim/users/{openid}/menu` → the published menu as that follower sees it;
 //! - `PUT /sim/faults {error_rate, errcodes, latency_ms, http_status}` for server-API calls;
 //! - `GET /sim/stats`, `POST /sim/tokens/revoke`, `PATCH /sim/users/{openid} {blocked}`;
 //! - `GET /sim/scan?ticket=…`: where a QR code's image points; a page to scan it as one
@@ -35,6 +36,7 @@ pub fn routes() -> Route {
         .at("/users/:openid/messages", post(send_message))
         .at("/users/:openid/inbox", get(inbox))
         .at("/users/:openid/conversation", get(conversation))
+        .at("/users/:openid/menu", get(user_menu))
         .at("/scan", get(scan_page).post(scan_submit))
         .at("/faults", put(set_faults).get(get_faults))
         .at("/settings", put(set_settings))
@@ -176,6 +178,20 @@ fn inbox(mock: Data<&Arc<MockPlatform>>, Path(openid): Path<String>) -> Response
     match mock.state().users.get(&openid) {
         Some(user) => Json(json!(user.inbox)).into_response(),
         None => refuse(StatusCode::NOT_FOUND, "not_found", "no such follower"),
+    }
+}
+
+/// The menu this follower's chat shows (conditional menus by their tags), for the
+/// simulator to draw as buttons; 404 `no_menu` before one is published.
+#[handler]
+fn user_menu(mock: Data<&Arc<MockPlatform>>, Path(openid): Path<String>) -> Response {
+    let state = mock.state();
+    let Some(user) = state.users.get(&openid) else {
+        return refuse(StatusCode::NOT_FOUND, "not_found", "no such follower");
+    };
+    match state.menu_for(&user.tags) {
+        Some(button) => Json(json!({ "button": button })).into_response(),
+        None => refuse(StatusCode::NOT_FOUND, "no_menu", "no menu is published"),
     }
 }
 

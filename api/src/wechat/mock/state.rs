@@ -235,6 +235,17 @@ impl MockState {
         }
     }
 
+    /// The menu a follower with these tags sees: the newest conditional menu whose rule
+    /// matches, else the default one.
+    pub fn menu_for(&self, tags: &BTreeSet<i64>) -> Option<Vec<crate::wechat::client::menus::Button>> {
+        self.conditional
+            .iter()
+            .rev()
+            .find(|m| m.matchrule.tag_id.as_ref().is_none_or(|t| tags.contains(&t.parse().unwrap_or(-1))))
+            .map(|m| m.button.clone())
+            .or_else(|| self.menu.as_ref().map(|m| m.button.clone()))
+    }
+
     pub fn user(&mut self, openid: &str) -> Result<&mut SimUser, Failure> {
         self.users.get_mut(openid).ok_or((40003, "invalid openid"))
     }
