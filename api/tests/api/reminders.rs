@@ -193,6 +193,16 @@ async fn a_students_own_list_shows_the_unread_first_and_narrows_by_category_and_
     assert_eq!(words["total"], 0);
     let words: Value = sget(&app, "/api/v1/portal/notices?q=%E5%AE%BF%E8%88%8D", &token).await.json().await.unwrap();
     assert_eq!(titles(words), ["宿舍检查"]);
+    // A withdrawn notice, though never read, no longer waits first; it says it was withdrawn.
+    app.post(&format!("/api/v1/notices/{}/withdraw", ids[1]), &admin.access, json!({})).await;
+    let all: Value = sget(&app, "/api/v1/portal/notices", &token).await.json().await.unwrap();
+    assert_eq!(
+        titles(all.clone()),
+        ["选课通知", "考试安排", "宿舍检查"],
+        "the unread first, the withdrawn with the rest"
+    );
+    assert_eq!(all["items"][2]["withdrawn"], true);
+    assert_eq!(all["items"][2]["read"], false);
 }
 
 #[tokio::test]
