@@ -1,6 +1,7 @@
 // End-to-end test of the console in Debian's headless Chromium: start the real `banji`
 // binary on a fresh database, create an admin with `banji admin create`, then log in,
-// use every page, survive an expired access token, and log out — as a teacher would.
+// use every page (none shows English words to the user), survive an expired access token,
+// and log out — as a teacher would.
 //
 // Needs: the built console (web/dist, `make console`), the banji binary
 // (BANJI_BIN, default target/debug/banji), Chromium at /usr/bin/chromium.
@@ -78,6 +79,31 @@ run('console', async ({ page, base, shot }) => {
   // A reload keeps the login.
   await page.reload();
   await page.getByRole('heading', { name: '审计日志' }).waitFor();
+
+  // No English reaches a counselor: every page of the sidebar, its text scanned for Latin
+  // words outside a short list of names the school meets as they are.
+  const allowed = new Set(['API', 'CSV', 'Excel', 'XLSX', 'KEY', 'Markdown', 'URL', 'OpenID', 'openid', 'AppID',
+    'AppSecret', 'Token', 'EncodingAESKey', 'PDF', 'Word', 'JSON', 'HTTPS', 'OAuth', 'IP', 'VIEW', 'CLICK', 'GPS',
+    // The header an integrator sends, shown as it is typed.
+    'Authorization', 'Bearer']);
+  const pages = await page.getByRole('navigation').getByRole('link').evaluateAll(
+    (links) => links.filter((a) => !a.target).map((a) => [a.textContent.trim(), a.getAttribute('href')]),
+  );
+  const found = [];
+  for (const [name, href] of pages) {
+    await nav(page, name).click();
+    await page.waitForURL(`${base}${href}`);
+    await page.waitForLoadState('networkidle');
+    const words = await page.evaluate(() => {
+      const text = (document.querySelector('main') ?? document.body).innerText
+        .replace(/https?:\/\/\S+/g, ' ');
+      return [...new Set(text.split(/[^A-Za-z0-9._@/-]+/))]
+        .filter((w) => /^[A-Za-z][A-Za-z]{2,}$/.test(w));
+    });
+    const english = words.filter((w) => !allowed.has(w));
+    if (english.length) found.push(`${name} (${href}): ${english.join(', ')}`);
+  }
+  assert.deepEqual(found, [], 'English words reached these pages');
 
   // Account: mismatched confirmation is caught, then the password is changed.
   await nav(page, '账号设置').click();

@@ -40,7 +40,7 @@ fn AuditLog() -> impl IntoView {
         view! {
             <tr>
                 <td class="nowrap">{datetime(&entry.at)}</td>
-                <td>{entry.actor}</td>
+                <td>{t::audit_actor(&entry.actor)}</td>
                 <td><span class=if failed { "badge off" } else { "badge" }>{t::audit_action(&entry.action)}</span></td>
                 <td>{entry.target.as_deref().map(t::audit_target).unwrap_or_default()}</td>
                 <td>{entry.detail.unwrap_or_default()}</td>

@@ -193,6 +193,14 @@ pub const NO_AUDIT: &str = "没有符合条件的记录。";
 pub const AUDIT_ACTIONS: &[&str] = shared::audit::ACTIONS;
 
 /// An action as the audit log shows it (an unknown one, from a newer server, as it is).
+/// Who did it: a username, or the server's command line (`banji admin create`).
+pub fn audit_actor(actor: &str) -> String {
+    match actor {
+        "cli" => "命令行（服务器上）".to_string(),
+        other => other.to_string(),
+    }
+}
+
 pub fn audit_action(action: &str) -> String {
     match action {
         "login" => "登录",
