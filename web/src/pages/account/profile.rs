@@ -70,8 +70,8 @@ pub fn ProfileCard() -> impl IntoView {
 pub fn WechatCard() -> impl IntoView {
     let binding = RwSignal::new(None::<TeacherBinding>);
     let error = RwSignal::new(None::<String>);
-    let alive = RwSignal::new(true);
-    on_cleanup(move || alive.set(false));
+    // Not a signal: the loop below outlives the page, and a disposed signal panics when read.
+    let alive = crate::pages::mounted();
     let load = move || {
         leptos::task::spawn_local(async move {
             match api::people::my_wechat().await {
@@ -85,11 +85,14 @@ pub fn WechatCard() -> impl IntoView {
     leptos::task::spawn_local(async move {
         loop {
             crate::pages::pause(3000).await;
-            if !alive.get_untracked() || binding.get_untracked().is_some_and(|b| b.bound) {
+            // Checked first: once the page is gone its signals are too.
+            if !alive.load(std::sync::atomic::Ordering::Relaxed) || binding.get_untracked().is_some_and(|b| b.bound) {
                 break;
             }
             if let Ok(b) = api::people::my_wechat().await {
-                binding.set(Some(b));
+                if alive.load(std::sync::atomic::Ordering::Relaxed) {
+                    binding.set(Some(b));
+                }
             }
         }
     });
