@@ -63,6 +63,8 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   // The full record, phone unmasked.
   await page.getByRole('button', { name: '林涛' }).click();
   await page.locator('#student-phone-full', { hasText: '13900000001' }).waitFor();
+  // Expected at no check-in yet: 出勤 shows —, not 0%.
+  assert.equal((await page.locator('#student-attendance .attendance-rate').innerText()).trim(), '—');
   await shot(page, 'student-detail');
 
   // Menus: a new draft, edited while the phone preview follows, then published.
