@@ -77,6 +77,9 @@ run('checkin', async ({ page, base, shot, browser, watch }) => {
   await page.fill('#f-checkin-title', '周一班会');
   await page.selectOption('#audience-class', { label: '软件2401' });
   await page.locator('#audience-count', { hasText: '3' }).waitFor();
+  // The audience box speaks of a check-in, not of a notice's muting or 「我的通知」.
+  const reach = await page.locator('#audience-count').innerText();
+  assert.doesNotMatch(reach, /屏蔽|紧急通知|我的通知/, reach);
   await page.fill('#rotate-seconds', '60');
   await shot(page, 'new-checkin');
   await page.click('#create-checkin');
