@@ -8,7 +8,7 @@
 // Screenshots land in e2e/artifacts/.
 
 import assert from 'node:assert/strict';
-import { ADMIN, PASSWORD, fail, nav, run } from './harness.mjs';
+import { ADMIN, PASSWORD, englishOnEveryPage, fail, nav, run } from './harness.mjs';
 
 run('console', async ({ page, base, shot }) => {
   // A deep link without a login goes to the login page, remembering where it was going.
@@ -110,27 +110,7 @@ run('console', async ({ page, base, shot }) => {
   // No English reaches a counselor (the sweep starts on 账号设置, whose WeChat poll must end
   // quietly once the page is left): every page of the sidebar, its text scanned for Latin
   // words outside a short list of names the school meets as they are.
-  const allowed = new Set(['API', 'CSV', 'Excel', 'XLSX', 'KEY', 'Markdown', 'URL', 'OpenID', 'openid', 'AppID',
-    'AppSecret', 'Token', 'EncodingAESKey', 'PDF', 'Word', 'JSON', 'HTTPS', 'OAuth', 'IP', 'VIEW', 'CLICK', 'GPS',
-    // The header an integrator sends, shown as it is typed.
-    'Authorization', 'Bearer']);
-  const pages = await page.getByRole('navigation').getByRole('link').evaluateAll(
-    (links) => links.filter((a) => !a.target).map((a) => [a.textContent.trim(), a.getAttribute('href')]),
-  );
-  const found = [];
-  for (const [name, href] of pages) {
-    await nav(page, name).click();
-    await page.waitForURL(`${base}${href}`);
-    await page.waitForLoadState('networkidle');
-    const words = await page.evaluate(() => {
-      const text = (document.querySelector('main') ?? document.body).innerText
-        .replace(/https?:\/\/\S+/g, ' ');
-      return [...new Set(text.split(/[^A-Za-z0-9._@/-]+/))]
-        .filter((w) => /^[A-Za-z][A-Za-z]{2,}$/.test(w));
-    });
-    const english = words.filter((w) => !allowed.has(w));
-    if (english.length) found.push(`${name} (${href}): ${english.join(', ')}`);
-  }
+  const found = await englishOnEveryPage(page, base);
   assert.deepEqual(found, [], 'English words reached these pages');
 
   // Phone width: the navigation folds above the content.

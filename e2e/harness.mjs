@@ -181,3 +181,33 @@ export async function boundFollower(base, nickname, student) {
   assert.match(JSON.stringify(answer), /绑定成功/, `${student.name} binds`);
   return openid;
 }
+
+/** Latin words a school meets as they are (names of formats, fields, a header). */
+const ENGLISH_ALLOWED = new Set(['API', 'CSV', 'Excel', 'XLSX', 'KEY', 'Markdown', 'URL', 'OpenID', 'openid', 'AppID',
+  'AppSecret', 'Token', 'EncodingAESKey', 'PDF', 'Word', 'JSON', 'HTTPS', 'OAuth', 'IP', 'VIEW', 'CLICK', 'GPS',
+  // The header an integrator sends, shown as it is typed.
+  'Authorization', 'Bearer']);
+
+/**
+ * Visits every page of the sidebar the signed-in user has and lists, per page, the Latin
+ * words its text shows outside ENGLISH_ALLOWED (addresses, numbers and names with dots or
+ * digits left aside). An empty list: no English reached the user.
+ */
+export async function englishOnEveryPage(page, base) {
+  const pages = await page.getByRole('navigation').getByRole('link').evaluateAll(
+    (links) => links.filter((a) => !a.target).map((a) => [a.textContent.trim(), a.getAttribute('href')]),
+  );
+  const found = [];
+  for (const [name, href] of pages) {
+    await nav(page, name).click();
+    await page.waitForURL(`${base}${href}`);
+    await page.waitForLoadState('networkidle');
+    const words = await page.evaluate(() => {
+      const text = (document.querySelector('main') ?? document.body).innerText.replace(/https?:\/\/\S+/g, ' ');
+      return [...new Set(text.split(/[^A-Za-z0-9._@/-]+/))].filter((w) => /^[A-Za-z][A-Za-z]{2,}$/.test(w));
+    });
+    const english = words.filter((w) => !ENGLISH_ALLOWED.has(w));
+    if (english.length) found.push(`${name} (${href}): ${english.join(', ')}`);
+  }
+  return found;
+}

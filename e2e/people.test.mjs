@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { adminApi, bindCode, fail, logIn, nav, run } from './harness.mjs';
+import { adminApi, bindCode, englishOnEveryPage, fail, logIn, nav, run } from './harness.mjs';
 
 const GOOD = '学号,姓名,性别,班级,手机,宿舍\n' +
   '2023010101,李雷,男,计算机2301,13800000001,东7-301\n' +
@@ -249,4 +249,9 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   await desk.locator('#student-limited').waitFor();
   assert.equal(await desk.locator('#student-phone-full').count(), 0, 'no phone in the member view');
   await shot(desk, 'teacher-member-view');
+  // Their class page says what to do; no page of theirs shows English, nor admin pages.
+  await nav(desk, '班级管理').click();
+  await desk.getByText('您还没有负责的班级，请联系管理员分配').waitFor();
+  assert.equal(await nav(desk, '用户管理').count(), 0, 'no admin pages for a teacher');
+  assert.deepEqual(await englishOnEveryPage(desk, base), [], 'English words reached the teacher\'s pages');
 }).catch(fail);
