@@ -130,7 +130,7 @@ fn every_action_the_server_writes_is_listed_and_the_console_gives_it_a_chinese_l
     let unlisted: Vec<&String> = written.iter().filter(|a| !listed.contains(*a)).collect();
     assert!(unlisted.is_empty(), "add to shared::audit::ACTIONS and a label in the console: {unlisted:?}");
     let labels =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../web/src/i18n/zh_cn/console.rs")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../web/src/i18n/zh_cn/audit.rs")).unwrap();
     for action in shared::audit::ACTIONS {
         let arm = format!("\"{action}\" => \"");
         let label = labels.split(&arm).nth(1).and_then(|rest| rest.split('"').next());

@@ -1,6 +1,7 @@
 //! Simplified Chinese.
 
 mod activities;
+mod audit;
 mod checkin;
 mod console;
 mod delivery;
@@ -11,6 +12,7 @@ mod receipts;
 mod stats;
 
 pub use activities::*;
+pub use audit::*;
 pub use checkin::*;
 pub use console::*;
 pub use delivery::*;
