@@ -10,6 +10,7 @@ pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod checkin;
+pub mod delivery;
 pub mod error;
 pub mod location;
 pub mod menus;
@@ -40,13 +41,16 @@ pub use checkin::{
     CheckinDisplay, CheckinMethod, CheckinOutcome, CheckinReport, CheckinRequest, CheckinSession, ClassAttendance,
     Geofence, ManualCheckin, NewCheckinSession, RecentCheckin, ReopenRequest, SessionState, StudentCheckin,
 };
+pub use delivery::{
+    AccountTemplate, Delivery, DeliveryProgress, FallbackReason, MassJob, MessageKind, TemplateMapping,
+    TemplateSettings,
+};
 pub use error::ErrorBody;
 pub use location::{ConsentChange, LocationConsent, StudentLocation};
 pub use menus::{MenuButton, MenuDraft, MenuFeature, MenuProblem, MenuTarget, NewMenu};
 pub use notices::{
-    AccountTemplate, Attachment, Audience, AudienceCount, Delivery, DeliveryProgress, FallbackReason, MassJob,
-    MessageKind, NewCategory, NewNotice, Notice, NoticeCategory, NoticePatch, NoticeStatus, NoticeSummary, SendRequest,
-    TemplateMapping, TemplateSettings, Urgency,
+    Attachment, Audience, AudienceCount, NewCategory, NewNotice, Notice, NoticeCategory, NoticePatch, NoticeStatus,
+    NoticeSummary, SendRequest, Urgency,
 };
 pub use page::{Page, PageQuery};
 pub use people::{
