@@ -15,6 +15,7 @@ mod misc;
 mod oauth;
 mod people;
 mod sim;
+mod sim_menu;
 pub mod state;
 mod tokens;
 mod webhook;

@@ -36,7 +36,7 @@ pub fn routes() -> Route {
         .at("/users/:openid/messages", post(send_message))
         .at("/users/:openid/inbox", get(inbox))
         .at("/users/:openid/conversation", get(conversation))
-        .at("/users/:openid/menu", get(user_menu))
+        .at("/users/:openid/menu", get(super::sim_menu::user_menu))
         .at("/scan", get(scan_page).post(scan_submit))
         .at("/faults", put(set_faults).get(get_faults))
         .at("/settings", put(set_settings))
@@ -44,7 +44,7 @@ pub fn routes() -> Route {
         .at("/tokens/revoke", post(revoke_tokens))
 }
 
-fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+pub(super) fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
     Json(ErrorBody::new(code, message)).with_status(status).into_response()
 }
 
@@ -178,20 +178,6 @@ fn inbox(mock: Data<&Arc<MockPlatform>>, Path(openid): Path<String>) -> Response
     match mock.state().users.get(&openid) {
         Some(user) => Json(json!(user.inbox)).into_response(),
         None => refuse(StatusCode::NOT_FOUND, "not_found", "no such follower"),
-    }
-}
-
-/// The menu this follower's chat shows (conditional menus by their tags), for the
-/// simulator to draw as buttons; 404 `no_menu` before one is published.
-#[handler]
-fn user_menu(mock: Data<&Arc<MockPlatform>>, Path(openid): Path<String>) -> Response {
-    let state = mock.state();
-    let Some(user) = state.users.get(&openid) else {
-        return refuse(StatusCode::NOT_FOUND, "not_found", "no such follower");
-    };
-    match state.menu_for(&user.tags) {
-        Some(button) => Json(json!({ "button": button })).into_response(),
-        None => refuse(StatusCode::NOT_FOUND, "no_menu", "no menu is published"),
     }
 }
 
