@@ -6,6 +6,8 @@ use poem_openapi::Tags;
 
 #[derive(Tags)]
 pub enum ApiTags {
+    /// The home page of whoever signed in: what needs them, their classes, setup steps.
+    Desk,
     /// Logging in, refreshing tokens, logging out.
     Auth,
     /// The calling account.

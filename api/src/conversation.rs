@@ -3,7 +3,8 @@
 //! capability (`people::replies` for following, binding and registering,
 //! `notices::subscriptions` for muting categories, `delivery` for job results and the
 //! digest of held notices, which rides on the welcome and on unmatched messages),
-//! `checkin::wechat` for check-in and positions, `activities::wechat` for 报名).
+//! `people::poster` for a class's binding poster, `checkin::wechat` for check-in and
+//! positions, `activities::wechat` for 报名).
 
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use crate::activities;
 use crate::checkin::{self, codes::SCENE_PREFIX};
 use crate::delivery::{digest, jobs};
 use crate::notices::subscriptions;
+use crate::people::poster::{self, CLASS_SCENE};
 use crate::people::replies;
 use crate::people::teacher_wechat::BIND_SCENE;
 use crate::wechat::webhook::router::{Context, HandlerResult, Key, Match, Router, Text};
@@ -36,8 +38,13 @@ pub fn router() -> Router {
         Match::All(vec![Match::Event("SCAN"), Match::EventKey(Key::Prefix(SCENE_PREFIX.into()))]),
         Match::All(vec![Match::Event("subscribe"), Match::EventKey(Key::Prefix(format!("qrscene_{SCENE_PREFIX}")))]),
     ]);
+    let class_poster = Match::Any(vec![
+        Match::All(vec![Match::Event("SCAN"), Match::EventKey(Key::Prefix(CLASS_SCENE.into()))]),
+        Match::All(vec![Match::Event("subscribe"), Match::EventKey(Key::Prefix(format!("qrscene_{CLASS_SCENE}")))]),
+    ]);
     Router::new()
         .rule("teacher binds WeChat by QR", teacher_qr, replies::teacher_scan)
+        .rule("a class's binding poster scanned", class_poster, poster::scanned)
         .rule("check in by scanning the projected QR code", checkin_qr, checkin::wechat::scanned)
         .rule("welcome on follow", Match::Event("subscribe"), |ctx: Context| async move {
             let openid = ctx.incoming.openid.clone();

@@ -19,6 +19,7 @@ pub mod config;
 pub mod conversation;
 pub mod db;
 pub mod delivery;
+pub mod desk;
 pub mod error;
 pub mod health;
 pub mod http;

@@ -14,12 +14,13 @@ use crate::audit::AuditApi;
 use crate::auth::{AuthApi, MeApi};
 use crate::checkin::{AttendanceApi, CheckinApi, LocationApi, PortalCheckinApi};
 use crate::delivery::TemplatesApi;
+use crate::desk::DeskApi;
 use crate::http::{ConsoleEndpoint, RequestContext, SecurityHeaders};
 use crate::menus::MenusApi;
 use crate::notices::{CategoriesApi, NoticesApi, PortalNoticesApi};
 use crate::people::{
-    CadresApi, ClassesApi, FollowersApi, GroupsApi, ManagedTagsApi, RosterApi, StudentsApi, TagsApi, TeacherWechatApi,
-    TeachersApi,
+    CadresApi, ClassesApi, FollowersApi, GroupsApi, ManagedTagsApi, PosterApi, RosterApi, StudentsApi, TagsApi,
+    TeacherWechatApi, TeachersApi,
 };
 use crate::portal::{PortalApi, PortalOauthApi};
 use crate::receipts::{PortalReceiptsApi, ReceiptsApi};
@@ -46,10 +47,10 @@ pub fn max_upload(config: &crate::config::Config) -> usize {
 
 type Apis = (
     (AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi, WechatApi, AboutApi),
-    (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi),
+    (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi, PosterApi),
     (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
     (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
-    (StatsApi, ReceiptsApi, PortalReceiptsApi),
+    (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi),
     (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),
 );
 
@@ -58,10 +59,10 @@ pub type ApiService = OpenApiService<Apis, ()>;
 fn apis() -> Apis {
     (
         (AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi, WechatApi, AboutApi),
-        (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi),
+        (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi, PosterApi),
         (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
         (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
-        (StatsApi, ReceiptsApi, PortalReceiptsApi),
+        (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi),
         (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),
     )
 }

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod checkin;
 pub mod delivery;
+pub mod desk;
 pub mod error;
 pub mod location;
 pub mod menus;
@@ -45,6 +46,7 @@ pub use delivery::{
     AccountTemplate, Delivery, DeliveryProgress, FallbackReason, MassJob, MessageKind, TemplateMapping,
     TemplateSettings,
 };
+pub use desk::{Desk, SetupSteps};
 pub use error::ErrorBody;
 pub use location::{ConsentChange, LocationConsent, StudentLocation};
 pub use menus::{MenuButton, MenuDraft, MenuFeature, MenuProblem, MenuTarget, NewMenu};
@@ -72,6 +74,6 @@ pub use users::{NewUser, Role, User, UserPatch};
 pub use validate::{FieldErrors, Problem};
 pub use wechat::{About, JssdkConfig, WechatStatus};
 pub use wechat_people::{
-    BindRequest, BoundTo, Classmate, Follower, FollowerSync, PortalMe, PortalStudent, Registered, Registration,
-    RemarkChange, TagResync, TeacherBinding,
+    BindPoster, BindRequest, BoundTo, Classmate, Follower, FollowerSync, PortalMe, PortalStudent, Registered,
+    Registration, RemarkChange, TagResync, TeacherBinding,
 };

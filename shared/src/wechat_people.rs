@@ -162,3 +162,17 @@ pub struct Registered {
     /// The account waits for an admin's approval before it can log in.
     pub pending: bool,
 }
+
+/// A class's printable binding poster: the account's follow QR code whose scene names
+/// the class, and the page that binds a student.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct BindPoster {
+    pub class_id: i64,
+    pub class_name: String,
+    /// The follow QR code's image (permanent; made once per class).
+    pub qr_image_url: String,
+    /// The binding page, for those who already follow the account.
+    pub bind_url: String,
+}

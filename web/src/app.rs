@@ -11,11 +11,11 @@ use crate::components::{DemoBanner, Shell};
 use crate::i18n::t;
 use crate::pages::{
     AccountPage, ActivitiesPage, ActivityDetailPage, ActivityNewPage, AuditPage, CategoriesPage, CheckinDetailPage,
-    CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage, ClassesPage, FollowersPage, GroupsPage,
-    HomePage, LoginPage, MenusPage, NotFound, NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage,
-    PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalHome, PortalNotice, PortalNotices,
-    PortalSubscriptions, PortalTeachers, RegisterPage, SettingsPage, SimulatorPage, StatsPage, StudentsPage,
-    TemplatesPage, TokensPage, UsersPage,
+    CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage, ClassPage, ClassPosterPage, ClassesPage,
+    FollowersPage, GroupsPage, HomePage, LoginPage, MenusPage, NotFound, NoticeComposePage, NoticeDetailPage,
+    NoticeEditPage, NoticesPage, PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalHome, PortalNotice,
+    PortalNotices, PortalSubscriptions, PortalTeachers, RegisterPage, SettingsPage, SimulatorPage, StatsPage,
+    StudentsPage, TemplatesPage, TokensPage, UsersPage,
 };
 use crate::session::{self, Auth};
 
@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
                 // Signed in, without the console around it: the projector.
                 <ParentRoute path=path!("") view=SignedInBare>
                     <Route path=path!("checkins/:id/screen") view=CheckinScreenPage />
+                    <Route path=path!("classes/:id/poster") view=ClassPosterPage />
                 </ParentRoute>
                 <ParentRoute path=path!("") view=SignedIn>
                     <Route path=path!("") view=HomePage />
@@ -54,6 +55,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("audit") view=AuditPage />
                     <Route path=path!("simulator") view=SimulatorPage />
                     <Route path=path!("classes") view=ClassesPage />
+                    <Route path=path!("classes/:id") view=ClassPage />
                     <Route path=path!("students") view=StudentsPage />
                     <Route path=path!("groups") view=GroupsPage />
                     // `new` before `:id`, which would take it for an id.

@@ -69,11 +69,14 @@ impl CheckinApi {
         auth: BearerAuth,
         #[oai(name = "state")] session_state: Query<Option<SessionState>>,
         q: Query<Option<String>>,
+        /// Whose roll holds students of this class (or a cadre of it opened).
+        class_id: Query<Option<i64>>,
         page: Query<Option<u32>>,
         per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<Page<CheckinSession>>> {
         let page = PageQuery::new(page.0, per_page.0);
-        Ok(Json(sessions::list(&state.db, &auth.0, session_state.0, q.0.as_deref().unwrap_or(""), page).await?))
+        let q = q.0.as_deref().unwrap_or("");
+        Ok(Json(sessions::list(&state.db, &auth.0, session_state.0, q, class_id.0, page).await?))
     }
 
     /// The live view: counts overall and by class, the latest 20 check-ins.

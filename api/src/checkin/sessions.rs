@@ -264,6 +264,7 @@ pub async fn list(
     caller: &Caller,
     state: Option<SessionState>,
     q: &str,
+    class: Option<i64>,
     page: PageQuery,
 ) -> ApiResult<Page<CheckinSession>> {
     let mut filter = Filter::new();
@@ -282,6 +283,12 @@ pub async fn list(
     };
     if !q.trim().is_empty() {
         filter.and("cs.title LIKE ? ESCAPE '\\'", [Arg::from(crate::db::filter::contains_pattern(q))]);
+    }
+    if let Some(class) = class {
+        filter.and(
+            "cs.class_id = ? OR EXISTS (SELECT 1 FROM checkin_roll r WHERE r.session_id = cs.id AND r.class_id = ?)",
+            [Arg::Int(class), Arg::Int(class)],
+        );
     }
     let where_sql = filter.where_sql();
     let count = format!("SELECT COUNT(*) FROM checkin_sessions cs{where_sql}");

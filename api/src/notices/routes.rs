@@ -92,6 +92,8 @@ impl NoticesApi {
         from: Query<Option<chrono::DateTime<chrono::Utc>>>,
         /// Created before this time.
         until: Query<Option<chrono::DateTime<chrono::Utc>>>,
+        /// Sent to students of this class; the read and confirm counts are then the class's.
+        class_id: Query<Option<i64>>,
         page: Query<Option<u32>>,
         per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<Page<NoticeSummary>>> {
@@ -103,6 +105,7 @@ impl NoticesApi {
             author_id: author_id.0,
             from: from.0.map(crate::db::to_ms),
             until: until.0.map(crate::db::to_ms),
+            class_id: class_id.0,
         };
         Ok(Json(store::list(&state.db, Scope::of(&auth.0), &query, PageQuery::new(page.0, per_page.0)).await?))
     }

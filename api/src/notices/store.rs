@@ -166,6 +166,8 @@ pub struct NoticeQuery {
     pub from: Option<i64>,
     /// Created before (unix ms).
     pub until: Option<i64>,
+    /// Sent to students of this class; the read and confirm counts are then the class's.
+    pub class_id: Option<i64>,
 }
 
 pub async fn list(db: &Db, scope: Scope, q: &NoticeQuery, page: PageQuery) -> ApiResult<Page<NoticeSummary>> {
@@ -195,6 +197,12 @@ pub async fn list(db: &Db, scope: Scope, q: &NoticeQuery, page: PageQuery) -> Ap
     if let Some(until) = q.until {
         filter.and("n.created_at < ?", [Arg::Int(until)]);
     }
+    if let Some(class) = q.class_id {
+        filter.and(
+            "EXISTS (SELECT 1 FROM notice_class_tallies ct WHERE ct.notice_id = n.id AND ct.class_id = ?)",
+            [Arg::Int(class)],
+        );
+    }
     let where_sql = filter.where_sql();
     let count = format!("SELECT COUNT(*) FROM notices n{where_sql}");
     let total: i64 = filter.bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(count))).fetch_one(db.pool()).await?;
@@ -206,20 +214,22 @@ pub async fn list(db: &Db, scope: Scope, q: &NoticeQuery, page: PageQuery) -> Ap
         .fetch_all(db.pool())
         .await?;
     let mut items: Vec<NoticeSummary> = rows.iter().map(NoticeRow::summary).collect();
-    with_receipts(db, &mut items).await?;
+    with_receipts(db, &mut items, q.class_id).await?;
     Ok(Page::new(items, total, page))
 }
 
 /// Fills in the page's read and confirm counts from the kept tallies (one small query,
-/// however many deliveries the notices have).
-async fn with_receipts(db: &Db, items: &mut [NoticeSummary]) -> sqlx::Result<()> {
+/// however many deliveries the notices have): one class's when `class` is given.
+async fn with_receipts(db: &Db, items: &mut [NoticeSummary], class: Option<i64>) -> sqlx::Result<()> {
     if items.is_empty() {
         return Ok(());
     }
     let ids = items.iter().map(|n| n.id.to_string()).collect::<Vec<_>>().join(",");
+    let of_class = class.map(|c| format!(" AND class_id = {c}")).unwrap_or_default();
     let counts: Vec<(i64, i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT notice_id, CAST(SUM(students) AS BIGINT), CAST(SUM(reads) AS BIGINT), \
-         CAST(SUM(confirmations) AS BIGINT) FROM notice_class_tallies WHERE notice_id IN ({ids}) GROUP BY notice_id"
+         CAST(SUM(confirmations) AS BIGINT) FROM notice_class_tallies WHERE notice_id IN ({ids}){of_class} \
+         GROUP BY notice_id"
     )))
     .fetch_all(db.pool())
     .await?;

@@ -41,10 +41,17 @@ fn opt<T: ToString>(value: Option<T>) -> String {
 pub struct SessionFilter {
     pub state: Option<SessionState>,
     pub search: String,
+    /// Sessions whose roll holds this class.
+    pub class_id: Option<i64>,
 }
 
 pub async fn list(filter: SessionFilter, page: u32) -> ApiResult<Page<CheckinSession>> {
-    let q = query(&[("state", opt(filter.state.map(state_param))), ("q", filter.search), ("page", page.to_string())]);
+    let q = query(&[
+        ("state", opt(filter.state.map(state_param))),
+        ("q", filter.search),
+        ("class_id", opt(filter.class_id)),
+        ("page", page.to_string()),
+    ]);
     super::get(&format!("/checkins{q}")).await
 }
 

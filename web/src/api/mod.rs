@@ -6,6 +6,7 @@ pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod checkin;
+pub mod desk;
 pub mod menus;
 pub mod notices;
 pub mod people;

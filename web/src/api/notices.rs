@@ -26,6 +26,8 @@ pub struct NoticeFilter {
     pub from: Option<DateTime<Utc>>,
     /// Created before.
     pub until: Option<DateTime<Utc>>,
+    /// Sent to this class (the counts are then the class's).
+    pub class_id: Option<i64>,
 }
 
 fn opt<T: ToString>(value: Option<T>) -> String {
@@ -41,6 +43,7 @@ pub async fn list(filter: NoticeFilter, page: u32) -> ApiResult<Page<NoticeSumma
         ("author_id", opt(filter.author_id)),
         ("from", opt(filter.from.map(|t| t.to_rfc3339()))),
         ("until", opt(filter.until.map(|t| t.to_rfc3339()))),
+        ("class_id", opt(filter.class_id)),
         ("page", page.to_string()),
     ]);
     super::get(&format!("/notices{q}")).await

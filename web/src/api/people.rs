@@ -15,6 +15,15 @@ pub async fn classes(search: String, page: u32, per_page: u32) -> ApiResult<Page
     super::get(&format!("/classes{q}")).await
 }
 
+pub async fn class(id: i64) -> ApiResult<Class> {
+    super::get(&format!("/classes/{id}")).await
+}
+
+/// The class's binding poster (its follow QR code is made on first use).
+pub async fn poster(id: i64) -> ApiResult<shared::BindPoster> {
+    super::get(&format!("/classes/{id}/poster")).await
+}
+
 pub async fn create_class(new: &NewClass) -> ApiResult<Class> {
     super::post("/classes", new).await
 }

@@ -1,11 +1,18 @@
 //! Classes: search, create and staff (admins), describe and mirror as a WeChat tag
-//! (their teachers too), delete (admins), and each class's cadres.
+//! (their teachers too), delete (admins), and each class's cadres; each class's own
+//! page (`page`) and printable binding poster (`poster`).
 
 mod cadres;
 mod form;
+mod page;
+mod poster;
+
+pub use page::ClassPage;
+pub use poster::ClassPosterPage;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use shared::{Class, Role};
 
 use crate::api;
@@ -60,7 +67,7 @@ pub fn ClassesPage() -> impl IntoView {
             .join(" · ");
         view! {
             <tr>
-                <td><strong>{class.name.clone()}</strong></td>
+                <td><A href=format!("/classes/{}", class.id)><strong>{class.name.clone()}</strong></A></td>
                 <td>{class.grade.clone()}</td>
                 <td>{about}</td>
                 <td>{if teachers.is_empty() { t::NONE_YET.to_string() } else { teachers }}</td>

@@ -1,12 +1,19 @@
+//! The home page is the counselor's desk: what needs them now (little-read notices, open
+//! check-ins, teachers waiting for approval), their latest notices with read and confirm
+//! rates, their classes by binding rate (each leading to who has not bound), and on a
+//! fresh install the steps to the first notice, ticked as they are done. Admins also see
+//! the system's state and their administration pages.
+
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::Deserialize;
-use shared::Role;
+use shared::{Class, Desk, NoticeSummary, Role, SetupSteps};
 
-use crate::components::{AccountSummary, TemplateWarning};
-use crate::format::greeting;
+use crate::components::{percent, rate, Empty, ErrorNotice, Loading, MiniBar, TemplateWarning};
+use crate::format::{greeting, short_datetime};
 use crate::i18n::t;
-use crate::session;
+use crate::pages::notices::rate_cell;
+use crate::{api, session};
 
 #[derive(Clone, Deserialize)]
 struct Readiness {
@@ -23,52 +30,224 @@ async fn readiness() -> Option<Readiness> {
 #[component]
 pub fn HomePage() -> impl IntoView {
     let user = move || session::user();
-    let is_admin = move || user().is_some_and(|u| u.role == Role::Admin);
+    let is_admin = user().is_some_and(|u| u.role == Role::Admin);
+    let version = RwSignal::new(0u32);
+    let desk = LocalResource::new(move || {
+        version.track();
+        api::desk::desk()
+    });
+    view! {
+        <section class="page desk">
+            <h1>{move || format!("{}，{}", greeting(), user().map(|u| u.display_name).unwrap_or_default())}</h1>
+            <p class="lead">{t::DESK_INTRO}</p>
+            <TemplateWarning />
+            {move || match desk.get() {
+                None => view! { <Loading /> }.into_any(),
+                Some(Err(error)) => view! { <ErrorNotice error=error retry=move |_| version.update(|v| *v += 1) /> }.into_any(),
+                Some(Ok(desk)) => view! { <DeskCards desk=desk is_admin=is_admin /> }.into_any(),
+            }}
+            {is_admin.then(|| view! { <AdminCards /> })}
+        </section>
+    }
+}
+
+#[component]
+fn DeskCards(desk: Desk, is_admin: bool) -> impl IntoView {
+    let setup = (!desk.setup.all_done()).then(|| view! { <SetupCard steps=desk.setup is_admin=is_admin /> });
+    view! {
+        {setup}
+        <div class="cards">
+            <TodoCard low_read=desk.low_read open=desk.open_checkins pending=desk.pending_teachers />
+            <RecentCard recent=desk.recent />
+            <ClassesCard classes=desk.classes />
+        </div>
+    }
+}
+
+/// One step of the setup: its number or a tick, its name, and where to do it.
+fn step(n: usize, done: bool, name: &'static str, todo: AnyView) -> impl IntoView {
+    view! {
+        <li class:done=done data-done=done.to_string()>
+            <span class="step-mark" aria-hidden="true">{if done { "✓".to_string() } else { n.to_string() }}</span>
+            <span class="step-name">{name}</span>
+            {if done { view! { <span class="hint">{t::STEP_DONE}</span> }.into_any() } else { todo }}
+        </li>
+    }
+}
+
+fn link(href: &'static str, text: &'static str) -> AnyView {
+    view! { <A href=href>{text}</A> }.into_any()
+}
+
+fn hint(text: &'static str) -> AnyView {
+    view! { <span class="hint">{text}</span> }.into_any()
+}
+
+#[component]
+fn SetupCard(steps: SetupSteps, is_admin: bool) -> impl IntoView {
+    let class_todo = if is_admin { link("/classes", t::STEP_CLASS) } else { hint(t::STEP_CLASS_TEACHER) };
+    let template_todo = if is_admin { link("/templates", t::STEP_TEMPLATE) } else { hint(t::STEP_TEMPLATE_TEACHER) };
+    view! {
+        <div class="card setup" id="setup-steps">
+            <h2>{t::SETUP_TITLE}</h2>
+            <p class="hint">{t::SETUP_LEAD}</p>
+            <ol class="steps">
+                {step(1, steps.class_created, t::STEP_CLASS, class_todo)}
+                {step(2, steps.students_added, t::STEP_STUDENTS, link("/students", t::STEP_STUDENTS))}
+                {step(3, steps.students_bound, t::STEP_BIND, link("/classes", t::STEP_BIND_HOW))}
+                {step(4, steps.template_mapped, t::STEP_TEMPLATE, template_todo)}
+                {step(5, steps.notice_sent, t::STEP_NOTICE, link("/notices/new", t::WRITE_NOTICE))}
+            </ol>
+        </div>
+    }
+}
+
+#[component]
+fn TodoCard(low_read: Vec<NoticeSummary>, open: Vec<shared::CheckinSession>, pending: i64) -> impl IntoView {
+    let nothing = low_read.is_empty() && open.is_empty() && pending == 0;
+    let low_read = (!low_read.is_empty()).then(|| {
+        view! {
+            <h3>{t::LOW_READ}</h3>
+            <ul class="desk-list" id="low-read">
+                {low_read.into_iter().map(|n| view! {
+                    <li>
+                        <A href=format!("/notices/{}", n.id)>{n.title.clone()}</A>
+                        <span class="low">{percent(rate(n.read, n.students))}</span>
+                        <small class="hint">{t::read_of(n.read, n.students)}</small>
+                        <A href=format!("/notices/{}", n.id) attr:class="button secondary small">{t::REMIND}</A>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+    });
+    let open = (!open.is_empty()).then(|| {
+        view! {
+            <h3>{t::OPEN_CHECKINS}</h3>
+            <ul class="desk-list" id="open-checkins">
+                {open.into_iter().map(|s| view! {
+                    <li>
+                        <A href=format!("/checkins/{}", s.id)>{s.title.clone()}</A>
+                        <small class="hint">{t::checked_in_of(s.counts.checked_in, s.counts.expected)}</small>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+    });
+    let pending = (pending > 0).then(|| {
+        view! {
+            <p id="pending-teachers"><A href="/settings#pending">{t::pending_teachers(pending)}</A></p>
+        }
+    });
+    view! {
+        <div class="card wide" id="todo">
+            <h2>{t::TODO_TITLE}</h2>
+            {nothing.then(|| view! { <Empty text=t::TODO_NONE /> })}
+            {low_read}
+            {open}
+            {pending}
+        </div>
+    }
+}
+
+#[component]
+fn RecentCard(recent: Vec<NoticeSummary>) -> impl IntoView {
+    let body = if recent.is_empty() {
+        view! { <Empty text=t::NO_SENT_NOTICES /> <A href="/notices/new">{t::WRITE_NOTICE}</A> }.into_any()
+    } else {
+        view! {
+            <table class="table compact" id="recent-notices">
+                <thead><tr><th>{t::NOTICE_TITLE}</th><th>{t::SENT_AT}</th><th>{t::READ_RATE}</th><th>{t::CONFIRM_RATE}</th></tr></thead>
+                <tbody>
+                    {recent.into_iter().map(|n| view! {
+                        <tr>
+                            <td><A href=format!("/notices/{}", n.id)>{n.title.clone()}</A></td>
+                            <td class="nowrap">{short_datetime(&n.sent_at, t::NONE_YET)}</td>
+                            <td class="nowrap">{rate_cell(n.read, n.students, true)}</td>
+                            <td class="nowrap">{rate_cell(n.confirmed, n.students, n.requires_confirmation)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="card wide">
+            <h2>{t::RECENT_NOTICES}</h2>
+            {body}
+        </div>
+    }
+}
+
+#[component]
+fn ClassesCard(classes: Vec<Class>) -> impl IntoView {
+    let body = if classes.is_empty() {
+        view! { <Empty text=t::NO_CLASSES_YET /> }.into_any()
+    } else {
+        view! {
+            <ul class="desk-list" id="class-binding">
+                {classes.into_iter().map(|c| {
+                    let share = rate(c.bound_count, c.student_count);
+                    let all = c.bound_count >= c.student_count;
+                    view! {
+                        <li data-class=c.id.to_string()>
+                            <A href=format!("/classes/{}", c.id)>{c.name.clone()}</A>
+                            <MiniBar read=share confirmed=None />
+                            <small class="hint">{t::bound_of(c.bound_count, c.student_count)}</small>
+                            {if all {
+                                view! { <span class="hint">{t::ALL_BOUND}</span> }.into_any()
+                            } else {
+                                view! { <A href=format!("/classes/{}?bound=false", c.id)>{t::WHO_UNBOUND}</A> }.into_any()
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="card">
+            <h2>{t::CLASS_BINDING}</h2>
+            {body}
+        </div>
+    }
+}
+
+/// The administration pages and the system's state, for admins.
+#[component]
+fn AdminCards() -> impl IntoView {
     let status = LocalResource::new(readiness);
     let ok = |part: &str| if part == "ok" { t::STATUS_OK } else { t::STATUS_DOWN };
     view! {
-        <section class="page">
-            <h1>{move || format!("{}，{}", greeting(), user().map(|u| u.display_name).unwrap_or_default())}</h1>
-            <p class="lead">{t::HOME_INTRO}</p>
-            <TemplateWarning />
-            <div class="cards">
-                <div class="card">
-                    <h2>{t::MY_ACCOUNT}</h2>
-                    <AccountSummary />
-                </div>
-                <div class="card">
-                    <h2>{t::QUICK_LINKS}</h2>
-                    <ul class="links">
-                        <Show when=is_admin>
-                            <li><A href="/users">{t::NAV_USERS}</A></li>
-                            <li><A href="/audit">{t::NAV_AUDIT}</A></li>
-                        </Show>
-                        <li><A href="/tokens">{t::NAV_TOKENS}</A></li>
-                        <li><A href="/account">{t::CHANGE_PASSWORD}</A></li>
-                    </ul>
-                </div>
-                <Show when=is_admin>
-                    <div class="card">
-                        <h2>{t::SYSTEM_STATUS}</h2>
-                        <Suspense fallback=|| view! { <p>{t::LOADING}</p> }>
-                            {move || status.get().map(|s| match s {
-                                Some(s) => view! {
-                                    <dl>
-                                        <dt>{t::DATABASE}</dt>
-                                        <dd class=format!("dot {}", s.database)>{ok(&s.database)}</dd>
-                                        <dt>{t::CACHE}</dt>
-                                        <dd class=format!("dot {}", s.cache)>
-                                            {ok(&s.cache)}" · "
-                                            {if s.cache_kind == "redis" { t::CACHE_REDIS } else { t::CACHE_LOCAL }}
-                                        </dd>
-                                    </dl>
-                                }.into_any(),
-                                None => view! { <p class="problem">{t::STATUS_DOWN}</p> }.into_any(),
-                            })}
-                        </Suspense>
-                    </div>
-                </Show>
+        <div class="cards">
+            <div class="card">
+                <h2>{t::ADMIN_LINKS}</h2>
+                <ul class="links">
+                    <li><A href="/users">{t::NAV_USERS}</A></li>
+                    <li><A href="/settings">{t::NAV_SETTINGS}</A></li>
+                    <li><A href="/audit">{t::NAV_AUDIT}</A></li>
+                </ul>
             </div>
-        </section>
+            <div class="card">
+                <h2>{t::SYSTEM_STATUS}</h2>
+                <Suspense fallback=|| view! { <Loading /> }>
+                    {move || status.get().map(|s| match s {
+                        Some(s) => view! {
+                            <dl>
+                                <dt>{t::DATABASE}</dt>
+                                <dd class=format!("dot {}", s.database)>{ok(&s.database)}</dd>
+                                <dt>{t::CACHE}</dt>
+                                <dd class=format!("dot {}", s.cache)>
+                                    {ok(&s.cache)}" · "
+                                    {if s.cache_kind == "redis" { t::CACHE_REDIS } else { t::CACHE_LOCAL }}
+                                </dd>
+                            </dl>
+                        }.into_any(),
+                        None => view! { <p class="problem">{t::STATUS_DOWN}</p> }.into_any(),
+                    })}
+                </Suspense>
+            </div>
+        </div>
     }
 }

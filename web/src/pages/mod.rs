@@ -30,7 +30,7 @@ pub use activities::{ActivitiesPage, ActivityDetailPage, ActivityNewPage};
 pub use audit::AuditPage;
 pub use categories::CategoriesPage;
 pub use checkins::{CheckinDetailPage, CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage};
-pub use classes::ClassesPage;
+pub use classes::{ClassPage, ClassPosterPage, ClassesPage};
 pub use followers::FollowersPage;
 pub use groups::GroupsPage;
 pub use home::HomePage;

@@ -207,7 +207,7 @@ pub fn NoticesPage() -> impl IntoView {
 
 /// "60% 3/5" for a sent notice's read (or confirm) rate; — before sending, or when it asks
 /// for no confirmation.
-fn rate_cell(part: i64, students: i64, applies: bool) -> AnyView {
+pub fn rate_cell(part: i64, students: i64, applies: bool) -> AnyView {
     if !applies || students == 0 {
         return view! { <span class="hint">{t::NONE_YET}</span> }.into_any();
     }

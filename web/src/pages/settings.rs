@@ -83,7 +83,7 @@ fn SettingsAdmin() -> impl IntoView {
                     <p class="hint">{t::TAG_RESYNC_HINT}</p>
                     <button class="secondary" on:click=resync>{t::TAG_RESYNC}</button>
                 </div>
-                <div class="card">
+                <div class="card" id="pending">
                     <h2>{t::PENDING_TITLE}</h2>
                     {move || pending.get().and_then(|p| p.ok()).map(|p| if p.items.is_empty() {
                         view! { <Empty text=t::NO_PENDING /> }.into_any()

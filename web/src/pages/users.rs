@@ -90,7 +90,8 @@ fn UsersAdmin() -> impl IntoView {
 
     let row = move |user: User| {
         let id = user.id;
-        let (name, disabled, current_role) = (user.display_name.clone(), user.disabled, user.role);
+        let (name, disabled, current_role, waiting) =
+            (user.display_name.clone(), user.disabled, user.role, user.pending);
         let for_dialog = user.clone();
         let for_reset = user.clone();
         view! {
@@ -112,9 +113,17 @@ fn UsersAdmin() -> impl IntoView {
                     </select>
                 </td>
                 <td>
-                    <span class=if disabled { "badge off" } else { "badge on" }>
-                        {if disabled { t::DISABLED } else { t::ENABLED }}
-                    </span>
+                    // A teacher who registered cannot log in before an admin approves them
+                    // (in 设置, where the home page's reminder leads).
+                    {if waiting {
+                        view! { <span class="badge warn">{t::AWAITING_APPROVAL}</span> }.into_any()
+                    } else {
+                        view! {
+                            <span class=if disabled { "badge off" } else { "badge on" }>
+                                {if disabled { t::DISABLED } else { t::ENABLED }}
+                            </span>
+                        }.into_any()
+                    }}
                 </td>
                 <td>{maybe_datetime(&user.last_login_at, t::NEVER)}</td>
                 <td class="row-actions">

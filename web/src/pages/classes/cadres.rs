@@ -14,7 +14,7 @@ fn today() -> NaiveDate {
 }
 
 #[component]
-pub fn CadresPanel(class: Class, #[prop(into)] on_close: Callback<()>) -> impl IntoView {
+pub fn CadresPanel(class: Class, #[prop(optional, into)] on_close: Option<Callback<()>>) -> impl IntoView {
     let class_id = class.id;
     let version = RwSignal::new(0u32);
     let error = RwSignal::new(None::<String>);
@@ -91,7 +91,9 @@ pub fn CadresPanel(class: Class, #[prop(into)] on_close: Callback<()>) -> impl I
         <div class="card form-card">
             <div class="page-head">
                 <h2>{format!("{} · {}", class.name, t::CADRES_OF)}</h2>
-                <button class="secondary" on:click=move |_| on_close.run(())>{t::CLOSE}</button>
+                {on_close.map(|close| view! {
+                    <button class="secondary" on:click=move |_| close.run(())>{t::CLOSE}</button>
+                })}
             </div>
             <p class="hint">{t::CADRE_RIGHTS}</p>
             {move || error.get().map(|e| view! { <p class="alert error" role="alert">{e}</p> })}
