@@ -51,6 +51,10 @@ run('console', async ({ page, base, shot }) => {
   await nav(page, '首页').click();
   await page.getByRole('heading', { name: /王老师/ }).waitFor();
   await page.getByText('进程内').or(page.getByText('Redis（多实例共享）')).waitFor();
+  // A fresh install: the desk shows the five steps to the first notice, none done yet.
+  await page.locator('#setup-steps').waitFor();
+  assert.equal(await page.locator('#setup-steps li[data-done="false"]').count(), 5);
+  await page.locator('#todo', { hasText: '暂无需要处理的事项' }).waitFor();
   await shot(page, 'home');
 
   // API tokens: the secret is shown once and works against the API.

@@ -203,6 +203,29 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   await nav(page, '学生名单').click();
   await page.locator('tr', { hasText: '韩梅梅' }).locator('.badge', { hasText: '已绑定' }).waitFor();
 
+  // The desk lists each class by binding rate; 未绑定名单 opens the class page on those who
+  // have not bound, and the class's poster prints its follow code.
+  await nav(page, '首页').click();
+  const classRow = page.locator('#class-binding li', { hasText: '计算机2301' });
+  await classRow.waitFor();
+  await shot(page, 'desk');
+  await classRow.getByRole('link', { name: '未绑定名单' }).click();
+  await page.waitForURL(/\/classes\/\d+\?bound=false$/);
+  await page.getByRole('heading', { name: '计算机2301' }).waitFor();
+  await page.locator('#class-students td', { hasText: '李雷' }).waitFor();
+  assert.equal(await page.locator('#class-students td', { hasText: '韩梅梅' }).count(), 0, 'only those not bound');
+  assert.equal(await page.locator('#class-students .badge', { hasText: '已绑定' }).count(), 0);
+  await page.locator('#class-notices td', { hasText: '班会通知' }).waitFor();
+  await shot(page, 'class-page');
+  await page.getByRole('link', { name: '绑定海报' }).click();
+  await page.locator('#bind-poster h1', { hasText: '计算机2301' }).waitFor();
+  const qr = page.locator('#bind-poster img.poster-qr');
+  await qr.waitFor();
+  await page.waitForFunction(() => document.querySelector('#bind-poster img.poster-qr')?.naturalWidth > 0);
+  await shot(page, 'bind-poster');
+  await page.getByRole('link', { name: '返回班级' }).click();
+  await page.getByRole('heading', { name: '计算机2301' }).waitFor();
+
   // A class of 45: every page of the list is reached with 下一页 and left with 上一页.
   const cs = (await api('GET', '/classes?q=计算机2301')).items[0];
   for (let i = 0; i < 43; i += 1) {
@@ -237,6 +260,12 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   const desk = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })).newPage();
   watch(desk);
   await logIn(desk, base, 'zhao.teacher', 'zhao-password-1');
+  // Their home is a desk, not an admin's page: no approvals, no system state, and the
+  // first step says whom to ask for a class.
+  await desk.locator('#setup-steps', { hasText: '请管理员创建班级并把你设为负责教师' }).waitFor();
+  assert.equal(await desk.getByText('系统状态').count(), 0, 'no system state for a teacher');
+  assert.equal(await desk.locator('main').getByRole('link', { name: 'API 令牌' }).count(), 0);
+  await shot(desk, 'teacher-home');
   await nav(desk, '学生名单').click();
   // Responsible for no class: told what to do, instead of a form that fails with 班级不存在.
   await desk.locator('#no-class-hint', { hasText: '请联系管理员' }).waitFor();

@@ -74,6 +74,7 @@ pub const ACTIONS: &[&str] = &[
     "notice_created",
     "notice_updated",
     "notice_sent",
+    "notice_corrected",
     "notice_withdrawn",
     "notice_deleted",
     "notice_reminded",

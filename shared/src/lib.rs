@@ -51,8 +51,8 @@ pub use error::ErrorBody;
 pub use location::{ConsentChange, LocationConsent, StudentLocation};
 pub use menus::{MenuButton, MenuDraft, MenuFeature, MenuProblem, MenuTarget, NewMenu};
 pub use notices::{
-    Attachment, Audience, AudienceCount, NewCategory, NewNotice, Notice, NoticeCategory, NoticePatch, NoticeStatus,
-    NoticeSummary, SendRequest, Urgency,
+    Attachment, Audience, AudienceCount, NewCategory, NewNotice, Notice, NoticeCategory, NoticeCorrection, NoticePatch,
+    NoticeStatus, NoticeSummary, SendRequest, Urgency,
 };
 pub use page::{Page, PageQuery};
 pub use people::{

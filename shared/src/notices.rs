@@ -202,6 +202,35 @@ impl NewNotice {
     }
 }
 
+/// A correction of a notice already sent: its title or body (a typo fixed). Students see
+/// the corrected text marked 已修改; nothing is pushed again (a reminder does that).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct NoticeCorrection {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+impl NoticeCorrection {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if let Some(title) = &self.title {
+            errors.check("title", validate::label(title, MAX_TITLE_CHARS));
+        }
+        if let Some(body) = &self.body {
+            if body.trim().is_empty() {
+                errors.add("body", Problem::Required);
+            } else {
+                errors.check("body", validate::note(body, MAX_BODY_CHARS));
+            }
+        }
+        errors.into_result()
+    }
+}
+
 /// Partial update of a draft or scheduled notice.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
@@ -250,6 +279,8 @@ pub struct Notice {
     pub sent_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
     pub withdrawn_at: Option<DateTime<Utc>>,
+    /// When its title or body was last corrected after sending.
+    pub corrected_at: Option<DateTime<Utc>>,
     pub recipient_count: i64,
     pub status_note: String,
     pub attachments: Vec<Attachment>,

@@ -54,6 +54,8 @@ pub struct StudentNoticeDetail {
     pub requires_confirmation: bool,
     /// Withdrawn notices show only their title.
     pub withdrawn: bool,
+    /// When the title or body was corrected after sending (shown as 已修改).
+    pub corrected_at: Option<DateTime<Utc>>,
     /// The body rendered and sanitised (empty when withdrawn).
     pub body_html: String,
     pub attachments: Vec<Attachment>,

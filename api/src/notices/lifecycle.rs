@@ -3,7 +3,7 @@
 //! leaves either no rows or all of them), and withdrawn (nothing more is pushed).
 
 use chrono::Utc;
-use shared::{NewNotice, NoticePatch, NoticeStatus, SendRequest};
+use shared::{NewNotice, NoticeCorrection, NoticePatch, NoticeStatus, SendRequest};
 
 use super::audience;
 use super::store::{self, NoticeRow};
@@ -201,6 +201,54 @@ pub async fn withdraw(db: &Db, scope: Scope, id: i64, audit: Audit<'_>) -> ApiRe
     audit.target(format!("notice:{id}")).detail(row.title.clone()).record(&mut *tx).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Corrects the title or body of a notice already sent (a typo): the student page shows
+/// the new text marked 已修改 with the time; nothing is pushed again. The audit keeps
+/// the text it replaced.
+pub async fn correct(db: &Db, scope: Scope, id: i64, correction: NoticeCorrection, audit: Audit<'_>) -> ApiResult<()> {
+    let row = store::visible(db, scope, id).await?;
+    if !matches!(row.status(), NoticeStatus::Sending | NoticeStatus::Sent) {
+        return Err(ApiError::conflict("not_sent", "only a sent notice is corrected; edit a draft instead"));
+    }
+    correction.validate()?;
+    let title = correction.title.as_deref().map(str::trim).unwrap_or(&row.title);
+    let body = correction.body.as_deref().unwrap_or(&row.body);
+    if title == row.title && body == row.body {
+        return Ok(());
+    }
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(
+        "UPDATE notices SET title = $1, body = $2, corrected_at = $3, updated_at = $3 \
+         WHERE id = $4 AND status IN ('sending', 'sent')",
+    )
+    .bind(title)
+    .bind(body)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(ApiError::conflict("not_sent", "the notice was withdrawn meanwhile"));
+    }
+    let was = if title == row.title {
+        format!("正文修改前：{}", clip(&row.body))
+    } else {
+        format!("原标题：{}", row.title)
+    };
+    audit.target(format!("notice:{id}")).detail(was).record(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The start of a long text, for the audit's detail.
+fn clip(text: &str) -> String {
+    let mut clipped: String = text.chars().take(80).collect();
+    if clipped.len() < text.len() {
+        clipped.push('…');
+    }
+    clipped
 }
 
 /// Deletes a draft or scheduled notice (a sent one is withdrawn, never deleted).

@@ -7,8 +7,8 @@ use poem_openapi::payload::{Binary, Json};
 use poem_openapi::types::multipart::Upload;
 use poem_openapi::{ApiRequest, ApiResponse, Multipart, Object, OpenApi};
 use shared::{
-    Attachment, Audience, AudienceCount, Delivery, DeliveryProgress, NewNotice, Notice, NoticePatch, NoticeStatus,
-    NoticeSummary, Page, PageQuery, SendRequest, Urgency,
+    Attachment, Audience, AudienceCount, Delivery, DeliveryProgress, NewNotice, Notice, NoticeCorrection, NoticePatch,
+    NoticeStatus, NoticeSummary, Page, PageQuery, SendRequest, Urgency,
 };
 
 use super::store::{self, NoticeQuery};
@@ -204,6 +204,21 @@ impl NoticesApi {
     async fn withdraw(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i64>) -> ApiResult<Json<Notice>> {
         let scope = Scope::of(&auth.0);
         lifecycle::withdraw(&state.db, scope, id.0, Audit::by(&auth.0, "notice_withdrawn")).await?;
+        Ok(Json(notice(&state, scope, id.0).await?))
+    }
+
+    /// Correct the title or body of a sent notice (a typo): students see the new text
+    /// marked 已修改; nothing is pushed again (send a reminder for that).
+    #[oai(path = "/:id/correction", method = "post")]
+    async fn correct(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<NoticeCorrection>,
+    ) -> ApiResult<Json<Notice>> {
+        let scope = Scope::of(&auth.0);
+        lifecycle::correct(&state.db, scope, id.0, body.0, Audit::by(&auth.0, "notice_corrected")).await?;
         Ok(Json(notice(&state, scope, id.0).await?))
     }
 

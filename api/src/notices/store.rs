@@ -29,6 +29,7 @@ pub struct NoticeRow {
     pub sent_at: Option<i64>,
     pub finished_at: Option<i64>,
     pub withdrawn_at: Option<i64>,
+    pub corrected_at: Option<i64>,
     pub recipient_count: i64,
     pub status_note: String,
     pub paused_until: Option<i64>,
@@ -41,7 +42,7 @@ pub struct NoticeRow {
 
 pub const SELECT: &str = "SELECT n.id, n.title, n.body, n.category_id, c.name AS category_name, n.urgency, \
      n.requires_confirmation, n.deadline, n.author_id, u.display_name AS author_name, n.status, n.audience, \
-     n.scheduled_at, n.sent_at, n.finished_at, n.withdrawn_at, n.recipient_count, n.status_note, n.paused_until, n.vote, n.link_path, n.created_at, \
+     n.scheduled_at, n.sent_at, n.finished_at, n.withdrawn_at, n.corrected_at, n.recipient_count, n.status_note, n.paused_until, n.vote, n.link_path, n.created_at, \
      n.updated_at FROM notices n LEFT JOIN notice_categories c ON c.id = n.category_id \
      LEFT JOIN users u ON u.id = n.author_id";
 
@@ -107,6 +108,7 @@ impl NoticeRow {
             sent_at: self.sent_at.map(to_time),
             finished_at: self.finished_at.map(to_time),
             withdrawn_at: self.withdrawn_at.map(to_time),
+            corrected_at: self.corrected_at.map(to_time),
             recipient_count: self.recipient_count,
             status_note: self.status_note,
             attachments,

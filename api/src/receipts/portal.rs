@@ -124,6 +124,7 @@ async fn detail(state: &AppState, o: Opened) -> ApiResult<StudentNoticeDetail> {
         deadline: n.deadline.map(to_time),
         requires_confirmation: n.requires_confirmation.0,
         withdrawn,
+        corrected_at: n.corrected_at.map(to_time),
         attachments,
         recipient: o.mine.is_some(),
         read_at: o.mine.as_ref().and_then(|m| m.read_at).map(to_time),

@@ -27,6 +27,7 @@ mod kv;
 mod lease_expiry;
 mod menus;
 mod message_log;
+mod notice_correction;
 mod notice_helpers;
 mod notices;
 mod people;

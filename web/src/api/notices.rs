@@ -70,6 +70,11 @@ pub async fn send(id: i64, at: Option<DateTime<Utc>>) -> ApiResult<Notice> {
     super::post(&format!("/notices/{id}/send"), &SendRequest { at }).await
 }
 
+/// Corrects a sent notice's title or body; nothing is pushed again.
+pub async fn correct(id: i64, correction: &shared::NoticeCorrection) -> ApiResult<Notice> {
+    super::post(&format!("/notices/{id}/correction"), correction).await
+}
+
 pub async fn withdraw(id: i64) -> ApiResult<Notice> {
     super::post(&format!("/notices/{id}/withdraw"), &json!({})).await
 }

@@ -8,6 +8,7 @@ mod audience;
 mod autosave;
 mod comments;
 mod compose;
+mod correction;
 mod delivery;
 mod detail;
 mod receipt_list;

@@ -76,6 +76,7 @@ pub fn audit_action(action: &str) -> String {
         "notice_updated" => "修改通知",
         "notice_sent" => "发送通知",
         "notice_withdrawn" => "撤回通知",
+        "notice_corrected" => "修改已发送的通知",
         "notice_deleted" => "删除通知",
         "notice_reminded" => "提醒未读/未确认",
         "attachment_added" => "添加附件",

@@ -348,3 +348,9 @@ pub fn attachment_problem(server: &str) -> String {
         other => other.to_string(),
     }
 }
+
+// Correcting a sent notice
+pub const CORRECT: &str = "更正";
+pub const CORRECT_HINT: &str = "修改已发送通知的标题或正文（如错别字）。学生页面会标注「已修改」，不会再次推送；需要告知学生时，请在下方使用「提醒」。";
+pub const CORRECTED: &str = "已更正。学生打开通知时会看到修改后的内容。";
+pub const CORRECTED_AT: &str = "更正时间";

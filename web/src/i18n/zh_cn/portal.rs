@@ -166,3 +166,8 @@ pub fn portal_error(err: &ClientError) -> String {
         _ => "出了点问题，请稍后再试。".into(),
     }
 }
+
+/// A sent notice corrected afterwards.
+pub fn portal_corrected(when: &str) -> String {
+    format!("已修改 · {when}")
+}

@@ -41,6 +41,7 @@ fn NoticeDetail(id: i64) -> impl IntoView {
     let message = RwSignal::new(None::<(bool, String)>);
     let send_open = RwSignal::new(false);
     let withdraw_open = RwSignal::new(false);
+    let correct_open = RwSignal::new(false);
     let delete_open = RwSignal::new(false);
     let title = move || current.get().map(|n| n.title).unwrap_or_default();
     let downloads = RwSignal::new(None::<i64>);
@@ -113,6 +114,7 @@ fn NoticeDetail(id: i64) -> impl IntoView {
                         <button class="danger" on:click=move |_| delete_open.set(true)>{t::DELETE_DRAFT}</button>
                     })}
                     {sent.then(|| view! {
+                        <button class="secondary" id="correct-notice" on:click=move |_| correct_open.set(true)>{t::CORRECT}</button>
                         <button class="danger" id="withdraw-notice" on:click=move |_| withdraw_open.set(true)>{t::WITHDRAW}</button>
                     })}
                 </div>
@@ -137,6 +139,7 @@ fn NoticeDetail(id: i64) -> impl IntoView {
                         {when(t::SENT_AT, n.sent_at)}
                         {when(t::FINISHED_AT, n.finished_at)}
                         {when(t::WITHDRAWN_AT, n.withdrawn_at)}
+                        {when(t::CORRECTED_AT, n.corrected_at)}
                     </dl>
                 </aside>
             </div>
@@ -157,6 +160,14 @@ fn NoticeDetail(id: i64) -> impl IntoView {
                 <NoticeTabs id=id status=status title=Signal::derive(title) on_status=on_status downloads=downloads />
             </Show>
             <SendDialog open=send_open notice=current on_sent=on_sent />
+            <super::correction::CorrectionDialog
+                open=correct_open
+                notice=current
+                on_done=move |done: String| {
+                    message.set(Some((true, done)));
+                    reload();
+                }
+            />
             <Dialog open=withdraw_open title=Signal::derive(|| t::WITHDRAW.to_string()) on_confirm=withdraw confirm_label=t::WITHDRAW danger=true>
                 <p>{move || t::confirm_withdraw(&title())}</p>
             </Dialog>

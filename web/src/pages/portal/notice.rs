@@ -65,6 +65,9 @@ fn NoticeView(notice: StudentNoticeDetail, error: RwSignal<Option<String>>) -> i
                 {n.category.clone().map(|c| format!("{c} · ")).unwrap_or_default()}
                 {t::portal_sent(n.author.as_deref(), &when)}
             </p>
+            {n.corrected_at.filter(|_| !n.withdrawn).map(|at| view! {
+                <p class="hint corrected" id="portal-corrected">{t::portal_corrected(&datetime(&at))}</p>
+            })}
             {if n.withdrawn {
                 view! { <p class="withdrawn-note" id="portal-withdrawn">{t::PORTAL_WITHDRAWN_BODY}</p> }.into_any()
             } else {
