@@ -1,7 +1,7 @@
 // End-to-end test of the console in Debian's headless Chromium: start the real `banji`
 // binary on a fresh database, create an admin with `banji admin create`, then log in,
 // use every page (none shows English words to the user), survive an expired access token,
-// and log out — as a teacher would.
+// log out, and reset a forgotten password through WeChat — as a teacher would.
 //
 // Needs: the built console (web/dist, `make console`), the banji binary
 // (BANJI_BIN, default target/debug/banji), Chromium at /usr/bin/chromium.
@@ -141,6 +141,40 @@ run('console', async ({ page, base, shot }) => {
   await page.goto(`${base}/`);
   await page.waitForURL(/\/login$/);
   await shot(page, 'logged-out');
+
+  // 忘记密码: 李雷 binds WeChat (scanning the code his account page shows), then resets his
+  // password from the login page with the code the account pushes to that WeChat.
+  const post = (url, body, token) => fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  }).then((r) => r.json());
+  const li = await post(`${base}/api/v1/auth/login`, { username: 'li.lei', password: 'teacher-password' });
+  const shown = await (await fetch(`${base}/api/v1/me/wechat`, { headers: { authorization: `Bearer ${li.access_token}` } })).json();
+  const { openid } = await post(`${base}/mock-wechat/sim/users`, { nickname: '李雷的微信' });
+  await post(`${base}/mock-wechat/sim/users/${openid}/messages`, { type: 'scan', ticket: decodeURIComponent(shown.qr_image_url.split('ticket=')[1]) });
+  await page.getByRole('link', { name: '忘记密码？' }).click();
+  await page.waitForURL(`${base}/forgot`);
+  await page.fill('#f-forgot-username', 'li.lei');
+  await page.getByRole('button', { name: '发送验证码到微信' }).click();
+  await page.locator('#reset-sent').waitFor();
+  const inbox = await (await fetch(`${base}/mock-wechat/sim/users/${openid}/inbox`)).json();
+  const pushed = inbox.filter((m) => m.channel === 'custom').pop();
+  const code = pushed.content.match(/验证码是 (\d{6})/)[1];
+  await page.fill('#f-reset-code', code === '000000' ? '111111' : '000000');
+  await page.fill('#f-reset-new-password', 'li-new-password-1');
+  await page.fill('#f-reset-confirm', 'li-new-password-1');
+  await page.getByRole('button', { name: '设置新密码' }).click();
+  await page.getByText('验证码不正确或已过期').waitFor();
+  await shot(page, 'forgot-wrong-code');
+  await page.fill('#f-reset-code', code);
+  await page.getByRole('button', { name: '设置新密码' }).click();
+  await page.locator('#reset-done').waitFor();
+  await page.getByRole('link', { name: '前往登录' }).click();
+  await page.fill('#username', 'li.lei');
+  await page.fill('#password', 'li-new-password-1');
+  await page.click('button[type=submit]');
+  await page.getByRole('heading', { name: /李雷/ }).waitFor();
 
   // The API explorer runs under its own policy (its inline scripts allowed by hash).
   const docs = await page.goto(`${base}/docs`);

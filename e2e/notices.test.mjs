@@ -2,7 +2,8 @@
 // through the mock platform, a notice composed with its preview and live recipient
 // count, sent after the confirmation, followed on the detail page's delivery panel until
 // everything went out, the list filters, template and category settings, and the
-// student's own pages at phone width (list, notice, subscriptions, withdrawn notice).
+// student's own pages at phone width (list, notice, subscriptions, a corrected and a
+// withdrawn notice).
 
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -245,6 +246,20 @@ run('notices', async ({ page, base, shot, work, browser, watch }) => {
   await phone.getByText('已保存').waitFor();
   await jiaowu.getByText('已屏蔽').waitFor();
   await shot(phone, 'portal-subscriptions');
+
+  // A typo fixed after sending: the student sees the new text marked 已修改; no new push.
+  await page.goto(`${base}/notices/${noticeId}`);
+  await page.click('#correct-notice');
+  const correction = page.getByRole('dialog');
+  await correction.getByText('不会再次推送').waitFor();
+  await page.fill('#correct-title', '期末考试安排（更正）');
+  await correction.getByRole('button', { name: '保存' }).click();
+  await page.getByText('已更正').waitFor();
+  await page.locator('#notice-title', { hasText: '期末考试安排（更正）' }).waitFor();
+  await phone.goto(`${base}/s/notices/${noticeId}`);
+  await phone.locator('#portal-notice h2', { hasText: '期末考试安排（更正）' }).waitFor();
+  await phone.locator('#portal-corrected', { hasText: '已修改' }).waitFor();
+  await shot(phone, 'portal-corrected');
 
   // Withdrawn in the console: the student's page then says only that.
   await page.goto(`${base}/notices/${noticeId}`);

@@ -26,6 +26,7 @@ const HELP: &str = "可用指令：\n\
 · 签到 123456 —— 用屏幕上的签到码签到
 · 报名 活动码 / 取消报名 活动码 —— 活动、讲座报名
 · 注册 —— 教师获取注册验证码\n\
+· 重置密码 —— 教师获取密码重置验证码\n\
 · 帮助 —— 显示本说明";
 const NOT_UNDERSTOOD: &str = "已收到。发送「帮助」查看可用指令。";
 
@@ -58,6 +59,13 @@ pub fn router() -> Router {
         .secret("绑定", 2)
         .rule("unbind", Match::Text(Text::Exact("解绑".into())), replies::unbind)
         .rule("teacher registration code", Match::Text(Text::Exact("注册".into())), replies::register)
+        .rule(
+            "teacher password reset code",
+            Match::Any(vec![Match::Text(Text::Exact("重置密码".into())), Match::Text(Text::Exact("找回密码".into()))]),
+            |ctx: Context| async move {
+                Ok(Some(Reply::text(crate::auth::reset::wechat_code(&ctx.state, &ctx.incoming.openid).await?)))
+            },
+        )
         .rule(
             "notices not yet received",
             Match::Any(vec![

@@ -11,7 +11,7 @@ use poem_openapi::OpenApiService;
 use crate::activities::{ActivitiesApi, PortalActivitiesApi};
 use crate::api_tokens::ApiTokensApi;
 use crate::audit::AuditApi;
-use crate::auth::{AuthApi, MeApi};
+use crate::auth::{AuthApi, MeApi, PasswordResetApi};
 use crate::checkin::{AttendanceApi, CheckinApi, LocationApi, PortalCheckinApi};
 use crate::delivery::TemplatesApi;
 use crate::desk::DeskApi;
@@ -46,7 +46,7 @@ pub fn max_upload(config: &crate::config::Config) -> usize {
 }
 
 type Apis = (
-    (AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi, WechatApi, AboutApi),
+    (AuthApi, MeApi, PasswordResetApi, UsersApi, ApiTokensApi, AuditApi, WechatApi, AboutApi),
     (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi, PosterApi),
     (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
     (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
@@ -58,7 +58,7 @@ pub type ApiService = OpenApiService<Apis, ()>;
 
 fn apis() -> Apis {
     (
-        (AuthApi, MeApi, UsersApi, ApiTokensApi, AuditApi, WechatApi, AboutApi),
+        (AuthApi, MeApi, PasswordResetApi, UsersApi, ApiTokensApi, AuditApi, WechatApi, AboutApi),
         (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi, PosterApi),
         (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
         (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),

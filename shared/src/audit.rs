@@ -75,6 +75,8 @@ pub const ACTIONS: &[&str] = &[
     "notice_updated",
     "notice_sent",
     "notice_corrected",
+    "password_reset_requested",
+    "password_reset_by_wechat",
     "notice_withdrawn",
     "notice_deleted",
     "notice_reminded",

@@ -67,3 +67,34 @@ impl ChangePasswordRequest {
         errors.into_result()
     }
 }
+
+/// 忘记密码, first step: the account whose password is forgotten. The answer is the same
+/// whether or not it exists or has WeChat bound (nothing to learn from it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct PasswordResetCodeRequest {
+    pub username: String,
+}
+
+/// 忘记密码, second step: the code WeChat brought and the new password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+pub struct PasswordResetRequest {
+    pub username: String,
+    pub code: String,
+    pub new_password: String,
+}
+
+impl PasswordResetRequest {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if self.username.trim().is_empty() {
+            errors.add("username", Problem::Required);
+        }
+        if self.code.trim().is_empty() {
+            errors.add("code", Problem::Required);
+        }
+        errors.check("new_password", validate::password(&self.new_password));
+        errors.into_result()
+    }
+}

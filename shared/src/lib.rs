@@ -36,7 +36,9 @@ pub use attendance::{
     AttendanceStats, AttendanceTrendPoint, ClassAttendanceRate, SessionRate, StudentAttendance, StudentSessionEntry,
 };
 pub use audit::AuditEntry;
-pub use auth::{ChangePasswordRequest, LoginRequest, LoginResponse, RefreshRequest};
+pub use auth::{
+    ChangePasswordRequest, LoginRequest, LoginResponse, PasswordResetCodeRequest, PasswordResetRequest, RefreshRequest,
+};
 pub use checkin::{
     AbsentNotice, AbsentNoticeSent, AttendanceCounts, AttendanceEntry, AttendanceStatus, CheckinAttempt,
     CheckinDisplay, CheckinMethod, CheckinOutcome, CheckinReport, CheckinRequest, CheckinSession, ClassAttendance,

@@ -12,10 +12,10 @@ use crate::i18n::t;
 use crate::pages::{
     AccountPage, ActivitiesPage, ActivityDetailPage, ActivityNewPage, AuditPage, CategoriesPage, CheckinDetailPage,
     CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage, ClassPage, ClassPosterPage, ClassesPage,
-    FollowersPage, GroupsPage, HomePage, LoginPage, MenusPage, NotFound, NoticeComposePage, NoticeDetailPage,
-    NoticeEditPage, NoticesPage, PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalHome, PortalNotice,
-    PortalNotices, PortalSubscriptions, PortalTeachers, RegisterPage, SettingsPage, SimulatorPage, StatsPage,
-    StudentsPage, TemplatesPage, TokensPage, UsersPage,
+    FollowersPage, ForgotPage, GroupsPage, HomePage, LoginPage, MenusPage, NotFound, NoticeComposePage,
+    NoticeDetailPage, NoticeEditPage, NoticesPage, PortalActivities, PortalBind, PortalCheckin, PortalCheckins,
+    PortalHome, PortalNotice, PortalNotices, PortalSubscriptions, PortalTeachers, RegisterPage, SettingsPage,
+    SimulatorPage, StatsPage, StudentsPage, TemplatesPage, TokensPage, UsersPage,
 };
 use crate::session::{self, Auth};
 
@@ -33,6 +33,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/register") view=RegisterPage />
+                <Route path=path!("/forgot") view=ForgotPage />
                 <Route path=path!("/s") view=PortalHome />
                 <Route path=path!("/s/bind") view=PortalBind />
                 <Route path=path!("/s/teachers") view=PortalTeachers />

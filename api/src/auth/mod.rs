@@ -9,12 +9,14 @@ mod caller;
 pub mod jobs;
 mod jwt;
 pub mod passwords;
+pub mod reset;
 mod routes;
 pub mod sessions;
 mod throttle;
 
 pub use caller::{BearerAuth, Caller, Via};
 pub use jwt::{FileClaims, JwtKeys, JwtProblem};
+pub use reset::PasswordResetApi;
 pub use routes::{AuthApi, MeApi};
 pub use throttle::LoginThrottle;
 

@@ -30,6 +30,7 @@ mod message_log;
 mod notice_correction;
 mod notice_helpers;
 mod notices;
+mod password_reset;
 mod people;
 mod receipts;
 mod released_wechat;

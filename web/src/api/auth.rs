@@ -1,4 +1,7 @@
-use shared::{ChangePasswordRequest, LoginRequest, LoginResponse, RefreshRequest, User};
+use shared::{
+    ChangePasswordRequest, LoginRequest, LoginResponse, PasswordResetCodeRequest, PasswordResetRequest, RefreshRequest,
+    User,
+};
 
 use super::ApiResult;
 
@@ -22,4 +25,15 @@ pub async fn me() -> ApiResult<User> {
 
 pub async fn change_password(request: &ChangePasswordRequest) -> ApiResult<()> {
     super::post_done("/me/password", request).await
+}
+
+/// 忘记密码: asks for a code sent to the account's WeChat (answered alike for any name).
+pub async fn ask_reset_code(username: String) -> ApiResult<()> {
+    let body = super::json(&PasswordResetCodeRequest { username });
+    super::send(gloo_net::http::Method::POST, "/auth/password-reset/code", body, false).await.map(|_| ())
+}
+
+/// 忘记密码: the code and the new password.
+pub async fn reset_password(request: &PasswordResetRequest) -> ApiResult<()> {
+    super::send(gloo_net::http::Method::POST, "/auth/password-reset", super::json(request), false).await.map(|_| ())
 }

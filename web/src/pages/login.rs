@@ -75,7 +75,11 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="primary wide" disabled=move || login.pending().get()>
                     {move || if login.pending().get() { t::SIGNING_IN } else { t::SIGN_IN }}
                 </button>
-                <p class="center login-extra"><a href="/register">{t::HAVE_NO_ACCOUNT}</a></p>
+                <p class="center login-extra">
+                    <a href="/forgot" id="forgot-link">{t::FORGOT_PASSWORD}</a>
+                    " · "
+                    <a href="/register">{t::HAVE_NO_ACCOUNT}</a>
+                </p>
             </form>
         </main>
     }

@@ -77,6 +77,8 @@ pub fn audit_action(action: &str) -> String {
         "notice_sent" => "发送通知",
         "notice_withdrawn" => "撤回通知",
         "notice_corrected" => "修改已发送的通知",
+        "password_reset_requested" => "申请重置密码",
+        "password_reset_by_wechat" => "通过微信重置密码",
         "notice_deleted" => "删除通知",
         "notice_reminded" => "提醒未读/未确认",
         "attachment_added" => "添加附件",

@@ -267,3 +267,15 @@ pub fn error(err: &ClientError) -> String {
         _ => "请求未能完成，请检查输入后重试。".into(),
     }
 }
+
+// 忘记密码
+pub const FORGOT_PASSWORD: &str = "忘记密码？";
+pub const FORGOT_TITLE: &str = "找回密码";
+pub const FORGOT_INTRO: &str =
+    "已绑定微信的教师：填写用户名，验证码会发到你的微信；也可以在学校公众号中发送「重置密码」获取。未绑定微信的教师请联系管理员重置密码。";
+pub const SEND_RESET_CODE: &str = "发送验证码到微信";
+pub const RESET_CODE_SENT: &str = "如果该账号已绑定微信，验证码已发到微信（10 分钟内有效）。没有收到？在学校公众号中发送「重置密码」即可获取；未绑定微信的教师请联系管理员。";
+pub const RESET_CODE: &str = "验证码";
+pub const RESET_CODE_WRONG: &str = "验证码不正确或已过期，请重新获取";
+pub const RESET_PASSWORD_SUBMIT: &str = "设置新密码";
+pub const RESET_DONE: &str = "密码已重置，请用新密码登录。之前的登录和 API 令牌都已失效。";
