@@ -12,7 +12,7 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { adminApi as api, boundFollower, fail, logIn, nav, run } from './harness.mjs';
+import { adminApi as api, boundFollower, englishOn, fail, logIn, nav, run } from './harness.mjs';
 
 const CLASSROOM = { latitude: 31.230416, longitude: 121.473701 };
 // About 1.1 km north of the classroom.
@@ -128,11 +128,13 @@ run('checkin', async ({ page, base, shot, browser, watch }) => {
   await phone.locator('#portal-checkin-title', { hasText: '周一班会' }).waitFor();
   await phone.locator('#checkin-code').waitFor();
   await shot(phone, 'portal-checkin');
+  assert.deepEqual(await englishOn(phone), [], 'English on portal-checkin');
   await phone.fill('#checkin-code', code);
   await phone.click('#checkin-button');
   await checkedIn(phone);
   await fits(phone, 'the check-in page');
   await shot(phone, 'portal-checkin-done');
+  assert.deepEqual(await englishOn(phone), [], 'English on portal-checkin-done');
   await screen.locator('#screen-checked', { hasText: '2' }).waitFor({ timeout: 10000 });
   await screen.locator('#screen-names li', { hasText: '李四' }).waitFor();
 
@@ -237,6 +239,7 @@ run('checkin', async ({ page, base, shot, browser, watch }) => {
   await outside.goto(`${base}/s/checkin`);
   await outside.locator('#portal-checkins li', { hasText: '周一班会' }).locator('.badge', { hasText: '已签到' }).waitFor();
   await shot(outside, 'portal-checkins');
+  assert.deepEqual(await englishOn(outside), [], 'English on portal-checkins');
   await outside.goto(`${base}/s/`);
   await outside.locator('#consent-switch').waitFor();
   assert.equal(await outside.isChecked('#consent-switch'), false, 'no consent at first');
@@ -244,6 +247,7 @@ run('checkin', async ({ page, base, shot, browser, watch }) => {
   await outside.locator('#consent-since').waitFor();
   await fits(outside, 'the student page');
   await shot(outside, 'portal-home');
+  assert.deepEqual(await englishOn(outside), [], 'English on portal-home');
 
   // An activity with one place, published on its form (the times default to three days on).
   await nav(page, '活动').click();

@@ -191,6 +191,18 @@ const ENGLISH_ALLOWED = new Set(['API', 'CSV', 'Excel', 'XLSX', 'KEY', 'Markdown
   'Authorization', 'Bearer']);
 
 /**
+ * The Latin words the page's text shows outside ENGLISH_ALLOWED (addresses, numbers and
+ * names with dots or digits left aside): empty when no English reaches the reader.
+ */
+export async function englishOn(page) {
+  const words = await page.evaluate(() => {
+    const text = (document.querySelector('main') ?? document.body).innerText.replace(/https?:\/\/\S+/g, ' ');
+    return [...new Set(text.split(/[^A-Za-z0-9._@/-]+/))].filter((w) => /^[A-Za-z][A-Za-z]{2,}$/.test(w));
+  });
+  return words.filter((w) => !ENGLISH_ALLOWED.has(w));
+}
+
+/**
  * Visits every page of the sidebar the signed-in user has and lists, per page, the Latin
  * words its text shows outside ENGLISH_ALLOWED (addresses, numbers and names with dots or
  * digits left aside). An empty list: no English reached the user.
@@ -204,11 +216,7 @@ export async function englishOnEveryPage(page, base) {
     await nav(page, name).click();
     await page.waitForURL(`${base}${href}`);
     await page.waitForLoadState('networkidle');
-    const words = await page.evaluate(() => {
-      const text = (document.querySelector('main') ?? document.body).innerText.replace(/https?:\/\/\S+/g, ' ');
-      return [...new Set(text.split(/[^A-Za-z0-9._@/-]+/))].filter((w) => /^[A-Za-z][A-Za-z]{2,}$/.test(w));
-    });
-    const english = words.filter((w) => !ENGLISH_ALLOWED.has(w));
+    const english = await englishOn(page);
     if (english.length) found.push(`${name} (${href}): ${english.join(', ')}`);
   }
   return found;

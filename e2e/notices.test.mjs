@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { adminApi as api, boundFollower, fail, logIn, nav, run } from './harness.mjs';
+import { adminApi as api, boundFollower, englishOn, fail, logIn, nav, run } from './harness.mjs';
 
 run('notices', async ({ page, base, shot, work, browser, watch }) => {
   const call = await api(base);
@@ -227,11 +227,13 @@ run('notices', async ({ page, base, shot, work, browser, watch }) => {
   await item.locator('.badge', { hasText: '未读' }).waitFor();
   await item.locator('.badge', { hasText: '重要' }).waitFor();
   await shot(phone, 'portal-list');
+  assert.deepEqual(await englishOn(phone), [], 'English on the student\'s notice list');
   await item.getByRole('link').click();
   await phone.waitForURL(`${base}/s/notices/${noticeId}`);
   await phone.locator('#portal-notice strong', { hasText: '6 月 20 日' }).waitFor();
   await phone.getByRole('button', { name: '考场安排.txt' }).waitFor();
   await shot(phone, 'portal-notice');
+  assert.deepEqual(await englishOn(phone), [], 'English on the student\'s notice page');
   const width = await phone.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 375, `the notice fits the phone (${width}px)`);
   await phone.getByRole('link', { name: /我的通知/ }).click();
@@ -246,6 +248,7 @@ run('notices', async ({ page, base, shot, work, browser, watch }) => {
   await phone.getByText('已保存').waitFor();
   await jiaowu.getByText('已屏蔽').waitFor();
   await shot(phone, 'portal-subscriptions');
+  assert.deepEqual(await englishOn(phone), [], 'English on the student\'s subscriptions');
 
   // A typo fixed after sending: the student sees the new text marked 已修改; no new push.
   await page.goto(`${base}/notices/${noticeId}`);
@@ -270,4 +273,5 @@ run('notices', async ({ page, base, shot, work, browser, watch }) => {
   await phone.goto(`${base}/s/notices/${noticeId}`);
   await phone.locator('#portal-withdrawn', { hasText: '已撤回' }).waitFor();
   await shot(phone, 'portal-withdrawn');
+  assert.deepEqual(await englishOn(phone), [], 'English on a withdrawn notice');
 }).catch(fail);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { adminApi, bindCode, englishOnEveryPage, fail, logIn, nav, run } from './harness.mjs';
+import { adminApi, bindCode, englishOn, englishOnEveryPage, fail, logIn, nav, run } from './harness.mjs';
 
 const GOOD = '学号,姓名,性别,班级,手机,宿舍\n' +
   '2023010101,李雷,男,计算机2301,13800000001,东7-301\n' +
@@ -170,6 +170,7 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   await phone.getByRole('link', { name: '韩梅梅的微信' }).click();
   await phone.locator('#portal-not-bound').waitFor();
   await shot(phone, 'notice-asks-to-bind');
+  assert.deepEqual(await englishOn(phone), [], 'English on notice-asks-to-bind');
   await phone.getByRole('link', { name: '去绑定学号' }).click();
   await phone.waitForURL(`${base}/s/bind?next=/s/notices/${notice.id}`);
   await phone.getByRole('heading', { name: '绑定学号' }).waitFor();
@@ -189,9 +190,11 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   await phone.locator('#portal-bound', { hasText: '韩梅梅' }).waitFor();
   assert.equal(await phone.locator('#bind-no').count(), 0, 'no form for a bound student');
   await shot(phone, 'portal-bound');
+  assert.deepEqual(await englishOn(phone), [], 'English on portal-bound');
   await phone.getByRole('link', { name: '我的信息' }).click();
   await phone.locator('#portal-name', { hasText: '韩梅梅' }).waitFor();
   await shot(phone, 'portal-me');
+  assert.deepEqual(await englishOn(phone), [], 'English on portal-me');
   assert.equal(follower.openid.length > 0, true);
   const bound = await api('GET', `/students/${han.id}`);
   assert.equal(bound.student.wechat.bound, true);

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adminApi as api, boundFollower, fail, logIn, nav, run } from './harness.mjs';
+import { adminApi as api, boundFollower, englishOn, fail, logIn, nav, run } from './harness.mjs';
 
 const day = (offset) => {
   const d = new Date(Date.now() + offset * 86400000);
@@ -99,6 +99,7 @@ run('receipts', async ({ page, base, shot, browser, watch }) => {
   const sent = chat.find((m) => m.channel === 'custom' && (m.content || '').includes('返校须知.txt'));
   assert.ok(sent && /\/files\//.test(sent.content), 'the file link is in the chat');
   await shot(phone, 'portal-files');
+  assert.deepEqual(await englishOn(phone), [], 'English on portal-files');
 
   // Vote: the results (shown after voting) come back as bars.
   await phone.locator('#portal-vote').getByText('高铁').click();
