@@ -214,7 +214,7 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   await shot(page, 'desk');
   await classRow.getByRole('link', { name: '未绑定名单' }).click();
   await page.waitForURL(/\/classes\/\d+\?bound=false$/);
-  await page.getByRole('heading', { name: '计算机2301' }).waitFor();
+  await page.getByRole('heading', { name: '计算机2301', exact: true }).waitFor();
   await page.locator('#class-students td', { hasText: '李雷' }).waitFor();
   assert.equal(await page.locator('#class-students td', { hasText: '韩梅梅' }).count(), 0, 'only those not bound');
   assert.equal(await page.locator('#class-students .badge', { hasText: '已绑定' }).count(), 0);
@@ -227,7 +227,7 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   await page.waitForFunction(() => document.querySelector('#bind-poster img.poster-qr')?.naturalWidth > 0);
   await shot(page, 'bind-poster');
   await page.getByRole('link', { name: '返回班级' }).click();
-  await page.getByRole('heading', { name: '计算机2301' }).waitFor();
+  await page.getByRole('heading', { name: '计算机2301', exact: true }).waitFor();
 
   // A class of 45: every page of the list is reached with 下一页 and left with 上一页.
   const cs = (await api('GET', '/classes?q=计算机2301')).items[0];

@@ -13,8 +13,8 @@ use crate::{CheckinSession, Class, NoticeSummary};
 #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Desk {
     pub setup: SetupSteps,
-    /// Notices sent in the last 14 days, at least an hour ago, that fewer than 60% of
-    /// their students have read: least read first, at most 5.
+    /// Of the latest 50 sent notices, those sent in the last 14 days, at least an hour
+    /// ago, that fewer than 60% of their students have read: least read first, at most 5.
     pub low_read: Vec<NoticeSummary>,
     /// Check-ins open now, newest first, at most 10.
     pub open_checkins: Vec<CheckinSession>,
@@ -34,9 +34,9 @@ pub struct Desk {
 pub struct SetupSteps {
     /// A class exists (for a teacher: one they are responsible for).
     pub class_created: bool,
-    /// It has students (the roster is imported).
+    /// One of those classes has students (the roster is imported).
     pub students_added: bool,
-    /// At least one student bound their WeChat.
+    /// A student of one of those classes bound their WeChat.
     pub students_bound: bool,
     /// Notices go by template message (a template is chosen for them), or the account
     /// has no template messages to choose from.

@@ -19,7 +19,6 @@ use crate::checkin::sessions;
 use crate::db::{now_ms, Db};
 use crate::error::ApiResult;
 use crate::notices::store::{self as notices, NoticeQuery};
-use crate::people::students::{self, StudentQuery};
 use crate::people::{classes, Scope};
 use crate::state::AppState;
 
@@ -44,8 +43,8 @@ pub async fn desk(state: &AppState, caller: &Caller) -> ApiResult<Desk> {
         sessions::list(db, caller, Some(SessionState::Open), "", None, PageQuery::new(Some(1), Some(CHECKINS))).await?;
     let setup = SetupSteps {
         class_created: !classes.is_empty(),
-        students_added: student_count(db, scope, None).await? > 0,
-        students_bound: student_count(db, scope, Some(true)).await? > 0,
+        students_added: classes.iter().any(|c| c.student_count > 0),
+        students_bound: classes.iter().any(|c| c.bound_count > 0),
         template_mapped: crate::delivery::templates::mapping(db, "notice").await?.is_some()
             || !state.wechat.client.kind().has_templates(),
         notice_sent: sent.total > 0,
@@ -90,12 +89,6 @@ fn bound_share(c: &Class) -> f64 {
         return 2.0;
     }
     c.bound_count as f64 / c.student_count as f64
-}
-
-async fn student_count(db: &Db, scope: Scope, bound: Option<bool>) -> sqlx::Result<i64> {
-    let filter = students::filter_for(scope, &StudentQuery { bound, ..StudentQuery::default() });
-    let sql = format!("SELECT COUNT(*) FROM students s{}", filter.where_sql());
-    filter.bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))).fetch_one(db.pool()).await
 }
 
 async fn pending_teachers(db: &Db) -> sqlx::Result<i64> {

@@ -90,7 +90,7 @@ async fn a_teacher_sees_their_own_classes_notices_and_check_ins_and_no_approvals
     let app = crate::helpers::spawn_app().await;
     let admin = app.admin().await;
     let (teacher_id, teacher) = app.teacher("wang").await;
-    let (_, other) = app.teacher("li").await;
+    let (other_id, other) = app.teacher("li").await;
     let (mine, _) = app.bound_class(&admin, "软件2401", 2, &[teacher_id]).await;
     let theirs = app.create_class(&admin, "软件2402", &[]).await;
     app.create_student(&admin, "2024000009", "未绑定", mine, "13700000009").await;
@@ -123,6 +123,14 @@ async fn a_teacher_sees_their_own_classes_notices_and_check_ins_and_no_approvals
     assert_eq!(d["pending_teachers"], 0, "approving teachers is an admin's");
     assert_eq!(steps(&d)[..3], [true, true, true]);
 
+    // Another teacher, owning a group with a student of that class but no class: no class,
+    // so no roster or binding of theirs is done either.
+    let club = app.post("/api/v1/groups", &admin.access, json!({ "name": "合唱团", "owner_id": other_id })).await;
+    let club: i64 = club.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let joined = app
+        .post(&format!("/api/v1/groups/{club}/members"), &admin.access, json!({ "student_nos": ["2024000009"] }))
+        .await;
+    assert!(joined.status().is_success());
     let d = desk(&app, &other).await;
     assert!(ids(&d["classes"]).is_empty() && ids(&d["open_checkins"]).is_empty(), "{d}");
     assert_eq!(steps(&d)[..3], [false, false, false]);

@@ -225,7 +225,7 @@ pub fn Gauge(
 pub fn MiniBar(read: f64, confirmed: Option<f64>) -> impl IntoView {
     let w = 120.0;
     view! {
-        <svg class="chart mini" viewBox=format!("0 0 {w} 10") width=w height="10" aria-hidden="true">
+        <svg class="chart mini" viewBox=format!("0 0 {w} 10") width=w height="10" preserveAspectRatio="none" aria-hidden="true">
             <rect class="track" x="0" y="0" width=w height="10" rx="5"></rect>
             <rect class="fill read" x="0" y="0" width=fraction(read, 1.0) * w height="10" rx="5"></rect>
             {confirmed.map(|c| view! { <rect class="fill confirm" x="0" y="3" width=fraction(c, 1.0) * w height="4" rx="2"></rect> })}

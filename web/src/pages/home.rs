@@ -46,7 +46,6 @@ pub fn HomePage() -> impl IntoView {
                 Some(Err(error)) => view! { <ErrorNotice error=error retry=move |_| version.update(|v| *v += 1) /> }.into_any(),
                 Some(Ok(desk)) => view! { <DeskCards desk=desk is_admin=is_admin /> }.into_any(),
             }}
-            {is_admin.then(|| view! { <AdminCards /> })}
         </section>
     }
 }
@@ -56,10 +55,15 @@ fn DeskCards(desk: Desk, is_admin: bool) -> impl IntoView {
     let setup = (!desk.setup.all_done()).then(|| view! { <SetupCard steps=desk.setup is_admin=is_admin /> });
     view! {
         {setup}
-        <div class="cards">
-            <TodoCard low_read=desk.low_read open=desk.open_checkins pending=desk.pending_teachers />
-            <RecentCard recent=desk.recent />
-            <ClassesCard classes=desk.classes />
+        <div class="desk-grid">
+            <div class="desk-column">
+                <TodoCard low_read=desk.low_read open=desk.open_checkins pending=desk.pending_teachers />
+                <RecentCard recent=desk.recent />
+            </div>
+            <div class="desk-column">
+                <ClassesCard classes=desk.classes />
+                {is_admin.then(|| view! { <AdminCards /> })}
+            </div>
         </div>
     }
 }
@@ -139,7 +143,7 @@ fn TodoCard(low_read: Vec<NoticeSummary>, open: Vec<shared::CheckinSession>, pen
         }
     });
     view! {
-        <div class="card wide" id="todo">
+        <div class="card" id="todo">
             <h2>{t::TODO_TITLE}</h2>
             {nothing.then(|| view! { <Empty text=t::TODO_NONE /> })}
             {low_read}
@@ -172,7 +176,7 @@ fn RecentCard(recent: Vec<NoticeSummary>) -> impl IntoView {
         .into_any()
     };
     view! {
-        <div class="card wide">
+        <div class="card">
             <h2>{t::RECENT_NOTICES}</h2>
             {body}
         </div>
@@ -190,10 +194,10 @@ fn ClassesCard(classes: Vec<Class>) -> impl IntoView {
                     let share = rate(c.bound_count, c.student_count);
                     let all = c.bound_count >= c.student_count;
                     view! {
-                        <li data-class=c.id.to_string()>
-                            <A href=format!("/classes/{}", c.id)>{c.name.clone()}</A>
-                            <MiniBar read=share confirmed=None />
+                        <li class="class-row" data-class=c.id.to_string()>
+                            <A href=format!("/classes/{}", c.id) attr:class="class-name">{c.name.clone()}</A>
                             <small class="hint">{t::bound_of(c.bound_count, c.student_count)}</small>
+                            <MiniBar read=share confirmed=None />
                             {if all {
                                 view! { <span class="hint">{t::ALL_BOUND}</span> }.into_any()
                             } else {
@@ -220,34 +224,32 @@ fn AdminCards() -> impl IntoView {
     let status = LocalResource::new(readiness);
     let ok = |part: &str| if part == "ok" { t::STATUS_OK } else { t::STATUS_DOWN };
     view! {
-        <div class="cards">
-            <div class="card">
-                <h2>{t::ADMIN_LINKS}</h2>
-                <ul class="links">
-                    <li><A href="/users">{t::NAV_USERS}</A></li>
-                    <li><A href="/settings">{t::NAV_SETTINGS}</A></li>
-                    <li><A href="/audit">{t::NAV_AUDIT}</A></li>
-                </ul>
-            </div>
-            <div class="card">
-                <h2>{t::SYSTEM_STATUS}</h2>
-                <Suspense fallback=|| view! { <Loading /> }>
-                    {move || status.get().map(|s| match s {
-                        Some(s) => view! {
-                            <dl>
-                                <dt>{t::DATABASE}</dt>
-                                <dd class=format!("dot {}", s.database)>{ok(&s.database)}</dd>
-                                <dt>{t::CACHE}</dt>
-                                <dd class=format!("dot {}", s.cache)>
-                                    {ok(&s.cache)}" · "
-                                    {if s.cache_kind == "redis" { t::CACHE_REDIS } else { t::CACHE_LOCAL }}
-                                </dd>
-                            </dl>
-                        }.into_any(),
-                        None => view! { <p class="problem">{t::STATUS_DOWN}</p> }.into_any(),
-                    })}
-                </Suspense>
-            </div>
+        <div class="card">
+            <h2>{t::ADMIN_LINKS}</h2>
+            <ul class="links">
+                <li><A href="/users">{t::NAV_USERS}</A></li>
+                <li><A href="/settings">{t::NAV_SETTINGS}</A></li>
+                <li><A href="/audit">{t::NAV_AUDIT}</A></li>
+            </ul>
+        </div>
+        <div class="card">
+            <h2>{t::SYSTEM_STATUS}</h2>
+            <Suspense fallback=|| view! { <Loading /> }>
+                {move || status.get().map(|s| match s {
+                    Some(s) => view! {
+                        <dl>
+                            <dt>{t::DATABASE}</dt>
+                            <dd class=format!("dot {}", s.database)>{ok(&s.database)}</dd>
+                            <dt>{t::CACHE}</dt>
+                            <dd class=format!("dot {}", s.cache)>
+                                {ok(&s.cache)}" · "
+                                {if s.cache_kind == "redis" { t::CACHE_REDIS } else { t::CACHE_LOCAL }}
+                            </dd>
+                        </dl>
+                    }.into_any(),
+                    None => view! { <p class="problem">{t::STATUS_DOWN}</p> }.into_any(),
+                })}
+            </Suspense>
         </div>
     }
 }
