@@ -274,4 +274,19 @@ run('notices', async ({ page, base, shot, work, browser, watch }) => {
   await phone.locator('#portal-withdrawn', { hasText: '已撤回' }).waitFor();
   await shot(phone, 'portal-withdrawn');
   assert.deepEqual(await englishOn(phone), [], 'English on a withdrawn notice');
+
+  // One never opened and then withdrawn: marked 已撤回, not 未读, and not above what is
+  // still unread (补考通知, older, stays first).
+  for (const title of ['补考通知', '临时通知']) {
+    const n = await call('POST', '/notices', { title, body: '见附件。', audience: { classes: [klass.id] } });
+    await call('POST', `/notices/${n.id}/send`, {});
+    if (title === '临时通知') await call('POST', `/notices/${n.id}/withdraw`, {});
+  }
+  await phone.goto(`${base}/s/notices`);
+  const gone = phone.locator('#portal-notices li', { hasText: '临时通知' });
+  await gone.locator('.badge', { hasText: '已撤回' }).waitFor();
+  assert.equal(await gone.locator('.badge', { hasText: '未读' }).count(), 0, 'a withdrawn notice is not 未读');
+  const order = await phone.locator('#portal-notices li').allTextContents();
+  assert.ok(order[0].includes('补考通知'), `the unread notice comes first: ${order.join(' | ')}`);
+  await shot(phone, 'portal-list-withdrawn');
 }).catch(fail);
