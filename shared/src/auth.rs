@@ -72,6 +72,7 @@ impl ChangePasswordRequest {
 /// whether or not it exists or has WeChat bound (nothing to learn from it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct PasswordResetCodeRequest {
     pub username: String,
 }
@@ -79,6 +80,7 @@ pub struct PasswordResetCodeRequest {
 /// 忘记密码, second step: the code WeChat brought and the new password.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct PasswordResetRequest {
     pub username: String,
     pub code: String,

@@ -31,6 +31,7 @@ pub struct Desk {
 /// shows it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct SetupSteps {
     /// A class exists (for a teacher: one they are responsible for).
     pub class_created: bool,
