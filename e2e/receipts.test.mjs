@@ -154,6 +154,14 @@ run('receipts', async ({ page, base, shot, browser, watch }) => {
   await phone.reload();
   await phone.locator(`#class-receipts-${klass.id}`).getByText('下次可提醒时间').waitFor();
 
+  // The desk lists the question while it waits; its link leads back to the notice.
+  await nav(page, '首页').click();
+  const question = page.locator('#unanswered li', { hasText: '返校时间确认' });
+  await question.locator('.badge', { hasText: '1 条待回复' }).waitFor();
+  await shot(page, 'desk-question');
+  await question.getByRole('link', { name: '返校时间确认' }).click();
+  await page.locator('#notice-title', { hasText: '返校时间确认' }).waitFor();
+
   // The teacher answers the private question; the student sees 老师回复.
   await page.click('#tab-comments');
   const thread = page.locator('#comments-panel .thread', { hasText: '高铁票买不到' });
@@ -168,6 +176,10 @@ run('receipts', async ({ page, base, shot, browser, watch }) => {
   await shot(page, 'comments');
   await phone.reload();
   await phone.locator('#portal-comments .comment.reply', { hasText: '长途汽车' }).locator('.badge', { hasText: '老师回复' }).waitFor();
+  // Answered: the desk has nothing waiting from it any more.
+  await nav(page, '首页').click();
+  await page.locator('#todo').waitFor();
+  assert.equal(await page.locator('#unanswered li', { hasText: '返校时间确认' }).count(), 0, 'answered questions leave the desk');
 
   // A second notice for the student's list: unread and waiting for confirmation.
   const second = await call('POST', '/notices', {

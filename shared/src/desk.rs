@@ -1,4 +1,5 @@
-//! The counselor's desk (the console's home page): what needs them now, how their recent
+//! The counselor's desk (the console's home page): what needs them now (students'
+//! unanswered questions first), how their recent
 //! notices were read, how far each class has bound WeChat, and — on a fresh install —
 //! the steps from an empty system to the first notice, each ticked when done.
 
@@ -13,6 +14,9 @@ use crate::{CheckinSession, Class, NoticeSummary};
 #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Desk {
     pub setup: SetupSteps,
+    /// Notices whose students asked the teachers privately (私信提问) and no teacher has
+    /// answered yet: the latest question first, at most 10.
+    pub unanswered: Vec<UnansweredQuestions>,
     /// Of the latest 50 sent notices, those sent in the last 14 days, at least an hour
     /// ago, that fewer than 60% of their students have read: least read first, at most 5.
     pub low_read: Vec<NoticeSummary>,
@@ -25,6 +29,17 @@ pub struct Desk {
     /// The caller's classes with their students and how many are bound, least bound
     /// first, at most 20.
     pub classes: Vec<Class>,
+}
+
+/// A notice with private questions waiting for a teacher's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct UnansweredQuestions {
+    pub notice_id: i64,
+    pub title: String,
+    /// Questions no teacher has replied to.
+    pub questions: i64,
 }
 
 /// From a fresh install to the first notice: each step is done when the caller's scope

@@ -48,7 +48,7 @@ pub use delivery::{
     AccountTemplate, Delivery, DeliveryProgress, FallbackReason, MassJob, MessageKind, TemplateMapping,
     TemplateSettings,
 };
-pub use desk::{Desk, SetupSteps};
+pub use desk::{Desk, SetupSteps, UnansweredQuestions};
 pub use error::ErrorBody;
 pub use location::{ConsentChange, LocationConsent, StudentLocation};
 pub use menus::{MenuButton, MenuDraft, MenuFeature, MenuProblem, MenuTarget, NewMenu};

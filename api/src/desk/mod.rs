@@ -3,19 +3,19 @@
 //! with their binding counts, accounts waiting for approval — in the caller's scope
 //! (`people::Scope`, the same rule as each list), and decides here only what "needs
 //! attention" means: a notice sent in the last 14 days, at least an hour ago, read by
-//! fewer than 60% of its students.
-//!
-//! Questions students asked that nobody answered are not here yet: they arrive with the
-//! inbox (conversations), which the desk will list first.
+//! fewer than 60% of its students. Students' unanswered questions are the private
+//! questions on the caller's notices (私信提问) no teacher has replied to; what students
+//! write to the account itself arrives with the inbox (conversations).
 
 mod routes;
 
 pub use routes::DeskApi;
 
-use shared::{Class, Desk, NoticeStatus, NoticeSummary, PageQuery, SessionState, SetupSteps};
+use shared::{Class, Desk, NoticeStatus, NoticeSummary, PageQuery, SessionState, SetupSteps, UnansweredQuestions};
 
 use crate::auth::Caller;
 use crate::checkin::sessions;
+use crate::db::filter::{Arg, Filter};
 use crate::db::{now_ms, Db};
 use crate::error::ApiResult;
 use crate::notices::store::{self as notices, NoticeQuery};
@@ -53,6 +53,7 @@ pub async fn desk(state: &AppState, caller: &Caller) -> ApiResult<Desk> {
     classes.truncate(CLASSES);
     Ok(Desk {
         setup,
+        unanswered: unanswered(db, scope).await?,
         low_read: low_read(&sent.items, now_ms()),
         open_checkins: open.items,
         pending_teachers: if caller.is_admin() { pending_teachers(db).await? } else { 0 },
@@ -89,6 +90,28 @@ fn bound_share(c: &Class) -> f64 {
         return 2.0;
     }
     c.bound_count as f64 / c.student_count as f64
+}
+
+/// The caller's notices with private questions no teacher has answered, latest first.
+async fn unanswered(db: &Db, scope: Scope) -> sqlx::Result<Vec<UnansweredQuestions>> {
+    let mut filter = Filter::new();
+    filter.and(
+        "q.parent_id IS NULL AND q.private = TRUE AND q.hidden = FALSE AND q.student_id IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM notice_comments r WHERE r.parent_id = q.id AND r.user_id IS NOT NULL)",
+        [],
+    );
+    filter.and("n.status <> 'withdrawn'", []);
+    if let Scope::Teacher(user) = scope {
+        filter.and("n.author_id = ?", [Arg::Int(user)]);
+    }
+    let sql = format!(
+        "SELECT n.id, n.title, COUNT(*) FROM notice_comments q JOIN notices n ON n.id = q.notice_id{} \
+         GROUP BY n.id, n.title ORDER BY MAX(q.created_at) DESC, n.id DESC LIMIT 10",
+        filter.where_sql()
+    );
+    let rows: Vec<(i64, String, i64)> =
+        filter.bind_as(sqlx::query_as(sqlx::AssertSqlSafe(sql))).fetch_all(db.pool()).await?;
+    Ok(rows.into_iter().map(|(notice_id, title, questions)| UnansweredQuestions { notice_id, title, questions }).collect())
 }
 
 async fn pending_teachers(db: &Db) -> sqlx::Result<i64> {

@@ -141,3 +141,42 @@ async fn a_teacher_sees_their_own_classes_notices_and_check_ins_and_no_approvals
     assert_eq!(d["pending_teachers"], 1);
     assert_eq!(app.get("/api/v1/desk", "not-a-token").await.status(), 401);
 }
+
+#[tokio::test]
+async fn a_private_question_waits_on_the_authors_desk_until_a_teacher_answers_it() {
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin().await;
+    let (teacher_id, teacher) = app.teacher("wang").await;
+    let (_, other) = app.teacher("li").await;
+    app.map_notice_template(&admin).await;
+    let (class, students) = app.bound_class(&admin, "软件2401", 2, &[teacher_id]).await;
+    let id = app.draft(&teacher, "奖学金申请", json!({ "classes": [class] })).await;
+    app.send_notice(&teacher, id).await;
+    app.until_sent(&teacher, id, 60).await;
+
+    let ask = |openid: String, private: bool| {
+        let app = &app;
+        async move {
+            let token = student_token(app, &openid).await;
+            let body = json!({ "body": "材料交到哪里？", "private": private });
+            let resp = app
+                .request(reqwest::Method::POST, &format!("/api/v1/portal/notices/{id}/comments"), Some(&token), Some(body))
+                .await;
+            assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
+            resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+        }
+    };
+    ask(students[0].1.clone(), false).await;
+    assert!(desk(&app, &teacher).await["unanswered"].as_array().unwrap().is_empty(), "a public comment is no question");
+    let question = ask(students[1].1.clone(), true).await;
+    let d = desk(&app, &teacher).await;
+    assert_eq!((d["unanswered"][0]["notice_id"].as_i64(), d["unanswered"][0]["questions"].as_i64()), (Some(id), Some(1)), "{d}");
+    assert_eq!(desk(&app, &admin).await["unanswered"][0]["notice_id"], id, "admins see every notice's");
+    assert!(desk(&app, &other).await["unanswered"].as_array().unwrap().is_empty(), "not another teacher's");
+
+    let reply = app
+        .post(&format!("/api/v1/notices/{id}/comments"), &teacher.access, json!({ "body": "交到学院办公室。", "parent_id": question }))
+        .await;
+    assert_eq!(reply.status(), 201);
+    assert!(desk(&app, &teacher).await["unanswered"].as_array().unwrap().is_empty(), "answered");
+}

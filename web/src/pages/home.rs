@@ -1,13 +1,13 @@
-//! The home page is the counselor's desk: what needs them now (little-read notices, open
-//! check-ins, teachers waiting for approval), their latest notices with read and confirm
-//! rates, their classes by binding rate (each leading to who has not bound), and on a
-//! fresh install the steps to the first notice, ticked as they are done. Admins also see
-//! the system's state and their administration pages.
+//! The home page is the counselor's desk: what needs them now (students' unanswered
+//! questions, little-read notices, open check-ins, teachers waiting for approval), their
+//! latest notices with read and confirm rates, their classes by binding rate (each leading
+//! to who has not bound), and on a fresh install the steps to the first notice, ticked as
+//! they are done. Admins also see the system's state and their administration pages.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::Deserialize;
-use shared::{Class, Desk, NoticeSummary, Role, SetupSteps};
+use shared::{Class, Desk, NoticeSummary, Role, SetupSteps, UnansweredQuestions};
 
 use crate::components::{percent, rate, Empty, ErrorNotice, Loading, MiniBar, TemplateWarning};
 use crate::format::{greeting, short_datetime};
@@ -57,7 +57,12 @@ fn DeskCards(desk: Desk, is_admin: bool) -> impl IntoView {
         {setup}
         <div class="desk-grid">
             <div class="desk-column">
-                <TodoCard low_read=desk.low_read open=desk.open_checkins pending=desk.pending_teachers />
+                <TodoCard
+                unanswered=desk.unanswered
+                low_read=desk.low_read
+                open=desk.open_checkins
+                pending=desk.pending_teachers
+            />
                 <RecentCard recent=desk.recent />
             </div>
             <div class="desk-column">
@@ -107,8 +112,24 @@ fn SetupCard(steps: SetupSteps, is_admin: bool) -> impl IntoView {
 }
 
 #[component]
-fn TodoCard(low_read: Vec<NoticeSummary>, open: Vec<shared::CheckinSession>, pending: i64) -> impl IntoView {
-    let nothing = low_read.is_empty() && open.is_empty() && pending == 0;
+fn TodoCard(
+    unanswered: Vec<UnansweredQuestions>,
+    low_read: Vec<NoticeSummary>,
+    open: Vec<shared::CheckinSession>,
+    pending: i64,
+) -> impl IntoView {
+    let nothing = unanswered.is_empty() && low_read.is_empty() && open.is_empty() && pending == 0;
+    let unanswered = (!unanswered.is_empty()).then(|| view! {
+        <h3>{t::UNANSWERED}</h3>
+        <ul class="desk-list" id="unanswered">
+            {unanswered.into_iter().map(|q| view! {
+                <li>
+                    <A href=format!("/notices/{}", q.notice_id)>{q.title.clone()}</A>
+                    <span class="badge warn">{t::questions_waiting(q.questions)}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+    });
     let low_read = (!low_read.is_empty()).then(|| {
         view! {
             <h3>{t::LOW_READ}</h3>
@@ -146,6 +167,7 @@ fn TodoCard(low_read: Vec<NoticeSummary>, open: Vec<shared::CheckinSession>, pen
         <div class="card" id="todo">
             <h2>{t::TODO_TITLE}</h2>
             {nothing.then(|| view! { <Empty text=t::TODO_NONE /> })}
+            {unanswered}
             {low_read}
             {open}
             {pending}

@@ -15,6 +15,7 @@ pub const STEP_TEMPLATE_TEACHER: &str = "请管理员在「模板消息」中设
 pub const STEP_BIND_HOW: &str = "打印班级绑定海报";
 pub const TODO_TITLE: &str = "待处理";
 pub const TODO_NONE: &str = "暂无需要处理的事项。";
+pub const UNANSWERED: &str = "学生提问待回复";
 pub const LOW_READ: &str = "阅读率偏低的通知";
 pub const OPEN_CHECKINS: &str = "进行中的签到";
 pub const REMIND: &str = "去提醒";
@@ -29,6 +30,10 @@ pub const ADMIN_LINKS: &str = "管理";
 
 pub fn pending_teachers(n: i64) -> String {
     format!("{n} 位教师注册后等待审核")
+}
+
+pub fn questions_waiting(n: i64) -> String {
+    format!("{n} 条待回复")
 }
 
 pub fn checked_in_of(checked: i64, expected: i64) -> String {
