@@ -111,7 +111,10 @@ async fn unanswered(db: &Db, scope: Scope) -> sqlx::Result<Vec<UnansweredQuestio
     );
     let rows: Vec<(i64, String, i64)> =
         filter.bind_as(sqlx::query_as(sqlx::AssertSqlSafe(sql))).fetch_all(db.pool()).await?;
-    Ok(rows.into_iter().map(|(notice_id, title, questions)| UnansweredQuestions { notice_id, title, questions }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(notice_id, title, questions)| UnansweredQuestions { notice_id, title, questions })
+        .collect())
 }
 
 async fn pending_teachers(db: &Db) -> sqlx::Result<i64> {

@@ -160,7 +160,12 @@ async fn a_private_question_waits_on_the_authors_desk_until_a_teacher_answers_it
             let token = student_token(app, &openid).await;
             let body = json!({ "body": "材料交到哪里？", "private": private });
             let resp = app
-                .request(reqwest::Method::POST, &format!("/api/v1/portal/notices/{id}/comments"), Some(&token), Some(body))
+                .request(
+                    reqwest::Method::POST,
+                    &format!("/api/v1/portal/notices/{id}/comments"),
+                    Some(&token),
+                    Some(body),
+                )
                 .await;
             assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
             resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
@@ -170,12 +175,20 @@ async fn a_private_question_waits_on_the_authors_desk_until_a_teacher_answers_it
     assert!(desk(&app, &teacher).await["unanswered"].as_array().unwrap().is_empty(), "a public comment is no question");
     let question = ask(students[1].1.clone(), true).await;
     let d = desk(&app, &teacher).await;
-    assert_eq!((d["unanswered"][0]["notice_id"].as_i64(), d["unanswered"][0]["questions"].as_i64()), (Some(id), Some(1)), "{d}");
+    assert_eq!(
+        (d["unanswered"][0]["notice_id"].as_i64(), d["unanswered"][0]["questions"].as_i64()),
+        (Some(id), Some(1)),
+        "{d}"
+    );
     assert_eq!(desk(&app, &admin).await["unanswered"][0]["notice_id"], id, "admins see every notice's");
     assert!(desk(&app, &other).await["unanswered"].as_array().unwrap().is_empty(), "not another teacher's");
 
     let reply = app
-        .post(&format!("/api/v1/notices/{id}/comments"), &teacher.access, json!({ "body": "交到学院办公室。", "parent_id": question }))
+        .post(
+            &format!("/api/v1/notices/{id}/comments"),
+            &teacher.access,
+            json!({ "body": "交到学院办公室。", "parent_id": question }),
+        )
         .await;
     assert_eq!(reply.status(), 201);
     assert!(desk(&app, &teacher).await["unanswered"].as_array().unwrap().is_empty(), "answered");

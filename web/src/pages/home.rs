@@ -119,16 +119,18 @@ fn TodoCard(
     pending: i64,
 ) -> impl IntoView {
     let nothing = unanswered.is_empty() && low_read.is_empty() && open.is_empty() && pending == 0;
-    let unanswered = (!unanswered.is_empty()).then(|| view! {
-        <h3>{t::UNANSWERED}</h3>
-        <ul class="desk-list" id="unanswered">
-            {unanswered.into_iter().map(|q| view! {
-                <li>
-                    <A href=format!("/notices/{}", q.notice_id)>{q.title.clone()}</A>
-                    <span class="badge warn">{t::questions_waiting(q.questions)}</span>
-                </li>
-            }).collect_view()}
-        </ul>
+    let unanswered = (!unanswered.is_empty()).then(|| {
+        view! {
+            <h3>{t::UNANSWERED}</h3>
+            <ul class="desk-list" id="unanswered">
+                {unanswered.into_iter().map(|q| view! {
+                    <li>
+                        <A href=format!("/notices/{}", q.notice_id)>{q.title.clone()}</A>
+                        <span class="badge warn">{t::questions_waiting(q.questions)}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
     });
     let low_read = (!low_read.is_empty()).then(|| {
         view! {
