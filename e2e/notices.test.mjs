@@ -3,7 +3,7 @@
 // count, sent after the confirmation, followed on the detail page's delivery panel until
 // everything went out, the list filters, template and category settings, and the
 // student's own pages at phone width (list, notice, subscriptions, a corrected and a
-// withdrawn notice).
+// withdrawn notice), and a question answered from 消息 and read on 联系老师.
 
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -21,7 +21,8 @@ run('notices', async ({ page, base, shot, work, browser, watch }) => {
   }
   const zhou = { ...(await call('POST', '/students', { student_no: '2023050201', name: '周五', class_id: other.id, phone: '13900000201' })), phone: '13900000201' };
   // Three of the class and 周五 bind; 李四 does not.
-  for (const s of [...students.slice(0, 3), zhou]) await boundFollower(base, `${s.name}的微信`, s);
+  const wechatOf = {};
+  for (const s of [...students.slice(0, 3), zhou]) wechatOf[s.name] = await boundFollower(base, `${s.name}的微信`, s);
 
   await logIn(page, base);
   await nav(page, '通知').click();
@@ -289,4 +290,35 @@ run('notices', async ({ page, base, shot, work, browser, watch }) => {
   const order = await phone.locator('#portal-notices li').allTextContents();
   assert.ok(order[0].includes('补考通知'), `the unread notice comes first: ${order.join(' | ')}`);
   await shot(phone, 'portal-list-withdrawn');
+
+  // 消息: 赵一 writes what the robot cannot answer; the teacher answers from 消息; the answer
+  // reaches his WeChat and his 联系老师 page, where he writes back into the same thread.
+  await fetch(`${base}/mock-wechat/sim/users/${wechatOf['赵一']}/messages`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'text', content: '补考在哪个教室？' }),
+  });
+  await nav(page, '首页').click();
+  await page.locator('#waiting-messages', { hasText: '1 位学生的留言待回复' }).click();
+  await page.waitForURL(`${base}/inbox`);
+  const thread = page.locator('#threads li', { hasText: '赵一' });
+  await thread.locator('.badge', { hasText: '未处理' }).waitFor();
+  await thread.getByRole('button').click();
+  await page.locator('#thread-messages .msg', { hasText: '补考在哪个教室？' }).waitFor();
+  await page.fill('#reply-text', '在教学楼 A203。');
+  await page.click('#send-reply');
+  await page.getByText('回复已发送').waitFor();
+  await page.locator('#thread-messages .msg.out', { hasText: '在教学楼 A203。' }).waitFor();
+  await page.getByText('没有待处理的消息').waitFor();
+  await shot(page, 'inbox');
+  const chat = await (await fetch(`${base}/mock-wechat/sim/users/${wechatOf['赵一']}/inbox`)).json();
+  assert.ok(chat.some((m) => m.channel === 'custom' && m.content === '在教学楼 A203。'), 'the answer reached WeChat');
+  await phone.goto(`${base}/s/messages`);
+  await phone.locator('#portal-messages .msg', { hasText: '在教学楼 A203。' }).waitFor();
+  await phone.fill('#portal-message-text', '谢谢老师！');
+  await phone.click('#portal-message-send');
+  await phone.locator('#portal-messages .msg.out', { hasText: '谢谢老师！' }).waitFor();
+  await shot(phone, 'portal-messages');
+  assert.deepEqual(await englishOn(phone), [], 'English on 联系老师');
+  const chatWidth = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(chatWidth <= 375, `联系老师 fits the phone (${chatWidth}px)`);
 }).catch(fail);

@@ -38,4 +38,6 @@ pub enum ApiTags {
     Checkin,
     /// Activities and lectures students sign up for (报名).
     Activities,
+    /// What followers write to the account, one thread each, and teachers' answers (消息).
+    Inbox,
 }

@@ -141,6 +141,15 @@ fn is_notification(incoming: &crate::wechat::Incoming) -> bool {
 /// Anything else is the student's next interaction: held notices are handed over (the
 /// digest). Otherwise text gets a pointer to the help, and anything else is acknowledged.
 async fn not_understood(ctx: Context) -> HandlerResult {
+    // Something the robot cannot answer: a teacher will (the inbox's 未处理).
+    let kind = ctx.incoming.msg_type();
+    if crate::inbox::MESSAGE_TYPES.contains(&kind) {
+        // The answer to the follower does not wait on it: with the database away, the
+        // message is still logged (the log keeps it) and answered, only not marked.
+        if let Err(err) = crate::inbox::waiting(&ctx.state.db, &ctx.incoming.openid, kind, ctx.incoming.text()).await {
+            tracing::warn!(error = %err, "could not mark the inbox thread waiting");
+        }
+    }
     if let Some(digest) = digest::take(&ctx.state, &ctx.incoming.openid).await? {
         return Ok(Some(Reply::text(digest)));
     }

@@ -23,6 +23,7 @@ pub mod desk;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod inbox;
 pub mod kv;
 pub mod menus;
 pub mod notices;

@@ -77,6 +77,7 @@ pub const ACTIONS: &[&str] = &[
     "notice_corrected",
     "password_reset_requested",
     "password_reset_by_wechat",
+    "inbox_replied",
     "notice_withdrawn",
     "notice_deleted",
     "notice_reminded",

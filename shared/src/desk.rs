@@ -14,6 +14,9 @@ use crate::{CheckinSession, Class, NoticeSummary};
 #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct Desk {
     pub setup: SetupSteps,
+    /// Threads of the inbox (消息) waiting for an answer: followers the caller sees wrote
+    /// something the robot could not answer.
+    pub waiting_messages: i64,
     /// Notices whose students asked the teachers privately (私信提问) and no teacher has
     /// answered yet: the latest question first, at most 10.
     pub unanswered: Vec<UnansweredQuestions>,

@@ -13,6 +13,7 @@ pub mod checkin;
 pub mod delivery;
 pub mod desk;
 pub mod error;
+pub mod inbox;
 pub mod location;
 pub mod menus;
 pub mod notices;
@@ -50,6 +51,7 @@ pub use delivery::{
 };
 pub use desk::{Desk, SetupSteps, UnansweredQuestions};
 pub use error::ErrorBody;
+pub use inbox::{InboxThread, InboxThreadDetail, NewInboxReply, ThreadMessage};
 pub use location::{ConsentChange, LocationConsent, StudentLocation};
 pub use menus::{MenuButton, MenuDraft, MenuFeature, MenuProblem, MenuTarget, NewMenu};
 pub use notices::{

@@ -12,10 +12,10 @@ use crate::i18n::t;
 use crate::pages::{
     AccountPage, ActivitiesPage, ActivityDetailPage, ActivityNewPage, AuditPage, CategoriesPage, CheckinDetailPage,
     CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage, ClassPage, ClassPosterPage, ClassesPage,
-    FollowersPage, ForgotPage, GroupsPage, HomePage, LoginPage, MenusPage, NotFound, NoticeComposePage,
+    FollowersPage, ForgotPage, GroupsPage, HomePage, InboxPage, LoginPage, MenusPage, NotFound, NoticeComposePage,
     NoticeDetailPage, NoticeEditPage, NoticesPage, PortalActivities, PortalBind, PortalCheckin, PortalCheckins,
-    PortalHome, PortalNotice, PortalNotices, PortalSubscriptions, PortalTeachers, RegisterPage, SettingsPage,
-    SimulatorPage, StatsPage, StudentsPage, TemplatesPage, TokensPage, UsersPage,
+    PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSubscriptions, PortalTeachers, RegisterPage,
+    SettingsPage, SimulatorPage, StatsPage, StudentsPage, TemplatesPage, TokensPage, UsersPage,
 };
 use crate::session::{self, Auth};
 
@@ -37,6 +37,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s") view=PortalHome />
                 <Route path=path!("/s/bind") view=PortalBind />
                 <Route path=path!("/s/teachers") view=PortalTeachers />
+                <Route path=path!("/s/messages") view=PortalMessages />
                 <Route path=path!("/s/notices") view=PortalNotices />
                 <Route path=path!("/s/notices/:id") view=PortalNotice />
                 <Route path=path!("/s/subscriptions") view=PortalSubscriptions />
@@ -50,6 +51,7 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
                 <ParentRoute path=path!("") view=SignedIn>
                     <Route path=path!("") view=HomePage />
+                    <Route path=path!("inbox") view=InboxPage />
                     <Route path=path!("users") view=UsersPage />
                     <Route path=path!("tokens") view=TokensPage />
                     <Route path=path!("account") view=AccountPage />

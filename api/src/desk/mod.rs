@@ -3,9 +3,9 @@
 //! with their binding counts, accounts waiting for approval — in the caller's scope
 //! (`people::Scope`, the same rule as each list), and decides here only what "needs
 //! attention" means: a notice sent in the last 14 days, at least an hour ago, read by
-//! fewer than 60% of its students. Students' unanswered questions are the private
-//! questions on the caller's notices (私信提问) no teacher has replied to; what students
-//! write to the account itself arrives with the inbox (conversations).
+//! fewer than 60% of its students. Students' unanswered questions are the inbox's waiting
+//! threads (what the robot could not answer, `crate::inbox`) and the private questions on
+//! the caller's notices (私信提问) no teacher has replied to.
 
 mod routes;
 
@@ -53,6 +53,7 @@ pub async fn desk(state: &AppState, caller: &Caller) -> ApiResult<Desk> {
     classes.truncate(CLASSES);
     Ok(Desk {
         setup,
+        waiting_messages: waiting_threads(db, scope).await?,
         unanswered: unanswered(db, scope).await?,
         low_read: low_read(&sent.items, now_ms()),
         open_checkins: open.items,
@@ -90,6 +91,15 @@ fn bound_share(c: &Class) -> f64 {
         return 2.0;
     }
     c.bound_count as f64 / c.student_count as f64
+}
+
+/// The inbox's threads waiting for an answer that `scope` sees.
+async fn waiting_threads(db: &Db, scope: Scope) -> sqlx::Result<i64> {
+    let mut filter = Filter::new();
+    filter.and("t.waiting_since IS NOT NULL", []);
+    scope.followers(&mut filter, "t.openid");
+    let sql = format!("SELECT COUNT(*) FROM inbox_threads t{}", filter.where_sql());
+    filter.bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))).fetch_one(db.pool()).await
 }
 
 /// The caller's notices with private questions no teacher has answered, latest first.

@@ -36,6 +36,7 @@ pub fn features(state: &AppState) -> Vec<MenuFeature> {
         MenuFeature { label: "绑定学号".into(), kind: "view".into(), key: None, url: Some(page("/s/bind")) },
         MenuFeature { label: "我的信息".into(), kind: "view".into(), key: None, url: Some(page("/s/")) },
         MenuFeature { label: "老师通讯录".into(), kind: "view".into(), key: None, url: Some(page("/s/teachers")) },
+        MenuFeature { label: "联系老师".into(), kind: "view".into(), key: None, url: Some(page("/s/messages")) },
         MenuFeature { label: "我的通知".into(), kind: "view".into(), key: None, url: Some(page("/s/notices")) },
         MenuFeature { label: "新通知".into(), kind: "click".into(), key: Some(NOTICES_KEY.into()), url: None },
         MenuFeature {

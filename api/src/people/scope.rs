@@ -46,6 +46,32 @@ impl Scope {
         }
     }
 
+    /// Limits `filter` to the followers (their openid in `openid`) this scope sees: for a
+    /// teacher, the WeChat of the students they see; for an admin, every follower, the
+    /// unbound and teachers too.
+    pub fn followers(self, filter: &mut Filter, openid: &str) {
+        if let Scope::Teacher(id) = self {
+            let students = TEACHER_STUDENTS.replace("{s}", "s");
+            filter.and(
+                &format!("{openid} IN (SELECT s.openid FROM students s WHERE s.openid IS NOT NULL AND ({students}))"),
+                [Arg::Int(id), Arg::Int(id)],
+            );
+        }
+    }
+
+    /// The follower, if this scope sees them; otherwise 404.
+    pub async fn follower(self, db: &Db, openid: &str) -> ApiResult<()> {
+        let mut filter = Filter::new();
+        filter.and("t.openid = ?", [Arg::from(openid)]);
+        self.followers(&mut filter, "t.openid");
+        let sql = format!("SELECT COUNT(*) FROM inbox_threads t{}", filter.where_sql());
+        let n: i64 = filter.bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))).fetch_one(db.pool()).await?;
+        if n == 0 {
+            return Err(ApiError::not_found("thread"));
+        }
+        Ok(())
+    }
+
     /// Limits `filter` to the classes (alias `c`) this scope is responsible for.
     pub fn classes(self, filter: &mut Filter, c: &str) {
         if let Scope::Teacher(id) = self {

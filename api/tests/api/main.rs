@@ -23,6 +23,7 @@ mod faults;
 mod group_scope;
 mod helpers;
 mod http;
+mod inbox;
 mod kv;
 mod lease_expiry;
 mod menus;

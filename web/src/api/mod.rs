@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod checkin;
 pub mod desk;
+pub mod inbox;
 pub mod menus;
 pub mod notices;
 pub mod people;

@@ -160,3 +160,13 @@ pub async fn classmates() -> ApiResult<Vec<Classmate>> {
 pub async fn teachers(search: String, page: u32) -> ApiResult<Page<TeacherProfile>> {
     send::<(), _>(Method::GET, &format!("/teachers{}", query(&[("q", search), ("page", page.to_string())])), None).await
 }
+
+/// The reader's conversation with the school, oldest first.
+pub async fn messages() -> ApiResult<Vec<shared::ThreadMessage>> {
+    send::<(), _>(Method::GET, "/messages", None).await
+}
+
+/// Writes to the teachers from the page.
+pub async fn write_message(text: String) -> ApiResult<shared::ThreadMessage> {
+    send(Method::POST, "/messages", Some(&shared::NewInboxReply { text })).await
+}

@@ -37,6 +37,7 @@ pub fn Shell() -> impl IntoView {
                 </A>
                 <nav class="nav">
                     <A href="/" exact=true>{t::NAV_HOME}</A>
+                    <A href="/inbox">{t::NAV_INBOX}</A>
                     <A href="/classes">{t::NAV_CLASSES}</A>
                     <A href="/students">{t::NAV_STUDENTS}</A>
                     <A href="/groups">{t::NAV_GROUPS}</A>

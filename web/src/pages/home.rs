@@ -58,6 +58,7 @@ fn DeskCards(desk: Desk, is_admin: bool) -> impl IntoView {
         <div class="desk-grid">
             <div class="desk-column">
                 <TodoCard
+                waiting=desk.waiting_messages
                 unanswered=desk.unanswered
                 low_read=desk.low_read
                 open=desk.open_checkins
@@ -113,12 +114,18 @@ fn SetupCard(steps: SetupSteps, is_admin: bool) -> impl IntoView {
 
 #[component]
 fn TodoCard(
+    waiting: i64,
     unanswered: Vec<UnansweredQuestions>,
     low_read: Vec<NoticeSummary>,
     open: Vec<shared::CheckinSession>,
     pending: i64,
 ) -> impl IntoView {
-    let nothing = unanswered.is_empty() && low_read.is_empty() && open.is_empty() && pending == 0;
+    let nothing = waiting == 0 && unanswered.is_empty() && low_read.is_empty() && open.is_empty() && pending == 0;
+    let waiting = (waiting > 0).then(|| {
+        view! {
+            <p id="waiting-messages"><A href="/inbox">{t::messages_waiting(waiting)}</A></p>
+        }
+    });
     let unanswered = (!unanswered.is_empty()).then(|| {
         view! {
             <h3>{t::UNANSWERED}</h3>
@@ -169,6 +176,7 @@ fn TodoCard(
         <div class="card" id="todo">
             <h2>{t::TODO_TITLE}</h2>
             {nothing.then(|| view! { <Empty text=t::TODO_NONE /> })}
+            {waiting}
             {unanswered}
             {low_read}
             {open}

@@ -10,6 +10,7 @@ mod followers;
 mod forgot;
 mod groups;
 mod home;
+mod inbox;
 pub mod live;
 mod login;
 mod menus;
@@ -36,13 +37,14 @@ pub use followers::FollowersPage;
 pub use forgot::ForgotPage;
 pub use groups::GroupsPage;
 pub use home::HomePage;
+pub use inbox::InboxPage;
 pub use login::LoginPage;
 pub use menus::MenusPage;
 pub use not_found::NotFound;
 pub use notices::{NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage};
 pub use portal::{
-    PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalHome, PortalNotice, PortalNotices,
-    PortalSubscriptions, PortalTeachers,
+    PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalHome, PortalMessages, PortalNotice,
+    PortalNotices, PortalSubscriptions, PortalTeachers,
 };
 pub use register::RegisterPage;
 pub use settings::SettingsPage;

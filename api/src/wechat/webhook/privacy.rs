@@ -95,7 +95,8 @@ const PURGE_CHUNK: i64 = 5000;
 /// appended in the order they arrive (there is no index on `received_at`, which every
 /// message would pay for): the first recent row, found by walking the primary key, bounds
 /// the old ones. An entry written late (after a database outage) is deleted with the
-/// entries around it, at most that outage later. Returns how many were deleted.
+/// entries around it, at most that outage later. The inbox's previews and teachers' answers
+/// as old go with them. Returns how many entries and answers were deleted.
 pub async fn purge(db: &Db, retention_days: i64, now: i64) -> sqlx::Result<u64> {
     let before = now - retention_days * 86_400_000;
     let boundary: Option<i64> =
@@ -117,9 +118,20 @@ pub async fn purge(db: &Db, retention_days: i64, now: i64) -> sqlx::Result<u64> 
         .rows_affected();
         deleted += n;
         if n < PURGE_CHUNK as u64 {
-            return Ok(deleted);
+            break;
         }
     }
+    // The inbox keeps no more than the log: a thread's preview and teachers' answers go too.
+    sqlx::query("UPDATE inbox_threads SET last_text = NULL WHERE last_in_at < $1 AND last_text IS NOT NULL")
+        .bind(before)
+        .execute(db.pool())
+        .await?;
+    deleted += sqlx::query("DELETE FROM inbox_replies WHERE created_at < $1")
+        .bind(before)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+    Ok(deleted)
 }
 
 /// Runs until the process ends: the purge, hourly.

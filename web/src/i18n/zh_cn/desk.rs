@@ -32,6 +32,10 @@ pub fn pending_teachers(n: i64) -> String {
     format!("{n} 位教师注册后等待审核")
 }
 
+pub fn messages_waiting(n: i64) -> String {
+    format!("{n} 位学生的留言待回复")
+}
+
 pub fn questions_waiting(n: i64) -> String {
     format!("{n} 条待回复")
 }

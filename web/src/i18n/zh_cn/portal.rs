@@ -171,3 +171,14 @@ pub fn portal_error(err: &ClientError) -> String {
 pub fn portal_corrected(when: &str) -> String {
     format!("已修改 · {when}")
 }
+
+// 联系老师
+pub const PORTAL_MESSAGES: &str = "联系老师";
+pub const PORTAL_MESSAGES_HINT: &str = "在这里或直接在公众号里给老师留言，老师的回复会显示在这里。";
+pub const PORTAL_NO_MESSAGES: &str = "还没有留言。";
+pub const PORTAL_MESSAGE_PLACEHOLDER: &str = "想问老师什么？";
+pub const PORTAL_SEND_MESSAGE: &str = "发送";
+
+pub fn teacher_said(name: &str) -> String {
+    format!("{name}回复")
+}

@@ -62,6 +62,7 @@ fn Home() -> impl IntoView {
                 </div>
                 <A href="/s/subscriptions" attr:class="button secondary wide">{t::PORTAL_SUBSCRIPTIONS}</A>
                 {cadre.then(|| view! { <Classmates /> })}
+                <A href="/s/messages" attr:class="button secondary wide" attr:id="portal-messages-link">{t::PORTAL_MESSAGES}</A>
                 <A href="/s/teachers" attr:class="button secondary wide">{t::PORTAL_TEACHERS}</A>
                 <ConsentSwitch />
                 <button class="link danger wide" on:click=unbind>{t::PORTAL_UNBIND}</button>

@@ -1,0 +1,82 @@
+//! The inbox (消息): what followers write to the account, one thread each, and what
+//! teachers answer.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::validate::{self, FieldErrors, Problem};
+
+/// One follower's thread, as the list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct InboxThread {
+    pub openid: String,
+    /// `student`, `teacher`, or `follower` (not bound).
+    pub kind: String,
+    /// The student's or teacher's name; a follower's nickname when known.
+    pub name: Option<String>,
+    pub student_id: Option<i64>,
+    pub student_no: Option<String>,
+    pub class_name: Option<String>,
+    /// When they last wrote, what kind of message it was (`text`, `image` …) and its text.
+    pub last_in_at: DateTime<Utc>,
+    pub last_type: String,
+    pub last_text: Option<String>,
+    /// Since when a message waits that the robot could not answer (未处理); absent once a
+    /// teacher answered or marked the thread handled.
+    pub waiting_since: Option<DateTime<Utc>>,
+    pub handled_at: Option<DateTime<Utc>>,
+    pub handled_by: Option<String>,
+}
+
+/// One message of a thread: what they sent, or what a teacher answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct ThreadMessage {
+    pub at: DateTime<Utc>,
+    /// `in` (the follower wrote) or `out` (a teacher answered).
+    pub direction: String,
+    /// The message type: `text`, `image`, `voice`, `video`, `shortvideo`, `location`, `link`.
+    pub kind: String,
+    pub text: Option<String>,
+    /// Who answered (out only).
+    pub author: Option<String>,
+    /// `sent` or `failed` (out only), and the platform's reason when it failed.
+    pub status: Option<String>,
+    pub failure: Option<String>,
+}
+
+/// A thread with its latest messages, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct InboxThreadDetail {
+    pub thread: InboxThread,
+    /// At most the latest 200 messages.
+    pub messages: Vec<ThreadMessage>,
+}
+
+/// A teacher's text answer, sent as a customer-service message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct NewInboxReply {
+    pub text: String,
+}
+
+/// The most a text answer may hold (the platform's customer-service text limit is 2048 bytes).
+pub const MAX_REPLY_CHARS: usize = 600;
+
+impl NewInboxReply {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if self.text.trim().is_empty() {
+            errors.add("text", Problem::Required);
+        } else {
+            errors.check("text", validate::note(&self.text, MAX_REPLY_CHARS));
+        }
+        errors.into_result()
+    }
+}
