@@ -298,7 +298,7 @@ run('notices', async ({ page, base, shot, work, browser, watch }) => {
     body: JSON.stringify({ type: 'text', content: '补考在哪个教室？' }),
   });
   await nav(page, '首页').click();
-  await page.locator('#waiting-messages', { hasText: '1 位学生的留言待回复' }).click();
+  await page.locator('#waiting-messages').getByRole('link', { name: '1 位学生的留言待回复' }).click();
   await page.waitForURL(`${base}/inbox`);
   const thread = page.locator('#threads li', { hasText: '赵一' });
   await thread.locator('.badge', { hasText: '未处理' }).waitFor();
