@@ -146,7 +146,7 @@ async fn not_understood(ctx: Context) -> HandlerResult {
     if crate::inbox::MESSAGE_TYPES.contains(&kind) {
         // The answer to the follower does not wait on it: with the database away, the
         // message is still logged (the log keeps it) and answered, only not marked.
-        if let Err(err) = crate::inbox::waiting(&ctx.state.db, &ctx.incoming.openid, kind, ctx.incoming.text()).await {
+        if let Err(err) = crate::inbox::waiting(&ctx.state.db, &ctx.incoming.openid, kind).await {
             tracing::warn!(error = %err, "could not mark the inbox thread waiting");
         }
     }

@@ -80,3 +80,27 @@ impl NewInboxReply {
         errors.into_result()
     }
 }
+
+/// One entry of the interaction history: a message or event a follower sent (`in`), or a
+/// teacher's answer (`out`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct LoggedMessage {
+    /// `in` or `out`.
+    pub direction: String,
+    /// The entry's id within its direction.
+    pub id: i64,
+    pub openid: String,
+    /// `text`, `image`, `event` … (in); the answer's kind (out).
+    pub kind: String,
+    /// The event (`subscribe`, `CLICK` …) of an `event` entry.
+    pub event: Option<String>,
+    pub text: Option<String>,
+    pub at: DateTime<Utc>,
+    /// Who answered (out).
+    pub author: Option<String>,
+    pub student_id: Option<i64>,
+    pub student_name: Option<String>,
+    pub student_no: Option<String>,
+}

@@ -51,7 +51,7 @@ pub use delivery::{
 };
 pub use desk::{Desk, SetupSteps, UnansweredQuestions};
 pub use error::ErrorBody;
-pub use inbox::{InboxThread, InboxThreadDetail, NewInboxReply, ThreadMessage};
+pub use inbox::{InboxThread, InboxThreadDetail, LoggedMessage, NewInboxReply, ThreadMessage};
 pub use location::{ConsentChange, LocationConsent, StudentLocation};
 pub use menus::{MenuButton, MenuDraft, MenuFeature, MenuProblem, MenuTarget, NewMenu};
 pub use notices::{

@@ -13,10 +13,15 @@
 //!
 //! Not yet here (issue 15): media kept from the platform, replies other than text, the
 //! planner's fallback outside the 48-hour window, live updates.
+//!
+//! The whole interaction history (both ways, events too) is `history`: admins and
+//! integrations page and export it.
 
+pub mod history;
 mod portal;
 mod routes;
 
+pub use history::MessagesApi;
 pub use portal::PortalMessagesApi;
 pub use routes::InboxApi;
 
@@ -33,18 +38,17 @@ pub const MESSAGE_TYPES: [&str; 7] = ["text", "image", "voice", "video", "shortv
 const THREAD_MESSAGES: i64 = 200;
 
 /// A message the robot could not answer: the follower's thread waits for a teacher. Called
-/// from the conversation's fallback, before the message log has written the message, so
-/// the thread is made here if need be.
-pub async fn waiting(db: &Db, openid: &str, msg_type: &str, text: Option<&str>) -> sqlx::Result<()> {
-    let now = now_ms();
+/// from the conversation's fallback, usually before the message log has written the
+/// message: a thread made here holds no text (the log's trigger fills in the message as the
+/// log keeps it, secrets masked) and sorts last until then.
+pub async fn waiting(db: &Db, openid: &str, msg_type: &str) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO inbox_threads (openid, last_in_at, last_type, last_text, waiting_since) VALUES ($1, $2, $3, $4, $2) \
+        "INSERT INTO inbox_threads (openid, last_in_at, last_type, waiting_since) VALUES ($1, 0, $2, $3) \
          ON CONFLICT (openid) DO UPDATE SET waiting_since = COALESCE(inbox_threads.waiting_since, excluded.waiting_since)",
     )
     .bind(openid)
-    .bind(now)
     .bind(msg_type)
-    .bind(text)
+    .bind(now_ms())
     .execute(db.pool())
     .await?;
     Ok(())
@@ -99,14 +103,41 @@ const SELECT: &str = "SELECT t.openid, t.last_in_at, t.last_type, t.last_text, t
      LEFT JOIN teacher_profiles tp ON tp.openid = t.openid LEFT JOIN users tu ON tu.id = tp.user_id \
      LEFT JOIN followers f ON f.openid = t.openid";
 
-/// The threads `scope` sees, newest activity first; only those waiting when `waiting`;
-/// `q` in the name, 学号 or latest text.
-pub async fn threads(db: &Db, scope: Scope, waiting: bool, q: &str, page: PageQuery) -> ApiResult<Page<InboxThread>> {
+/// What a thread list may be narrowed to.
+#[derive(Debug, Default, Clone)]
+pub struct ThreadQuery {
+    /// Only threads waiting for an answer (未处理).
+    pub waiting: bool,
+    /// Only threads the caller answered or marked handled (我的): the caller's user id.
+    pub mine: Option<i64>,
+    /// Students of this class.
+    pub class_id: Option<i64>,
+    /// The latest message's type (`text`, `image` …).
+    pub kind: Option<String>,
+    /// Words in the name, 学号 or latest text.
+    pub q: String,
+}
+
+/// The threads `scope` sees, newest activity first, narrowed by `query`.
+pub async fn threads(db: &Db, scope: Scope, query: &ThreadQuery, page: PageQuery) -> ApiResult<Page<InboxThread>> {
     let mut filter = Filter::new();
     scope.followers(&mut filter, "t.openid");
-    if waiting {
+    if query.waiting {
         filter.and("t.waiting_since IS NOT NULL", []);
     }
+    if let Some(user) = query.mine {
+        filter.and(
+            "t.handled_by = ? OR EXISTS (SELECT 1 FROM inbox_replies r WHERE r.openid = t.openid AND r.user_id = ?)",
+            [Arg::Int(user), Arg::Int(user)],
+        );
+    }
+    if let Some(class) = query.class_id {
+        filter.and("s.class_id = ?", [Arg::Int(class)]);
+    }
+    if let Some(kind) = &query.kind {
+        filter.and("t.last_type = ?", [Arg::from(kind.as_str())]);
+    }
+    let q = &query.q;
     if !q.trim().is_empty() {
         let p = contains_pattern(q);
         filter.and(

@@ -55,7 +55,7 @@ impl PortalMessagesApi {
         .bind(now)
         .execute(state.db.pool())
         .await?;
-        super::waiting(&state.db, &openid, "text", Some(&text)).await?;
+        super::waiting(&state.db, &openid, "text").await?;
         Ok(Written::Created(Json(ThreadMessage {
             at: to_time(now),
             direction: "in".into(),

@@ -27,20 +27,31 @@ enum ReplySent {
 impl InboxApi {
     /// The threads the caller sees (a teacher: their students'; an admin: every
     /// follower's), newest activity first; `waiting` for those a teacher still owes an
-    /// answer (未处理); `q` in the name, 学号 or latest text.
+    /// answer (未处理); `mine` for those the caller answered or handled (我的); a class; the
+    /// latest message's type (`text`, `image` …); `q` in the name, 学号 or latest text.
     #[oai(path = "/threads", method = "get")]
+    #[allow(clippy::too_many_arguments)]
     async fn threads(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         waiting: Query<Option<bool>>,
+        mine: Query<Option<bool>>,
+        class_id: Query<Option<i64>>,
+        kind: Query<Option<String>>,
         q: Query<Option<String>>,
         page: Query<Option<u32>>,
         per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<Page<InboxThread>>> {
+        let query = super::ThreadQuery {
+            waiting: waiting.0.unwrap_or(false),
+            mine: mine.0.unwrap_or(false).then_some(auth.0.user_id),
+            class_id: class_id.0,
+            kind: kind.0,
+            q: q.0.unwrap_or_default(),
+        };
         let page = PageQuery::new(page.0, per_page.0);
-        let q = q.0.unwrap_or_default();
-        Ok(Json(super::threads(&state.db, Scope::of(&auth.0), waiting.0.unwrap_or(false), &q, page).await?))
+        Ok(Json(super::threads(&state.db, Scope::of(&auth.0), &query, page).await?))
     }
 
     /// One thread with its latest 200 messages, oldest first.

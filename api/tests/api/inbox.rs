@@ -183,3 +183,40 @@ async fn the_desk_counts_the_threads_waiting_for_the_caller() {
     assert_eq!(waiting(other.access.clone()).await, Some(0));
     assert_eq!(waiting(admin.access.clone()).await, Some(3), "the unbound follower's too");
 }
+
+#[tokio::test]
+async fn threads_narrow_to_a_class_a_message_type_and_those_the_caller_answered() {
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin().await;
+    let (teacher_id, teacher) = app.teacher("wang").await;
+    let (a, first) = app.bound_class(&admin, "软件2401", 1, &[teacher_id]).await;
+    let (_, second) = app.bound_class(&admin, "软件2402", 1, &[teacher_id]).await;
+    say(&app, &first[0].1, "请问补考时间？").await;
+    app.say(&second[0].1, json!({ "type": "location", "latitude": 30.27, "longitude": 120.15, "label": "图书馆" }))
+        .await;
+    app.state.wechat.log.flush().await;
+
+    assert_eq!(openids(&threads(&app, &teacher.access, &format!("?class_id={a}")).await), vec![first[0].1.as_str()]);
+    assert_eq!(openids(&threads(&app, &teacher.access, "?kind=location").await), vec![second[0].1.as_str()]);
+    assert!(threads(&app, &teacher.access, "?mine=true").await.is_empty());
+    let url = format!("/api/v1/inbox/threads/{}/replies", first[0].1);
+    assert_eq!(app.post(&url, &teacher.access, json!({ "text": "下周一。" })).await.status(), 201);
+    assert_eq!(openids(&threads(&app, &teacher.access, "?mine=true").await), vec![first[0].1.as_str()]);
+    assert!(threads(&app, &admin.access, "?mine=true").await.is_empty(), "the admin answered none");
+}
+
+#[tokio::test]
+async fn a_thread_keeps_a_message_as_the_log_does_never_a_bind_code() {
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin().await;
+    let stranger = app.follower("路人").await;
+    // A bind command with a code (the robot's or not): the thread shows it as the log keeps it.
+    say(&app, &stranger, "绑定 2023010101 李雷 123456").await;
+    say(&app, &stranger, "绑定2023010101 李雷 654321").await;
+    let list = threads(&app, &admin.access, "").await;
+    let text = list[0]["last_text"].as_str().unwrap_or_default().to_string();
+    assert!(!text.contains("123456") && !text.contains("654321"), "{text}");
+    let kept: Vec<Option<String>> =
+        sqlx::query_scalar("SELECT last_text FROM inbox_threads").fetch_all(app.state.db.pool()).await.unwrap();
+    assert!(kept.iter().flatten().all(|t| !t.contains("123456") && !t.contains("654321")), "{kept:?}");
+}

@@ -4,9 +4,20 @@ use shared::{InboxThread, InboxThreadDetail, NewInboxReply, Page, ThreadMessage}
 
 use super::{query, ApiResult};
 
-pub async fn threads(waiting: bool, search: String, page: u32) -> ApiResult<Page<InboxThread>> {
+/// Which threads: 未处理, 我的 or 全部.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub enum Which {
+    #[default]
+    Waiting,
+    Mine,
+    All,
+}
+
+pub async fn threads(which: Which, class_id: Option<i64>, search: String, page: u32) -> ApiResult<Page<InboxThread>> {
     let q = query(&[
-        ("waiting", if waiting { "true".into() } else { String::new() }),
+        ("waiting", if which == Which::Waiting { "true".into() } else { String::new() }),
+        ("mine", if which == Which::Mine { "true".into() } else { String::new() }),
+        ("class_id", class_id.map(|c| c.to_string()).unwrap_or_default()),
         ("q", search),
         ("page", page.to_string()),
     ]);

@@ -1,20 +1,23 @@
-//! 消息: what followers wrote to the account. On the left the threads the teacher sees
-//! (未处理 — what the robot could not answer — or all, searchable); on the right the chosen
-//! thread, oldest message first, with a box to answer (a customer-service message, which
-//! WeChat delivers only within 48 hours of their last message) and 标记已处理.
+//! 消息: what followers wrote to the account. On the left the threads the teacher sees:
+//! 未处理 (what the robot could not answer), 我的 (those they answered) or 全部, by class,
+//! searchable. On the right the chosen thread, oldest message first, with a box to answer
+//! (a customer-service message, which WeChat delivers only within 48 hours of their last
+//! message) and 标记已处理.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::{InboxThread, InboxThreadDetail, ThreadMessage};
 
-use crate::api;
+use crate::api::{self, inbox::Which};
 use crate::components::{Empty, ErrorNotice, Loading, Notice, Pager};
 use crate::format::datetime;
 use crate::i18n::t;
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
-    let waiting = RwSignal::new(true);
+    let which = RwSignal::new(Which::Waiting);
+    let class_id = RwSignal::new(None::<i64>);
+    let classes = LocalResource::new(|| async { api::people::classes(String::new(), 1, 100).await.map(|p| p.items) });
     let search = RwSignal::new(String::new());
     let applied = RwSignal::new(String::new());
     let page = RwSignal::new(1u32);
@@ -23,7 +26,7 @@ pub fn InboxPage() -> impl IntoView {
     let notice = RwSignal::new(None::<(bool, String)>);
     let threads = LocalResource::new(move || {
         version.track();
-        api::inbox::threads(waiting.get(), applied.get(), page.get())
+        api::inbox::threads(which.get(), class_id.get(), applied.get(), page.get())
     });
     let reload = move || version.update(|v| *v += 1);
     let on_search = move |ev: SubmitEvent| {
@@ -65,18 +68,28 @@ pub fn InboxPage() -> impl IntoView {
             <div class="inbox-layout">
                 <div class="card thread-list">
                     <div class="segmented" role="group">
-                        <button class:chosen=move || waiting.get() on:click=move |_| { page.set(1); waiting.set(true); }>{t::WAITING}</button>
-                        <button class:chosen=move || !waiting.get() on:click=move |_| { page.set(1); waiting.set(false); }>{t::ALL}</button>
+                        {[(Which::Waiting, t::WAITING), (Which::Mine, t::MINE), (Which::All, t::ALL)].map(|(w, label)| view! {
+                            <button class:chosen=move || which.get() == w on:click=move |_| { page.set(1); which.set(w); }>{label}</button>
+                        })}
                     </div>
                     <form class="toolbar" on:submit=on_search>
                         <input type="search" placeholder=t::INBOX_SEARCH aria-label=t::SEARCH bind:value=search />
+                        <select aria-label=t::CLASS on:change=move |ev| {
+                            page.set(1);
+                            class_id.set(event_target_value(&ev).parse().ok());
+                        }>
+                            <option value="">{t::ALL_CLASSES}</option>
+                            {move || classes.get().map(|list| list.unwrap_or_default().into_iter().map(|c| view! {
+                                <option value=c.id.to_string()>{c.name}</option>
+                            }).collect_view())}
+                        </select>
                         <button type="submit" class="secondary">{t::SEARCH}</button>
                     </form>
                     {move || match threads.get() {
                         None => view! { <Loading /> }.into_any(),
                         Some(Err(error)) => view! { <ErrorNotice error=error retry=move |_| reload() /> }.into_any(),
                         Some(Ok(list)) if list.items.is_empty() => view! {
-                            <Empty text=if waiting.get_untracked() { t::NOTHING_WAITING } else { t::NO_THREADS } />
+                            <Empty text=if which.get_untracked() == Which::Waiting { t::NOTHING_WAITING } else { t::NO_THREADS } />
                         }.into_any(),
                         Some(Ok(list)) => view! {
                             <ul class="threads" id="threads">{list.items.into_iter().map(row).collect_view()}</ul>

@@ -3,6 +3,7 @@
 pub const NAV_INBOX: &str = "消息";
 pub const INBOX_TITLE: &str = "消息";
 pub const WAITING: &str = "未处理";
+pub const MINE: &str = "我的";
 pub const INBOX_SEARCH: &str = "搜索姓名、学号或消息内容";
 pub const NOTHING_WAITING: &str = "没有待处理的消息。机器人答不上的学生留言会出现在这里。";
 pub const NO_THREADS: &str = "还没有人给公众号发过消息。";
