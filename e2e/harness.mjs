@@ -209,7 +209,8 @@ export async function englishOn(page) {
  */
 export async function englishOnEveryPage(page, base) {
   const pages = await page.getByRole('navigation').getByRole('link').evaluateAll(
-    (links) => links.filter((a) => !a.target).map((a) => [a.textContent.trim(), a.getAttribute('href')]),
+    // A link's name is its label when it has one (消息 shows a count beside its name).
+    (links) => links.filter((a) => !a.target).map((a) => [a.getAttribute('aria-label') ?? a.textContent.trim(), a.getAttribute('href')]),
   );
   const found = [];
   for (const [name, href] of pages) {

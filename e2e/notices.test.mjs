@@ -298,18 +298,24 @@ run('notices', async ({ page, base, shot, work, browser, watch }) => {
     body: JSON.stringify({ type: 'text', content: '补考在哪个教室？' }),
   });
   await nav(page, '首页').click();
+  await page.locator('#nav-inbox .nav-count', { hasText: '1' }).waitFor();
   await page.locator('#waiting-messages').getByRole('link', { name: '1 位学生的留言待回复' }).click();
   await page.waitForURL(`${base}/inbox`);
   const thread = page.locator('#threads li', { hasText: '赵一' });
   await thread.locator('.badge', { hasText: '未处理' }).waitFor();
   await thread.getByRole('button').click();
   await page.locator('#thread-messages .msg', { hasText: '补考在哪个教室？' }).waitFor();
+  await page.locator('#reply-window', { hasText: '还可发 5 条' }).waitFor();
   await page.fill('#reply-text', '在教学楼 A203。');
   await page.click('#send-reply');
   await page.getByText('回复已发送').waitFor();
   await page.locator('#thread-messages .msg.out', { hasText: '在教学楼 A203。' }).waitFor();
   await page.getByText('没有待处理的消息').waitFor();
   await shot(page, 'inbox');
+  await nav(page, '首页').click();
+  await page.locator('#todo').waitFor();
+  // Nothing waits: no count beside 消息.
+  await page.locator('#nav-inbox .nav-count').waitFor({ state: 'detached' });
   const chat = await (await fetch(`${base}/mock-wechat/sim/users/${wechatOf['赵一']}/inbox`)).json();
   assert.ok(chat.some((m) => m.channel === 'custom' && m.content === '在教学楼 A203。'), 'the answer reached WeChat');
   await phone.goto(`${base}/s/messages`);

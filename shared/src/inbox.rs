@@ -56,6 +56,12 @@ pub struct InboxThreadDetail {
     pub thread: InboxThread,
     /// At most the latest 200 messages.
     pub messages: Vec<ThreadMessage>,
+    /// Until when WeChat takes customer-service messages to them (48 hours after their last
+    /// message in WeChat); absent when that has passed or they never wrote there.
+    pub window_ends_at: Option<DateTime<Utc>>,
+    /// How many more answers the window takes (5 after each message of theirs, less those
+    /// sent from 消息 since; other customer-service messages use it too). 0 outside it.
+    pub window_left: i64,
 }
 
 /// A teacher's text answer, sent as a customer-service message.

@@ -34,6 +34,9 @@ use crate::people::Scope;
 
 /// The message types a follower writes (events are not messages).
 pub const MESSAGE_TYPES: [&str; 7] = ["text", "image", "voice", "video", "shortvideo", "location", "link"];
+/// WeChat's customer-service window after a follower's message, and its cap.
+const WINDOW_MS: i64 = 48 * 3600 * 1000;
+const WINDOW_CAP: i64 = 5;
 /// How many of a thread's latest messages a thread shows.
 const THREAD_MESSAGES: i64 = 200;
 
@@ -174,7 +177,30 @@ async fn thread(db: &Db, openid: &str) -> ApiResult<InboxThread> {
 pub async fn detail(db: &Db, scope: Scope, openid: &str) -> ApiResult<InboxThreadDetail> {
     scope.follower(db, openid).await?;
     let thread = thread(db, openid).await?;
-    Ok(InboxThreadDetail { thread, messages: messages(db, openid).await? })
+    let (window_ends_at, window_left) = window(db, openid).await?;
+    Ok(InboxThreadDetail { thread, messages: messages(db, openid).await?, window_ends_at, window_left })
+}
+
+/// WeChat's customer-service window as far as Banji knows it: 48 hours and 5 messages
+/// after the follower's last message in WeChat (a message has a MsgId; what they wrote on
+/// the page has none and opens nothing), less the answers sent since.
+async fn window(db: &Db, openid: &str) -> sqlx::Result<(Option<chrono::DateTime<chrono::Utc>>, i64)> {
+    let types = MESSAGE_TYPES.map(|t| format!("'{t}'")).join(", ");
+    let last: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT MAX(received_at) FROM wechat_messages WHERE openid = $1 AND msg_type IN ({types}) AND msg_id IS NOT NULL"
+    )))
+    .bind(openid)
+    .fetch_one(db.pool())
+    .await?;
+    let Some(last) = last.filter(|at| at + WINDOW_MS > now_ms()) else { return Ok((None, 0)) };
+    let sent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM inbox_replies WHERE openid = $1 AND status = 'sent' AND created_at >= $2",
+    )
+    .bind(openid)
+    .bind(last)
+    .fetch_one(db.pool())
+    .await?;
+    Ok((Some(to_time(last + WINDOW_MS)), (WINDOW_CAP - sent).max(0)))
 }
 
 /// A follower's latest messages both ways, oldest first: what they sent (the message log)

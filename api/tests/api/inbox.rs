@@ -81,8 +81,16 @@ async fn an_answer_goes_out_as_customer_service_text_and_is_kept_with_its_outcom
 
     let url = format!("/api/v1/inbox/threads/{openid}/replies");
     error_body(app.post(&url, &teacher.access, json!({ "text": "  " })).await, 422, "validation_failed").await;
+    let before: Value =
+        app.get(&format!("/api/v1/inbox/threads/{openid}"), &teacher.access).await.json().await.unwrap();
+    assert_eq!(before["window_left"], 5, "{before}");
+    let ends = chrono::DateTime::parse_from_rfc3339(before["window_ends_at"].as_str().unwrap()).unwrap();
+    let minutes = (ends.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_minutes();
+    assert!((47 * 60..=48 * 60).contains(&minutes), "48 hours after their message: {minutes} minutes");
     let resp = app.post(&url, &teacher.access, json!({ "text": "交到学院办公室 301。" })).await;
     assert_eq!(resp.status(), 201);
+    let after: Value = app.get(&format!("/api/v1/inbox/threads/{openid}"), &teacher.access).await.json().await.unwrap();
+    assert_eq!(after["window_left"], 4);
     let chat: Vec<Value> = app.inbox(openid).await.into_iter().filter(|m| m["channel"] == "custom").collect();
     assert_eq!(chat.last().unwrap()["content"], "交到学院办公室 301。", "{chat:?}");
     assert!(threads(&app, &teacher.access, "?waiting=true").await.is_empty(), "answered: nothing waits");
@@ -128,6 +136,12 @@ async fn a_student_writes_from_the_page_into_the_same_thread_and_reads_the_answe
     assert_eq!(
         (waiting[0]["openid"].as_str(), waiting[0]["last_text"].as_str()),
         (Some(openid.as_str()), Some("宿舍热水坏了，找谁修？"))
+    );
+    let detail: Value =
+        app.get(&format!("/api/v1/inbox/threads/{openid}"), &teacher.access).await.json().await.unwrap();
+    assert!(
+        detail["window_ends_at"].is_null() && detail["window_left"] == 0,
+        "the page opens no WeChat window: {detail}"
     );
 
     // WeChat does not know of the page's message: outside its window the answer is refused

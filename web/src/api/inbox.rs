@@ -35,3 +35,9 @@ pub async fn reply(openid: &str, text: String) -> ApiResult<ThreadMessage> {
 pub async fn handled(openid: &str) -> ApiResult<()> {
     super::post_done(&format!("/inbox/threads/{openid}/handled"), &serde_json::json!({})).await
 }
+
+/// How many threads wait for the caller (未处理).
+pub async fn waiting_count() -> ApiResult<i64> {
+    let page: Page<InboxThread> = super::get("/inbox/threads?waiting=true&per_page=1").await?;
+    Ok(page.total)
+}

@@ -1,9 +1,10 @@
 //! The shell around every signed-in page: a sidebar of the pages that exist (admin
-//! pages only for admins), the user and a logout button in the header.
+//! pages only for admins, 消息 with how many threads wait), the user and a logout button in
+//! the header.
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 use shared::Role;
 
 use crate::i18n::t;
@@ -25,6 +26,13 @@ pub fn Shell() -> impl IntoView {
     // The simulator exists only while the built-in mock stands in for WeChat.
     let wechat = LocalResource::new(crate::api::wechat::status);
     let mock_mode = move || wechat.get().is_some_and(|s| s.is_ok_and(|s| s.mock));
+    // How many threads wait for the teacher, asked again on every change of page.
+    let location = use_location();
+    let waiting = LocalResource::new(move || {
+        location.pathname.track();
+        crate::api::inbox::waiting_count()
+    });
+    let waiting = move || waiting.get().and_then(Result::ok).filter(|n| *n > 0);
     view! {
         <div class="shell">
             <aside class="sidebar">
@@ -37,7 +45,11 @@ pub fn Shell() -> impl IntoView {
                 </A>
                 <nav class="nav">
                     <A href="/" exact=true>{t::NAV_HOME}</A>
-                    <A href="/inbox">{t::NAV_INBOX}</A>
+                    // The count is not part of the link's name (aria-label), only of its looks.
+                    <A href="/inbox" attr:aria-label=t::NAV_INBOX attr:id="nav-inbox">
+                        {t::NAV_INBOX}
+                        {move || waiting().map(|n| view! { <span class="nav-count" aria-hidden="true">{n}</span> })}
+                    </A>
                     <A href="/classes">{t::NAV_CLASSES}</A>
                     <A href="/students">{t::NAV_STUDENTS}</A>
                     <A href="/groups">{t::NAV_GROUPS}</A>

@@ -174,6 +174,13 @@ fn ThreadView(
             <ul class="chat thread-chat" id="thread-messages">
                 {d.messages.into_iter().map(message).collect_view()}
             </ul>
+            <p class="hint" id="reply-window">
+                {match d.window_ends_at {
+                    Some(until) if d.window_left > 0 => t::window_open(&datetime(&until), d.window_left),
+                    Some(_) => t::WINDOW_FULL.to_string(),
+                    None => t::WINDOW_CLOSED.to_string(),
+                }}
+            </p>
         }
     };
     view! {
@@ -185,7 +192,6 @@ fn ThreadView(
             }}
             <form class="reply-box" on:submit=send>
                 <textarea id="reply-text" rows="3" placeholder=t::INBOX_REPLY_PLACEHOLDER aria-label=t::REPLY bind:value=text></textarea>
-                <p class="hint">{t::REPLY_WINDOW_HINT}</p>
                 <button type="submit" class="primary" id="send-reply" disabled=move || busy.get()>{t::SEND_REPLY}</button>
             </form>
         </div>

@@ -12,7 +12,15 @@ pub const UNKNOWN_FOLLOWER: &str = "未绑定的关注者";
 pub const MARK_HANDLED: &str = "标记已处理";
 pub const MARKED_HANDLED: &str = "已标记为已处理。";
 pub const INBOX_REPLY_PLACEHOLDER: &str = "输入回复内容…";
-pub const REPLY_WINDOW_HINT: &str = "回复以客服消息发送：微信只允许在对方最近一次发消息后 48 小时内发送，且最多 5 条。";
+pub const WINDOW_FULL: &str =
+    "本次可回复的 5 条已用完：等对方再发消息后才能回复。对方可在「联系老师」页面看到你的回复。";
+pub const WINDOW_CLOSED: &str =
+    "对方 48 小时内没有在微信里发消息，微信会拒收回复；对方可在「联系老师」页面看到你的回复。";
+
+/// The customer-service window still open.
+pub fn window_open(until: &str, left: i64) -> String {
+    format!("回复以客服消息发到对方微信：可回复至 {until}，还可发 {left} 条。")
+}
 
 /// Who a thread is with, when they are no student.
 pub fn thread_kind(kind: &str) -> &'static str {
