@@ -10,6 +10,10 @@ use shared::Role;
 use crate::i18n::t;
 use crate::session;
 
+/// Bumped by 消息 when a thread was answered or handled: the sidebar's count is asked again.
+#[derive(Clone, Copy)]
+pub struct InboxChanged(pub RwSignal<u32>);
+
 #[component]
 pub fn Shell() -> impl IntoView {
     let navigate = use_navigate();
@@ -28,8 +32,11 @@ pub fn Shell() -> impl IntoView {
     let mock_mode = move || wechat.get().is_some_and(|s| s.is_ok_and(|s| s.mock));
     // How many threads wait for the teacher, asked again on every change of page.
     let location = use_location();
+    let answered = InboxChanged(RwSignal::new(0));
+    provide_context(answered);
     let waiting = LocalResource::new(move || {
         location.pathname.track();
+        answered.0.track();
         crate::api::inbox::waiting_count()
     });
     let waiting = move || waiting.get().and_then(Result::ok).filter(|n| *n > 0);

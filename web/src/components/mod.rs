@@ -16,7 +16,7 @@ pub use charts::{percent, rate, Bar, ColumnChart, Funnel, Gauge, HBarChart, Line
 pub use demo_banner::DemoBanner;
 pub use dialog::Dialog;
 pub use field::Field;
-pub use layout::{RequireAdmin, Shell};
+pub use layout::{InboxChanged, RequireAdmin, Shell};
 pub use paged_table::{AccountSummary, PagedTable};
 pub use pager::Pager;
 pub use states::{Empty, ErrorNotice, Loading, Notice};

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use shared::{InboxThread, InboxThreadDetail, ThreadMessage};
 
 use crate::api::{self, inbox::Which};
-use crate::components::{Empty, ErrorNotice, Loading, Notice, Pager};
+use crate::components::{Empty, ErrorNotice, InboxChanged, Loading, Notice, Pager};
 use crate::format::datetime;
 use crate::i18n::t;
 
@@ -29,6 +29,8 @@ pub fn InboxPage() -> impl IntoView {
         api::inbox::threads(which.get(), class_id.get(), applied.get(), page.get())
     });
     let reload = move || version.update(|v| *v += 1);
+    // The sidebar's count of waiting threads, told when one is answered or handled.
+    let sidebar = use_context::<InboxChanged>();
     let on_search = move |ev: SubmitEvent| {
         ev.prevent_default();
         page.set(1);
@@ -100,7 +102,12 @@ pub fn InboxPage() -> impl IntoView {
                 {move || match chosen.get() {
                     None => view! { <div class="card thread-view"><Empty text=t::CHOOSE_THREAD /></div> }.into_any(),
                     Some(openid) => view! {
-                        <ThreadView openid=openid notice=notice on_changed=move |_| reload() />
+                        <ThreadView openid=openid notice=notice on_changed=move |_| {
+                            reload();
+                            if let Some(InboxChanged(count)) = sidebar {
+                                count.update(|v| *v += 1);
+                            }
+                        } />
                     }.into_any(),
                 }}
             </div>
