@@ -51,7 +51,9 @@ pub fn DeliveryPanel(id: i64, #[prop(into)] on_status: Callback<String>) -> impl
                     }
                     progress.set(Some(p));
                     error.set(None);
-                    if moved {
+                    // The rows were asked for when the panel opened, maybe just before the
+                    // last of them settled: once more when the first answer says it is done.
+                    if moved || (before.is_none() && finished) {
                         rows_version.update(|v| *v += 1);
                     }
                     if finished {
