@@ -41,6 +41,27 @@ pub struct HistoryQuery {
 }
 
 impl HistoryQuery {
+    /// From the operations' parameters (the list and the export take the same).
+    fn new(
+        openid: Option<String>,
+        student_id: Option<i64>,
+        kind: Option<String>,
+        direction: Option<String>,
+        from: Option<DateTime<Utc>>,
+        until: Option<DateTime<Utc>>,
+        q: Option<String>,
+    ) -> Self {
+        HistoryQuery {
+            openid,
+            student_id,
+            kind,
+            direction,
+            from: from.map(to_ms),
+            until: until.map(to_ms),
+            q: q.unwrap_or_default(),
+        }
+    }
+
     fn filter(&self) -> ApiResult<Filter> {
         let mut filter = Filter::new();
         if let Some(openid) = &self.openid {
@@ -178,15 +199,7 @@ impl MessagesApi {
         per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<Page<LoggedMessage>>> {
         auth.0.require_admin()?;
-        let query = HistoryQuery {
-            openid: openid.0,
-            student_id: student_id.0,
-            kind: kind.0,
-            direction: direction.0,
-            from: from.0.map(to_ms),
-            until: until.0.map(to_ms),
-            q: q.0.unwrap_or_default(),
-        };
+        let query = HistoryQuery::new(openid.0, student_id.0, kind.0, direction.0, from.0, until.0, q.0);
         Ok(Json(self::page(&state.db, &query, PageQuery::new(page.0, per_page.0)).await?))
     }
 
@@ -208,15 +221,7 @@ impl MessagesApi {
         format: Query<Option<FileFormat>>,
     ) -> ApiResult<Attachment<Vec<u8>>> {
         auth.0.require_admin()?;
-        let query = HistoryQuery {
-            openid: openid.0,
-            student_id: student_id.0,
-            kind: kind.0,
-            direction: direction.0,
-            from: from.0.map(to_ms),
-            until: until.0.map(to_ms),
-            q: q.0.unwrap_or_default(),
-        };
+        let query = HistoryQuery::new(openid.0, student_id.0, kind.0, direction.0, from.0, until.0, q.0);
         let (items, _) = rows(&state.db, &query, MAX_EXPORT, 0).await?;
         Audit::by(&auth.0, "messages_exported").detail(format!("{} 行", items.len())).record(state.db.pool()).await?;
         sheet::file("messages", format.0.unwrap_or(FileFormat::Csv), &sheet(items))

@@ -10,9 +10,9 @@ use serde::Deserialize;
 use shared::{Class, Desk, NoticeSummary, Role, SetupSteps, UnansweredQuestions};
 
 use crate::components::{percent, rate, Empty, ErrorNotice, Loading, MiniBar, TemplateWarning};
-use crate::format::{greeting, short_datetime};
+use crate::format::greeting;
 use crate::i18n::t;
-use crate::pages::notices::rate_cell;
+use crate::pages::notices::SentNoticesTable;
 use crate::{api, session};
 
 #[derive(Clone, Deserialize)]
@@ -190,22 +190,7 @@ fn RecentCard(recent: Vec<NoticeSummary>) -> impl IntoView {
     let body = if recent.is_empty() {
         view! { <Empty text=t::NO_SENT_NOTICES /> <A href="/notices/new">{t::WRITE_NOTICE}</A> }.into_any()
     } else {
-        view! {
-            <table class="table compact" id="recent-notices">
-                <thead><tr><th>{t::NOTICE_TITLE}</th><th>{t::SENT_AT}</th><th>{t::READ_RATE}</th><th>{t::CONFIRM_RATE}</th></tr></thead>
-                <tbody>
-                    {recent.into_iter().map(|n| view! {
-                        <tr>
-                            <td><A href=format!("/notices/{}", n.id)>{n.title.clone()}</A></td>
-                            <td class="nowrap">{short_datetime(&n.sent_at, t::NONE_YET)}</td>
-                            <td class="nowrap">{rate_cell(n.read, n.students, true)}</td>
-                            <td class="nowrap">{rate_cell(n.confirmed, n.students, n.requires_confirmation)}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        }
-        .into_any()
+        view! { <SentNoticesTable notices=recent id="recent-notices" /> }.into_any()
     };
     view! {
         <div class="card">

@@ -206,9 +206,30 @@ pub fn NoticesPage() -> impl IntoView {
     }
 }
 
+/// Sent notices with when they went and their read and confirm rates (the home page's
+/// latest, a class page's).
+#[component]
+pub fn SentNoticesTable(notices: Vec<NoticeSummary>, id: &'static str) -> impl IntoView {
+    view! {
+        <table class="table compact" id=id>
+            <thead><tr><th>{t::NOTICE_TITLE}</th><th>{t::SENT_AT}</th><th>{t::READ_RATE}</th><th>{t::CONFIRM_RATE}</th></tr></thead>
+            <tbody>
+                {notices.into_iter().map(|n| view! {
+                    <tr>
+                        <td><A href=format!("/notices/{}", n.id)>{n.title.clone()}</A></td>
+                        <td class="nowrap">{crate::format::short_datetime(&n.sent_at, t::NONE_YET)}</td>
+                        <td class="nowrap">{rate_cell(n.read, n.students, true)}</td>
+                        <td class="nowrap">{rate_cell(n.confirmed, n.students, n.requires_confirmation)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
 /// "60% 3/5" for a sent notice's read (or confirm) rate; — before sending, or when it asks
 /// for no confirmation.
-pub fn rate_cell(part: i64, students: i64, applies: bool) -> AnyView {
+fn rate_cell(part: i64, students: i64, applies: bool) -> AnyView {
     if !applies || students == 0 {
         return view! { <span class="hint">{t::NONE_YET}</span> }.into_any();
     }

@@ -11,10 +11,9 @@ use shared::{CheckinSession, Class, NoticeStatus, NoticeSummary, Student};
 use super::cadres::CadresPanel;
 use crate::api::{self, checkin::SessionFilter, notices::NoticeFilter, people::StudentFilter};
 use crate::components::{percent, rate, Empty, ErrorNotice, Loading, MiniBar, PagedTable};
-use crate::format::short_datetime;
 use crate::i18n::t;
 use crate::pages::checkins::state_badge;
-use crate::pages::notices::rate_cell;
+use crate::pages::notices::SentNoticesTable;
 
 #[component]
 pub fn ClassPage() -> impl IntoView {
@@ -130,22 +129,8 @@ fn ClassNotices(class_id: i64) -> impl IntoView {
         if items.is_empty() {
             return view! { <Empty text=t::NO_SENT_NOTICES /> }.into_any();
         }
-        view! {
-            <table class="table compact" id="class-notices">
-                <thead><tr><th>{t::NOTICE_TITLE}</th><th>{t::SENT_AT}</th><th>{t::READ_RATE}</th><th>{t::CONFIRM_RATE}</th></tr></thead>
-                <tbody>
-                    {items.into_iter().take(8).map(|n| view! {
-                        <tr>
-                            <td><A href=format!("/notices/{}", n.id)>{n.title.clone()}</A></td>
-                            <td class="nowrap">{short_datetime(&n.sent_at, t::NONE_YET)}</td>
-                            <td class="nowrap">{rate_cell(n.read, n.students, true)}</td>
-                            <td class="nowrap">{rate_cell(n.confirmed, n.students, n.requires_confirmation)}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        }
-        .into_any()
+        let notices: Vec<NoticeSummary> = items.into_iter().take(8).collect();
+        view! { <SentNoticesTable notices=notices id="class-notices" /> }.into_any()
     };
     view! {
         <div class="card wide">
