@@ -52,6 +52,7 @@ impl Application {
             self.state.config.message_retention_days,
         ));
         let health = tokio::spawn(crate::health::watch_forever(self.state.clone()));
+        let media = tokio::spawn(crate::inbox::media::fetch_forever(self.state.clone()));
         let log = self.state.wechat.log.clone();
         let delivery = crate::delivery::spawn(self.state.clone());
         let engine = self.state.delivery.clone();
@@ -64,6 +65,7 @@ impl Application {
         positions.abort();
         messages.abort();
         health.abort();
+        media.abort();
         // The batch in hand is sent and recorded before the process ends.
         engine.stop();
         if let Some(worker) = delivery {

@@ -72,6 +72,8 @@ pub struct Config {
     /// Entries of the message log are deleted after this (at least 2: the planner reads
     /// the last 48 hours for the customer-service window).
     pub message_retention_days: i64,
+    /// The ffmpeg that converts followers' voice notes (AMR) for browsers (`BANJI_FFMPEG`).
+    pub ffmpeg: String,
 }
 
 /// A configuration problem, phrased for the operator.
@@ -243,6 +245,7 @@ impl Config {
                 }
                 days => days,
             },
+            ffmpeg: var("BANJI_FFMPEG").filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "ffmpeg".into()),
         })
     }
 }

@@ -16,7 +16,7 @@ use crate::checkin::{AttendanceApi, CheckinApi, LocationApi, PortalCheckinApi};
 use crate::delivery::TemplatesApi;
 use crate::desk::DeskApi;
 use crate::http::{ConsoleEndpoint, RequestContext, SecurityHeaders};
-use crate::inbox::{InboxApi, MessagesApi, PortalMessagesApi};
+use crate::inbox::{InboxApi, MessagesApi, PortalMessagesApi, QuickRepliesApi};
 use crate::menus::MenusApi;
 use crate::notices::{CategoriesApi, NoticesApi, PortalNoticesApi};
 use crate::people::{
@@ -35,9 +35,10 @@ use crate::wechat::{AboutApi, WechatApi};
 /// Bodies larger than this are refused with 413 before they are read.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// Endpoints that take files: rosters and notice attachments.
+/// Endpoints that take files: rosters, notice attachments, files to answer with in 消息.
 pub fn is_upload(path: &str) -> bool {
     path.starts_with("/api/v1/roster/imports")
+        || path == "/api/v1/inbox/uploads"
         || (path.starts_with("/api/v1/notices/") && path.ends_with("/attachments"))
 }
 
@@ -51,7 +52,7 @@ type Apis = (
     (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi, PosterApi),
     (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
     (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
-    (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi),
+    (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
     (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),
 );
 
@@ -63,7 +64,7 @@ fn apis() -> Apis {
         (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi, PosterApi),
         (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
         (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
-        (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi),
+        (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
         (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),
     )
 }
@@ -117,6 +118,7 @@ pub fn build(state: AppState) -> impl Endpoint<Output = Response> {
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
         .at("/files/:token", get(crate::notices::links::serve))
+        .at("/inbox-media/:token", get(crate::inbox::media::serve))
         .nest("/wechat", crate::wechat::webhook::routes());
     // Only in mock mode: never mounted when a real account is configured.
     if let Some(mock) = &state.wechat.mock {

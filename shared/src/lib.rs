@@ -51,7 +51,10 @@ pub use delivery::{
 };
 pub use desk::{Desk, SetupSteps, UnansweredQuestions};
 pub use error::ErrorBody;
-pub use inbox::{InboxThread, InboxThreadDetail, LoggedMessage, NewInboxReply, ThreadMessage};
+pub use inbox::{
+    InboxChanged, InboxThread, InboxThreadDetail, InboxUpload, LoggedMessage, NewInboxReply, NewQuickReply,
+    NewStudentMessage, QuickReply, ThreadMessage, MAX_QUICK_REPLIES, REPLY_KINDS,
+};
 pub use location::{ConsentChange, LocationConsent, StudentLocation};
 pub use menus::{MenuButton, MenuDraft, MenuFeature, MenuProblem, MenuTarget, NewMenu};
 pub use notices::{

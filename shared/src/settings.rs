@@ -12,11 +12,19 @@ pub struct Settings {
     pub registration_open: bool,
     /// A registered teacher waits for an admin's approval before they can log in.
     pub registration_requires_approval: bool,
+    /// Teachers who answer, besides the admins, the followers bound to no one (消息).
+    #[serde(default)]
+    pub inbox_stewards: Vec<i64>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { auto_remark: true, registration_open: true, registration_requires_approval: true }
+        Settings {
+            auto_remark: true,
+            registration_open: true,
+            registration_requires_approval: true,
+            inbox_stewards: Vec::new(),
+        }
     }
 }
 
@@ -31,6 +39,9 @@ pub struct SettingsPatch {
     pub registration_open: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_requires_approval: Option<bool>,
+    /// Replaces the list of teachers who answer followers bound to no one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inbox_stewards: Option<Vec<i64>>,
 }
 
 /// How notices reach students, as any teacher may know it: without a template mapped for

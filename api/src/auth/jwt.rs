@@ -152,6 +152,37 @@ impl JwtKeys {
     }
 }
 
+/// A signed link to a file of the inbox (what a follower sent, or a teacher's upload), for
+/// the console's `<img>`, `<audio>` and `<video>`, which send no Authorization header:
+/// made only for a caller who may see the thread, and short-lived.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct MediaClaims {
+    /// `m:<inbox_media id>` or `u:<inbox_uploads id>`.
+    pub sub: String,
+    /// Always `media`.
+    pub aud: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+impl JwtKeys {
+    pub fn issue_media_link(&self, subject: &str, secs: i64) -> anyhow::Result<String> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = MediaClaims { sub: subject.into(), aud: "media".into(), iat: now, exp: now + secs };
+        Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+    }
+
+    /// The subject a valid media link names.
+    pub fn verify_media_link(&self, token: &str) -> Result<String, JwtProblem> {
+        let mut validation = self.student_validation.clone();
+        validation.set_audience(&["media"]);
+        decode::<MediaClaims>(token, &self.decoding, &validation).map(|d| d.claims.sub).map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => JwtProblem::Expired,
+            _ => JwtProblem::Invalid,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,8 +20,9 @@ pub fn list_link(state: &AppState) -> String {
 pub async fn take(state: &AppState, openid: &str) -> sqlx::Result<Option<String>> {
     let db = &state.db;
     let held: Vec<i64> = sqlx::query_scalar(
-        "SELECT d.id FROM deliveries d JOIN notices n ON n.id = d.notice_id \
-         WHERE d.openid = $1 AND d.status = 'held' AND n.status <> 'withdrawn' ORDER BY d.id LIMIT $2",
+        "SELECT d.id FROM deliveries d LEFT JOIN notices n ON n.id = d.notice_id \
+         WHERE d.openid = $1 AND d.status = 'held' AND (n.status IS NULL OR n.status <> 'withdrawn') \
+         ORDER BY d.id LIMIT $2",
     )
     .bind(openid)
     .bind(PER_REPLY)
@@ -32,7 +33,7 @@ pub async fn take(state: &AppState, openid: &str) -> sqlx::Result<Option<String>
     }
     let list = held.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     // Only the rows this call changed are listed: a concurrent reply never lists them twice.
-    let taken: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+    let taken: Vec<Option<i64>> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "UPDATE deliveries SET status = 'sent', channel = 'digest', sent_at = $1, sent_by = 'digest', delivered_at = $1 \
          WHERE status = 'held' AND id IN ({list}) RETURNING notice_id"
     )))
@@ -42,7 +43,10 @@ pub async fn take(state: &AppState, openid: &str) -> sqlx::Result<Option<String>
     if taken.is_empty() {
         return Ok(None);
     }
-    let ids = taken.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    // Rows of no notice are teachers' answers from 消息, listed once as a link to them.
+    let answers = taken.iter().filter(|n| n.is_none()).count();
+    let ids = taken.iter().flatten().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let ids = if ids.is_empty() { "0".to_string() } else { ids };
     let notices: Vec<(i64, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT id, title, urgency FROM notices WHERE id IN ({ids}) ORDER BY id"
     )))
@@ -52,7 +56,16 @@ pub async fn take(state: &AppState, openid: &str) -> sqlx::Result<Option<String>
         .bind(openid)
         .fetch_one(db.pool())
         .await?;
-    let mut text = format!("您有 {} 条新通知：", notices.len() as i64 + remaining);
+    let mut text = if answers > 0 {
+        let link = format!("{}/api/v1/portal/oauth?next=/s/messages", state.config.public_url);
+        format!("老师回复了你的留言（{answers} 条），<a href=\"{link}\">点击查看</a>。\n")
+    } else {
+        String::new()
+    };
+    if notices.is_empty() && remaining == 0 {
+        return Ok(Some(text.trim_end().to_string()));
+    }
+    text.push_str(&format!("您有 {} 条新通知：", notices.len() as i64 + remaining));
     for (i, (id, title, urgency)) in notices.iter().enumerate() {
         let flag = match urgency.as_str() {
             "urgent" => "【紧急】",

@@ -27,14 +27,16 @@ use crate::db::{now_ms, Backend, Db};
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Row {
     pub id: i64,
-    pub notice_id: i64,
+    /// None for a teacher's answer from 消息 (`reply:inbox:<id>`), which belongs to no notice.
+    pub notice_id: Option<i64>,
     pub openid: Option<String>,
     pub attempts: i64,
     /// The channel of an earlier attempt, if it got as far as choosing one.
     pub channel: Option<String>,
     pub idem_key: Option<String>,
     pub fallback: String,
-    /// `notice`, `reminder:<id>` or `reply:<comment id>`: what the message says.
+    /// `notice`, `reminder:<id>`, `reply:<comment id>` or `reply:inbox:<answer id>`: what
+    /// the message says.
     pub kind: String,
     pub ref_id: Option<i64>,
 }

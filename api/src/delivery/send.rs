@@ -160,8 +160,30 @@ impl Letter {
     }
 }
 
-/// A notice and a kind of row: which letter a row carries.
-pub type LetterKey = (i64, String);
+/// A notice (none for an answer from 消息) and a kind of row: which letter a row carries.
+pub type LetterKey = (Option<i64>, String);
+
+/// The letter of a teacher's answer from 消息 carried outside the customer-service window:
+/// who answered, when, its first words, and the student's conversation page.
+async fn answer_letter(state: &AppState, answer_id: i64) -> sqlx::Result<Option<Letter>> {
+    let row: Option<(String, String, i64)> =
+        sqlx::query_as("SELECT author_name, content, created_at FROM inbox_replies WHERE id = $1")
+            .bind(answer_id)
+            .fetch_optional(state.db.pool())
+            .await?;
+    Ok(row.map(|(author, content, at)| Letter {
+        title: "老师回复了你的留言".into(),
+        author,
+        category: "留言回复".into(),
+        urgency: "普通",
+        excerpt: plain_excerpt(&content, 60),
+        time: china_time(at),
+        deadline: String::new(),
+        link: format!("{}/api/v1/portal/oauth?next=/s/messages", state.config.public_url),
+        withdrawn: false,
+        confirm: false,
+    }))
+}
 
 /// What each row's message says, by (notice, kind).
 pub async fn letters(state: &AppState, rows: &[Row]) -> sqlx::Result<HashMap<LetterKey, Letter>> {
@@ -172,11 +194,17 @@ pub async fn letters(state: &AppState, rows: &[Row]) -> sqlx::Result<HashMap<Let
         if letters.contains_key(&key) {
             continue;
         }
-        if let std::collections::hash_map::Entry::Vacant(slot) = notices.entry(row.notice_id) {
-            let notice = store::row(&state.db, row.notice_id).await?;
+        let Some(notice_id) = row.notice_id else {
+            if let Some(letter) = answer_letter(state, row.ref_id.unwrap_or_default()).await? {
+                letters.insert(key, letter);
+            }
+            continue;
+        };
+        if let std::collections::hash_map::Entry::Vacant(slot) = notices.entry(notice_id) {
+            let notice = store::row(&state.db, notice_id).await?;
             slot.insert(notice.map(|n| (Letter::new(&n, &state.config.public_url), n.requires_confirmation.0)));
         }
-        let Some(Some((base, confirm))) = notices.get(&row.notice_id) else { continue };
+        let Some(Some((base, confirm))) = notices.get(&notice_id) else { continue };
         let reply: Option<String> = match (row.kind.starts_with("reply:"), row.ref_id) {
             (true, Some(comment)) => {
                 sqlx::query_scalar("SELECT body FROM notice_comments WHERE id = $1")

@@ -114,7 +114,7 @@ async fn round(state: &AppState) -> anyhow::Result<Round> {
         rate::give_back(&state.kv, granted).await?;
         return Ok(Round::Idle);
     }
-    let notices: std::collections::BTreeSet<i64> = rows.iter().map(|r| r.notice_id).collect();
+    let notices: std::collections::BTreeSet<i64> = rows.iter().filter_map(|r| r.notice_id).collect();
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut ledger = Ledger::new(state);
     let calls = ledger::while_held(state, &ids, async {
@@ -168,7 +168,7 @@ impl Work {
     }
 
     /// Which letter carries it.
-    fn key(&self) -> (i64, String) {
+    fn key(&self) -> send::LetterKey {
         (self.row.notice_id, self.row.kind.clone())
     }
 }

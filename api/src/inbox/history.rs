@@ -173,6 +173,15 @@ fn sheet(items: Vec<LoggedMessage>) -> Sheet<'static> {
     }
 }
 
+/// One follower's whole history as a file (the thread's own export; the caller's scope is
+/// checked by the caller).
+pub async fn thread_file(db: &Db, openid: &str, format: FileFormat) -> ApiResult<(Attachment<Vec<u8>>, usize)> {
+    let query = HistoryQuery { openid: Some(openid.to_string()), ..HistoryQuery::default() };
+    let (items, _) = rows(db, &query, MAX_EXPORT, 0).await?;
+    let n = items.len();
+    Ok((sheet::file("thread", format, &sheet(items))?, n))
+}
+
 pub struct MessagesApi;
 
 #[OpenApi(prefix_path = "/v1/messages", tag = "ApiTags::Inbox")]

@@ -11,34 +11,40 @@
 //! the same thread, as if sent in WeChat, and the page shows the teachers' answers even
 //! when WeChat refused to deliver them.
 //!
-//! Not yet here (issue 15): media kept from the platform, replies other than text, the
-//! planner's fallback outside the 48-hour window, live updates.
+//! A thread shows, in order, what the follower sent (media kept by `media`), Banji's
+//! automatic answers, the notices pushed to them and the teachers' answers (`thread`).
+//! Answers of every type and their way outside the 48-hour window are `replies`; files to
+//! answer with `uploads`; saved answers `quick`; open inboxes follow changes (`live`).
 //!
 //! The whole interaction history (both ways, events too) is `history`: admins and
 //! integrations page and export it.
 
 pub mod history;
+pub mod live;
+pub mod media;
 mod portal;
+mod quick;
+mod replies;
 mod routes;
+mod thread;
+mod uploads;
 
 pub use history::MessagesApi;
 pub use portal::PortalMessagesApi;
+pub use quick::QuickRepliesApi;
 pub use routes::InboxApi;
+pub use thread::messages;
 
-use shared::{InboxThread, InboxThreadDetail, Page, PageQuery, ThreadMessage};
+use shared::{InboxThread, InboxThreadDetail, Page, PageQuery};
 
 use crate::db::filter::{contains_pattern, Arg, Filter};
 use crate::db::{now_ms, to_time, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::people::Scope;
+use crate::state::AppState;
 
 /// The message types a follower writes (events are not messages).
 pub const MESSAGE_TYPES: [&str; 7] = ["text", "image", "voice", "video", "shortvideo", "location", "link"];
-/// WeChat's customer-service window after a follower's message, and its cap.
-const WINDOW_MS: i64 = 48 * 3600 * 1000;
-const WINDOW_CAP: i64 = 5;
-/// How many of a thread's latest messages a thread shows.
-const THREAD_MESSAGES: i64 = 200;
 
 /// A message the robot could not answer: the follower's thread waits for a teacher. Called
 /// from the conversation's fallback, usually before the message log has written the
@@ -174,78 +180,11 @@ async fn thread(db: &Db, openid: &str) -> ApiResult<InboxThread> {
 }
 
 /// The thread with its latest messages, what they sent and what teachers answered, in order.
-pub async fn detail(db: &Db, scope: Scope, openid: &str) -> ApiResult<InboxThreadDetail> {
-    scope.follower(db, openid).await?;
-    let thread = thread(db, openid).await?;
-    let (window_ends_at, window_left) = window(db, openid).await?;
-    Ok(InboxThreadDetail { thread, messages: messages(db, openid).await?, window_ends_at, window_left })
-}
-
-/// WeChat's customer-service window as far as Banji knows it: 48 hours and 5 messages
-/// after the follower's last message in WeChat (a message has a MsgId; what they wrote on
-/// the page has none and opens nothing), less the answers sent since.
-async fn window(db: &Db, openid: &str) -> sqlx::Result<(Option<chrono::DateTime<chrono::Utc>>, i64)> {
-    let types = MESSAGE_TYPES.map(|t| format!("'{t}'")).join(", ");
-    let last: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT MAX(received_at) FROM wechat_messages WHERE openid = $1 AND msg_type IN ({types}) AND msg_id IS NOT NULL"
-    )))
-    .bind(openid)
-    .fetch_one(db.pool())
-    .await?;
-    let Some(last) = last.filter(|at| at + WINDOW_MS > now_ms()) else { return Ok((None, 0)) };
-    let sent: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM inbox_replies WHERE openid = $1 AND status = 'sent' AND created_at >= $2",
-    )
-    .bind(openid)
-    .bind(last)
-    .fetch_one(db.pool())
-    .await?;
-    Ok((Some(to_time(last + WINDOW_MS)), (WINDOW_CAP - sent).max(0)))
-}
-
-/// A follower's latest messages both ways, oldest first: what they sent (the message log)
-/// and what teachers answered (sent or not).
-pub async fn messages(db: &Db, openid: &str) -> sqlx::Result<Vec<ThreadMessage>> {
-    let types = MESSAGE_TYPES.map(|t| format!("'{t}'")).join(", ");
-    let sent: Vec<(i64, String, Option<String>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT received_at, msg_type, content FROM wechat_messages WHERE openid = $1 AND msg_type IN ({types}) \
-         ORDER BY received_at DESC, id DESC LIMIT {THREAD_MESSAGES}"
-    )))
-    .bind(openid)
-    .fetch_all(db.pool())
-    .await?;
-    let answered: Vec<(i64, String, String, String, String, Option<String>)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT created_at, kind, content, author_name, status, failure FROM inbox_replies WHERE openid = $1 \
-             ORDER BY created_at DESC, id DESC LIMIT {THREAD_MESSAGES}"
-        )))
-        .bind(openid)
-        .fetch_all(db.pool())
-        .await?;
-    let mut messages: Vec<ThreadMessage> = sent
-        .into_iter()
-        .map(|(at, kind, text)| ThreadMessage {
-            at: to_time(at),
-            direction: "in".into(),
-            kind,
-            text,
-            author: None,
-            status: None,
-            failure: None,
-        })
-        .chain(answered.into_iter().map(|(at, kind, text, author, status, failure)| ThreadMessage {
-            at: to_time(at),
-            direction: "out".into(),
-            kind,
-            text: Some(text),
-            author: Some(author),
-            status: Some(status),
-            failure,
-        }))
-        .collect();
-    messages.sort_by_key(|m| m.at);
-    let skip = messages.len().saturating_sub(THREAD_MESSAGES as usize);
-    Ok(messages.split_off(skip))
+pub async fn detail(state: &AppState, scope: Scope, openid: &str) -> ApiResult<InboxThreadDetail> {
+    scope.follower(&state.db, openid).await?;
+    let thread = thread(&state.db, openid).await?;
+    let (window_ends_at, window_left) = thread::window(&state.db, openid).await?;
+    Ok(InboxThreadDetail { thread, messages: messages(state, openid).await?, window_ends_at, window_left })
 }
 
 /// Marks the thread handled by `user`: nothing waits in it any more.

@@ -6,7 +6,7 @@ use std::time::Duration;
 use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, OpenApi};
-use shared::{NewInboxReply, ThreadMessage};
+use shared::{NewStudentMessage, ThreadMessage};
 
 use crate::api_tags::ApiTags;
 use crate::db::{now_ms, to_time};
@@ -30,13 +30,18 @@ impl PortalMessagesApi {
     /// The reader's conversation with the school, oldest first (the latest 200).
     #[oai(path = "/", method = "get")]
     async fn list(&self, state: Data<&AppState>, auth: StudentAuth) -> ApiResult<Json<Vec<ThreadMessage>>> {
-        Ok(Json(super::messages(&state.db, &auth.0).await?))
+        Ok(Json(super::messages(&state, &auth.0).await?))
     }
 
     /// Write to the teachers from the page: it joins the reader's thread as if sent in
     /// WeChat, waiting for an answer. At most 20 an hour (429).
     #[oai(path = "/", method = "post")]
-    async fn write(&self, state: Data<&AppState>, auth: StudentAuth, body: Json<NewInboxReply>) -> ApiResult<Written> {
+    async fn write(
+        &self,
+        state: Data<&AppState>,
+        auth: StudentAuth,
+        body: Json<NewStudentMessage>,
+    ) -> ApiResult<Written> {
         let openid = auth.0;
         let key = format!("portal:messages:{openid}");
         if let Some(wait) = state.kv.hit(&key, WRITES_PER_HOUR, Duration::from_secs(3600)).await? {
@@ -56,14 +61,7 @@ impl PortalMessagesApi {
         .execute(state.db.pool())
         .await?;
         super::waiting(&state.db, &openid, "text").await?;
-        Ok(Written::Created(Json(ThreadMessage {
-            at: to_time(now),
-            direction: "in".into(),
-            kind: "text".into(),
-            text: Some(text),
-            author: None,
-            status: None,
-            failure: None,
-        })))
+        super::live::changed(&state.kv).await;
+        Ok(Written::Created(Json(ThreadMessage::new(to_time(now), "in", "text", Some(text)))))
     }
 }

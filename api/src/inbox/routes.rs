@@ -1,21 +1,44 @@
-//! `/inbox`: the threads a teacher sees, one thread, a text answer, marking handled.
+//! `/inbox`: the threads a teacher sees, one thread, answering (`replies`), files to answer
+//! with (`uploads`), a thread's export, marking handled, and the live stream.
 
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
-use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, OpenApi};
-use shared::{InboxThread, InboxThreadDetail, NewInboxReply, Page, PageQuery, ThreadMessage};
+use poem_openapi::payload::{Attachment, Binary, Json};
+use poem_openapi::types::multipart::Upload;
+use poem_openapi::{ApiRequest, ApiResponse, Multipart, OpenApi};
+use shared::{
+    InboxChanged, InboxThread, InboxThreadDetail, InboxUpload, NewInboxReply, Page, PageQuery, StreamTicket,
+    ThreadMessage,
+};
 
 use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
-use crate::db::{now_ms, to_time};
 use crate::error::{ApiError, ApiResult, NoContent};
+use crate::http::live as stream;
+use crate::http::sheet::FileFormat;
 use crate::people::Scope;
 use crate::state::AppState;
-use crate::wechat::client::messages::CustomMessage;
 
 pub struct InboxApi;
+
+#[derive(Multipart)]
+struct UploadForm {
+    file: Upload,
+}
+
+#[derive(ApiRequest)]
+enum UploadBody {
+    Form(UploadForm),
+    /// The file as the body.
+    Raw(Binary<Vec<u8>>),
+}
+
+#[derive(ApiResponse)]
+enum Uploaded {
+    #[oai(status = 201)]
+    Created(Json<InboxUpload>),
+}
 
 #[derive(ApiResponse)]
 enum ReplySent {
@@ -62,12 +85,15 @@ impl InboxApi {
         auth: BearerAuth,
         openid: Path<String>,
     ) -> ApiResult<Json<InboxThreadDetail>> {
-        Ok(Json(super::detail(&state.db, Scope::of(&auth.0), &openid.0).await?))
+        Ok(Json(super::detail(&state, Scope::of(&auth.0), &openid.0).await?))
     }
 
-    /// Answer with text, as a customer-service message: WeChat delivers it only within 48
-    /// hours of the follower's last message (409 `outside_window` otherwise). The answer
-    /// is kept with its outcome either way, and the thread no longer waits once it is sent.
+    /// Answer as a customer-service message of any kind (text, image, voice, video,
+    /// music, news; files uploaded first to `/inbox/uploads`). Outside WeChat's 48-hour
+    /// window (or past its 5 messages) the answer goes through the channel planner
+    /// instead, as a delivery linking to the student's conversation page (`status`
+    /// `pending`, then how it went); a follower bound to no student cannot be reached that
+    /// way (409 `outside_window`). Kept with its outcome either way, and audited.
     #[oai(path = "/threads/:openid/replies", method = "post")]
     async fn reply(
         &self,
@@ -76,63 +102,75 @@ impl InboxApi {
         openid: Path<String>,
         body: Json<NewInboxReply>,
     ) -> ApiResult<ReplySent> {
-        let caller = auth.0;
-        Scope::of(&caller).follower(&state.db, &openid.0).await?;
-        body.validate()?;
-        let text = body.0.text.trim().to_string();
-        let author: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
-            .bind(caller.user_id)
-            .fetch_optional(state.db.pool())
-            .await?
-            .unwrap_or_else(|| caller.username.clone());
-        let outcome =
-            state.wechat.client.send_custom_message(&openid.0, &CustomMessage::Text { content: text.clone() }).await;
-        let failure = outcome.as_ref().err().map(|e| e.reason());
-        let now = now_ms();
-        sqlx::query(
-            "INSERT INTO inbox_replies (openid, user_id, author_name, kind, content, status, failure, created_at) \
-             VALUES ($1, $2, $3, 'text', $4, $5, $6, $7)",
-        )
-        .bind(&openid.0)
-        .bind(caller.user_id)
-        .bind(&author)
-        .bind(&text)
-        .bind(if outcome.is_ok() { "sent" } else { "failed" })
-        .bind(&failure)
-        .bind(now)
-        .execute(state.db.pool())
-        .await?;
-        Audit::by(&caller, "inbox_replied")
+        Scope::of(&auth.0).follower(&state.db, &openid.0).await?;
+        Ok(ReplySent::Sent(Json(super::replies::answer(&state, &auth.0, &openid.0, body.0).await?)))
+    }
+
+    /// The thread's whole history (both ways, events too) as CSV or XLSX; audited.
+    #[oai(path = "/threads/:openid/export", method = "get")]
+    async fn export(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        openid: Path<String>,
+        format: Query<Option<FileFormat>>,
+    ) -> ApiResult<Attachment<Vec<u8>>> {
+        Scope::of(&auth.0).follower(&state.db, &openid.0).await?;
+        let format = format.0.unwrap_or(FileFormat::Csv);
+        let (file, rows) = super::history::thread_file(&state.db, &openid.0, format).await?;
+        Audit::by(&auth.0, "thread_exported")
             .target(format!("follower:{}", openid.0))
-            .detail(if outcome.is_ok() {
-                "已发送".to_string()
-            } else {
-                format!("未送达：{}", failure.clone().unwrap_or_default())
-            })
+            .detail(format!("{rows} 行"))
             .record(state.db.pool())
             .await?;
-        match outcome {
-            Ok(()) => {
-                super::handled(&state.db, &openid.0, caller.user_id).await?;
-                Ok(ReplySent::Sent(Json(ThreadMessage {
-                    at: to_time(now),
-                    direction: "out".into(),
-                    kind: "text".into(),
-                    text: Some(text),
-                    author: Some(author),
-                    status: Some("sent".into()),
-                    failure: None,
-                })))
+        Ok(file)
+    }
+
+    /// Upload a file to answer with: `kind` is `image` (JPEG, PNG, GIF ≤ 10 MB), `voice`
+    /// (AMR or MP3 ≤ 2 MB and 60 s), `video` (MP4 ≤ 10 MB) or `thumb` (a music cover, JPEG
+    /// ≤ 64 KB) — what WeChat takes; anything else is refused at once (422
+    /// `media_refused`, saying why).
+    #[oai(path = "/uploads", method = "post")]
+    async fn upload(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        kind: Query<String>,
+        body: UploadBody,
+    ) -> ApiResult<Uploaded> {
+        let (file_name, bytes) = match body {
+            UploadBody::Form(form) => {
+                let name = form.file.file_name().unwrap_or_default().to_string();
+                (name, form.file.into_vec().await.map_err(|e| ApiError::bad_request("bad_upload", e.to_string()))?)
             }
-            Err(err) if matches!(err.code(), Some(45015) | Some(45047)) => Err(ApiError::conflict(
-                "outside_window",
-                "WeChat lets the account write only within 48 hours of the follower's last message (and a few times)",
-            )),
-            Err(err) if err.code() == Some(43004) => {
-                Err(ApiError::conflict("not_following", "this follower no longer follows the account"))
-            }
-            Err(err) => Err(err.to_api_error("WeChat did not take the answer")),
-        }
+            UploadBody::Raw(raw) => (String::new(), raw.0),
+        };
+        let upload = super::uploads::store(&state, auth.0.user_id, &kind.0, &file_name, &bytes).await?;
+        Ok(Uploaded::Created(Json(upload.into_dto(&state))))
+    }
+
+    /// A single-use ticket (60 s) for the live stream (EventSource sends no headers).
+    #[oai(path = "/live/ticket", method = "post")]
+    async fn ticket(&self, state: Data<&AppState>, auth: BearerAuth) -> ApiResult<Json<StreamTicket>> {
+        let ticket = stream::issue_ticket(&state.kv, super::live::TOPIC, auth.0.user_id).await?;
+        Ok(Json(StreamTicket { ticket, expires_in: stream::ticket_lifetime().as_secs() as i64 }))
+    }
+
+    /// Server-sent events: `inbox` at once, then each time a follower writes, a teacher
+    /// answers or a thread is marked handled — ask for the threads again.
+    #[oai(path = "/live/events", method = "get")]
+    async fn events(
+        &self,
+        state: Data<&AppState>,
+        ticket: Query<String>,
+    ) -> ApiResult<stream::LiveEvents<InboxChanged>> {
+        use futures_util::StreamExt;
+        stream::redeem(&state.kv, super::live::TOPIC, &ticket.0).await?;
+        let ticks = stream::ticks(&state.kv, super::live::TOPIC)
+            .await?
+            .map(|()| InboxChanged { at: chrono::Utc::now() })
+            .boxed();
+        Ok(stream::LiveEvents::new("inbox", ticks))
     }
 
     /// Mark the thread handled (已处理): nothing waits in it until they write again.
@@ -140,6 +178,7 @@ impl InboxApi {
     async fn handled(&self, state: Data<&AppState>, auth: BearerAuth, openid: Path<String>) -> ApiResult<NoContent> {
         Scope::of(&auth.0).follower(&state.db, &openid.0).await?;
         super::handled(&state.db, &openid.0, auth.0.user_id).await?;
+        super::live::changed(&state.kv).await;
         Ok(NoContent::Done)
     }
 }

@@ -47,14 +47,21 @@ impl Scope {
     }
 
     /// Limits `filter` to the followers (their openid in `openid`) this scope sees: for a
-    /// teacher, the WeChat of the students they see; for an admin, every follower, the
-    /// unbound and teachers too.
+    /// teacher, the WeChat of the students they see (and the unbound, for teachers an admin
+    /// named to answer them); for an admin, every follower, the unbound and teachers too.
     pub fn followers(self, filter: &mut Filter, openid: &str) {
         if let Scope::Teacher(id) = self {
             let students = TEACHER_STUDENTS.replace("{s}", "s");
+            // Theirs: students they see; and, for teachers an admin named in 系统设置,
+            // followers bound to no one (neither a student nor a teacher).
             filter.and(
-                &format!("{openid} IN (SELECT s.openid FROM students s WHERE s.openid IS NOT NULL AND ({students}))"),
-                [Arg::Int(id), Arg::Int(id)],
+                &format!(
+                    "{openid} IN (SELECT s.openid FROM students s WHERE s.openid IS NOT NULL AND ({students})) \
+                     OR (EXISTS (SELECT 1 FROM inbox_stewards st WHERE st.user_id = ?) \
+                     AND {openid} NOT IN (SELECT b.openid FROM students b WHERE b.openid IS NOT NULL) \
+                     AND {openid} NOT IN (SELECT tp.openid FROM teacher_profiles tp WHERE tp.openid IS NOT NULL))"
+                ),
+                [Arg::Int(id), Arg::Int(id), Arg::Int(id)],
             );
         }
     }

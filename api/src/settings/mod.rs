@@ -11,7 +11,7 @@ use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
 use crate::db::Db;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 const KEYS: [&str; 3] = ["auto_remark", "registration_open", "registration_requires_approval"];
@@ -33,10 +33,13 @@ pub async fn load(db: &Db) -> sqlx::Result<Settings> {
             _ => {}
         }
     }
+    settings.inbox_stewards =
+        sqlx::query_scalar("SELECT user_id FROM inbox_stewards ORDER BY user_id").fetch_all(db.pool()).await?;
     Ok(settings)
 }
 
-async fn save(db: &Db, patch: &SettingsPatch, audit: Audit<'_>) -> sqlx::Result<()> {
+/// Saves the patch; `Err(id)` (nothing saved) when a named steward is no teacher.
+async fn save(db: &Db, patch: &SettingsPatch, audit: Audit<'_>) -> sqlx::Result<Result<(), i64>> {
     let values = [patch.auto_remark, patch.registration_open, patch.registration_requires_approval];
     let mut tx = db.begin_write().await?;
     let mut changed = Vec::new();
@@ -54,8 +57,27 @@ async fn save(db: &Db, patch: &SettingsPatch, audit: Audit<'_>) -> sqlx::Result<
         };
         changed.push(format!("{label}：{}", if value { "开" } else { "关" }));
     }
+    if let Some(stewards) = &patch.inbox_stewards {
+        sqlx::query("DELETE FROM inbox_stewards").execute(&mut *tx).await?;
+        let mut names = Vec::new();
+        for id in stewards.iter().collect::<std::collections::BTreeSet<_>>() {
+            let name: Option<String> =
+                sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1 AND role <> 'admin'")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some(name) = name else { return Ok(Err(*id)) };
+            sqlx::query("INSERT INTO inbox_stewards (user_id) VALUES ($1)").bind(id).execute(&mut *tx).await?;
+            names.push(name);
+        }
+        changed.push(format!(
+            "未绑定用户的消息由：{}",
+            if names.is_empty() { "仅管理员".into() } else { names.join("、") }
+        ));
+    }
     audit.detail(changed.join("，")).record(&mut *tx).await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(Ok(()))
 }
 
 pub struct SettingsApi;
@@ -76,7 +98,9 @@ impl SettingsApi {
         body: Json<SettingsPatch>,
     ) -> ApiResult<Json<Settings>> {
         auth.0.require_admin()?;
-        save(&state.db, &body.0, Audit::by(&auth.0, "settings_changed")).await?;
+        if let Err(id) = save(&state.db, &body.0, Audit::by(&auth.0, "settings_changed")).await? {
+            return Err(ApiError::field("inbox_stewards", format!("user {id} is not a teacher")));
+        }
         Ok(Json(load(&state.db).await?))
     }
 }

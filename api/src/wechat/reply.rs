@@ -50,6 +50,18 @@ pub struct Article {
 }
 
 impl Reply {
+    /// The answer in a few words, as a thread shows it.
+    pub fn summary(&self) -> String {
+        match self {
+            Reply::Text { content } => content.clone(),
+            Reply::Image { .. } => "[图片]".into(),
+            Reply::Voice { .. } => "[语音]".into(),
+            Reply::Video { title, .. } | Reply::Music { title, .. } => title.clone(),
+            Reply::News { articles } => articles.first().map(|a| a.title.clone()).unwrap_or_default(),
+            Reply::TransferCustomerService { .. } => "[转接客服]".into(),
+        }
+    }
+
     pub fn text(content: impl Into<String>) -> Reply {
         Reply::Text { content: content.into() }
     }

@@ -48,8 +48,8 @@ impl Wechat {
         } else {
             None
         };
-        let client = WechatClient::new(&config, kv);
-        let log = MessageLog::start(db, router.secrets(), Some(data_dir));
+        let client = WechatClient::new(&config, kv.clone());
+        let log = MessageLog::start(db, kv, router.secrets(), Some(data_dir));
         Wechat { crypto: config.crypto(), client, router, log, mock, config }
     }
 }

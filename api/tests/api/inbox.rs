@@ -95,23 +95,31 @@ async fn an_answer_goes_out_as_customer_service_text_and_is_kept_with_its_outcom
     assert_eq!(chat.last().unwrap()["content"], "交到学院办公室 301。", "{chat:?}");
     assert!(threads(&app, &teacher.access, "?waiting=true").await.is_empty(), "answered: nothing waits");
 
-    // Past the window WeChat refuses; the answer is kept, failed, with the reason.
+    // A follower bound to no one, past the window: nothing else reaches them, so the
+    // answer is kept as failed, with the reason.
+    let stranger = app.follower("路人").await;
+    say(&app, &stranger, "请问新生报到在哪里？").await;
     {
         let mut mock = app.mock().state();
-        let user = mock.users.get_mut(openid.as_str()).unwrap();
+        let user = mock.users.get_mut(stranger.as_str()).unwrap();
         (user.window_start, user.event_start) = (None, None);
     }
-    error_body(app.post(&url, &teacher.access, json!({ "text": "还在吗？" })).await, 409, "outside_window").await;
+    let to_stranger = format!("/api/v1/inbox/threads/{stranger}/replies");
+    error_body(app.post(&to_stranger, &admin.access, json!({ "text": "还在吗？" })).await, 409, "outside_window").await;
 
     let detail: Value =
         app.get(&format!("/api/v1/inbox/threads/{openid}"), &teacher.access).await.json().await.unwrap();
-    let messages = detail["messages"].as_array().unwrap();
+    let messages: Vec<&Value> = detail["messages"].as_array().unwrap().iter().filter(|m| m["kind"] != "auto").collect();
     let seen: Vec<(&str, &str)> =
         messages.iter().map(|m| (m["direction"].as_str().unwrap(), m["text"].as_str().unwrap())).collect();
-    assert_eq!(seen, vec![("in", "奖学金材料交到哪里？"), ("out", "交到学院办公室 301。"), ("out", "还在吗？")]);
+    assert_eq!(seen, vec![("in", "奖学金材料交到哪里？"), ("out", "交到学院办公室 301。")]);
     assert_eq!((messages[1]["author"].as_str(), messages[1]["status"].as_str()), (Some("wang 老师"), Some("sent")));
-    assert_eq!(messages[2]["status"], "failed");
-    assert!(messages[2]["failure"].is_string(), "{detail}");
+    assert_eq!(messages[1]["channel"], "custom");
+    let to_stranger: Value =
+        app.get(&format!("/api/v1/inbox/threads/{stranger}"), &admin.access).await.json().await.unwrap();
+    let last = to_stranger["messages"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["text"].as_str(), last["status"].as_str()), (Some("还在吗？"), Some("failed")), "{last}");
+    assert!(last["failure"].is_string(), "{last}");
     assert_eq!(detail["thread"]["handled_by"], "wang 老师");
 }
 
@@ -144,15 +152,16 @@ async fn a_student_writes_from_the_page_into_the_same_thread_and_reads_the_answe
         "the page opens no WeChat window: {detail}"
     );
 
-    // WeChat does not know of the page's message: outside its window the answer is refused
-    // there, and still reaches the student on the page.
+    // WeChat does not know of the page's message: outside its window the answer goes
+    // through the planner, and reaches the student on the page at once.
     {
         let mut mock = app.mock().state();
         let user = mock.users.get_mut(openid.as_str()).unwrap();
         (user.window_start, user.event_start) = (None, None);
     }
     let url = format!("/api/v1/inbox/threads/{openid}/replies");
-    error_body(app.post(&url, &teacher.access, json!({ "text": "找宿管阿姨。" })).await, 409, "outside_window").await;
+    let answer: Value = app.post(&url, &teacher.access, json!({ "text": "找宿管阿姨。" })).await.json().await.unwrap();
+    assert_eq!(answer["status"], "pending", "{answer}");
     let page = app.request(reqwest::Method::GET, "/api/v1/portal/messages", Some(&token), None).await;
     let seen: Vec<Value> = page.json().await.unwrap();
     let texts: Vec<(&str, &str)> =

@@ -1,9 +1,11 @@
-//! Media uploads (temporary, permanent, images for article bodies) and parametric QR codes.
+//! Media uploads (temporary, permanent, images for article bodies), fetching temporary
+//! media a follower sent (`media/get`), and parametric QR codes.
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{WechatClient, WechatResult};
+pub use super::media_limits::{check_upload, sniff_image, UploadRefusal};
+use super::{WechatClient, WechatError, WechatResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MediaKind {
@@ -22,7 +24,27 @@ impl MediaKind {
             MediaKind::Thumb => "thumb",
         }
     }
+
+    pub fn parse(s: &str) -> Option<MediaKind> {
+        Some(match s {
+            "image" => MediaKind::Image,
+            "voice" => MediaKind::Voice,
+            "video" => MediaKind::Video,
+            "thumb" => MediaKind::Thumb,
+            _ => return None,
+        })
+    }
 }
+
+/// A temporary media file fetched from the platform.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MediaFile {
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The most Banji reads of one media file (the platform's own limit is 10 MB).
+pub const MAX_MEDIA_BYTES: usize = 20 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Uploaded {
@@ -78,6 +100,23 @@ impl WechatClient {
         .await
     }
 
+    /// A temporary media file a follower sent (kept by the platform for 3 days): the bytes,
+    /// or for a video the file behind the `video_url` the platform answers with.
+    pub async fn get_media(&self, media_id: &str) -> WechatResult<MediaFile> {
+        let answer = self
+            .call_reading("/cgi-bin/media/get", super::Repeat::Safe, read_file, |http, url, token| {
+                http.get(url).query(&[("access_token", token), ("media_id", media_id)])
+            })
+            .await?;
+        match answer {
+            FileAnswer::File(file) => Ok(file),
+            FileAnswer::VideoUrl(video_url) => match read_file(self.inner.http.get(&video_url).send().await).await? {
+                FileAnswer::File(file) => Ok(file),
+                FileAnswer::VideoUrl(_) => Err(WechatError::Decode("a video URL led to another".into())),
+            },
+        }
+    }
+
     /// A permanent material; videos need a title and an introduction.
     pub async fn add_material(
         &self,
@@ -127,6 +166,51 @@ impl WechatClient {
     pub fn qrcode_image_url(&self, ticket: &str) -> String {
         format!("{}/cgi-bin/showqrcode?ticket={}", self.inner.qr_base, urlencode(ticket))
     }
+}
+
+/// What `media/get` answers: the file, or where a video is.
+pub(crate) enum FileAnswer {
+    File(MediaFile),
+    VideoUrl(String),
+}
+
+/// Reads a file answer: JSON is an error (or a video's URL), anything else the file,
+/// read up to `MAX_MEDIA_BYTES`.
+pub(crate) async fn read_file(response: reqwest::Result<reqwest::Response>) -> WechatResult<FileAnswer> {
+    use futures_util::StreamExt;
+    let network = super::network_error;
+    let response = response.map_err(network)?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(WechatError::Http(status.as_u16()));
+    }
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .to_string();
+    let mut bytes = Vec::new();
+    let mut body = response.bytes_stream();
+    while let Some(chunk) = body.next().await {
+        bytes.extend_from_slice(&chunk.map_err(network)?);
+        if bytes.len() > MAX_MEDIA_BYTES {
+            return Err(WechatError::Invalid(format!("media larger than {MAX_MEDIA_BYTES} bytes")));
+        }
+    }
+    let json = content_type.starts_with("application/json") || content_type.starts_with("text/plain");
+    if json {
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|_| WechatError::Decode("not JSON".into()))?;
+        if let Some(code) = value["errcode"].as_i64().filter(|&c| c != 0) {
+            let message = value["errmsg"].as_str().unwrap_or_default().to_string();
+            return Err(WechatError::Api { code, message });
+        }
+        let url =
+            value["video_url"].as_str().ok_or_else(|| WechatError::Decode("neither a file nor a video_url".into()))?;
+        return Ok(FileAnswer::VideoUrl(url.to_string()));
+    }
+    Ok(FileAnswer::File(MediaFile { content_type, bytes }))
 }
 
 pub(crate) fn urlencode(value: &str) -> String {

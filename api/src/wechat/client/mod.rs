@@ -5,6 +5,7 @@
 
 mod error;
 pub mod media;
+mod media_limits;
 pub mod menus;
 pub mod messages;
 pub mod oauth;
@@ -143,11 +144,25 @@ impl WechatClient {
         repeat: Repeat,
         make: impl Fn(&reqwest::Client, String, &str) -> reqwest::RequestBuilder,
     ) -> WechatResult<T> {
+        self.call_reading(path, repeat, decode::<T>, make).await
+    }
+
+    /// `call` with another reader of the answer (a file rather than JSON).
+    pub(crate) async fn call_reading<T, Fut>(
+        &self,
+        path: &'static str,
+        repeat: Repeat,
+        read: impl Fn(reqwest::Result<reqwest::Response>) -> Fut,
+        make: impl Fn(&reqwest::Client, String, &str) -> reqwest::RequestBuilder,
+    ) -> WechatResult<T>
+    where
+        Fut: std::future::Future<Output = WechatResult<T>>,
+    {
         let mut renewed = false;
         let mut attempt = 0;
         loop {
             let token = self.access_token().await?;
-            let result = self.send::<T>(path, make(&self.inner.http, self.url(path), &token)).await;
+            let result = self.send(path, make(&self.inner.http, self.url(path), &token), &read).await;
             match result {
                 Err(err) if err.is_token_error() && !renewed => {
                     renewed = true;
@@ -172,7 +187,7 @@ impl WechatClient {
     ) -> WechatResult<T> {
         let mut attempt = 0;
         loop {
-            match self.send::<T>(path, make(&self.inner.http, self.url(path))).await {
+            match self.send(path, make(&self.inner.http, self.url(path)), decode::<T>).await {
                 Err(err) if repeat.allows(&err) && attempt + 1 < ATTEMPTS => {
                     attempt += 1;
                     backoff(attempt).await
@@ -182,9 +197,17 @@ impl WechatClient {
         }
     }
 
-    async fn send<T: DeserializeOwned>(&self, path: &'static str, request: reqwest::RequestBuilder) -> WechatResult<T> {
+    async fn send<T, Fut>(
+        &self,
+        path: &'static str,
+        request: reqwest::RequestBuilder,
+        read: impl Fn(reqwest::Result<reqwest::Response>) -> Fut,
+    ) -> WechatResult<T>
+    where
+        Fut: std::future::Future<Output = WechatResult<T>>,
+    {
         let started = Instant::now();
-        let result = decode::<T>(request.send().await).await;
+        let result = read(request.send().await).await;
         let ms = started.elapsed().as_millis() as u64;
         match &result {
             Ok(_) => tracing::info!(api = path, errcode = 0, ms, "wechat call"),
@@ -207,16 +230,18 @@ async fn backoff(attempt: u32) {
     tokio::time::sleep(Duration::from_millis(base + jitter)).await;
 }
 
+/// A transport failure, without its URL: reqwest's error text includes the URL, whose
+/// query carries the access token (or, for OAuth, the app secret).
+pub(crate) fn network_error(e: reqwest::Error) -> WechatError {
+    if e.is_timeout() {
+        WechatError::Timeout
+    } else {
+        WechatError::Network(e.without_url().to_string())
+    }
+}
+
 async fn decode<T: DeserializeOwned>(response: reqwest::Result<reqwest::Response>) -> WechatResult<T> {
-    // reqwest's error text includes the URL, whose query carries the access token (or,
-    // for OAuth, the app secret): it is dropped before the error goes anywhere.
-    let network = |e: reqwest::Error| {
-        if e.is_timeout() {
-            WechatError::Timeout
-        } else {
-            WechatError::Network(e.without_url().to_string())
-        }
-    };
+    let network = network_error;
     let response = response.map_err(network)?;
     let status = response.status();
     let bytes = response.bytes().await.map_err(network)?;

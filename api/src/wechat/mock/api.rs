@@ -6,7 +6,7 @@ use std::sync::{Arc, MutexGuard};
 use poem::{get, post, Route};
 
 use super::state::{Failure, MockState};
-use super::{messages, misc, people, tokens, MockPlatform};
+use super::{media, messages, misc, people, tokens, MockPlatform};
 
 pub type Params = HashMap<String, String>;
 
@@ -39,7 +39,8 @@ pub fn routes() -> Route {
         .at("/message/mass/sendall", post(messages::mass_sendall))
         .at("/message/mass/send", post(messages::mass_send))
         .at("/message/mass/get", post(messages::mass_get))
-        .at("/media/upload", post(misc::media_upload))
+        .at("/media/upload", post(media::upload))
+        .at("/media/get", get(media::get))
         .at("/material/add_material", post(misc::material_add))
         .at("/media/uploadimg", post(misc::media_uploadimg))
         .at("/qrcode/create", post(misc::qrcode_create))

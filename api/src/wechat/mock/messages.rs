@@ -11,6 +11,7 @@ use poem::Response;
 use serde_json::{json, Value};
 
 use super::api::{authed, Params};
+use super::media::KEPT_FOR;
 use super::state::{this_month, today, InboxItem, MASS_PER_MONTH};
 use super::{json_body, wx, MockPlatform};
 use crate::wechat::client::messages::{CustomMessage, MassMessage, TemplateMessage};
@@ -22,8 +23,18 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-fn summary(message: &CustomMessage) -> (Option<String>, Option<String>, Option<String>) {
+/// What the follower's phone shows of a message: (text, title, link). Media link to the
+/// file, as the phone would show the picture or play the voice.
+fn summary(message: &CustomMessage, base: &str) -> (Option<String>, Option<String>, Option<String>) {
+    let file = |id: &str| Some(format!("{base}/sim/media/{id}/file"));
     match message {
+        CustomMessage::Image { media_id } | CustomMessage::Voice { media_id } => (None, None, file(media_id)),
+        CustomMessage::Video { media_id, title, description, .. } => {
+            (Some(description.clone()), Some(title.clone()), file(media_id))
+        }
+        CustomMessage::Music { title, description, musicurl, .. } => {
+            (Some(description.clone()), Some(title.clone()), Some(musicurl.clone()))
+        }
         CustomMessage::Text { content } => (Some(content.clone()), None, None),
         CustomMessage::News { articles } => {
             let first = articles.first();
@@ -32,6 +43,18 @@ fn summary(message: &CustomMessage) -> (Option<String>, Option<String>, Option<S
         CustomMessage::MsgMenu { head_content, .. } => (Some(head_content.clone()), None, None),
         CustomMessage::MiniProgramPage { title, pagepath, .. } => (None, Some(title.clone()), Some(pagepath.clone())),
         _ => (None, None, None),
+    }
+}
+
+/// The temporary media a customer-service message carries (a thumbnail may be left out).
+fn media_ids(message: &CustomMessage) -> Vec<&str> {
+    match message {
+        CustomMessage::Image { media_id } | CustomMessage::Voice { media_id } => vec![media_id],
+        CustomMessage::Video { media_id, thumb_media_id, .. } => {
+            [media_id, thumb_media_id].into_iter().filter(|id| !id.is_empty()).map(String::as_str).collect()
+        }
+        CustomMessage::Music { thumb_media_id, .. } if !thumb_media_id.is_empty() => vec![thumb_media_id],
+        _ => vec![],
     }
 }
 
@@ -44,9 +67,12 @@ pub fn custom_send(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, body
         }
         let raw = json_body(&body)?;
         let (openid, message) = CustomMessage::from_json(&raw).map_err(|_| (47001, "data format error"))?;
+        if media_ids(&message).iter().any(|id| !state.media.get(*id).is_some_and(|m| m.created.elapsed() < KEPT_FOR)) {
+            return Err((40007, "invalid media_id"));
+        }
         let user = state.user(&openid)?;
         user.take_custom_slot()?;
-        let (content, title, url) = summary(&message);
+        let (content, title, url) = summary(&message, &mock.settings.base_url);
         user.inbox.push(InboxItem {
             seq: super::state::next_seq(),
             channel: "custom",

@@ -1,4 +1,4 @@
-//! Menus, media and parametric QR codes on the mock.
+//! Menus, permanent material and parametric QR codes on the mock.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,9 +10,10 @@ use poem::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use super::api::{authed, Params};
+use super::media::{media_file, media_kind};
 use super::state::{random_id, QrEntry};
 use super::{json_body, wx, MockPlatform};
-use crate::wechat::client::media::MAX_QR_SECONDS;
+use crate::wechat::client::media::{MediaKind, MAX_QR_SECONDS};
 use crate::wechat::client::menus::{validate, ConditionalMenu, MatchRule, Menu};
 
 fn menu_of(body: &Value) -> Result<Menu, (i64, &'static str)> {
@@ -107,46 +108,6 @@ pub fn menu_trymatch(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, bo
     })())
 }
 
-/// Reads the `media` file of a multipart upload: (file name, size).
-async fn media_file(mut form: Multipart) -> Result<(String, usize), (i64, &'static str)> {
-    while let Ok(Some(field)) = form.next_field().await {
-        if field.name() == Some("media") {
-            let name = field.file_name().unwrap_or("upload").to_string();
-            let bytes = field.bytes().await.map_err(|_| (41005, "media data missing"))?;
-            return Ok((name, bytes.len()));
-        }
-    }
-    Err((41005, "media data missing"))
-}
-
-fn media_kind(q: &Params) -> Result<String, (i64, &'static str)> {
-    let kind = q.get("type").cloned().unwrap_or_default();
-    if ["image", "voice", "video", "thumb"].contains(&kind.as_str()) {
-        Ok(kind)
-    } else {
-        Err((40004, "invalid media type"))
-    }
-}
-
-#[handler]
-pub async fn media_upload(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, form: Multipart) -> Response {
-    if let Err(failure) = authed(&mock, &q).map(drop) {
-        return wx(Err(failure));
-    }
-    let result = async {
-        let kind = media_kind(&q)?;
-        let (_, size) = media_file(form).await?;
-        if size == 0 {
-            return Err((41005, "media data missing"));
-        }
-        let media_id = random_id(64);
-        mock.state().media.insert(media_id.clone());
-        Ok(json!({ "type": kind, "media_id": media_id, "created_at": chrono::Utc::now().timestamp() }))
-    }
-    .await;
-    wx(result)
-}
-
 #[handler]
 pub async fn material_add(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, form: Multipart) -> Response {
     if let Err(failure) = authed(&mock, &q).map(drop) {
@@ -156,8 +117,12 @@ pub async fn material_add(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params
         let kind = media_kind(&q)?;
         let (name, _) = media_file(form).await?;
         let media_id = random_id(43);
-        mock.state().media.insert(media_id.clone());
-        let url = if kind == "image" { format!("http://mmbiz.qpic.cn/mock/{media_id}/{name}") } else { String::new() };
+        mock.state().materials.insert(media_id.clone());
+        let url = if kind == MediaKind::Image {
+            format!("http://mmbiz.qpic.cn/mock/{media_id}/{name}")
+        } else {
+            String::new()
+        };
         Ok(json!({ "media_id": media_id, "url": url }))
     }
     .await;

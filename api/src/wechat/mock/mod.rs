@@ -10,12 +10,15 @@
 //! like the platform does, and keep an inbox of everything they received.
 
 mod api;
+pub mod media;
 mod messages;
 mod misc;
 mod oauth;
 mod people;
 mod sim;
+mod sim_build;
 mod sim_menu;
+mod sim_scan;
 pub mod state;
 mod tokens;
 mod webhook;

@@ -7,15 +7,17 @@
 //! - `GET /sim/users/{openid}/menu` → the published menu as that follower sees it;
 //! - `PUT /sim/faults {error_rate, errcodes, latency_ms, http_status}` for server-API calls;
 //! - `GET /sim/stats`, `POST /sim/tokens/revoke`, `PATCH /sim/users/{openid} {blocked}`;
-//! - `GET /sim/scan?ticket=…`: where a QR code's image points; a page to scan it as one
-//!   of the followers (or as someone new, who then follows).
+//! - `GET /sim/scan?ticket=…`: where a QR code's image points (`sim_scan`);
+//! - `POST /sim/media/expire`: every temporary media file expires (`media`);
+//!   `GET /sim/media/{media_id}/file`: a media file as a phone would load it.
+//!
+//! A message becomes the platform's XML in `sim_build`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 use poem::http::StatusCode;
-use poem::web::{Data, Form, Html, Json, Path, Query};
+use poem::web::{Data, Json, Path};
 use poem::{get, handler, post, put, IntoResponse, Response, Route};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -24,9 +26,6 @@ use shared::ErrorBody;
 use super::state::{random_id, Faults, InboxItem, SentItem, SimUser};
 use super::webhook::reply_json;
 use super::MockPlatform;
-use crate::wechat::incoming::{Body, Event};
-use crate::wechat::xml::XmlWriter;
-use crate::wechat::Incoming;
 
 pub fn routes() -> Route {
     Route::new()
@@ -37,7 +36,9 @@ pub fn routes() -> Route {
         .at("/users/:openid/inbox", get(inbox))
         .at("/users/:openid/conversation", get(conversation))
         .at("/users/:openid/menu", get(super::sim_menu::user_menu))
-        .at("/scan", get(scan_page).post(scan_submit))
+        .at("/scan", get(super::sim_scan::scan_page).post(super::sim_scan::scan_submit))
+        .at("/media/expire", post(super::media::expire))
+        .at("/media/:media_id/file", get(super::media::video_file))
         .at("/faults", put(set_faults).get(get_faults))
         .at("/settings", put(set_settings))
         .at("/stats", get(stats))
@@ -49,10 +50,10 @@ pub(super) fn refuse(status: StatusCode, code: &str, message: impl Into<String>)
 }
 
 /// Why the simulator cannot send a message, as an HTTP answer.
-struct Refusal(StatusCode, &'static str, String);
+pub(super) struct Refusal(pub StatusCode, pub &'static str, pub String);
 
 impl Refusal {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Refusal {
+    pub(super) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Refusal {
         Refusal(status, code, message.into())
     }
 
@@ -70,41 +71,44 @@ struct NewUser {
 /// location, link, event, scan, subscribe, unsubscribe (anything else is sent as an
 /// unknown message type). `msg_id` and `create_time` may be given to replay a message.
 #[derive(Deserialize, Default)]
-struct SimMessage {
+pub(super) struct SimMessage {
     #[serde(rename = "type")]
-    kind: String,
+    pub(super) kind: String,
     #[serde(default)]
-    content: String,
+    pub(super) content: String,
     #[serde(default)]
-    event: String,
+    pub(super) event: String,
     #[serde(default)]
-    event_key: String,
+    pub(super) event_key: String,
     /// Extra XML fields of an event, by element name (e.g. `Latitude`).
     #[serde(default)]
-    fields: BTreeMap<String, String>,
+    pub(super) fields: BTreeMap<String, String>,
     #[serde(default)]
-    ticket: String,
+    pub(super) ticket: String,
     #[serde(default)]
-    latitude: f64,
+    pub(super) latitude: f64,
     #[serde(default)]
-    longitude: f64,
+    pub(super) longitude: f64,
     #[serde(default)]
-    label: String,
+    pub(super) label: String,
     #[serde(default)]
-    url: String,
+    pub(super) url: String,
     #[serde(default)]
-    title: String,
-    msg_id: Option<i64>,
-    create_time: Option<i64>,
+    pub(super) title: String,
+    pub(super) msg_id: Option<i64>,
+    /// The media id of an image, voice or video, as in a replayed message (the mock
+    /// holds no such file unless it made it); a sample the mock keeps when absent.
+    pub(super) media_id: Option<String>,
+    pub(super) create_time: Option<i64>,
 }
 
-fn openid() -> String {
+pub(super) fn new_openid() -> String {
     format!("o{}", random_id(27))
 }
 
 #[handler]
 async fn create_user(mock: Data<&Arc<MockPlatform>>, Json(new): Json<NewUser>) -> Response {
-    let openid = openid();
+    let openid = new_openid();
     mock.state().users.insert(openid.clone(), SimUser::new(openid.clone(), new.nickname));
     let event = SimMessage { kind: "subscribe".into(), ..SimMessage::default() };
     match deliver(&mock, &openid, event).await {
@@ -201,26 +205,6 @@ fn conversation(mock: Data<&Arc<MockPlatform>>, Path(openid): Path<String>) -> R
     Json(json!(items)).into_response()
 }
 
-/// What the follower did, in a few words.
-fn describe_sent(incoming: &Incoming) -> String {
-    match &incoming.body {
-        Body::Text { content, .. } => content.clone(),
-        Body::Location { label, latitude, longitude, .. } => format!("位置 {label} ({latitude}, {longitude})"),
-        Body::Link { title, url, .. } => format!("链接 {title} {url}"),
-        Body::Event(Event::Subscribe { scene: None, .. }) => "关注公众号".to_string(),
-        Body::Event(Event::Subscribe { scene: Some(scene), .. }) => format!("扫码关注（{scene}）"),
-        Body::Event(Event::Unsubscribe) => "取消关注".to_string(),
-        Body::Event(Event::Scan { scene, .. }) => format!("扫码（{scene}）"),
-        Body::Event(Event::Click { key }) => format!("点击菜单 {key}"),
-        Body::Event(Event::Location { latitude, longitude, .. }) => format!("上报位置 ({latitude}, {longitude})"),
-        Body::Event(event) => match event.key() {
-            Some(key) if !key.is_empty() => format!("事件 {} {key}", event.name()),
-            _ => format!("事件 {}", event.name()),
-        },
-        _ => format!("[{}]", incoming.msg_type()),
-    }
-}
-
 #[handler]
 fn set_faults(mock: Data<&Arc<MockPlatform>>, Json(faults): Json<Faults>) -> Response {
     if !(0.0..=1.0).contains(&faults.error_rate) || !(0.0..=1.0).contains(&faults.lost_answer_rate) {
@@ -270,13 +254,13 @@ fn revoke_tokens(mock: Data<&Arc<MockPlatform>>) -> StatusCode {
 }
 
 /// Builds the platform message, updates the follower's state, sends it, records the reply.
-async fn deliver(mock: &Arc<MockPlatform>, openid: &str, message: SimMessage) -> Result<Value, Refusal> {
-    let incoming = build(mock, openid, &message)?;
+pub(super) async fn deliver(mock: &Arc<MockPlatform>, openid: &str, message: SimMessage) -> Result<Value, Refusal> {
+    let incoming = super::sim_build::build(mock, openid, &message)?;
     if let Some(user) = mock.state().users.get_mut(openid) {
         user.sent.push(SentItem {
             seq: super::state::next_seq(),
             msg_type: incoming.msg_type().to_string(),
-            content: describe_sent(&incoming),
+            content: super::sim_build::describe_sent(&incoming),
             at: chrono::Utc::now().timestamp_millis(),
         });
     }
@@ -304,201 +288,4 @@ async fn deliver(mock: &Arc<MockPlatform>, openid: &str, message: SimMessage) ->
         }
     }
     Ok(json!({ "status": delivery.status, "reply": reply, "body": delivery.body, "xml": incoming.to_xml() }))
-}
-
-fn build(mock: &Arc<MockPlatform>, openid: &str, m: &SimMessage) -> Result<Incoming, Refusal> {
-    let mut state = mock.state();
-    let msg_id = m.msg_id.unwrap_or_else(|| state.next_id());
-    let user = state
-        .users
-        .get_mut(openid)
-        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, "not_found", "no such follower"))?;
-    let following = user.following;
-    let must_follow = || {
-        if following {
-            Ok(())
-        } else {
-            Err(Refusal::new(StatusCode::CONFLICT, "not_following", "this follower has unfollowed"))
-        }
-    };
-    let body = match m.kind.as_str() {
-        "subscribe" => {
-            user.following = true;
-            user.subscribe_time = chrono::Utc::now().timestamp();
-            user.acted();
-            Body::Event(Event::Subscribe { scene: None, ticket: None })
-        }
-        "unsubscribe" => {
-            user.following = false;
-            Body::Event(Event::Unsubscribe)
-        }
-        "scan" => {
-            let ticket = m.ticket.clone();
-            let entry = state
-                .qr
-                .get(&ticket)
-                .cloned()
-                .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, "unknown_ticket", "no such QR ticket"))?;
-            if entry.expires.is_some_and(|t| t <= Instant::now()) {
-                return Err(Refusal::new(StatusCode::GONE, "expired_ticket", "this QR code has expired"));
-            }
-            let user = state.users.get_mut(openid).expect("checked above");
-            user.acted();
-            if user.following {
-                Body::Event(Event::Scan { scene: entry.scene, ticket: Some(ticket) })
-            } else {
-                user.following = true;
-                user.subscribe_time = chrono::Utc::now().timestamp();
-                Body::Event(Event::Subscribe { scene: Some(entry.scene), ticket: Some(ticket) })
-            }
-        }
-        "event" => {
-            match m.event.as_str() {
-                "subscribe" => {
-                    user.following = true;
-                    user.subscribe_time = chrono::Utc::now().timestamp();
-                }
-                "unsubscribe" => user.following = false,
-                _ => must_follow()?,
-            }
-            // Following and these menu actions open the 3-messages-a-minute window;
-            // reported locations, views and the like do not.
-            if matches!(m.event.as_str(), "subscribe" | "CLICK" | "scancode_push" | "scancode_waitmsg") {
-                user.acted();
-            }
-            let mut w = XmlWriter::new();
-            w.text("ToUserName", &mock.settings.account_id).text("FromUserName", openid).number("CreateTime", 0);
-            w.text("MsgType", "event").text("Event", &m.event);
-            if !m.event_key.is_empty() {
-                w.text("EventKey", &m.event_key);
-            }
-            for (name, value) in &m.fields {
-                w.text(name, value);
-            }
-            let parsed = Incoming::parse(&w.finish())
-                .map_err(|e| Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_event", e.to_string()))?;
-            parsed.body
-        }
-        kind => {
-            must_follow()?;
-            user.wrote();
-            match kind {
-                "text" => Body::Text { msg_id, content: m.content.clone() },
-                "image" => Body::Image {
-                    msg_id,
-                    pic_url: format!("http://mmbiz.qpic.cn/mock/{msg_id}.jpg"),
-                    media_id: random_id(32),
-                },
-                "voice" => Body::Voice {
-                    msg_id,
-                    media_id: random_id(32),
-                    format: "amr".into(),
-                    recognition: (!m.content.is_empty()).then(|| m.content.clone()),
-                },
-                "video" => Body::Video { msg_id, media_id: random_id(32), thumb_media_id: random_id(32) },
-                "shortvideo" => Body::ShortVideo { msg_id, media_id: random_id(32), thumb_media_id: random_id(32) },
-                "location" => Body::Location {
-                    msg_id,
-                    latitude: m.latitude,
-                    longitude: m.longitude,
-                    scale: 15,
-                    label: m.label.clone(),
-                },
-                "link" => {
-                    Body::Link { msg_id, title: m.title.clone(), description: m.content.clone(), url: m.url.clone() }
-                }
-                other => Body::Unknown { msg_type: other.to_string() },
-            }
-        }
-    };
-    Ok(Incoming {
-        to: mock.settings.account_id.clone(),
-        openid: openid.to_string(),
-        create_time: m.create_time.unwrap_or_else(|| chrono::Utc::now().timestamp()),
-        body,
-    })
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-fn page(title: &str, body: &str) -> Html<String> {
-    Html(format!(
-        "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
-         <title>{title}</title><h1>{title}</h1>{body}"
-    ))
-}
-
-#[derive(Deserialize)]
-struct ScanQuery {
-    #[serde(default)]
-    ticket: String,
-}
-
-/// Where a QR code leads on the mock: pick who scans it.
-#[handler]
-fn scan_page(mock: Data<&Arc<MockPlatform>>, Query(q): Query<ScanQuery>) -> Html<String> {
-    let users: Vec<(String, String, bool)> =
-        mock.state().users.values().map(|u| (u.openid.clone(), u.nickname.clone(), u.following)).collect();
-    let ticket = escape(&q.ticket);
-    let buttons: String = users
-        .iter()
-        .map(|(openid, nickname, following)| {
-            format!(
-                "<li><form method=post><input type=hidden name=ticket value=\"{ticket}\">\
-                 <input type=hidden name=openid value=\"{}\"><button>{}</button> <small>{}</small></form></li>",
-                escape(openid),
-                escape(nickname),
-                if *following { "已关注" } else { "未关注" }
-            )
-        })
-        .collect();
-    page(
-        "模拟扫码",
-        &format!(
-            "<p>选择扫码的微信用户：</p><ul>{buttons}</ul>\
-             <form method=post><input type=hidden name=ticket value=\"{ticket}\">\
-             <input name=nickname placeholder=\"新用户昵称\" required> <button>以新用户扫码（并关注）</button></form>"
-        ),
-    )
-}
-
-#[derive(Deserialize)]
-struct ScanForm {
-    ticket: String,
-    #[serde(default)]
-    openid: String,
-    #[serde(default)]
-    nickname: String,
-}
-
-#[handler]
-async fn scan_submit(mock: Data<&Arc<MockPlatform>>, Form(form): Form<ScanForm>) -> Response {
-    let openid = if form.openid.is_empty() {
-        let nickname = form.nickname.trim();
-        if nickname.is_empty() {
-            return page("模拟扫码", "<p>请选择用户或填写昵称。</p>")
-                .with_status(StatusCode::BAD_REQUEST)
-                .into_response();
-        }
-        // Someone new: not following yet, so the scan arrives as a subscribe with the scene.
-        let openid = openid();
-        let mut user = SimUser::new(openid.clone(), nickname.to_string());
-        user.following = false;
-        mock.state().users.insert(openid.clone(), user);
-        openid
-    } else {
-        form.openid
-    };
-    let scan = SimMessage { kind: "scan".into(), ticket: form.ticket, ..SimMessage::default() };
-    match deliver(&mock, &openid, scan).await {
-        Ok(delivery) => {
-            let reply = delivery["reply"]["content"].as_str().unwrap_or("（无回复）");
-            page("已扫码", &format!("<p>公众号回复：</p><blockquote>{}</blockquote>", escape(reply))).into_response()
-        }
-        Err(Refusal(status, _, message)) => {
-            page("扫码失败", &format!("<p>{}</p>", escape(&message))).with_status(status).into_response()
-        }
-    }
 }

@@ -201,7 +201,10 @@ pub struct MockState {
     pub qr: HashMap<String, QrEntry>,
     pub codes: HashMap<String, OauthCode>,
     pub oauth_tokens: HashMap<String, (String, String)>,
-    pub media: HashSet<String>,
+    /// Temporary media (uploaded, or sent by followers), by media_id.
+    pub media: HashMap<String, super::media::MockMedia>,
+    /// Permanent material's media_ids.
+    pub materials: HashSet<String>,
     pub faults: Faults,
     /// Followers per page of `/cgi-bin/user/get` (10 000 on the platform).
     pub page_size: usize,

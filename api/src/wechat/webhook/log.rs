@@ -22,6 +22,7 @@ use tokio::time::Instant;
 use super::privacy;
 use super::router::Secret;
 use crate::db::{now_ms, Db};
+use crate::kv::Kv;
 use crate::wechat::Incoming;
 
 const QUEUE: usize = 10_000;
@@ -47,6 +48,14 @@ struct Entry {
     created_time: i64,
     received_at: i64,
     raw_xml: String,
+    /// The platform's id of an image, voice note or video the follower sent (fetched and
+    /// kept by `inbox::media`).
+    #[serde(default)]
+    media_id: Option<String>,
+    /// Banji's automatic (passive) answer to the follower rather than something they sent:
+    /// kept with the teachers' answers (`inbox_replies`, kind `auto`) so a thread shows it.
+    #[serde(default)]
+    auto_reply: bool,
 }
 
 enum Command {
@@ -68,11 +77,12 @@ pub struct MessageLog {
 impl MessageLog {
     /// Starts the writer task; `data_dir` holds the spool (none: nothing is kept at a
     /// shutdown with the database away). A spool left by an earlier run is written first.
-    pub fn start(db: Db, secrets: Vec<Secret>, data_dir: Option<&Path>) -> MessageLog {
+    /// Open inboxes hear of what was written through `kv` (`inbox::live`).
+    pub fn start(db: Db, kv: Kv, secrets: Vec<Secret>, data_dir: Option<&Path>) -> MessageLog {
         let (tx, rx) = mpsc::channel(QUEUE);
         let failures = Arc::new(AtomicU64::new(0));
         let spool = data_dir.map(|d| d.join(SPOOL_DIR));
-        tokio::spawn(Writer::new(db, spool, failures.clone()).run(rx));
+        tokio::spawn(Writer::new(db, kv, spool, failures.clone()).run(rx));
         MessageLog { tx, secrets: Arc::new(secrets), failures }
     }
 
@@ -89,7 +99,31 @@ impl MessageLog {
             created_time: incoming.create_time,
             received_at: now_ms(),
             raw_xml: stored.raw_xml,
+            media_id: media_id(incoming),
+            auto_reply: false,
         };
+        self.queue(entry);
+    }
+
+    /// Keeps Banji's automatic answer to a follower (codes it carries masked).
+    pub fn record_reply(&self, openid: &str, reply: &crate::wechat::Reply) {
+        let entry = Entry {
+            openid: openid.to_string(),
+            msg_type: "auto".into(),
+            event: None,
+            event_key: None,
+            content: Some(privacy::mask_codes(&reply.summary())),
+            msg_id: None,
+            created_time: now_ms() / 1000,
+            received_at: now_ms(),
+            raw_xml: String::new(),
+            media_id: None,
+            auto_reply: true,
+        };
+        self.queue(entry);
+    }
+
+    fn queue(&self, entry: Entry) {
         // Never waits: a stalled database must not hold up the answer to the platform.
         match self.tx.try_send(Command::Write(Box::new(entry))) {
             Ok(()) => {}
@@ -131,6 +165,7 @@ impl MessageLog {
 
 struct Writer {
     db: Db,
+    kv: Kv,
     spool: Option<PathBuf>,
     failures: Arc<AtomicU64>,
     /// Entries not yet written, oldest first.
@@ -144,9 +179,10 @@ struct Writer {
 }
 
 impl Writer {
-    fn new(db: Db, spool: Option<PathBuf>, failures: Arc<AtomicU64>) -> Writer {
+    fn new(db: Db, kv: Kv, spool: Option<PathBuf>, failures: Arc<AtomicU64>) -> Writer {
         let mut writer = Writer {
             db,
+            kv,
             spool,
             failures,
             waiting: Vec::new(),
@@ -247,7 +283,11 @@ impl Writer {
                 self.backoff = (self.backoff * 2).min(MAX_BACKOFF);
                 return false;
             }
+            let messages = self.waiting.iter().any(|e| e.msg_type != "event");
             self.waiting.clear();
+            if messages {
+                crate::inbox::live::changed(&self.kv).await;
+            }
             for file in self.loaded.drain(..) {
                 let _ = std::fs::remove_file(file);
             }
@@ -335,11 +375,23 @@ impl Writer {
 }
 
 /// One transaction per batch, many rows per statement (`db::bulk`).
-async fn insert(db: &Db, entries: &[Entry]) -> sqlx::Result<()> {
+fn media_id(incoming: &Incoming) -> Option<String> {
+    use crate::wechat::incoming::Body;
+    match &incoming.body {
+        Body::Image { media_id, .. }
+        | Body::Voice { media_id, .. }
+        | Body::Video { media_id, .. }
+        | Body::ShortVideo { media_id, .. } => Some(media_id.clone()).filter(|id| !id.is_empty()),
+        _ => None,
+    }
+}
+
+async fn insert(db: &Db, all: &[Entry]) -> sqlx::Result<()> {
     const COLUMNS: [&str; 9] =
         ["openid", "msg_type", "event", "event_key", "content", "msg_id", "created_time", "received_at", "raw_xml"];
+    let (answers, entries): (Vec<&Entry>, Vec<&Entry>) = all.iter().partition(|e| e.auto_reply);
     let mut tx = db.begin_write().await?;
-    crate::db::bulk::insert(&mut tx, db.backend(), "wechat_messages", &COLUMNS, "", entries, |q, e| {
+    crate::db::bulk::insert(&mut tx, db.backend(), "wechat_messages", &COLUMNS, "", &entries, |q, e| {
         q.bind(&e.openid)
             .bind(&e.msg_type)
             .bind(&e.event)
@@ -349,6 +401,27 @@ async fn insert(db: &Db, entries: &[Entry]) -> sqlx::Result<()> {
             .bind(e.created_time)
             .bind(e.received_at)
             .bind(&e.raw_xml)
+    })
+    .await?;
+    // Media to fetch before the platform deletes it; a message the platform sent again
+    // (a retry) names the same media and adds nothing.
+    let media: Vec<&Entry> = entries.iter().copied().filter(|e| e.media_id.is_some()).collect();
+    if !media.is_empty() {
+        const MEDIA: [&str; 5] = ["media_id", "openid", "kind", "msg_id", "received_at"];
+        let suffix = " ON CONFLICT (media_id) DO NOTHING";
+        crate::db::bulk::insert(&mut tx, db.backend(), "inbox_media", &MEDIA, suffix, &media, |q, e| {
+            q.bind(&e.media_id).bind(&e.openid).bind(&e.msg_type).bind(e.msg_id).bind(e.received_at)
+        })
+        .await?;
+    }
+    const ANSWERS: [&str; 6] = ["openid", "author_name", "kind", "content", "status", "created_at"];
+    crate::db::bulk::insert(&mut tx, db.backend(), "inbox_replies", &ANSWERS, "", &answers, |q, e| {
+        q.bind(&e.openid)
+            .bind("自动回复")
+            .bind("auto")
+            .bind(e.content.as_deref().unwrap_or_default())
+            .bind("sent")
+            .bind(e.received_at)
     })
     .await?;
     tx.commit().await

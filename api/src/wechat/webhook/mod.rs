@@ -124,6 +124,9 @@ async fn take_in(state: &AppState, opened: envelope::Opened) -> Option<String> {
     }
     state.wechat.log.record(&incoming, &opened.raw);
     let reply = reply_within_budget(state.clone(), incoming.clone()).await;
+    if let Some(reply) = &reply {
+        state.wechat.log.record_reply(&incoming.openid, reply);
+    }
     let xml = reply.map(|r| r.to_xml(&incoming.openid, &incoming.to, now()));
     if let Err(err) = dedup::remember(&state.kv, &key, xml.as_deref()).await {
         tracing::error!(error = %err, "could not remember the webhook reply");
@@ -178,5 +181,7 @@ async fn send_late(state: &AppState, openid: &str, reply: &Reply) {
     };
     if let Err(err) = client.send_custom_message(openid, &message).await {
         tracing::warn!(error = %err, "late reply could not be sent");
+    } else {
+        state.wechat.log.record_reply(openid, reply);
     }
 }

@@ -23,6 +23,15 @@ const POSITION: [&str; 8] =
 const POSITION_TAGS: [&str; 8] =
     ["<Latitude", "<Longitude", "<Precision", "<Location_X", "<Location_Y", "<Scale", "<Label", "<Poiname"];
 
+/// A code in Banji's own answer (a password-reset or registration code: 「验证码是 123456」),
+/// masked before the answer is kept.
+pub fn mask_codes(text: &str) -> String {
+    static CODE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(验证码(?:是|为|：|:)\s*)[0-9A-Za-z]{4,16}").expect("valid pattern")
+    });
+    CODE.replace_all(text, "${1}******").into_owned()
+}
+
 /// What is written for one message.
 #[derive(Debug, PartialEq)]
 pub struct Stored {
@@ -150,6 +159,15 @@ pub async fn purge_forever(db: Db, retention_days: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_in_banjis_own_answers_are_masked_and_the_rest_kept() {
+        let said = "账号 wang 的密码重置验证码是 483920，10 分钟内有效。验证码是辅导员发给你的 6 位绑定码。";
+        assert_eq!(
+            mask_codes(said),
+            "账号 wang 的密码重置验证码是 ******，10 分钟内有效。验证码是辅导员发给你的 6 位绑定码。"
+        );
+    }
     use crate::wechat::webhook::router::Router;
 
     fn secrets() -> Vec<Secret> {

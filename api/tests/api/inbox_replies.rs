@@ -1,0 +1,298 @@
+//! Answers of every type from 消息, files to answer with, the way outside the 48-hour
+//! window (the channel planner), and the media students send kept past the platform's
+//! three days.
+
+use std::time::Duration;
+
+use banji::wechat::mock::media::{SAMPLE_IMAGE, SAMPLE_VIDEO, SAMPLE_VOICE};
+use serde_json::{json, Value};
+
+use crate::helpers::{error_body, Session, TestApp};
+
+async fn say(app: &TestApp, openid: &str, message: Value) {
+    app.say(openid, message).await;
+    app.state.wechat.log.flush().await;
+}
+
+async fn upload(app: &TestApp, who: &Session, kind: &str, name: &str, bytes: &[u8]) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()));
+    app.client
+        .post(app.url(&format!("/api/v1/inbox/uploads?kind={kind}")))
+        .bearer_auth(&who.access)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn uploaded(app: &TestApp, who: &Session, kind: &str, name: &str, bytes: &[u8]) -> i64 {
+    let resp = upload(app, who, kind, name, bytes).await;
+    assert_eq!(resp.status(), 201);
+    resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
+/// The platform JSON of the last customer-service message the follower received.
+async fn last_custom(app: &TestApp, openid: &str) -> Value {
+    let inbox = app.inbox(openid).await;
+    inbox.iter().rev().find(|m| m["channel"] == "custom").expect("a customer-service message")["raw"].clone()
+}
+
+fn mock_bytes(app: &TestApp, media_id: &str) -> Vec<u8> {
+    app.mock().media(media_id).expect("the mock holds the media").bytes.to_vec()
+}
+
+#[tokio::test]
+async fn an_answer_arrives_as_each_customer_service_type_with_the_platforms_exact_json() {
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin().await;
+    let (teacher_id, teacher) = app.teacher("wang").await;
+    let (_, students) = app.bound_class(&admin, "软件2401", 1, &[teacher_id]).await;
+    let openid = students[0].1.clone();
+    let url = format!("/api/v1/inbox/threads/{openid}/replies");
+    let image = uploaded(&app, &teacher, "image", "地图.jpg", SAMPLE_IMAGE).await;
+    let voice = uploaded(&app, &teacher, "voice", "说明.amr", SAMPLE_VOICE).await;
+    let video = uploaded(&app, &teacher, "video", "演示.mp4", SAMPLE_VIDEO).await;
+    let answers = [
+        json!({ "text": "请看下面的材料。" }),
+        json!({ "kind": "image", "upload_id": image }),
+        json!({ "kind": "voice", "upload_id": voice }),
+        json!({ "kind": "video", "upload_id": video, "title": "办理演示", "description": "一分钟看懂" }),
+        json!({ "kind": "music", "title": "校歌", "description": "学校合唱团", "url": "https://example.edu/song.mp3" }),
+        json!({ "kind": "news", "title": "奖学金申请指南", "description": "材料与时间",
+                "url": "https://example.edu/guide", "upload_id": image }),
+    ];
+    for (i, answer) in answers.iter().enumerate() {
+        if i % 5 == 0 {
+            // Each message of theirs opens the window for five answers.
+            say(&app, &openid, json!({ "type": "text", "content": "老师，奖学金怎么申请？" })).await;
+        }
+        let resp = app.post(&url, &teacher.access, answer.clone()).await;
+        assert_eq!(resp.status(), 201, "{answer}");
+        let sent: Value = resp.json().await.unwrap();
+        assert_eq!((sent["status"].as_str(), sent["channel"].as_str()), (Some("sent"), Some("custom")), "{sent}");
+        let raw = last_custom(&app, &openid).await;
+        let kind = answer["kind"].as_str().unwrap_or("text");
+        assert_eq!((raw["touser"].as_str(), raw["msgtype"].as_str()), (Some(openid.as_str()), Some(kind)), "{raw}");
+        let body = &raw[kind];
+        match kind {
+            "text" => assert_eq!(
+                raw,
+                json!({ "touser": openid, "msgtype": "text", "text": { "content": "请看下面的材料。" } })
+            ),
+            "image" | "voice" => {
+                assert_eq!(body.as_object().unwrap().len(), 1, "{raw}");
+                let sample = if kind == "image" { SAMPLE_IMAGE } else { SAMPLE_VOICE };
+                assert_eq!(mock_bytes(&app, body["media_id"].as_str().unwrap()), sample, "the uploaded file itself");
+            }
+            "video" => {
+                assert_eq!(mock_bytes(&app, body["media_id"].as_str().unwrap()), SAMPLE_VIDEO);
+                assert_eq!(
+                    (body["title"].as_str(), body["description"].as_str()),
+                    (Some("办理演示"), Some("一分钟看懂"))
+                );
+            }
+            "music" => {
+                assert_eq!(body["musicurl"], "https://example.edu/song.mp3");
+                assert_eq!(body["hqmusicurl"], "https://example.edu/song.mp3");
+                assert_eq!((body["title"].as_str(), body["description"].as_str()), (Some("校歌"), Some("学校合唱团")));
+                let cover = mock_bytes(&app, body["thumb_media_id"].as_str().unwrap());
+                assert!(cover.starts_with(&[0xFF, 0xD8, 0xFF]), "Banji's own JPEG cover");
+            }
+            _ => {
+                let article = &body["articles"][0];
+                assert_eq!(body["articles"].as_array().unwrap().len(), 1);
+                assert_eq!(
+                    (article["title"].as_str(), article["url"].as_str()),
+                    (Some("奖学金申请指南"), Some("https://example.edu/guide"))
+                );
+                // The platform fetches the picture from Banji, without any session.
+                let picture = article["picurl"].as_str().unwrap();
+                assert!(picture.starts_with(&app.address), "{picture}");
+                let fetched = app.client.get(picture).send().await.unwrap();
+                assert_eq!(fetched.status(), 200);
+                assert_eq!(fetched.bytes().await.unwrap().as_ref(), SAMPLE_IMAGE);
+            }
+        }
+    }
+    let detail: Value =
+        app.get(&format!("/api/v1/inbox/threads/{openid}"), &teacher.access).await.json().await.unwrap();
+    let out: Vec<&str> = detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["direction"] == "out" && m["kind"] != "auto")
+        .map(|m| m["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(out, ["text", "image", "voice", "video", "music", "news"]);
+    let image_answer = detail["messages"].as_array().unwrap().iter().find(|m| m["kind"] == "image").unwrap();
+    let shown = app.client.get(app.url(image_answer["media_url"].as_str().unwrap())).send().await.unwrap();
+    assert_eq!(shown.bytes().await.unwrap().as_ref(), SAMPLE_IMAGE, "the console shows what was sent");
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'inbox_replied'")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(audited, 6);
+}
+
+#[tokio::test]
+async fn a_file_the_platform_would_refuse_is_refused_before_anything_is_sent() {
+    let app = crate::helpers::spawn_app().await;
+    let (_, teacher) = app.teacher("wang").await;
+    let (_, other) = app.teacher("li").await;
+    // 61 seconds of AMR: 3050 frames of 20 ms.
+    let mut long = b"#!AMR\n".to_vec();
+    for _ in 0..3050 {
+        long.push(0x3C);
+        long.extend([0u8; 31]);
+    }
+    let refused = error_body(upload(&app, &teacher, "voice", "长语音.amr", &long).await, 422, "media_refused").await;
+    assert!(refused["message"].as_str().unwrap().contains("60 seconds"), "{refused}");
+    error_body(upload(&app, &teacher, "video", "截图.jpg", SAMPLE_IMAGE).await, 422, "media_refused").await;
+    error_body(upload(&app, &teacher, "image", "文档.pdf", b"%PDF-1.7 ...").await, 422, "media_refused").await;
+    error_body(upload(&app, &teacher, "gif", "x.gif", SAMPLE_IMAGE).await, 422, "validation_failed").await;
+
+    // An upload is its uploader's own.
+    let mine = uploaded(&app, &teacher, "image", "地图.jpg", SAMPLE_IMAGE).await;
+    let stranger = app.follower("路人").await;
+    say(&app, &stranger, json!({ "type": "text", "content": "你好" })).await;
+    let admin = app.admin().await;
+    let url = format!("/api/v1/inbox/threads/{stranger}/replies");
+    error_body(app.post(&url, &admin.access, json!({ "kind": "image", "upload_id": mine })).await, 404, "not_found")
+        .await;
+    error_body(
+        app.post(&url, &admin.access, json!({ "kind": "news", "title": "x", "url": "ftp://x" })).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let _ = other;
+}
+
+async fn until_delivery_settles(app: &TestApp) -> (String, Option<String>) {
+    for _ in 0..100 {
+        let row: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT status, channel FROM deliveries WHERE kind LIKE 'reply:inbox:%' ORDER BY id DESC")
+                .fetch_optional(app.state.db.pool())
+                .await
+                .unwrap();
+        if let Some(row) = row.filter(|(status, _)| !matches!(status.as_str(), "pending" | "sending")) {
+            return row;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the answer's delivery did not settle");
+}
+
+fn close_window(app: &TestApp, openid: &str) {
+    let mut mock = app.mock().state();
+    let user = mock.users.get_mut(openid).unwrap();
+    (user.window_start, user.event_start) = (None, None);
+}
+
+#[tokio::test]
+async fn outside_the_window_an_answer_reaches_the_student_through_the_planner() {
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin().await;
+    let (teacher_id, teacher) = app.teacher("wang").await;
+    let (_, students) = app.bound_class(&admin, "软件2401", 2, &[teacher_id]).await;
+    let (by_template, by_digest) = (students[0].1.clone(), students[1].1.clone());
+    for openid in [&by_template, &by_digest] {
+        say(&app, openid, json!({ "type": "text", "content": "宿舍热水坏了，找谁修？" })).await;
+        close_window(&app, openid);
+    }
+
+    // Without a template: nothing pushes it, so it waits for the digest of their next message.
+    let url = format!("/api/v1/inbox/threads/{by_digest}/replies");
+    let answer: Value = app.post(&url, &teacher.access, json!({ "text": "找宿管阿姨。" })).await.json().await.unwrap();
+    assert_eq!(answer["status"], "pending");
+    assert_eq!(until_delivery_settles(&app).await.0, "held");
+    let reply = app.say(&by_digest, json!({ "type": "text", "content": "好的" })).await;
+    let said = reply["reply"]["content"].as_str().unwrap_or_default().to_string();
+    assert!(said.contains("老师回复了你的留言") && said.contains("/s/messages"), "{said}");
+    let detail: Value =
+        app.get(&format!("/api/v1/inbox/threads/{by_digest}"), &teacher.access).await.json().await.unwrap();
+    let answered = detail["messages"].as_array().unwrap().iter().find(|m| m["text"] == "找宿管阿姨。").unwrap();
+    assert_eq!((answered["status"].as_str(), answered["channel"].as_str()), (Some("sent"), Some("digest")));
+
+    // With the notice template mapped, the planner sends it as a template message at once.
+    app.map_notice_template(&admin).await;
+    let url = format!("/api/v1/inbox/threads/{by_template}/replies");
+    assert_eq!(app.post(&url, &teacher.access, json!({ "text": "明天上午来修。" })).await.status(), 201);
+    assert_eq!(until_delivery_settles(&app).await, ("sent".to_string(), Some("template".to_string())));
+    let pushed = app.inbox(&by_template).await;
+    let template = pushed.iter().find(|m| m["channel"] == "template").expect("a template message");
+    assert!(template["url"].as_str().unwrap().contains("next=/s/messages"), "{template}");
+    let detail: Value =
+        app.get(&format!("/api/v1/inbox/threads/{by_template}"), &teacher.access).await.json().await.unwrap();
+    let answered = detail["messages"].as_array().unwrap().iter().find(|m| m["text"] == "明天上午来修。").unwrap();
+    assert_eq!((answered["status"].as_str(), answered["channel"].as_str()), (Some("sent"), Some("template")));
+    assert!(detail["thread"]["waiting_since"].is_null(), "answered: the thread waits no more");
+}
+
+/// Fetches until no media waits (the app's own fetcher may take some first).
+async fn until_media_settled(app: &TestApp) {
+    for _ in 0..100 {
+        banji::inbox::media::fetch_due(&app.state).await.unwrap();
+        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM inbox_media WHERE status = 'pending'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+        if pending == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("media still waiting to be fetched");
+}
+
+#[tokio::test]
+async fn media_a_student_sent_stays_viewable_after_the_platforms_copy_is_gone() {
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin().await;
+    let (teacher_id, teacher) = app.teacher("wang").await;
+    let (_, other) = app.teacher("li").await;
+    let (_, students) = app.bound_class(&admin, "软件2401", 1, &[teacher_id]).await;
+    let openid = students[0].1.clone();
+    for kind in ["image", "voice", "video"] {
+        say(&app, &openid, json!({ "type": kind })).await;
+    }
+    until_media_settled(&app).await;
+    // The platform deletes its copies (three days on).
+    let gone = app.client.post(app.url("/mock-wechat/sim/media/expire")).send().await.unwrap();
+    assert_eq!(gone.status(), 204);
+
+    let detail: Value =
+        app.get(&format!("/api/v1/inbox/threads/{openid}"), &teacher.access).await.json().await.unwrap();
+    let media: Vec<&Value> = detail["messages"].as_array().unwrap().iter().filter(|m| m["direction"] == "in").collect();
+    assert_eq!(media.len(), 3);
+    for (message, sample, kind) in [
+        (media[0], SAMPLE_IMAGE, "image/jpeg"),
+        (media[1], SAMPLE_VOICE, "audio/wav"),
+        (media[2], SAMPLE_VIDEO, "video/mp4"),
+    ] {
+        assert_eq!((message["media_state"].as_str(), message["media_type"].as_str()), (Some("kept"), Some(kind)));
+        let resp = app.client.get(app.url(message["media_url"].as_str().unwrap())).send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.headers()["content-type"], kind);
+        let bytes = resp.bytes().await.unwrap();
+        if kind == "audio/wav" {
+            // The AMR, converted for browsers: a WAV of the same two seconds (8 kHz, 16 bit).
+            assert!(bytes.starts_with(b"RIFF") && bytes.len() > 30_000, "{} bytes", bytes.len());
+        } else {
+            assert_eq!(bytes.as_ref(), sample);
+        }
+    }
+    let forged = app.client.get(app.url("/inbox-media/not-a-token")).send().await.unwrap();
+    assert_eq!(forged.status(), 404);
+    assert_eq!(app.get(&format!("/api/v1/inbox/threads/{openid}"), &other.access).await.status(), 404);
+
+    // What the platform no longer has (a replay of an old message) cannot be fetched: it says so.
+    say(&app, &openid, json!({ "type": "image", "media_id": "gone-since-long" })).await;
+    until_media_settled(&app).await;
+    let detail: Value =
+        app.get(&format!("/api/v1/inbox/threads/{openid}"), &teacher.access).await.json().await.unwrap();
+    let last = detail["messages"].as_array().unwrap().iter().rev().find(|m| m["direction"] == "in").unwrap().clone();
+    assert_eq!(last["media_state"], "failed", "{last}");
+    assert!(last["media_url"].is_null());
+}
