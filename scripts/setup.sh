@@ -4,6 +4,8 @@
 #   - the wasm32-unknown-unknown Rust target
 #   - trunk 0.21.14 (0.22 needs a newer rustc)
 #   - wasm-bindgen-cli at exactly the version in Cargo.lock
+#   - Debian's ffmpeg, which converts the voice notes followers send (AMR) for browsers
+#     (optional for running: without it the console offers the AMR as a download)
 # With --test, also what the test suite needs: Debian's chromium, a Chinese font for its
 # screenshots, the e2e npm packages,
 # and schemathesis (the API fuzzer of scripts/fuzz-api.sh) in its own virtualenv.
@@ -37,6 +39,18 @@ if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WBG_VERS
   log "installing wasm-bindgen-cli $WBG_VERSION (a few minutes, once per machine)"
   # Not --locked: its lockfile pins a webpki-roots release this registry does not carry.
   cargo install wasm-bindgen-cli --version "$WBG_VERSION"
+fi
+
+if ! command -v ffmpeg >/dev/null; then
+  log "installing Debian's ffmpeg (converts voice notes for the console's player)"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! { apt-get install -y -q ffmpeg >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q ffmpeg >/dev/null; }; }; then
+    if [[ "${1:-}" == "--test" ]]; then
+      echo "setup: the tests need ffmpeg (voice notes are converted with it)" >&2
+      exit 1
+    fi
+    log "no ffmpeg: voice notes will be offered as AMR downloads (see BANJI_FFMPEG in the README)"
+  fi
 fi
 
 if [[ "${1:-}" == "--test" ]]; then

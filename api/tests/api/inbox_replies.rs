@@ -296,3 +296,135 @@ async fn media_a_student_sent_stays_viewable_after_the_platforms_copy_is_gone() 
     assert_eq!(last["media_state"], "failed", "{last}");
     assert!(last["media_url"].is_null());
 }
+
+#[tokio::test]
+async fn an_open_inbox_hears_of_a_message_another_replica_received() {
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin().await;
+    let bad = app.client.get(app.url("/api/v1/inbox/live/events?ticket=nope")).send().await.unwrap();
+    assert_eq!(bad.status(), 401);
+    let ticket: Value = app.post("/api/v1/inbox/live/ticket", &admin.access, json!({})).await.json().await.unwrap();
+    let url = app.url(&format!("/api/v1/inbox/live/events?ticket={}", ticket["ticket"].as_str().unwrap()));
+    let resp = app.client.get(&url).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(app.client.get(&url).send().await.unwrap().status(), 401, "a ticket is used once");
+    let mut body = resp.bytes_stream();
+    let mut seen = String::new();
+    let events = |seen: &str| seen.matches("event: inbox").count();
+    use futures_util::StreamExt;
+    while events(&seen) < 1 {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), body.next()).await.unwrap().unwrap().unwrap();
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    // With Redis the platform's message reaches another replica; else this one.
+    let replica = if app.state.kv.is_shared() { Some(app.replica().await) } else { None };
+    let receiver = replica.as_ref().unwrap_or(&app);
+    let xml = crate::wechat_helpers::text_xml("oStrangerWhoAsks", 7_000_001, "请问图书馆几点开门？");
+    let signed = crate::wechat_helpers::signed(crate::wechat_helpers::Mode::Safe, &xml, crate::wechat_helpers::now());
+    let posted = receiver.post_webhook(&signed).await;
+    assert_eq!(posted.status(), 200, "{}", posted.text().await.unwrap());
+    while events(&seen) < 2 {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), body.next()).await.expect("an event within 10 s");
+        seen.push_str(&String::from_utf8_lossy(&chunk.unwrap().unwrap()));
+    }
+    let threads: Value = app.get("/api/v1/inbox/threads", &admin.access).await.json().await.unwrap();
+    assert_eq!(threads["items"][0]["last_text"], "请问图书馆几点开门？");
+}
+
+#[tokio::test]
+async fn saved_answers_are_each_teachers_own() {
+    let app = crate::helpers::spawn_app().await;
+    let (_, wang) = app.teacher("wang").await;
+    let (_, li) = app.teacher("li").await;
+    let url = "/api/v1/inbox/quick-replies";
+    for text in ["材料交到学院办公室 301。", "请假请在系统里提交。"] {
+        assert_eq!(app.post(url, &wang.access, json!({ "text": text })).await.status(), 201);
+    }
+    error_body(app.post(url, &wang.access, json!({ "text": " " })).await, 422, "validation_failed").await;
+    let mine: Vec<Value> = app.get(url, &wang.access).await.json().await.unwrap();
+    let texts: Vec<&str> = mine.iter().map(|q| q["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["材料交到学院办公室 301。", "请假请在系统里提交。"]);
+    let theirs: Vec<Value> = app.get(url, &li.access).await.json().await.unwrap();
+    assert!(theirs.is_empty(), "nobody sees another's");
+    let first = mine[0]["id"].as_i64().unwrap();
+    let one = format!("{url}/{first}");
+    let other_edit = app.request(reqwest::Method::PUT, &one, Some(&li.access), Some(json!({ "text": "x" }))).await;
+    error_body(other_edit, 404, "not_found").await;
+    error_body(app.delete(&one, &li.access).await, 404, "not_found").await;
+    let edited =
+        app.request(reqwest::Method::PUT, &one, Some(&wang.access), Some(json!({ "text": "交到 302。" }))).await;
+    assert_eq!(edited.status(), 200);
+    assert_eq!(app.delete(&format!("{url}/{}", mine[1]["id"]), &wang.access).await.status(), 204);
+    let left: Vec<Value> = app.get(url, &wang.access).await.json().await.unwrap();
+    assert_eq!(left, vec![json!({ "id": first, "text": "交到 302。" })]);
+}
+
+#[tokio::test]
+async fn followers_bound_to_no_one_reach_the_teachers_an_admin_names() {
+    let app = crate::helpers::spawn_app().await;
+    let (admin_id, admin) = app.signed_in("admin", shared::Role::Admin).await;
+    let (wang_id, wang) = app.teacher("wang").await;
+    let (_, li) = app.teacher("li").await;
+    let (_, students) = app.bound_class(&admin, "软件2401", 1, &[]).await;
+    let stranger = app.follower("路人").await;
+    say(&app, &stranger, json!({ "type": "text", "content": "请问怎么报名？" })).await;
+    say(&app, &students[0].1, json!({ "type": "text", "content": "我是学生" })).await;
+    let seen = |token: String| {
+        let app = &app;
+        async move {
+            let page: Value = app.get("/api/v1/inbox/threads", &token).await.json().await.unwrap();
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["openid"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(seen(wang.access.clone()).await.is_empty());
+    let patch = |body: Value| app.request(reqwest::Method::PATCH, "/api/v1/settings", Some(&admin.access), Some(body));
+    error_body(patch(json!({ "inbox_stewards": [admin_id] })).await, 422, "validation_failed").await;
+    let saved: Value = patch(json!({ "inbox_stewards": [wang_id] })).await.json().await.unwrap();
+    assert_eq!(saved["inbox_stewards"], json!([wang_id]));
+    assert_eq!(seen(wang.access.clone()).await, vec![stranger.clone()], "the unbound, not students of others");
+    assert!(seen(li.access.clone()).await.is_empty());
+    let url = format!("/api/v1/inbox/threads/{stranger}/replies");
+    assert_eq!(app.post(&url, &wang.access, json!({ "text": "请看报名通知。" })).await.status(), 201);
+    error_body(app.post(&url, &li.access, json!({ "text": "?" })).await, 404, "not_found").await;
+}
+
+#[tokio::test]
+async fn a_thread_shows_banjis_own_answers_and_the_notices_pushed_and_exports_for_those_who_see_it() {
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin().await;
+    let (teacher_id, teacher) = app.teacher("wang").await;
+    let (_, other) = app.teacher("li").await;
+    let (class, students) = app.bound_class(&admin, "软件2401", 1, &[teacher_id]).await;
+    let openid = students[0].1.clone();
+    say(&app, &openid, json!({ "type": "text", "content": "帮助" })).await;
+    let id = app.draft(&admin, "期末考试安排", json!({ "classes": [class] })).await;
+    app.send_notice(&admin, id).await;
+    app.until_sent(&admin, id, 10).await;
+    let detail: Value =
+        app.get(&format!("/api/v1/inbox/threads/{openid}"), &teacher.access).await.json().await.unwrap();
+    let kinds: Vec<&str> = detail["messages"].as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["text", "auto", "notice"], "{detail}");
+    let auto = &detail["messages"][1];
+    assert_eq!(auto["author"], "自动回复");
+    assert!(auto["text"].as_str().unwrap().contains("绑定"), "Banji's help: {auto}");
+    let notice = &detail["messages"][2];
+    assert_eq!((notice["title"].as_str(), notice["notice_id"].as_i64()), (Some("期末考试安排"), Some(id)));
+    assert!(notice["read_at"].is_null(), "not read yet");
+
+    let export = app.get(&format!("/api/v1/inbox/threads/{openid}/export?format=csv"), &teacher.access).await;
+    assert_eq!(export.status(), 200);
+    let csv = export.text().await.unwrap();
+    assert!(csv.contains("帮助") && csv.contains("自动回复"), "{csv}");
+    let other_export = app.get(&format!("/api/v1/inbox/threads/{openid}/export"), &other.access).await;
+    error_body(other_export, 404, "not_found").await;
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'thread_exported'")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+}

@@ -37,6 +37,7 @@ fn every_operation_documents_every_status_it_can_answer_and_needs_auth_unless_pu
         // EventSource sends no headers: a single-use ticket from an authenticated call.
         "/v1/notices/{id}/report/events",
         "/v1/checkins/{id}/live/events",
+        "/v1/inbox/live/events",
     ];
     for (path, ops) in spec["paths"].as_object().unwrap() {
         for (method, op) in ops.as_object().unwrap() {

@@ -177,7 +177,6 @@ pub(crate) enum FileAnswer {
 /// Reads a file answer: JSON is an error (or a video's URL), anything else the file,
 /// read up to `MAX_MEDIA_BYTES`.
 pub(crate) async fn read_file(response: reqwest::Result<reqwest::Response>) -> WechatResult<FileAnswer> {
-    use futures_util::StreamExt;
     let network = super::network_error;
     let response = response.map_err(network)?;
     let status = response.status();
@@ -190,10 +189,10 @@ pub(crate) async fn read_file(response: reqwest::Result<reqwest::Response>) -> W
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/octet-stream")
         .to_string();
+    let mut response = response;
     let mut bytes = Vec::new();
-    let mut body = response.bytes_stream();
-    while let Some(chunk) = body.next().await {
-        bytes.extend_from_slice(&chunk.map_err(network)?);
+    while let Some(chunk) = response.chunk().await.map_err(network)? {
+        bytes.extend_from_slice(&chunk);
         if bytes.len() > MAX_MEDIA_BYTES {
             return Err(WechatError::Invalid(format!("media larger than {MAX_MEDIA_BYTES} bytes")));
         }
