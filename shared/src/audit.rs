@@ -78,6 +78,7 @@ pub const ACTIONS: &[&str] = &[
     "password_reset_requested",
     "password_reset_by_wechat",
     "inbox_replied",
+    "thread_exported",
     "messages_exported",
     "notice_withdrawn",
     "notice_deleted",

@@ -110,7 +110,15 @@ async fn a_stranger_sees_a_public_notice_without_being_counted_and_a_class_notic
     app.send_notice(&admin, public).await;
     app.until_sent(&admin, public, 60).await;
     let outsider = app.follower("另一个路人").await;
-    let before = report(&app, &admin, public).await["funnel"].clone();
+    // The platform's word on the send (delivered) arrives after it: wait for it to settle.
+    let mut before = report(&app, &admin, public).await["funnel"].clone();
+    for _ in 0..50 {
+        if before["delivered"] == before["sent"] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        before = report(&app, &admin, public).await["funnel"].clone();
+    }
     // A follower who followed after the sending is not one of its recipients.
     let token = student_token(&app, &outsider).await;
     let page: Value = sget(&app, &format!("/api/v1/portal/notices/{public}"), &token).await.json().await.unwrap();

@@ -158,13 +158,26 @@ async fn customer_service_messages_of_every_type_reach_a_follower_who_wrote() {
     let app = spawn_app().await;
     let client = &app.state.wechat.client;
     let openid = app.follower("李雷").await;
+    // Media must be on the platform (uploaded as temporary media) to be sent.
+    use banji::wechat::mock::media::{SAMPLE_IMAGE, SAMPLE_VIDEO, SAMPLE_VOICE};
+    let upload = |kind: MediaKind, name: &'static str, bytes: &'static [u8]| async move {
+        client.upload_media(kind, name, bytes).await.unwrap().media_id
+    };
+    let image = upload(MediaKind::Image, "a.jpg", SAMPLE_IMAGE).await;
+    let voice = upload(MediaKind::Voice, "a.amr", SAMPLE_VOICE).await;
+    let video = upload(MediaKind::Video, "a.mp4", SAMPLE_VIDEO).await;
+    let thumb = upload(MediaKind::Thumb, "t.jpg", SAMPLE_IMAGE).await;
+    let unknown = CustomMessage::Image { media_id: "never-uploaded".into() };
+    app.say(&openid, json!({ "type": "text", "content": "在吗" })).await;
+    let refused = client.send_custom_message(&openid, &unknown).await.unwrap_err();
+    assert_eq!(refused.code(), Some(40007), "media the platform does not hold");
     let messages = [
         CustomMessage::Text { content: "你的提问已收到".into() },
-        CustomMessage::Image { media_id: "M".into() },
-        CustomMessage::Voice { media_id: "M".into() },
+        CustomMessage::Image { media_id: image.clone() },
+        CustomMessage::Voice { media_id: voice },
         CustomMessage::Video {
-            media_id: "M".into(),
-            thumb_media_id: "T".into(),
+            media_id: video,
+            thumb_media_id: thumb.clone(),
             title: "t".into(),
             description: "d".into(),
         },
@@ -173,7 +186,7 @@ async fn customer_service_messages_of_every_type_reach_a_follower_who_wrote() {
             description: "d".into(),
             musicurl: "u".into(),
             hqmusicurl: "h".into(),
-            thumb_media_id: "T".into(),
+            thumb_media_id: thumb,
         },
         CustomMessage::News {
             articles: vec![NewsArticle {
@@ -372,8 +385,10 @@ async fn a_subscription_account_mass_sends_once_a_day_and_not_to_lists() {
 async fn media_is_uploaded_as_temporary_permanent_or_article_images() {
     let app = spawn_app().await;
     let client = &app.state.wechat.client;
-    let png = [0x89u8, b'P', b'N', b'G', 0, 1, 2, 3];
+    let png = *b"\x89PNG\r\n\x1a\n-image";
     let temp = client.upload_media(MediaKind::Image, "poster.png", &png).await.unwrap();
+    let not_an_image = client.upload_media(MediaKind::Image, "poster.png", b"<svg/>").await.unwrap_err();
+    assert_eq!(not_an_image.code(), Some(40005), "the platform's types only");
     assert_eq!(temp.kind, "image");
     assert!(!temp.media_id.is_empty());
     let video = client.add_material(MediaKind::Video, "intro.mp4", &png, Some(("开学典礼", "视频简介"))).await.unwrap();

@@ -168,5 +168,5 @@ pub async fn messages() -> ApiResult<Vec<shared::ThreadMessage>> {
 
 /// Writes to the teachers from the page.
 pub async fn write_message(text: String) -> ApiResult<shared::ThreadMessage> {
-    send(Method::POST, "/messages", Some(&shared::NewInboxReply { text })).await
+    send(Method::POST, "/messages", Some(&shared::NewStudentMessage { text })).await
 }

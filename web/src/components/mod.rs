@@ -3,6 +3,7 @@
 //! banner of a demonstration, the warning that notices have no template.
 
 mod charts;
+pub mod chat;
 mod demo_banner;
 mod dialog;
 mod field;

@@ -34,6 +34,8 @@ pub enum Stream {
     NoticeReport(i64),
     /// A check-in session (event `checkin`).
     Checkin(i64),
+    /// The inbox: messages, answers, threads handled (event `inbox`).
+    Inbox,
 }
 
 impl Stream {
@@ -41,6 +43,7 @@ impl Stream {
         match self {
             Stream::NoticeReport(id) => api::receipts::stream_ticket(id).await,
             Stream::Checkin(id) => api::checkin::stream_ticket(id).await,
+            Stream::Inbox => api::inbox::stream_ticket().await,
         }
     }
 
@@ -48,6 +51,7 @@ impl Stream {
         match self {
             Stream::NoticeReport(id) => api::receipts::events_url(id, ticket),
             Stream::Checkin(id) => api::checkin::events_url(id, ticket),
+            Stream::Inbox => api::inbox::events_url(ticket),
         }
     }
 
@@ -55,6 +59,7 @@ impl Stream {
         match self {
             Stream::NoticeReport(_) => "report",
             Stream::Checkin(_) => "checkin",
+            Stream::Inbox => "inbox",
         }
     }
 }
@@ -66,6 +71,17 @@ pub enum Live {
     On,
     /// The stream dropped; a new one is on its way (the poll goes on meanwhile).
     Retrying,
+}
+
+/// Says whether the page is live: 实时更新中, connecting, or reconnecting. `id` names the
+/// badge once live (for tests).
+pub fn live_badge(live: RwSignal<Live>, id: &'static str) -> impl IntoView {
+    use crate::i18n::t;
+    move || match live.get() {
+        Live::On => view! { <span class="badge on stream" id=id>{t::LIVE}</span> }.into_any(),
+        Live::Connecting => view! { <span class="badge stream">{t::LIVE_CONNECTING}</span> }.into_any(),
+        Live::Retrying => view! { <span class="badge warn stream">{t::LIVE_RETRYING}</span> }.into_any(),
+    }
 }
 
 enum Message {

@@ -1,5 +1,6 @@
 //! Settings (admins): automatic remarks, teacher registration and its approval, the
-//! teachers waiting for approval, and repairing WeChat tags.
+//! teachers waiting for approval, who answers followers bound to no one (消息), and
+//! repairing WeChat tags.
 
 use leptos::prelude::*;
 use shared::{Settings, SettingsPatch, User};
@@ -57,6 +58,14 @@ fn SettingsAdmin() -> impl IntoView {
             reload();
         });
     };
+    let teachers = LocalResource::new(|| api::users::list(String::new(), Some(shared::Role::Teacher), 1));
+    let steward = move |id: i64, on: bool, current: Vec<i64>| {
+        let mut list: Vec<i64> = current.into_iter().filter(|x| *x != id).collect();
+        if on {
+            list.push(id);
+        }
+        change(SettingsPatch { inbox_stewards: Some(list), ..Default::default() });
+    };
     let resync = move |_| {
         leptos::task::spawn_local(async move {
             match api::people::resync_tags().await {
@@ -82,6 +91,31 @@ fn SettingsAdmin() -> impl IntoView {
                     <hr />
                     <p class="hint">{t::TAG_RESYNC_HINT}</p>
                     <button class="secondary" on:click=resync>{t::TAG_RESYNC}</button>
+                </div>
+                <div class="card" id="stewards">
+                    <h2>{t::STEWARDS_TITLE}</h2>
+                    <p class="hint">{t::STEWARDS_HINT}</p>
+                    {move || {
+                        let chosen = settings.get().and_then(|s| s.ok()).map(|s| s.inbox_stewards).unwrap_or_default();
+                        teachers.get().and_then(|p| p.ok()).map(|p| if p.items.is_empty() {
+                            view! { <Empty text=t::NO_TEACHERS_YET /> }.into_any()
+                        } else {
+                            view! {
+                                <div class="settings">
+                                    {p.items.into_iter().map(|user| {
+                                        let current = chosen.clone();
+                                        let on = chosen.contains(&user.id);
+                                        view! {
+                                            <label class="switch">
+                                                <input type="checkbox" prop:checked=on on:change=move |ev| steward(user.id, event_target_checked(&ev), current.clone()) />
+                                                <span>{user.display_name.clone()}</span>
+                                            </label>
+                                        }
+                                    }).collect_view()}
+                                </div>
+                            }.into_any()
+                        })
+                    }}
                 </div>
                 <div class="card" id="pending">
                     <h2>{t::PENDING_TITLE}</h2>

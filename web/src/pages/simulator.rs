@@ -133,7 +133,17 @@ fn bubble(item: ConversationItem) -> impl IntoView {
     let out = item.direction == "out";
     let channel = item.channel.as_deref().filter(|c| *c != "passive").map(t::sim_channel);
     let text = item.content.clone().unwrap_or_default();
-    let link = item.url.clone().map(|url| {
+    // What the phone shows of received media: the picture, a player, the video.
+    let media = item.url.clone().filter(|_| !out).and_then(|url| match item.msg_type.as_str() {
+        "image" => Some(view! { <img class="chat-image" src=url alt=t::SIM_IMAGE /> }.into_any()),
+        "voice" => Some(
+            view! { <a class="sim-link" href=url target="_blank" rel="noopener"><strong>{t::SIM_VOICE}</strong></a> }
+                .into_any(),
+        ),
+        "video" => Some(view! { <video class="chat-video" controls preload="metadata" src=url></video> }.into_any()),
+        _ => None,
+    });
+    let link = item.url.clone().filter(|_| media.is_none()).map(|url| {
         let title = item.title.clone().unwrap_or_else(|| t::SIM_OPEN_LINK.to_string());
         let shown = url.clone();
         view! { <a class="sim-link" href=url target="_blank" rel="noopener"><strong>{title}</strong><small>{shown}</small></a> }
@@ -143,6 +153,7 @@ fn bubble(item: ConversationItem) -> impl IntoView {
             <div class="bubble">
                 {channel.map(|c| view! { <span class="channel">{c}</span> })}
                 {(!text.is_empty()).then(|| view! { <p>{text}</p> })}
+                {media}
                 {link}
                 <time>{time_of(item.at)}</time>
             </div>
@@ -242,6 +253,12 @@ fn Phone(follower: SimFollower, #[prop(into)] on_changed: Callback<()>) -> impl 
                 <button class="secondary" type="button" on:click=send_location disabled=move || busy.get() || !following.get()>
                     {t::SIM_SEND_LOCATION}
                 </button>
+                {[("image", t::SIM_SEND_IMAGE), ("voice", t::SIM_SEND_VOICE), ("video", t::SIM_SEND_VIDEO)].map(|(kind, label)| view! {
+                    <button class="secondary" type="button" id=format!("sim-send-{kind}")
+                        on:click=move |_| send(json!({ "type": kind })) disabled=move || busy.get() || !following.get()>
+                        {label}
+                    </button>
+                })}
                 <button class="secondary" type="button" on:click=toggle_follow disabled=move || busy.get()>
                     {move || if following.get() { t::SIM_UNFOLLOW } else { t::SIM_FOLLOW }}
                 </button>

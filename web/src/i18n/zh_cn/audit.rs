@@ -80,6 +80,7 @@ pub fn audit_action(action: &str) -> String {
         "password_reset_requested" => "申请重置密码",
         "password_reset_by_wechat" => "通过微信重置密码",
         "inbox_replied" => "回复学生消息",
+        "thread_exported" => "导出对话记录",
         "messages_exported" => "导出交互记录",
         "notice_deleted" => "删除通知",
         "notice_reminded" => "提醒未读/未确认",

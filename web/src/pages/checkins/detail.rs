@@ -17,7 +17,7 @@ use crate::api::{self, ClientError};
 use crate::components::{Dialog, ErrorNotice, Loading, Notice as Flash};
 use crate::format::{datetime, datetime_input, parse_datetime_input, time_range};
 use crate::i18n::t;
-use crate::pages::live::{follow, refresher, Live, Stream};
+use crate::pages::live::{follow, live_badge, refresher, Live, Stream};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -32,14 +32,6 @@ pub fn CheckinDetailPage() -> impl IntoView {
     move || match id.get() {
         Some(id) => view! { <CheckinDetail id=id /> }.into_any(),
         None => view! { <crate::pages::NotFound /> }.into_any(),
-    }
-}
-
-pub fn live_badge(live: RwSignal<Live>) -> impl IntoView {
-    move || match live.get() {
-        Live::On => view! { <span class="badge on stream" id="checkin-live">{t::LIVE}</span> }.into_any(),
-        Live::Connecting => view! { <span class="badge stream">{t::LIVE_CONNECTING}</span> }.into_any(),
-        Live::Retrying => view! { <span class="badge warn stream">{t::LIVE_RETRYING}</span> }.into_any(),
     }
 }
 
@@ -145,7 +137,7 @@ fn CheckinDetail(id: i64) -> impl IntoView {
                 <div class="title-line">
                     <h1 id="checkin-title">{s.title.clone()}</h1>
                     <span class=state_badge(s.state) id="checkin-state">{t::session_state(s.state)}</span>
-                    {live_badge(live)}
+                    {live_badge(live, "checkin-live")}
                 </div>
                 <div class="head-actions">
                     {projectable.then(|| view! {

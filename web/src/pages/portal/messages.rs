@@ -9,6 +9,7 @@ use shared::ThreadMessage;
 
 use super::PortalGate;
 use crate::api::portal;
+use crate::components::chat::extras;
 use crate::components::{Empty, Loading};
 use crate::format::datetime;
 use crate::i18n::t;
@@ -71,14 +72,36 @@ fn Messages() -> impl IntoView {
 fn bubble(m: ThreadMessage) -> impl IntoView {
     // The student's own messages on the right, as in WeChat.
     let mine = m.direction == "in";
-    let text = m.text.clone().unwrap_or_else(|| t::message_kind(&m.kind).to_string());
+    if m.kind == "notice" {
+        let id = m.notice_id.unwrap_or_default();
+        return view! {
+            <li class="msg">
+                <div class="bubble notice-card">
+                    <span class="channel">{t::PUSHED_NOTICE}</span>
+                    <a href=format!("/s/notices/{id}")>{m.title.clone().unwrap_or_default()}</a>
+                    <time>{datetime(&m.at)}</time>
+                </div>
+            </li>
+        }
+        .into_any();
+    }
+    let text = m.text.clone().unwrap_or_else(|| {
+        if m.media_url.is_some() {
+            String::new()
+        } else {
+            t::message_kind(&m.kind).to_string()
+        }
+    });
+    let by = m.author.clone().map(|a| if m.kind == "auto" { t::AUTO_REPLY.to_string() } else { t::teacher_said(&a) });
     view! {
         <li class="msg" class:out=mine>
             <div class="bubble">
-                {m.author.clone().map(|a| view! { <span class="channel">{t::teacher_said(&a)}</span> })}
-                <p>{text}</p>
+                {by.map(|a| view! { <span class="channel">{a}</span> })}
+                {extras(&m)}
+                {(!text.is_empty()).then(|| view! { <p>{text}</p> })}
                 <time>{datetime(&m.at)}</time>
             </div>
         </li>
     }
+    .into_any()
 }

@@ -1,17 +1,22 @@
 //! 消息: what followers wrote to the account. On the left the threads the teacher sees:
 //! 未处理 (what the robot could not answer), 我的 (those they answered) or 全部, by class,
-//! searchable. On the right the chosen thread, oldest message first, with a box to answer
-//! (a customer-service message, which WeChat delivers only within 48 hours of their last
-//! message) and 标记已处理.
+//! by message type, searchable. On the right the chosen thread (`thread`) with the answer
+//! box (`composer`). The page follows the inbox's live stream: a message received by any
+//! replica shows at once, in the list, the open thread and the sidebar's count.
+
+mod composer;
+mod thread;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use shared::{InboxThread, InboxThreadDetail, ThreadMessage};
+use shared::InboxThread;
 
+use super::live::{follow, live_badge, Live, Stream};
 use crate::api::{self, inbox::Which};
 use crate::components::{Empty, ErrorNotice, InboxChanged, Loading, Notice, Pager};
 use crate::format::datetime;
 use crate::i18n::t;
+use thread::ThreadView;
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
@@ -24,13 +29,26 @@ pub fn InboxPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let chosen = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<(bool, String)>);
+    let kind = RwSignal::new(String::new());
     let threads = LocalResource::new(move || {
         version.track();
-        api::inbox::threads(which.get(), class_id.get(), applied.get(), page.get())
+        api::inbox::threads(which.get(), class_id.get(), kind.get(), applied.get(), page.get())
     });
     let reload = move || version.update(|v| *v += 1);
     // The sidebar's count of waiting threads, told when one is answered or handled.
     let sidebar = use_context::<InboxChanged>();
+    // Anything new anywhere: the list, the open thread and the sidebar's count again.
+    let live = RwSignal::new(Live::Connecting);
+    follow(
+        Stream::Inbox,
+        live,
+        Callback::new(move |_| {
+            reload();
+            if let Some(InboxChanged(count)) = sidebar {
+                count.update(|v| *v += 1);
+            }
+        }),
+    );
     let on_search = move |ev: SubmitEvent| {
         ev.prevent_default();
         page.set(1);
@@ -65,7 +83,10 @@ pub fn InboxPage() -> impl IntoView {
     };
     view! {
         <section class="page inbox">
-            <div class="page-head"><h1>{t::INBOX_TITLE}</h1></div>
+            <div class="page-head">
+                <h1>{t::INBOX_TITLE}</h1>
+                {live_badge(live, "inbox-live")}
+            </div>
             <Notice message=notice />
             <div class="inbox-layout">
                 <div class="card thread-list">
@@ -85,6 +106,15 @@ pub fn InboxPage() -> impl IntoView {
                                 <option value=c.id.to_string()>{c.name}</option>
                             }).collect_view())}
                         </select>
+                        <select aria-label=t::MESSAGE_TYPE on:change=move |ev| {
+                            page.set(1);
+                            kind.set(event_target_value(&ev));
+                        }>
+                            <option value="">{t::ALL_TYPES}</option>
+                            {["text", "image", "voice", "video", "location", "link"].map(|k| view! {
+                                <option value=k>{t::message_type(k)}</option>
+                            })}
+                        </select>
                         <button type="submit" class="secondary">{t::SEARCH}</button>
                     </form>
                     {move || match threads.get() {
@@ -102,7 +132,7 @@ pub fn InboxPage() -> impl IntoView {
                 {move || match chosen.get() {
                     None => view! { <div class="card thread-view"><Empty text=t::CHOOSE_THREAD /></div> }.into_any(),
                     Some(openid) => view! {
-                        <ThreadView openid=openid notice=notice on_changed=move |_| {
+                        <ThreadView openid=openid notice=notice refresh=version on_changed=move |_| {
                             reload();
                             if let Some(InboxChanged(count)) = sidebar {
                                 count.update(|v| *v += 1);
@@ -112,113 +142,5 @@ pub fn InboxPage() -> impl IntoView {
                 }}
             </div>
         </section>
-    }
-}
-
-#[component]
-fn ThreadView(
-    openid: String,
-    notice: RwSignal<Option<(bool, String)>>,
-    #[prop(into)] on_changed: Callback<()>,
-) -> impl IntoView {
-    let version = RwSignal::new(0u32);
-    let id = openid.clone();
-    let detail = LocalResource::new(move || {
-        version.track();
-        api::inbox::thread(id.clone())
-    });
-    let text = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
-    let after = move |result: api::ApiResult<()>, done: &'static str| {
-        match result {
-            Ok(()) => {
-                notice.set(Some((true, done.to_string())));
-                on_changed.run(());
-            }
-            Err(err) => notice.set(Some((false, t::error(&err)))),
-        }
-        version.update(|v| *v += 1);
-        busy.set(false);
-    };
-    let to = StoredValue::new(openid);
-    let send = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let body = text.get_untracked();
-        if body.trim().is_empty() {
-            return;
-        }
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let result = api::inbox::reply(&to.get_value(), body).await.map(drop);
-            if result.is_ok() {
-                text.set(String::new());
-            }
-            after(result, t::REPLY_SENT);
-        });
-    };
-    let mark = move |_| {
-        busy.set(true);
-        leptos::task::spawn_local(async move { after(api::inbox::handled(&to.get_value()).await, t::MARKED_HANDLED) });
-    };
-    let show = move |d: InboxThreadDetail| {
-        let who = d.thread.name.clone().unwrap_or_else(|| t::UNKNOWN_FOLLOWER.to_string());
-        let about = [d.thread.class_name.clone(), d.thread.student_no.clone()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" · ");
-        let waiting = d.thread.waiting_since.is_some();
-        view! {
-            <div class="page-head">
-                <div>
-                    <h2 id="thread-who">{who}</h2>
-                    <p class="hint">{if about.is_empty() { t::thread_kind(&d.thread.kind).to_string() } else { about }}</p>
-                </div>
-                {waiting.then(|| view! {
-                    <button class="secondary" id="mark-handled" on:click=mark disabled=move || busy.get()>{t::MARK_HANDLED}</button>
-                })}
-            </div>
-            <ul class="chat thread-chat" id="thread-messages">
-                {d.messages.into_iter().map(message).collect_view()}
-            </ul>
-            <p class="hint" id="reply-window">
-                {match d.window_ends_at {
-                    Some(until) if d.window_left > 0 => t::window_open(&datetime(&until), d.window_left),
-                    Some(_) => t::WINDOW_FULL.to_string(),
-                    None => t::WINDOW_CLOSED.to_string(),
-                }}
-            </p>
-        }
-    };
-    view! {
-        <div class="card thread-view">
-            {move || match detail.get() {
-                None => view! { <Loading /> }.into_any(),
-                Some(Err(error)) => view! { <ErrorNotice error=error /> }.into_any(),
-                Some(Ok(d)) => show(d).into_any(),
-            }}
-            <form class="reply-box" on:submit=send>
-                <textarea id="reply-text" rows="3" placeholder=t::INBOX_REPLY_PLACEHOLDER aria-label=t::REPLY bind:value=text></textarea>
-                <button type="submit" class="primary" id="send-reply" disabled=move || busy.get()>{t::SEND_REPLY}</button>
-            </form>
-        </div>
-    }
-}
-
-fn message(m: ThreadMessage) -> impl IntoView {
-    let out = m.direction == "out";
-    let failed = m.status.as_deref() == Some("failed");
-    let text = m.text.clone().unwrap_or_else(|| t::message_kind(&m.kind).to_string());
-    view! {
-        <li class="msg" class:out=out>
-            <div class="bubble" class:failed=failed>
-                {m.author.clone().map(|a| view! { <span class="channel">{a}</span> })}
-                <p>{text}</p>
-                {failed.then(|| view! {
-                    <small class="problem">{t::reply_failed(m.failure.as_deref().unwrap_or_default())}</small>
-                })}
-                <time>{datetime(&m.at)}</time>
-            </div>
-        </li>
     }
 }
