@@ -3,7 +3,8 @@
 // count, sent after the confirmation, followed on the detail page's delivery panel until
 // everything went out, the list filters, template and category settings, and the
 // student's own pages at phone width (list, notice, subscriptions, a corrected and a
-// withdrawn notice), and a question answered from 消息 and read on 联系老师.
+// withdrawn notice), and a question answered from 消息 (live, with a saved answer and a
+// picture each way) and read on 联系老师 and in the simulator's phone.
 
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -316,8 +317,36 @@ run('notices', async ({ page, base, shot, work, browser, watch }) => {
   await shot(page, 'inbox');
   const chat = await (await fetch(`${base}/mock-wechat/sim/users/${wechatOf['赵一']}/inbox`)).json();
   assert.ok(chat.some((m) => m.channel === 'custom' && m.content === '在教学楼 A203。'), 'the answer reached WeChat');
+
+  // Live: a picture he sends shows in the open thread without a reload, kept by Banji.
+  await page.locator('#inbox-live').waitFor();
+  await fetch(`${base}/mock-wechat/sim/users/${wechatOf['赵一']}/messages`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'image' }),
+  });
+  await page.locator('#thread-messages .msg:not(.out) img.chat-image').waitFor();
+  // A saved answer, inserted with one click; then an answer with a picture.
+  await page.fill('#reply-text', '请把材料照片发给我。');
+  await page.click('#save-quick-reply');
+  await page.fill('#reply-text', '');
+  await page.locator('#quick-replies').getByRole('button', { name: '请把材料照片发给我。' }).click();
+  assert.equal(await page.inputValue('#reply-text'), '请把材料照片发给我。', 'the saved answer is inserted');
+  await page.click('#send-reply');
+  await page.getByText('回复已发送').waitFor();
+  await page.click('#reply-kind-image');
+  await page.setInputFiles('#reply-file', join(import.meta.dirname, '..', 'api', 'src', 'wechat', 'mock', 'samples', 'sample.jpg'));
+  await page.click('#send-reply');
+  await page.locator('#thread-messages .msg.out img.chat-image').waitFor();
+  await shot(page, 'inbox-media');
+  // His phone (the simulator) shows the text and the picture.
+  await nav(page, '微信模拟器').click();
+  await page.locator('.sim-person', { hasText: '赵一的微信' }).click();
+  await page.locator('.phone .msg', { hasText: '请把材料照片发给我。' }).waitFor();
+  await page.locator('.phone .msg img.chat-image').first().waitFor();
+  await shot(page, 'simulator-media');
+
   await phone.goto(`${base}/s/messages`);
   await phone.locator('#portal-messages .msg', { hasText: '在教学楼 A203。' }).waitFor();
+  await phone.locator('#portal-messages .msg img.chat-image').first().waitFor();
   await phone.fill('#portal-message-text', '谢谢老师！');
   await phone.click('#portal-message-send');
   await phone.locator('#portal-messages .msg.out', { hasText: '谢谢老师！' }).waitFor();

@@ -94,6 +94,10 @@ pub async fn fetch_due(state: &AppState) -> sqlx::Result<usize> {
             kept += 1;
         }
     }
+    if kept > 0 {
+        // Open threads show the picture now rather than 正在取回.
+        super::live::changed(&state.kv).await;
+    }
     Ok(kept)
 }
 

@@ -113,7 +113,10 @@ pub async fn messages(state: &AppState, openid: &str) -> sqlx::Result<Vec<Thread
 
     let mut messages: Vec<ThreadMessage> = Vec::new();
     for m in inbound {
-        let mut message = ThreadMessage::new(to_time(m.received_at), "in", &m.msg_type, m.content);
+        // A picture's or video's logged text is the platform's URL, not something they said
+        // (a voice note's is what the platform heard: kept).
+        let text = m.content.filter(|_| !matches!(m.msg_type.as_str(), "image" | "video" | "shortvideo"));
+        let mut message = ThreadMessage::new(to_time(m.received_at), "in", &m.msg_type, text);
         if let (Some(row), Some(status)) = (m.media_row, m.media_status) {
             if status == "kept" {
                 message.media_url = super::media::link(state, &format!("m:{row}"));
@@ -124,15 +127,16 @@ pub async fn messages(state: &AppState, openid: &str) -> sqlx::Result<Vec<Thread
         messages.push(message);
     }
     for a in answers {
-        let mut message = ThreadMessage::new(to_time(a.created_at), "out", &a.kind, Some(a.content));
+        // Text (the teacher's or Banji's) is the answer itself; other kinds are their file,
+        // title and description, the kept content only a label for lists.
+        let text = matches!(a.kind.as_str(), "text" | "auto").then_some(a.content);
+        let mut message = ThreadMessage::new(to_time(a.created_at), "out", &a.kind, text);
         message.author = Some(a.author_name);
         if let Some(payload) = a.payload.and_then(|p| serde_json::from_str::<serde_json::Value>(&p).ok()) {
             let field = |k: &str| payload[k].as_str().filter(|v| !v.is_empty()).map(str::to_string);
             message.title = field("title");
             message.url = field("url");
-            if let Some(description) = field("description") {
-                message.text = Some(description);
-            }
+            message.text = field("description");
         }
         if let Some(upload) = a.upload_id {
             message.media_url = super::media::link(state, &format!("u:{upload}"));

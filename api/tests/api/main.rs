@@ -24,6 +24,7 @@ mod group_scope;
 mod helpers;
 mod http;
 mod inbox;
+mod inbox_media;
 mod inbox_replies;
 mod interaction_history;
 mod kv;

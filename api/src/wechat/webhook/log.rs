@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
+use super::log_rows as rows;
 use super::privacy;
 use super::router::Secret;
 use crate::db::{now_ms, Db};
@@ -38,24 +39,24 @@ const MAX_BACKOFF: Duration = Duration::from_secs(10);
 const SPOOL_DIR: &str = "message-log";
 
 #[derive(Debug, Serialize, Deserialize)]
-struct Entry {
-    openid: String,
-    msg_type: String,
-    event: Option<String>,
-    event_key: Option<String>,
-    content: Option<String>,
-    msg_id: Option<i64>,
-    created_time: i64,
-    received_at: i64,
-    raw_xml: String,
+pub(super) struct Entry {
+    pub(super) openid: String,
+    pub(super) msg_type: String,
+    pub(super) event: Option<String>,
+    pub(super) event_key: Option<String>,
+    pub(super) content: Option<String>,
+    pub(super) msg_id: Option<i64>,
+    pub(super) created_time: i64,
+    pub(super) received_at: i64,
+    pub(super) raw_xml: String,
     /// The platform's id of an image, voice note or video the follower sent (fetched and
     /// kept by `inbox::media`).
     #[serde(default)]
-    media_id: Option<String>,
+    pub(super) media_id: Option<String>,
     /// Banji's automatic (passive) answer to the follower rather than something they sent:
     /// kept with the teachers' answers (`inbox_replies`, kind `auto`) so a thread shows it.
     #[serde(default)]
-    auto_reply: bool,
+    pub(super) auto_reply: bool,
 }
 
 enum Command {
@@ -99,7 +100,7 @@ impl MessageLog {
             created_time: incoming.create_time,
             received_at: now_ms(),
             raw_xml: stored.raw_xml,
-            media_id: media_id(incoming),
+            media_id: rows::media_id(incoming),
             auto_reply: false,
         };
         self.queue(entry);
@@ -270,7 +271,7 @@ impl Writer {
     /// Writes what is waiting; on failure, keeps it for a retry after the backoff.
     async fn write(&mut self) -> bool {
         if !self.waiting.is_empty() {
-            if let Err(err) = insert(&self.db, &self.waiting).await {
+            if let Err(err) = rows::insert(&self.db, &self.waiting).await {
                 self.failures.fetch_add(1, Ordering::Relaxed);
                 // The database away is logged once by the health watch, not per retry.
                 if crate::db::is_unavailable(&err) {
@@ -372,57 +373,4 @@ impl Writer {
             self.retry_at = Some(Instant::now());
         }
     }
-}
-
-/// One transaction per batch, many rows per statement (`db::bulk`).
-fn media_id(incoming: &Incoming) -> Option<String> {
-    use crate::wechat::incoming::Body;
-    match &incoming.body {
-        Body::Image { media_id, .. }
-        | Body::Voice { media_id, .. }
-        | Body::Video { media_id, .. }
-        | Body::ShortVideo { media_id, .. } => Some(media_id.clone()).filter(|id| !id.is_empty()),
-        _ => None,
-    }
-}
-
-async fn insert(db: &Db, all: &[Entry]) -> sqlx::Result<()> {
-    const COLUMNS: [&str; 9] =
-        ["openid", "msg_type", "event", "event_key", "content", "msg_id", "created_time", "received_at", "raw_xml"];
-    let (answers, entries): (Vec<&Entry>, Vec<&Entry>) = all.iter().partition(|e| e.auto_reply);
-    let mut tx = db.begin_write().await?;
-    crate::db::bulk::insert(&mut tx, db.backend(), "wechat_messages", &COLUMNS, "", &entries, |q, e| {
-        q.bind(&e.openid)
-            .bind(&e.msg_type)
-            .bind(&e.event)
-            .bind(&e.event_key)
-            .bind(&e.content)
-            .bind(e.msg_id)
-            .bind(e.created_time)
-            .bind(e.received_at)
-            .bind(&e.raw_xml)
-    })
-    .await?;
-    // Media to fetch before the platform deletes it; a message the platform sent again
-    // (a retry) names the same media and adds nothing.
-    let media: Vec<&Entry> = entries.iter().copied().filter(|e| e.media_id.is_some()).collect();
-    if !media.is_empty() {
-        const MEDIA: [&str; 5] = ["media_id", "openid", "kind", "msg_id", "received_at"];
-        let suffix = " ON CONFLICT (media_id) DO NOTHING";
-        crate::db::bulk::insert(&mut tx, db.backend(), "inbox_media", &MEDIA, suffix, &media, |q, e| {
-            q.bind(&e.media_id).bind(&e.openid).bind(&e.msg_type).bind(e.msg_id).bind(e.received_at)
-        })
-        .await?;
-    }
-    const ANSWERS: [&str; 6] = ["openid", "author_name", "kind", "content", "status", "created_at"];
-    crate::db::bulk::insert(&mut tx, db.backend(), "inbox_replies", &ANSWERS, "", &answers, |q, e| {
-        q.bind(&e.openid)
-            .bind("自动回复")
-            .bind("auto")
-            .bind(e.content.as_deref().unwrap_or_default())
-            .bind("sent")
-            .bind(e.received_at)
-    })
-    .await?;
-    tx.commit().await
 }

@@ -12,6 +12,7 @@
 pub mod dedup;
 pub mod envelope;
 pub mod log;
+mod log_rows;
 pub mod privacy;
 pub mod replay;
 pub mod router;

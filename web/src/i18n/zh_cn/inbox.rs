@@ -66,6 +66,7 @@ pub const ANSWER_DESCRIPTION: &str = "描述（可不填）";
 pub const MUSIC_URL: &str = "音乐链接（http:// 或 https://）";
 pub const NEWS_URL: &str = "点开后打开的链接（http:// 或 https://）";
 pub const REPLY_SENDING: &str = "发送中…";
+pub const NO_FILE_CHOSEN: &str = "未选择文件";
 
 /// A message type, for the filter.
 pub fn message_type(kind: &str) -> &'static str {

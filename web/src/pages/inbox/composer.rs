@@ -31,6 +31,7 @@ pub fn Composer(openid: String, done: Callback<Result<&'static str, String>>) ->
     let description = RwSignal::new(String::new());
     let url = RwSignal::new(String::new());
     let file = NodeRef::<Input>::new();
+    let picked = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let quick_version = RwSignal::new(0u32);
     let quick = LocalResource::new(move || {
@@ -73,6 +74,7 @@ pub fn Composer(openid: String, done: Callback<Result<&'static str, String>>) ->
                     if let Some(input) = file.get_untracked() {
                         input.set_value("");
                     }
+                    picked.set(None);
                     done.run(Ok(if sent.status.as_deref() == Some("pending") {
                         t::REPLY_PLANNED
                     } else {
@@ -114,7 +116,7 @@ pub fn Composer(openid: String, done: Callback<Result<&'static str, String>>) ->
         view! { <input id=id placeholder=label aria-label=label bind:value=value /> }
     };
     view! {
-        <form class="reply-box composer" on:submit=send>
+        <form class="reply-box answer-box" on:submit=send>
             <div class="segmented" role="group" aria-label=t::REPLY_KIND>
                 {KINDS.map(|k| view! {
                     <button type="button" id=format!("reply-kind-{k}") class:chosen=move || kind.get() == k
@@ -134,10 +136,16 @@ pub fn Composer(openid: String, done: Callback<Result<&'static str, String>>) ->
             {move || matches!(kind.get().as_str(), "music" | "news").then(|| view! {
                 {field(if kind.get() == "music" { t::MUSIC_URL } else { t::NEWS_URL }, "reply-url", url)}
             })}
-            <label class="file-field" class:hidden=move || kind.get() == "text">
+            <div class="file-field" class:hidden=move || kind.get() == "text">
                 <span>{move || t::answer_file_label(&kind.get())}</span>
-                <input type="file" id="reply-file" node_ref=file accept=move || t::answer_file_accept(&kind.get()) />
-            </label>
+                // The browser's own file button speaks its own language: ours says 选择文件.
+                <label class="file-pick">
+                    <span class="button secondary">{t::CHOOSE_FILE}</span>
+                    <input type="file" id="reply-file" node_ref=file accept=move || t::answer_file_accept(&kind.get())
+                        on:change=move |_| picked.set(file.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0)).map(|f| f.name())) />
+                    <span class="hint">{move || picked.get().unwrap_or_else(|| t::NO_FILE_CHOSEN.to_string())}</span>
+                </label>
+            </div>
             <div class="actions">
                 {move || (kind.get() == "text").then(|| view! {
                     <button type="button" class="secondary" id="save-quick-reply" on:click=save_quick>{t::SAVE_QUICK_REPLY}</button>

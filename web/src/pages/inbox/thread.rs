@@ -30,6 +30,15 @@ pub fn ThreadView(
     });
     let busy = RwSignal::new(false);
     let to = StoredValue::new(openid.clone());
+    // The newest message is at the bottom: show it, after each load.
+    let chat = NodeRef::<leptos::html::Ul>::new();
+    Effect::new(move |_| {
+        if detail.with(|d| d.as_ref().is_some_and(|d| d.is_ok())) {
+            if let Some(list) = chat.get() {
+                list.set_scroll_top(list.scroll_height());
+            }
+        }
+    });
     let done = Callback::new(move |said: Result<&'static str, String>| {
         match said {
             Ok(message) => {
@@ -78,7 +87,7 @@ pub fn ThreadView(
                     })}
                 </div>
             </div>
-            <ul class="chat thread-chat" id="thread-messages">
+            <ul class="chat thread-chat" id="thread-messages" node_ref=chat>
                 {d.messages.into_iter().map(message).collect_view()}
             </ul>
             <p class="hint" id="reply-window">

@@ -1,0 +1,61 @@
+//! How the message log's entries become rows, in one transaction per batch: what followers
+//! sent into `wechat_messages` (whose trigger keeps the inbox's threads), a pending
+//! `inbox_media` row for each picture, voice note or video to fetch, and Banji's automatic
+//! answers into `inbox_replies` (kind `auto`) beside the teachers'.
+
+use super::log::Entry;
+use crate::db::Db;
+use crate::wechat::Incoming;
+
+pub(super) fn media_id(incoming: &Incoming) -> Option<String> {
+    use crate::wechat::incoming::Body;
+    match &incoming.body {
+        Body::Image { media_id, .. }
+        | Body::Voice { media_id, .. }
+        | Body::Video { media_id, .. }
+        | Body::ShortVideo { media_id, .. } => Some(media_id.clone()).filter(|id| !id.is_empty()),
+        _ => None,
+    }
+}
+
+/// One transaction per batch, many rows per statement (`db::bulk`).
+pub(super) async fn insert(db: &Db, all: &[Entry]) -> sqlx::Result<()> {
+    const COLUMNS: [&str; 9] =
+        ["openid", "msg_type", "event", "event_key", "content", "msg_id", "created_time", "received_at", "raw_xml"];
+    let (answers, entries): (Vec<&Entry>, Vec<&Entry>) = all.iter().partition(|e| e.auto_reply);
+    let mut tx = db.begin_write().await?;
+    crate::db::bulk::insert(&mut tx, db.backend(), "wechat_messages", &COLUMNS, "", &entries, |q, e| {
+        q.bind(&e.openid)
+            .bind(&e.msg_type)
+            .bind(&e.event)
+            .bind(&e.event_key)
+            .bind(&e.content)
+            .bind(e.msg_id)
+            .bind(e.created_time)
+            .bind(e.received_at)
+            .bind(&e.raw_xml)
+    })
+    .await?;
+    // Media to fetch before the platform deletes it; a message the platform sent again
+    // (a retry) names the same media and adds nothing.
+    let media: Vec<&Entry> = entries.iter().copied().filter(|e| e.media_id.is_some()).collect();
+    if !media.is_empty() {
+        const MEDIA: [&str; 5] = ["media_id", "openid", "kind", "msg_id", "received_at"];
+        let suffix = " ON CONFLICT (media_id) DO NOTHING";
+        crate::db::bulk::insert(&mut tx, db.backend(), "inbox_media", &MEDIA, suffix, &media, |q, e| {
+            q.bind(&e.media_id).bind(&e.openid).bind(&e.msg_type).bind(e.msg_id).bind(e.received_at)
+        })
+        .await?;
+    }
+    const ANSWERS: [&str; 6] = ["openid", "author_name", "kind", "content", "status", "created_at"];
+    crate::db::bulk::insert(&mut tx, db.backend(), "inbox_replies", &ANSWERS, "", &answers, |q, e| {
+        q.bind(&e.openid)
+            .bind("自动回复")
+            .bind("auto")
+            .bind(e.content.as_deref().unwrap_or_default())
+            .bind("sent")
+            .bind(e.received_at)
+    })
+    .await?;
+    tx.commit().await
+}
