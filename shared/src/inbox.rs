@@ -28,6 +28,8 @@ pub struct InboxThread {
     pub waiting_since: Option<DateTime<Utc>>,
     pub handled_at: Option<DateTime<Utc>>,
     pub handled_by: Option<String>,
+    /// The remark the account gave the follower in WeChat (备注), when it has one.
+    pub remark: Option<String>,
 }
 
 /// One message of a thread: what they sent, or what a teacher answered.

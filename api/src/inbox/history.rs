@@ -22,11 +22,14 @@ use crate::state::AppState;
 /// The most rows an export holds.
 const MAX_EXPORT: i64 = 100_000;
 
-/// Both directions as one table (alias `m`), with the student (alias `s`) when bound.
-const FROM: &str = "FROM (SELECT 'in' AS direction, id, openid, msg_type AS kind, event, content AS text, \
-     received_at AS at, NULL AS author FROM wechat_messages \
-     UNION ALL SELECT 'out' AS direction, id, openid, kind, NULL AS event, content AS text, created_at AS at, \
-     author_name AS author FROM inbox_replies) m LEFT JOIN students s ON s.openid = m.openid";
+/// Each side of the history as a table aliased `m`, with the student (alias `s`) when
+/// bound, so one filter fits both: what followers sent (`in`) and the answers (`out`).
+const SIDES: [&str; 2] = [
+    "FROM (SELECT 'in' AS direction, id, openid, msg_type AS kind, event, content AS text, received_at AS at, \
+     NULL AS author FROM wechat_messages) m LEFT JOIN students s ON s.openid = m.openid",
+    "FROM (SELECT 'out' AS direction, id, openid, kind, NULL AS event, content AS text, created_at AS at, \
+     author_name AS author FROM inbox_replies) m LEFT JOIN students s ON s.openid = m.openid",
+];
 
 /// What the history may be narrowed to.
 #[derive(Debug, Default, Clone)]
@@ -107,8 +110,8 @@ type Row = (
     Option<String>,
 );
 
-const COLUMNS: &str =
-    "SELECT m.direction, m.id, m.openid, m.kind, m.event, m.text, m.at, m.author, s.id, s.name, s.student_no ";
+const COLUMNS: &str = "SELECT m.direction, m.id, m.openid, m.kind, m.event, m.text, m.at, m.author, \
+     s.id AS student_id, s.name AS student_name, s.student_no ";
 
 fn to_message(r: Row) -> LoggedMessage {
     LoggedMessage {
@@ -126,11 +129,21 @@ fn to_message(r: Row) -> LoggedMessage {
     }
 }
 
+/// A page of the history, newest first. Each side gives at most the rows up to the page's
+/// end, newest first from its time index (migration 0017), and only those are merged:
+/// the first page of a million-row log reads a few dozen rows, not the log.
 async fn rows(db: &Db, q: &HistoryQuery, limit: i64, offset: i64) -> ApiResult<(Vec<LoggedMessage>, Filter)> {
     let filter = q.filter()?;
+    let where_sql = filter.where_sql();
+    let upto = offset.saturating_add(limit).max(0);
+    let sides = SIDES.map(|side| {
+        format!("SELECT * FROM ({COLUMNS}{side}{where_sql} ORDER BY m.at DESC, m.id DESC LIMIT {upto}) AS part")
+    });
     let sql = format!(
-        "{COLUMNS}{FROM}{} ORDER BY m.at DESC, m.direction, m.id DESC LIMIT {} OFFSET {}",
-        filter.where_sql(),
+        "SELECT h.direction, h.id, h.openid, h.kind, h.event, h.text, h.at, h.author, h.student_id, h.student_name, \
+         h.student_no FROM ({} UNION ALL {}) AS h ORDER BY h.at DESC, h.direction, h.id DESC LIMIT {} OFFSET {}",
+        sides[0],
+        sides[1],
         filter.next(1),
         filter.next(2)
     );
@@ -141,7 +154,8 @@ async fn rows(db: &Db, q: &HistoryQuery, limit: i64, offset: i64) -> ApiResult<(
 
 pub async fn page(db: &Db, q: &HistoryQuery, page: PageQuery) -> ApiResult<Page<LoggedMessage>> {
     let (items, filter) = rows(db, q, page.limit(), page.offset()).await?;
-    let count = format!("SELECT COUNT(*) {FROM}{}", filter.where_sql());
+    let where_sql = filter.where_sql();
+    let count = format!("SELECT (SELECT COUNT(*) {}{where_sql}) + (SELECT COUNT(*) {}{where_sql})", SIDES[0], SIDES[1]);
     let total: i64 = filter.bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(count))).fetch_one(db.pool()).await?;
     Ok(Page::new(items, total, page))
 }

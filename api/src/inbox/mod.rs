@@ -78,6 +78,7 @@ struct ThreadRow {
     class_name: Option<String>,
     teacher_name: Option<String>,
     nickname: Option<String>,
+    remark: Option<String>,
 }
 
 impl ThreadRow {
@@ -100,13 +101,14 @@ impl ThreadRow {
             waiting_since: self.waiting_since.map(to_time),
             handled_at: self.handled_at.map(to_time),
             handled_by: self.handled_by,
+            remark: self.remark.filter(|r| !r.is_empty()),
         }
     }
 }
 
 const SELECT: &str = "SELECT t.openid, t.last_in_at, t.last_type, t.last_text, t.waiting_since, t.handled_at, \
      u.display_name AS handled_by, s.id AS student_id, s.name AS student_name, s.student_no, c.name AS class_name, \
-     tu.display_name AS teacher_name, f.nickname FROM inbox_threads t \
+     tu.display_name AS teacher_name, f.nickname, f.remark FROM inbox_threads t \
      LEFT JOIN users u ON u.id = t.handled_by \
      LEFT JOIN students s ON s.openid = t.openid LEFT JOIN classes c ON c.id = s.class_id \
      LEFT JOIN teacher_profiles tp ON tp.openid = t.openid LEFT JOIN users tu ON tu.id = tp.user_id \

@@ -286,6 +286,15 @@ async fn followers_bound_to_no_one_reach_the_teachers_an_admin_names() {
     let saved: Value = patch(json!({ "inbox_stewards": [wang_id] })).await.json().await.unwrap();
     assert_eq!(saved["inbox_stewards"], json!([wang_id]));
     assert_eq!(seen(wang.access.clone()).await, vec![stranger.clone()], "the unbound, not students of others");
+    // An unbound follower is known by the account's remark (备注): the platform no longer
+    // gives nicknames.
+    sqlx::query("UPDATE followers SET remark = '家长-张' WHERE openid = $1")
+        .bind(&stranger)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    let list: Value = app.get("/api/v1/inbox/threads", &wang.access).await.json().await.unwrap();
+    assert_eq!(list["items"][0]["remark"], "家长-张");
     assert!(seen(li.access.clone()).await.is_empty());
     let url = format!("/api/v1/inbox/threads/{stranger}/replies");
     assert_eq!(app.post(&url, &wang.access, json!({ "text": "请看报名通知。" })).await.status(), 201);

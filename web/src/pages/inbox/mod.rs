@@ -57,9 +57,14 @@ pub fn InboxPage() -> impl IntoView {
     let row = move |th: InboxThread| {
         let openid = th.openid.clone();
         let mine = openid.clone();
-        let who = th.name.clone().unwrap_or_else(|| t::UNKNOWN_FOLLOWER.to_string());
-        let about =
-            [th.class_name.clone(), th.student_no.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+        // An unbound follower has no name the platform still gives: the account's remark.
+        let who = th.name.clone().or(th.remark.clone()).unwrap_or_else(|| t::UNKNOWN_FOLLOWER.to_string());
+        let remark = th.remark.clone().filter(|_| th.name.is_some());
+        let about = [th.class_name.clone(), th.student_no.clone(), remark]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ");
         let preview = th.last_text.clone().unwrap_or_else(|| t::message_kind(&th.last_type).to_string());
         view! {
             <li>

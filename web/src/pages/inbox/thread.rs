@@ -58,8 +58,9 @@ pub fn ThreadView(
         });
     };
     let show = move |d: InboxThreadDetail| {
-        let who = d.thread.name.clone().unwrap_or_else(|| t::UNKNOWN_FOLLOWER.to_string());
-        let about = [d.thread.class_name.clone(), d.thread.student_no.clone()]
+        let who = d.thread.name.clone().or(d.thread.remark.clone()).unwrap_or_else(|| t::UNKNOWN_FOLLOWER.to_string());
+        let remark = d.thread.remark.clone().filter(|_| d.thread.name.is_some());
+        let about = [d.thread.class_name.clone(), d.thread.student_no.clone(), remark]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
