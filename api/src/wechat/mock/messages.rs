@@ -67,7 +67,7 @@ pub fn custom_send(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, body
         }
         let raw = json_body(&body)?;
         let (openid, message) = CustomMessage::from_json(&raw).map_err(|_| (47001, "data format error"))?;
-        if media_ids(&message).iter().any(|id| !state.media.get(*id).is_some_and(|m| m.created.elapsed() < KEPT_FOR)) {
+        if media_ids(&message).iter().any(|id| state.media.get(*id).is_none_or(|m| m.created.elapsed() >= KEPT_FOR)) {
             return Err((40007, "invalid media_id"));
         }
         let user = state.user(&openid)?;
