@@ -41,7 +41,8 @@ pub struct ThreadMessage {
     /// `in` (the follower wrote) or `out` (a teacher answered, Banji answered by itself, or a
     /// notice was pushed).
     pub direction: String,
-    /// What they sent: `text`, `image`, `voice`, `video`, `shortvideo`, `location`, `link`.
+    /// What they sent: `text`, `image`, `voice`, `video`, `shortvideo`, `location`, `link`,
+    /// `click` (a menu button they pressed, its name as the text).
     /// What went out: a teacher's `text`, `image`, `voice`, `video`, `music`, `news`; `auto`
     /// (Banji's automatic answer); `notice` (a pushed notice).
     pub kind: String,

@@ -1,5 +1,5 @@
 //! A thread as a teacher (and the student, on `/s/messages`) reads it: what the follower
-//! sent (the message log, with the media Banji kept), Banji's automatic answers and the
+//! sent (the message log, with the media Banji kept, and their menu clicks), Banji's automatic answers and the
 //! teachers' answers (`inbox_replies`, an answer carried outside the window with its
 //! delivery's outcome), and the notices pushed to them (their deliveries, with read
 //! state) — the latest 200, oldest first.
@@ -45,6 +45,7 @@ pub async fn window(db: &Db, openid: &str) -> sqlx::Result<(Option<DateTime<Utc>
 struct Inbound {
     received_at: i64,
     msg_type: String,
+    event_key: Option<String>,
     content: Option<String>,
     media_row: Option<i64>,
     media_status: Option<String>,
@@ -84,10 +85,11 @@ pub async fn messages(state: &AppState, openid: &str) -> sqlx::Result<Vec<Thread
     let db = &state.db;
     let types = MESSAGE_TYPES.map(|t| format!("'{t}'")).join(", ");
     let inbound: Vec<Inbound> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT m.received_at, m.msg_type, m.content, im.id AS media_row, im.status AS media_status, \
+        "SELECT m.received_at, m.msg_type, m.event_key, m.content, im.id AS media_row, im.status AS media_status, \
          im.content_type AS media_type, im.playable_path FROM wechat_messages m \
          LEFT JOIN inbox_media im ON im.openid = m.openid AND im.msg_id = m.msg_id \
-         WHERE m.openid = $1 AND m.msg_type IN ({types}) ORDER BY m.received_at DESC, m.id DESC LIMIT {THREAD_MESSAGES}"
+         WHERE m.openid = $1 AND (m.msg_type IN ({types}) OR (m.msg_type = 'event' AND m.event = 'CLICK')) \
+         ORDER BY m.received_at DESC, m.id DESC LIMIT {THREAD_MESSAGES}"
     )))
     .bind(openid)
     .fetch_all(db.pool())
@@ -112,7 +114,19 @@ pub async fn messages(state: &AppState, openid: &str) -> sqlx::Result<Vec<Thread
     .await?;
 
     let mut messages: Vec<ThreadMessage> = Vec::new();
+    // A menu click is worth showing as the button they pressed (what Banji then answered
+    // follows it).
+    let features = crate::menus::features(state);
+    let clicked = |key: &str| {
+        let label = features.iter().find(|f| f.key.as_deref() == Some(key)).map(|f| f.label.clone());
+        format!("点击菜单：{}", label.unwrap_or_else(|| key.to_string()))
+    };
     for m in inbound {
+        if m.msg_type == "event" {
+            let text = clicked(m.event_key.as_deref().unwrap_or_default());
+            messages.push(ThreadMessage::new(to_time(m.received_at), "in", "click", Some(text)));
+            continue;
+        }
         // A picture's or video's logged text is the platform's URL, not something they said
         // (a voice note's is what the platform heard: kept).
         let text = m.content.filter(|_| !matches!(m.msg_type.as_str(), "image" | "video" | "shortvideo"));

@@ -310,17 +310,19 @@ async fn a_thread_shows_banjis_own_answers_and_the_notices_pushed_and_exports_fo
     let (class, students) = app.bound_class(&admin, "软件2401", 1, &[teacher_id]).await;
     let openid = students[0].1.clone();
     say(&app, &openid, json!({ "type": "text", "content": "帮助" })).await;
+    say(&app, &openid, json!({ "type": "event", "event": "CLICK", "event_key": "HELP" })).await;
     let id = app.draft(&admin, "期末考试安排", json!({ "classes": [class] })).await;
     app.send_notice(&admin, id).await;
     app.until_sent(&admin, id, 10).await;
     let detail: Value =
         app.get(&format!("/api/v1/inbox/threads/{openid}"), &teacher.access).await.json().await.unwrap();
     let kinds: Vec<&str> = detail["messages"].as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["text", "auto", "notice"], "{detail}");
+    assert_eq!(kinds, ["text", "auto", "click", "auto", "notice"], "{detail}");
+    assert_eq!(detail["messages"][2]["text"], "点击菜单：使用帮助", "the button's name");
     let auto = &detail["messages"][1];
     assert_eq!(auto["author"], "自动回复");
     assert!(auto["text"].as_str().unwrap().contains("绑定"), "Banji's help: {auto}");
-    let notice = &detail["messages"][2];
+    let notice = &detail["messages"][4];
     assert_eq!((notice["title"].as_str(), notice["notice_id"].as_i64()), (Some("期末考试安排"), Some(id)));
     assert!(notice["read_at"].is_null(), "not read yet");
 
