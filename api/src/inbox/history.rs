@@ -155,7 +155,12 @@ async fn rows(db: &Db, q: &HistoryQuery, limit: i64, offset: i64) -> ApiResult<(
 pub async fn page(db: &Db, q: &HistoryQuery, page: PageQuery) -> ApiResult<Page<LoggedMessage>> {
     let (items, filter) = rows(db, q, page.limit(), page.offset()).await?;
     let where_sql = filter.where_sql();
-    let count = format!("SELECT (SELECT COUNT(*) {}{where_sql}) + (SELECT COUNT(*) {}{where_sql})", SIDES[0], SIDES[1]);
+    // Without a student asked for, the count needs no student: each side alone.
+    let side = |i: usize| match q.student_id {
+        Some(_) => SIDES[i],
+        None => SIDES[i].split(" LEFT JOIN").next().unwrap_or(SIDES[i]),
+    };
+    let count = format!("SELECT (SELECT COUNT(*) {}{where_sql}) + (SELECT COUNT(*) {}{where_sql})", side(0), side(1));
     let total: i64 = filter.bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(count))).fetch_one(db.pool()).await?;
     Ok(Page::new(items, total, page))
 }

@@ -45,6 +45,7 @@ async fn the_history_holds_both_directions_newest_first_and_narrows_and_exports(
 
     let of_a = history(&app, &admin.access, &format!("?openid={a}&kind=text")).await;
     assert_eq!(texts(&of_a), [("out".into(), "下周一。".into()), ("in".into(), "请问补考时间？".into())]);
+    assert_eq!(of_a["total"], 2, "both sides counted");
     let student_a = students[0].0;
     assert_eq!(
         history(&app, &admin.access, &format!("?student_id={student_a}&direction=in&kind=text")).await["total"],
