@@ -40,4 +40,6 @@ pub enum ApiTags {
     Activities,
     /// What followers write to the account, one thread each, and teachers' answers (消息).
     Inbox,
+    /// Rules that answer followers by themselves, teachers' own and the account's (自动回复).
+    AutoReplies,
 }

@@ -4,11 +4,13 @@
 //! `notices::subscriptions` for muting categories, `delivery` for job results and the
 //! digest of held notices, which rides on the welcome and on unmatched messages),
 //! `people::poster` for a class's binding poster, `checkin::wechat` for check-in and
-//! positions, `activities::wechat` for 报名).
+//! positions, `activities::wechat` for 报名). What no fixed command answers goes to the
+//! auto-reply rules teachers manage (`autoreply`), then waits for a teacher (the inbox).
 
 use std::sync::Arc;
 
 use crate::activities;
+use crate::autoreply;
 use crate::checkin::{self, codes::SCENE_PREFIX};
 use crate::delivery::{digest, jobs};
 use crate::notices::subscriptions;
@@ -17,6 +19,7 @@ use crate::people::replies;
 use crate::people::teacher_wechat::BIND_SCENE;
 use crate::wechat::webhook::router::{Context, HandlerResult, Key, Match, Router, Text};
 use crate::wechat::{Event, Reply};
+use shared::BuiltinRule;
 
 const HELP: &str = "可用指令：\n\
 · 绑定 学号 姓名 验证码 —— 绑定学生身份\n\
@@ -27,6 +30,7 @@ const HELP: &str = "可用指令：\n\
 · 报名 活动码 / 取消报名 活动码 —— 活动、讲座报名
 · 注册 —— 教师获取注册验证码\n\
 · 重置密码 —— 教师获取密码重置验证码\n\
+· 添加回复 关键词 内容 / 我的回复 —— 老师管理自己的自动回复\n\
 · 帮助 —— 显示本说明";
 const NOT_UNDERSTOOD: &str = "已收到。发送「帮助」查看可用指令。";
 
@@ -50,6 +54,12 @@ pub fn router() -> Router {
         .rule("welcome on follow", Match::Event("subscribe"), |ctx: Context| async move {
             let openid = ctx.incoming.openid.clone();
             let state = ctx.state.clone();
+            // A 关注 rule answers in place of Banji's welcome.
+            if let Some(ruled) = by_rules(&ctx).await {
+                crate::people::followers::followed(&state.db, &openid).await?;
+                autoreply::answer::send_after(&state, &openid, ruled.rest);
+                return Ok(Some(ruled.first));
+            }
             let reply = replies::welcome(ctx).await?;
             Ok(digest::with_digest(&state, &openid, reply).await?)
         })
@@ -95,6 +105,15 @@ pub fn router() -> Router {
             activities::wechat::list,
         )
         .rule("sign up for an activity", Match::Text(Text::Keyword("报名".into())), activities::wechat::sign_up)
+        .rule("teacher adds an auto-reply", Match::Text(Text::Keyword("添加回复".into())), autoreply::wechat::add)
+        .rule("teacher deletes an auto-reply", Match::Text(Text::Keyword("删除回复".into())), autoreply::wechat::remove)
+        .rule("teacher lists their auto-replies", Match::Text(Text::Exact("我的回复".into())), autoreply::wechat::list)
+        .rule("teacher turns auto-replies on", Match::Text(Text::Exact("开启自动回复".into())), |ctx| {
+            autoreply::wechat::switch(ctx, true)
+        })
+        .rule("teacher turns auto-replies off", Match::Text(Text::Exact("关闭自动回复".into())), |ctx| {
+            autoreply::wechat::switch(ctx, false)
+        })
         .rule("mute a category", Match::Text(Text::Keyword("退订".into())), subscriptions::mute)
         .rule("unmute a category", Match::Text(Text::Keyword("订阅".into())), subscriptions::unmute)
         .rule(
@@ -138,19 +157,105 @@ fn is_notification(incoming: &crate::wechat::Incoming) -> bool {
     )
 }
 
-/// Anything else is the student's next interaction: held notices are handed over (the
-/// digest). Otherwise text gets a pointer to the help, and anything else is acknowledged.
+/// The fixed commands as the auto-reply page lists them (before every rule), by the
+/// router's rule names: (name, what the follower sends or does, what happens).
+const BUILTINS: &[(&str, &str, &str)] = &[
+    ("teacher binds WeChat by QR", "扫描「账号设置」中的二维码", "老师绑定微信"),
+    ("a class's binding poster scanned", "扫描班级绑定海报", "学生加入班级并绑定"),
+    ("check in by scanning the projected QR code", "扫描签到二维码", "签到"),
+    ("welcome on follow", "关注公众号", "欢迎语（有「关注」规则时由规则回复）"),
+    ("bind a student", "绑定 学号 姓名 验证码", "绑定学生身份"),
+    ("unbind", "解绑", "解除绑定"),
+    ("teacher registration code", "注册", "教师获取注册验证码"),
+    ("teacher password reset code", "重置密码 / 找回密码", "教师获取密码重置验证码"),
+    ("notices not yet received", "通知 / 我的通知 / 菜单「新通知」", "查看未收到的通知"),
+    ("check in with the code", "签到 123456 / 菜单「签到」", "用签到码签到"),
+    ("cancel a sign-up", "取消报名 活动码", "取消活动报名"),
+    ("activities open for sign-up", "报名 / 活动", "查看可报名的活动"),
+    ("sign up for an activity", "报名 活动码", "报名活动"),
+    ("teacher adds an auto-reply", "添加回复 关键词 内容", "老师添加自己的自动回复"),
+    ("teacher deletes an auto-reply", "删除回复 关键词", "老师删除自己的自动回复"),
+    ("teacher lists their auto-replies", "我的回复", "老师查看自己的自动回复"),
+    ("teacher turns auto-replies on", "开启自动回复", "老师开启自己的自动回复"),
+    ("teacher turns auto-replies off", "关闭自动回复", "老师关闭自己的自动回复"),
+    ("mute a category", "退订 分类", "不再推送某类通知"),
+    ("unmute a category", "订阅 分类", "恢复推送某类通知"),
+    ("help", "帮助 / ? / 菜单「使用帮助」", "显示可用指令"),
+];
+
+pub fn builtins() -> Vec<BuiltinRule> {
+    BUILTINS
+        .iter()
+        .map(|(_, trigger, what)| BuiltinRule { trigger: (*trigger).into(), description: (*what).into() })
+        .collect()
+}
+
+/// What a fixed command does, by its rule name (none for rules that never answer).
+pub fn builtin_label(rule: &str) -> Option<&'static str> {
+    BUILTINS.iter().find(|(name, _, _)| *name == rule).map(|(_, _, what)| *what)
+}
+
+/// What the rules answered: the passive reply, the ones to send after it, and whether only
+/// a default rule answered.
+struct Ruled {
+    first: Reply,
+    rest: Vec<Reply>,
+    default: bool,
+}
+
+/// The auto-reply rules' answer, recorded (the rule's hit, or an unanswered question).
+/// None when no rule answers — also when the rules cannot be asked (the message then gets
+/// the usual answer).
+async fn by_rules(ctx: &Context) -> Option<Ruled> {
+    let (state, incoming) = (&ctx.state, &ctx.incoming);
+    let answered = autoreply::answer::respond(state, incoming).await.unwrap_or_else(|err| {
+        tracing::warn!(error = %err.body().message, "auto-reply rules could not answer");
+        None
+    });
+    let said = match (incoming.text(), incoming.event()) {
+        (Some(text), _) => Some(text.to_string()),
+        (None, Some(Event::Click { key })) => Some(format!("[点击菜单 {key}]")),
+        (None, Some(Event::Subscribe { .. })) => Some("[关注]".into()),
+        _ => answered.as_ref().map(|_| format!("[{}]", incoming.msg_type())),
+    };
+    match (&answered, said) {
+        (Some(a), Some(said)) => state.wechat.log.record_hit(&incoming.openid, &said, Some(a.rule_id), a.default),
+        (None, Some(said)) if incoming.text().is_some() => {
+            state.wechat.log.record_hit(&incoming.openid, &said, None, true)
+        }
+        _ => {}
+    }
+    let answered = answered?;
+    let mut rest = answered.replies;
+    if rest.is_empty() {
+        return None;
+    }
+    let first = rest.remove(0);
+    Some(Ruled { first, rest, default: answered.default })
+}
+
+/// Anything else: the auto-reply rules, else the student's next interaction — held
+/// notices are handed over (the digest). Otherwise text gets a pointer to the help, and
+/// anything else is acknowledged. What no rule but a default one answered waits for a
+/// teacher (the inbox's 未处理).
 async fn not_understood(ctx: Context) -> HandlerResult {
-    // Something the robot cannot answer: a teacher will (the inbox's 未处理).
     let kind = ctx.incoming.msg_type();
-    if crate::inbox::MESSAGE_TYPES.contains(&kind) {
+    let by_rule = by_rules(&ctx).await;
+    let answered = by_rule.as_ref().is_some_and(|r| !r.default);
+    if !answered && crate::inbox::MESSAGE_TYPES.contains(&kind) {
         // The answer to the follower does not wait on it: with the database away, the
         // message is still logged (the log keeps it) and answered, only not marked.
         if let Err(err) = crate::inbox::waiting(&ctx.state.db, &ctx.incoming.openid, kind).await {
             tracing::warn!(error = %err, "could not mark the inbox thread waiting");
         }
     }
-    if let Some(digest) = digest::take(&ctx.state, &ctx.incoming.openid).await? {
+    let digest = digest::take(&ctx.state, &ctx.incoming.openid).await?;
+    if let Some(Ruled { first, mut rest, .. }) = by_rule {
+        rest.extend(digest.map(Reply::text));
+        autoreply::answer::send_after(&ctx.state, &ctx.incoming.openid, rest);
+        return Ok(Some(first));
+    }
+    if let Some(digest) = digest {
         return Ok(Some(Reply::text(digest)));
     }
     Ok(ctx.incoming.text().map(|_| Reply::text(NOT_UNDERSTOOD)))

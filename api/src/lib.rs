@@ -13,6 +13,7 @@ pub mod api_tokens;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod autoreply;
 pub mod checkin;
 pub mod cli;
 pub mod config;

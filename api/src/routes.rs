@@ -12,6 +12,7 @@ use crate::activities::{ActivitiesApi, PortalActivitiesApi};
 use crate::api_tokens::ApiTokensApi;
 use crate::audit::AuditApi;
 use crate::auth::{AuthApi, MeApi, PasswordResetApi};
+use crate::autoreply::AutoRepliesApi;
 use crate::checkin::{AttendanceApi, CheckinApi, LocationApi, PortalCheckinApi};
 use crate::delivery::TemplatesApi;
 use crate::desk::DeskApi;
@@ -53,6 +54,7 @@ type Apis = (
     (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
     (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
     (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
+    AutoRepliesApi,
     (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),
 );
 
@@ -65,6 +67,7 @@ fn apis() -> Apis {
         (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
         (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
         (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
+        AutoRepliesApi,
         (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),
     )
 }

@@ -25,6 +25,8 @@ pub struct AppState {
     /// Follow-up work a request leaves behind (tags and remarks after a binding): tracked so
     /// a stopping server lets it finish and tests can wait for it to settle.
     pub background: tokio_util::task::TaskTracker,
+    /// The auto-reply rules this replica answers with (`autoreply`).
+    pub autoreply: Arc<crate::autoreply::Rules>,
 }
 
 impl AppState {
@@ -52,6 +54,8 @@ impl AppState {
             &config.data_dir,
         );
         let delivery = Arc::new(crate::delivery::Engine::new());
+        let autoreply = Arc::new(crate::autoreply::Rules::default());
+        autoreply.reload(&db).await.context("compiling the auto-reply rules")?;
         Ok(AppState {
             config: Arc::new(config),
             db,
@@ -61,6 +65,7 @@ impl AppState {
             wechat: Arc::new(wechat),
             delivery,
             background: Default::default(),
+            autoreply,
         })
     }
 }

@@ -9,6 +9,7 @@ pub mod activities;
 pub mod attendance;
 pub mod audit;
 pub mod auth;
+pub mod autoreply;
 pub mod checkin;
 pub mod delivery;
 pub mod desk;
@@ -39,6 +40,10 @@ pub use attendance::{
 pub use audit::AuditEntry;
 pub use auth::{
     ChangePasswordRequest, LoginRequest, LoginResponse, PasswordResetCodeRequest, PasswordResetRequest, RefreshRequest,
+};
+pub use autoreply::{
+    AutoReplyItem, AutoReplySwitch, AutoRule, AutoRuleList, BuiltinRule, DayCount, MatchedMessage, NewAutoRule,
+    ReplyArticle, ReplyPreview, RuleConflict, RuleHits, RuleImport, RuleOrder, TryMessage, TryOutcome, UnansweredGroup,
 };
 pub use checkin::{
     AbsentNotice, AbsentNoticeSent, AttendanceCounts, AttendanceEntry, AttendanceStatus, CheckinAttempt,

@@ -15,6 +15,9 @@ pub struct Settings {
     /// Teachers who answer, besides the admins, the followers bound to no one (消息).
     #[serde(default)]
     pub inbox_stewards: Vec<i64>,
+    /// Teachers who edit the account-wide auto-replies, besides the admins (自动回复).
+    #[serde(default)]
+    pub auto_reply_editors: Vec<i64>,
 }
 
 impl Default for Settings {
@@ -24,6 +27,7 @@ impl Default for Settings {
             registration_open: true,
             registration_requires_approval: true,
             inbox_stewards: Vec::new(),
+            auto_reply_editors: Vec::new(),
         }
     }
 }
@@ -42,6 +46,9 @@ pub struct SettingsPatch {
     /// Replaces the list of teachers who answer followers bound to no one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inbox_stewards: Option<Vec<i64>>,
+    /// Replaces the list of teachers who edit the account-wide auto-replies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_reply_editors: Option<Vec<i64>>,
 }
 
 /// How notices reach students, as any teacher may know it: without a template mapped for

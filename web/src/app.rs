@@ -10,12 +10,12 @@ use leptos_router::path;
 use crate::components::{DemoBanner, Shell};
 use crate::i18n::t;
 use crate::pages::{
-    AccountPage, ActivitiesPage, ActivityDetailPage, ActivityNewPage, AuditPage, CategoriesPage, CheckinDetailPage,
-    CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage, ClassPage, ClassPosterPage, ClassesPage,
-    FollowersPage, ForgotPage, GroupsPage, HomePage, InboxPage, LoginPage, MenusPage, NotFound, NoticeComposePage,
-    NoticeDetailPage, NoticeEditPage, NoticesPage, PortalActivities, PortalBind, PortalCheckin, PortalCheckins,
-    PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSubscriptions, PortalTeachers, RegisterPage,
-    SettingsPage, SimulatorPage, StatsPage, StudentsPage, TemplatesPage, TokensPage, UsersPage,
+    AccountPage, ActivitiesPage, ActivityDetailPage, ActivityNewPage, AuditPage, AutoRepliesPage, CategoriesPage,
+    CheckinDetailPage, CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage, ClassPage, ClassPosterPage,
+    ClassesPage, FollowersPage, ForgotPage, GroupsPage, HomePage, InboxPage, LoginPage, MenusPage, NotFound,
+    NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage, PortalActivities, PortalBind, PortalCheckin,
+    PortalCheckins, PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSubscriptions, PortalTeachers,
+    RegisterPage, SettingsPage, SimulatorPage, StatsPage, StudentsPage, TemplatesPage, TokensPage, UsersPage,
 };
 use crate::session::{self, Auth};
 
@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=SignedIn>
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("inbox") view=InboxPage />
+                    <Route path=path!("auto-replies") view=AutoRepliesPage />
                     <Route path=path!("users") view=UsersPage />
                     <Route path=path!("tokens") view=TokensPage />
                     <Route path=path!("account") view=AccountPage />

@@ -27,7 +27,7 @@ mod quick;
 mod replies;
 mod routes;
 mod thread;
-mod uploads;
+pub mod uploads;
 
 pub use history::MessagesApi;
 pub use portal::PortalMessagesApi;

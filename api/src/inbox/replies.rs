@@ -22,10 +22,7 @@ use crate::state::AppState;
 use crate::wechat::client::media::MediaKind;
 use crate::wechat::client::messages::{CustomMessage, NewsArticle};
 
-/// Banji's cover for a music answer without one (the platform requires a thumbnail).
-const MUSIC_COVER: &[u8] = include_bytes!("../../assets/music-cover.jpg");
-/// How long a news picture's link works (the platform fetches it when the follower opens).
-const PICTURE_LINK_SECS: i64 = 30 * 24 * 3600;
+use super::uploads::MUSIC_COVER;
 
 /// What an answer says, as the thread keeps it.
 struct Kept {
@@ -181,12 +178,7 @@ async fn build(
         }
         _ => {
             // The platform fetches a news picture by URL when the follower opens it.
-            let picurl = upload
-                .and_then(|u| {
-                    let token = state.jwt.issue_media_link(&format!("u:{}", u.id), PICTURE_LINK_SECS).ok()?;
-                    Some(format!("{}/inbox-media/{token}", state.config.public_url))
-                })
-                .unwrap_or_default();
+            let picurl = upload.and_then(|u| super::uploads::picture_url(state, u.id)).unwrap_or_default();
             CustomMessage::News {
                 articles: vec![NewsArticle {
                     title: title.into(),

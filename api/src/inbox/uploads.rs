@@ -11,6 +11,13 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::wechat::client::media::{check_upload, MediaKind};
 
+/// Banji's cover for a music answer without one (the platform requires a thumbnail).
+pub const MUSIC_COVER: &[u8] = include_bytes!("../../assets/music-cover.jpg");
+/// How long a news picture's link works (the platform fetches it when the follower opens).
+const PICTURE_LINK_SECS: i64 = 30 * 24 * 3600;
+/// Temporary media lasts 3 days on the platform; a cached id is used until an hour before.
+const PLATFORM_MEDIA_MS: i64 = (3 * 24 - 1) * 3600 * 1000;
+
 /// An upload as the answer reads it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Upload {
@@ -102,4 +109,42 @@ pub async fn own(state: &AppState, user: i64, id: i64) -> ApiResult<Upload> {
 
 pub async fn read(state: &AppState, upload: &Upload) -> ApiResult<Vec<u8>> {
     tokio::fs::read(state.config.data_dir.join(&upload.path)).await.map_err(|_| ApiError::not_found("upload"))
+}
+
+/// The address the platform fetches an uploaded picture from (a news article's).
+pub fn picture_url(state: &AppState, id: i64) -> Option<String> {
+    let token = state.jwt.issue_media_link(&format!("u:{id}"), PICTURE_LINK_SECS).ok()?;
+    Some(format!("{}/inbox-media/{token}", state.config.public_url))
+}
+
+/// The platform's media id for an upload that answers again and again (an auto-reply's
+/// file): uploaded as temporary media once and reused until shortly before it expires.
+pub async fn platform_media(state: &AppState, id: i64, kind: MediaKind) -> ApiResult<String> {
+    let row: Option<(String, String, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT file_name, path, platform_media_id, platform_media_until FROM inbox_uploads WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(state.db.pool())
+    .await?;
+    let (file_name, path, cached, until) = row.ok_or_else(|| ApiError::not_found("upload"))?;
+    let now = now_ms();
+    if let (Some(media_id), Some(until)) = (cached, until) {
+        if until > now {
+            return Ok(media_id);
+        }
+    }
+    let bytes = tokio::fs::read(state.config.data_dir.join(&path)).await.map_err(|_| ApiError::not_found("upload"))?;
+    let uploaded = state
+        .wechat
+        .client
+        .upload_media(kind, &file_name, &bytes)
+        .await
+        .map_err(|e| e.to_api_error("WeChat did not take the file"))?;
+    sqlx::query("UPDATE inbox_uploads SET platform_media_id = $1, platform_media_until = $2 WHERE id = $3")
+        .bind(&uploaded.media_id)
+        .bind(now + PLATFORM_MEDIA_MS)
+        .bind(id)
+        .execute(state.db.pool())
+        .await?;
+    Ok(uploaded.media_id)
 }

@@ -35,11 +35,36 @@ pub async fn load(db: &Db) -> sqlx::Result<Settings> {
     }
     settings.inbox_stewards =
         sqlx::query_scalar("SELECT user_id FROM inbox_stewards ORDER BY user_id").fetch_all(db.pool()).await?;
+    settings.auto_reply_editors =
+        sqlx::query_scalar("SELECT user_id FROM auto_reply_editors ORDER BY user_id").fetch_all(db.pool()).await?;
     Ok(settings)
 }
 
-/// Saves the patch; `Err(id)` (nothing saved) when a named steward is no teacher.
-async fn save(db: &Db, patch: &SettingsPatch, audit: Audit<'_>) -> sqlx::Result<Result<(), i64>> {
+/// Replaces the teachers listed in `table` (`inbox_stewards`, `auto_reply_editors`); their
+/// names, or `Err(id)` when one is no teacher.
+async fn teacher_list(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    table: &str,
+    ids: &[i64],
+) -> sqlx::Result<Result<Vec<String>, i64>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}"))).execute(&mut **tx).await?;
+    let mut names = Vec::new();
+    for id in ids.iter().collect::<std::collections::BTreeSet<_>>() {
+        let name: Option<String> =
+            sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1 AND role <> 'admin'")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        let Some(name) = name else { return Ok(Err(*id)) };
+        let insert = format!("INSERT INTO {table} (user_id) VALUES ($1)");
+        sqlx::query(sqlx::AssertSqlSafe(insert)).bind(id).execute(&mut **tx).await?;
+        names.push(name);
+    }
+    Ok(Ok(names))
+}
+
+/// Saves the patch; `Err((field, id))` (nothing saved) when a named teacher is no teacher.
+async fn save(db: &Db, patch: &SettingsPatch, audit: Audit<'_>) -> sqlx::Result<Result<(), (&'static str, i64)>> {
     let values = [patch.auto_remark, patch.registration_open, patch.registration_requires_approval];
     let mut tx = db.begin_write().await?;
     let mut changed = Vec::new();
@@ -57,23 +82,18 @@ async fn save(db: &Db, patch: &SettingsPatch, audit: Audit<'_>) -> sqlx::Result<
         };
         changed.push(format!("{label}：{}", if value { "开" } else { "关" }));
     }
-    if let Some(stewards) = &patch.inbox_stewards {
-        sqlx::query("DELETE FROM inbox_stewards").execute(&mut *tx).await?;
-        let mut names = Vec::new();
-        for id in stewards.iter().collect::<std::collections::BTreeSet<_>>() {
-            let name: Option<String> =
-                sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1 AND role <> 'admin'")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let Some(name) = name else { return Ok(Err(*id)) };
-            sqlx::query("INSERT INTO inbox_stewards (user_id) VALUES ($1)").bind(id).execute(&mut *tx).await?;
-            names.push(name);
-        }
-        changed.push(format!(
-            "未绑定用户的消息由：{}",
-            if names.is_empty() { "仅管理员".into() } else { names.join("、") }
-        ));
+    let lists = [
+        (&patch.inbox_stewards, "inbox_stewards", "未绑定用户的消息由"),
+        (&patch.auto_reply_editors, "auto_reply_editors", "全校自动回复由"),
+    ];
+    for (list, table, label) in lists {
+        let Some(ids) = list else { continue };
+        let names = match teacher_list(&mut tx, table, ids).await? {
+            Ok(names) => names,
+            Err(id) => return Ok(Err((table, id))),
+        };
+        let who = if names.is_empty() { "仅管理员".into() } else { names.join("、") };
+        changed.push(format!("{label}：{who}"));
     }
     audit.detail(changed.join("，")).record(&mut *tx).await?;
     tx.commit().await?;
@@ -98,8 +118,8 @@ impl SettingsApi {
         body: Json<SettingsPatch>,
     ) -> ApiResult<Json<Settings>> {
         auth.0.require_admin()?;
-        if let Err(id) = save(&state.db, &body.0, Audit::by(&auth.0, "settings_changed")).await? {
-            return Err(ApiError::field("inbox_stewards", format!("user {id} is not a teacher")));
+        if let Err((field, id)) = save(&state.db, &body.0, Audit::by(&auth.0, "settings_changed")).await? {
+            return Err(ApiError::field(field, format!("user {id} is not a teacher")));
         }
         Ok(Json(load(&state.db).await?))
     }

@@ -8,6 +8,8 @@ mod attachment_links;
 mod attendance_stats;
 mod audit;
 mod auth;
+mod auto_replies;
+mod auto_reply_data;
 mod binding;
 mod channels;
 mod checkin;

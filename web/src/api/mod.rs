@@ -5,6 +5,7 @@
 pub mod activities;
 pub mod audit;
 pub mod auth;
+pub mod autoreply;
 pub mod checkin;
 pub mod desk;
 pub mod inbox;
@@ -168,6 +169,11 @@ pub async fn post_done<B: Serialize>(path: &str, body: &B) -> ApiResult<()> {
 
 pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
     decode(send(Method::PUT, path, json(body), true).await?).await
+}
+
+/// PUT answered with 204.
+pub async fn put_done<B: Serialize>(path: &str, body: &B) -> ApiResult<()> {
+    send(Method::PUT, path, json(body), true).await.map(|_| ())
 }
 
 /// Uploads a file as the body; the answer is JSON.

@@ -57,6 +57,7 @@ pub fn Shell() -> impl IntoView {
                         {t::NAV_INBOX}
                         {move || waiting().map(|n| view! { <span class="nav-count" aria-hidden="true">{n}</span> })}
                     </A>
+                    <A href="/auto-replies">{t::NAV_AUTO_REPLIES}</A>
                     <A href="/classes">{t::NAV_CLASSES}</A>
                     <A href="/students">{t::NAV_STUDENTS}</A>
                     <A href="/groups">{t::NAV_GROUPS}</A>

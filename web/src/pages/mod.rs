@@ -3,6 +3,7 @@
 mod account;
 pub mod activities;
 mod audit;
+mod autoreply;
 mod categories;
 pub mod checkins;
 mod classes;
@@ -30,6 +31,7 @@ mod users;
 pub use account::AccountPage;
 pub use activities::{ActivitiesPage, ActivityDetailPage, ActivityNewPage};
 pub use audit::AuditPage;
+pub use autoreply::AutoRepliesPage;
 pub use categories::CategoriesPage;
 pub use checkins::{CheckinDetailPage, CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage};
 pub use classes::{ClassPage, ClassPosterPage, ClassesPage};

@@ -1,5 +1,6 @@
 //! Settings (admins): automatic remarks, teacher registration and its approval, the
-//! teachers waiting for approval, who answers followers bound to no one (消息), and
+//! teachers waiting for approval, who answers followers bound to no one (消息), who edits
+//! the account-wide auto-replies, and
 //! repairing WeChat tags.
 
 use leptos::prelude::*;
@@ -59,12 +60,46 @@ fn SettingsAdmin() -> impl IntoView {
         });
     };
     let teachers = LocalResource::new(|| api::users::list(String::new(), Some(shared::Role::Teacher), 1));
-    let steward = move |id: i64, on: bool, current: Vec<i64>| {
-        let mut list: Vec<i64> = current.into_iter().filter(|x| *x != id).collect();
-        if on {
-            list.push(id);
+    // A list of teachers in the settings (who answers the unbound, who edits the account's
+    // auto-replies): ticking one saves the list with them, unticking without.
+    let picker = move |id: &'static str,
+                       title: &'static str,
+                       hint: &'static str,
+                       of: fn(&Settings) -> Vec<i64>,
+                       patch: fn(Vec<i64>) -> SettingsPatch| {
+        view! {
+            <div class="card" id=id>
+                <h2>{title}</h2>
+                <p class="hint">{hint}</p>
+                {move || {
+                    let chosen = settings.get().and_then(|s| s.ok()).map(|s| of(&s)).unwrap_or_default();
+                    teachers.get().and_then(|p| p.ok()).map(|p| if p.items.is_empty() {
+                        view! { <Empty text=t::NO_TEACHERS_YET /> }.into_any()
+                    } else {
+                        view! {
+                            <div class="settings">
+                                {p.items.into_iter().map(|user| {
+                                    let current = chosen.clone();
+                                    let on = chosen.contains(&user.id);
+                                    view! {
+                                        <label class="switch">
+                                            <input type="checkbox" prop:checked=on on:change=move |ev| {
+                                                let mut list: Vec<i64> = current.iter().copied().filter(|x| *x != user.id).collect();
+                                                if event_target_checked(&ev) {
+                                                    list.push(user.id);
+                                                }
+                                                change(patch(list));
+                                            } />
+                                            <span>{user.display_name.clone()}</span>
+                                        </label>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        }.into_any()
+                    })
+                }}
+            </div>
         }
-        change(SettingsPatch { inbox_stewards: Some(list), ..Default::default() });
     };
     let resync = move |_| {
         leptos::task::spawn_local(async move {
@@ -92,31 +127,10 @@ fn SettingsAdmin() -> impl IntoView {
                     <p class="hint">{t::TAG_RESYNC_HINT}</p>
                     <button class="secondary" on:click=resync>{t::TAG_RESYNC}</button>
                 </div>
-                <div class="card" id="stewards">
-                    <h2>{t::STEWARDS_TITLE}</h2>
-                    <p class="hint">{t::STEWARDS_HINT}</p>
-                    {move || {
-                        let chosen = settings.get().and_then(|s| s.ok()).map(|s| s.inbox_stewards).unwrap_or_default();
-                        teachers.get().and_then(|p| p.ok()).map(|p| if p.items.is_empty() {
-                            view! { <Empty text=t::NO_TEACHERS_YET /> }.into_any()
-                        } else {
-                            view! {
-                                <div class="settings">
-                                    {p.items.into_iter().map(|user| {
-                                        let current = chosen.clone();
-                                        let on = chosen.contains(&user.id);
-                                        view! {
-                                            <label class="switch">
-                                                <input type="checkbox" prop:checked=on on:change=move |ev| steward(user.id, event_target_checked(&ev), current.clone()) />
-                                                <span>{user.display_name.clone()}</span>
-                                            </label>
-                                        }
-                                    }).collect_view()}
-                                </div>
-                            }.into_any()
-                        })
-                    }}
-                </div>
+                {picker("stewards", t::STEWARDS_TITLE, t::STEWARDS_HINT, |s| s.inbox_stewards.clone(),
+                    |list| SettingsPatch { inbox_stewards: Some(list), ..Default::default() })}
+                {picker("auto-reply-editors", t::AR_EDITORS_TITLE, t::AR_EDITORS_HINT, |s| s.auto_reply_editors.clone(),
+                    |list| SettingsPatch { auto_reply_editors: Some(list), ..Default::default() })}
                 <div class="card" id="pending">
                     <h2>{t::PENDING_TITLE}</h2>
                     {move || pending.get().and_then(|p| p.ok()).map(|p| if p.items.is_empty() {

@@ -135,12 +135,21 @@ fn cells_of_csv(bytes: &[u8]) -> Result<Cells, ParseError> {
     Ok(cells)
 }
 
-/// Reads a roster file into a `Table`.
-pub fn table(bytes: &[u8]) -> Result<Table, ParseError> {
+/// A CSV or XLSX file's rows of cells (the roster's bounds apply), for other tables too.
+pub fn cells(bytes: &[u8]) -> Result<Cells, ParseError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ParseError::Empty);
     }
-    let cells = if is_xlsx(bytes) { super::xlsx::cells(bytes)? } else { cells_of_csv(bytes)? };
+    if is_xlsx(bytes) {
+        super::xlsx::cells(bytes)
+    } else {
+        cells_of_csv(bytes)
+    }
+}
+
+/// Reads a roster file into a `Table`.
+pub fn table(bytes: &[u8]) -> Result<Table, ParseError> {
+    let cells = cells(bytes)?;
     // The header is the first row with anything in it.
     let Some(header_at) = cells.iter().position(|(_, row)| row.iter().any(|(_, c)| !c.trim().is_empty())) else {
         return Err(ParseError::Empty);

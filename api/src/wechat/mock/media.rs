@@ -71,6 +71,11 @@ impl MockPlatform {
         }
     }
 
+    /// How many files the mock holds (what was uploaded, and what followers sent).
+    pub fn media_held(&self) -> usize {
+        self.state().media.len()
+    }
+
     /// A media file the mock still holds.
     pub fn media(&self, media_id: &str) -> Option<MockMedia> {
         self.state().media.get(media_id).filter(|m| m.live()).cloned()

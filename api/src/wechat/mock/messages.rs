@@ -25,7 +25,7 @@ fn now_ms() -> i64 {
 
 /// What the follower's phone shows of a message: (text, title, link). Media link to the
 /// file, as the phone would show the picture or play the voice.
-fn summary(message: &CustomMessage, base: &str) -> (Option<String>, Option<String>, Option<String>) {
+pub(super) fn summary(message: &CustomMessage, base: &str) -> (Option<String>, Option<String>, Option<String>) {
     let file = |id: &str| Some(format!("{base}/sim/media/{id}/file"));
     match message {
         CustomMessage::Image { media_id } | CustomMessage::Voice { media_id } => (None, None, file(media_id)),

@@ -26,6 +26,7 @@ use shared::ErrorBody;
 use super::state::{random_id, Faults, InboxItem, SentItem, SimUser};
 use super::webhook::reply_json;
 use super::MockPlatform;
+use crate::wechat::client::messages::CustomMessage;
 
 pub fn routes() -> Route {
     Route::new()
@@ -275,13 +276,29 @@ pub(super) async fn deliver(mock: &Arc<MockPlatform>, openid: &str, message: Sim
                     json!({ "status": delivery.status, "reply": reply, "body": delivery.body, "xml": incoming.to_xml() }),
                 );
             }
+            // The phone shows a passive reply as it shows the same message sent later: the
+            // picture, the player, the card.
+            let shown = delivery.reply.as_ref().and_then(|r| match r {
+                crate::wechat::Reply::Video { media_id, title, description } => Some(CustomMessage::Video {
+                    media_id: media_id.clone(),
+                    thumb_media_id: String::new(),
+                    title: title.clone(),
+                    description: description.clone(),
+                }),
+                media @ (crate::wechat::Reply::Image { .. }
+                | crate::wechat::Reply::Voice { .. }
+                | crate::wechat::Reply::Music { .. }) => CustomMessage::from_reply(media),
+                _ => None,
+            });
+            let (content, title, url) =
+                shown.map(|m| super::messages::summary(&m, &mock.settings.base_url)).unwrap_or_default();
             user.inbox.push(InboxItem {
                 seq: super::state::next_seq(),
                 channel: "passive",
                 msg_type: reply_value["msg_type"].as_str().unwrap_or_default().to_string(),
-                content: reply_value["content"].as_str().map(str::to_string),
-                title: reply_value["articles"][0]["title"].as_str().map(str::to_string),
-                url: reply_value["articles"][0]["url"].as_str().map(str::to_string),
+                content: content.or_else(|| reply_value["content"].as_str().map(str::to_string)),
+                title: title.or_else(|| reply_value["articles"][0]["title"].as_str().map(str::to_string)),
+                url: url.or_else(|| reply_value["articles"][0]["url"].as_str().map(str::to_string)),
                 at: chrono::Utc::now().timestamp_millis(),
                 raw: reply_value.clone(),
             });

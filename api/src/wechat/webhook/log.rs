@@ -57,6 +57,17 @@ pub(super) struct Entry {
     /// kept with the teachers' answers (`inbox_replies`, kind `auto`) so a thread shows it.
     #[serde(default)]
     pub(super) auto_reply: bool,
+    /// Not a message but what the auto-replies made of one (`auto_rule_hits`).
+    #[serde(default)]
+    pub(super) hit: Option<Hit>,
+}
+
+/// The rule that answered a message (none: nothing did), and whether only a default rule
+/// did, so the message counts as unanswered.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub(super) struct Hit {
+    pub(super) rule_id: Option<i64>,
+    pub(super) unanswered: bool,
 }
 
 enum Command {
@@ -102,6 +113,7 @@ impl MessageLog {
             raw_xml: stored.raw_xml,
             media_id: rows::media_id(incoming),
             auto_reply: false,
+            hit: None,
         };
         self.queue(entry);
     }
@@ -120,6 +132,28 @@ impl MessageLog {
             raw_xml: String::new(),
             media_id: None,
             auto_reply: true,
+            hit: None,
+        };
+        self.queue(entry);
+    }
+
+    /// Keeps what the auto-replies made of a text: the rule that answered it (counted on
+    /// the rule), or none (an unanswered question); `unanswered` also when only a default
+    /// rule answered. Codes in the text are masked as in any kept answer.
+    pub fn record_hit(&self, openid: &str, text: &str, rule_id: Option<i64>, unanswered: bool) {
+        let entry = Entry {
+            openid: openid.to_string(),
+            msg_type: "hit".into(),
+            event: None,
+            event_key: None,
+            content: Some(privacy::mask_codes(text)),
+            msg_id: None,
+            created_time: now_ms() / 1000,
+            received_at: now_ms(),
+            raw_xml: String::new(),
+            media_id: None,
+            auto_reply: false,
+            hit: Some(Hit { rule_id, unanswered }),
         };
         self.queue(entry);
     }

@@ -1,7 +1,8 @@
 //! How the message log's entries become rows, in one transaction per batch: what followers
 //! sent into `wechat_messages` (whose trigger keeps the inbox's threads), a pending
-//! `inbox_media` row for each picture, voice note or video to fetch, and Banji's automatic
-//! answers into `inbox_replies` (kind `auto`) beside the teachers'.
+//! `inbox_media` row for each picture, voice note or video to fetch, Banji's automatic
+//! answers into `inbox_replies` (kind `auto`) beside the teachers', and what the
+//! auto-reply rules made of each text into `auto_rule_hits` (with each rule's counter).
 
 use super::log::Entry;
 use crate::db::Db;
@@ -22,7 +23,8 @@ pub(super) fn media_id(incoming: &Incoming) -> Option<String> {
 pub(super) async fn insert(db: &Db, all: &[Entry]) -> sqlx::Result<()> {
     const COLUMNS: [&str; 9] =
         ["openid", "msg_type", "event", "event_key", "content", "msg_id", "created_time", "received_at", "raw_xml"];
-    let (answers, entries): (Vec<&Entry>, Vec<&Entry>) = all.iter().partition(|e| e.auto_reply);
+    let (hits, all): (Vec<&Entry>, Vec<&Entry>) = all.iter().partition(|e| e.hit.is_some());
+    let (answers, entries): (Vec<&Entry>, Vec<&Entry>) = all.into_iter().partition(|e| e.auto_reply);
     let mut tx = db.begin_write().await?;
     crate::db::bulk::insert(&mut tx, db.backend(), "wechat_messages", &COLUMNS, "", &entries, |q, e| {
         q.bind(&e.openid)
@@ -57,5 +59,29 @@ pub(super) async fn insert(db: &Db, all: &[Entry]) -> sqlx::Result<()> {
             .bind(e.received_at)
     })
     .await?;
+    const HITS: [&str; 5] = ["rule_id", "openid", "content", "unanswered", "hit_at"];
+    crate::db::bulk::insert(&mut tx, db.backend(), "auto_rule_hits", &HITS, "", &hits, |q, e| {
+        let hit = e.hit.unwrap_or(super::log::Hit { rule_id: None, unanswered: true });
+        q.bind(hit.rule_id)
+            .bind(&e.openid)
+            .bind(e.content.as_deref().unwrap_or_default())
+            .bind(hit.unanswered)
+            .bind(e.received_at)
+    })
+    .await?;
+    // Each rule's counter and last hit, once per rule per batch.
+    let mut counts: std::collections::BTreeMap<i64, (i64, i64)> = Default::default();
+    for (rule, at) in hits.iter().filter_map(|e| Some((e.hit?.rule_id?, e.received_at))) {
+        let entry = counts.entry(rule).or_insert((0, at));
+        *entry = (entry.0 + 1, entry.1.max(at));
+    }
+    for (rule, (n, last)) in counts {
+        sqlx::query("UPDATE auto_rules SET hits = hits + $1, last_hit_at = $2 WHERE id = $3")
+            .bind(n)
+            .bind(last)
+            .bind(rule)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await
 }

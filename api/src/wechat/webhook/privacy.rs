@@ -140,6 +140,12 @@ pub async fn purge(db: &Db, retention_days: i64, now: i64) -> sqlx::Result<u64> 
         .execute(db.pool())
         .await?
         .rows_affected();
+    // What the auto-replies answered, and what nothing answered, quote the messages.
+    deleted += sqlx::query("DELETE FROM auto_rule_hits WHERE hit_at < $1")
+        .bind(before)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
     Ok(deleted)
 }
 

@@ -2,6 +2,7 @@
 
 mod activities;
 mod audit;
+mod autoreply;
 mod checkin;
 mod console;
 mod delivery;
@@ -15,6 +16,7 @@ mod stats;
 
 pub use activities::*;
 pub use audit::*;
+pub use autoreply::*;
 pub use checkin::*;
 pub use console::*;
 pub use delivery::*;
