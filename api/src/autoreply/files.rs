@@ -117,7 +117,7 @@ fn rule_of(scope: &str, get: &dyn Fn(usize) -> String) -> Result<NewAutoRule, St
         .replace("\r\n", "\n")
         .split(SEPARATOR.trim_matches('\n'))
         .map(str::trim)
-        .filter(|t| !t.is_empty() && !(t.starts_with('[') && t.ends_with(']')))
+        .filter(|t| !(t.is_empty() || t.starts_with('[') && t.ends_with(']')))
         .map(|t| AutoReplyItem { kind: "text".into(), text: Some(t.into()), ..AutoReplyItem::default() })
         .collect();
     if replies.is_empty() {

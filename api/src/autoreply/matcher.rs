@@ -112,6 +112,8 @@ pub struct Matcher {
     /// Per automaton pattern: the rules using it, and whether as a prefix.
     pattern_rules: Vec<Vec<(u32, bool)>>,
     regexes: Option<RegexSet>,
+    /// When the patterns together are too big for one set: each on its own.
+    each_regex: Vec<regex::Regex>,
     regex_rules: Vec<u32>,
     clicks: HashMap<String, Vec<u32>>,
     follows: Vec<u32>,
@@ -120,6 +122,10 @@ pub struct Matcher {
     off: HashSet<i64>,
 }
 
+/// What all the regular expressions together may take compiled (bytes); beyond it each is
+/// tried on its own.
+const SET_LIMIT: usize = 64 * super::pattern::SIZE_LIMIT;
+
 fn fold(text: &str) -> String {
     text.trim().to_lowercase()
 }
@@ -127,7 +133,12 @@ fn fold(text: &str) -> String {
 impl Matcher {
     /// Compiles `rules` (enabled ones only; a regex that does not compile is skipped — the
     /// editor refused it, so only an older binary's rule could).
-    pub fn build(mut rules: Vec<Rule>, off: HashSet<i64>) -> Matcher {
+    pub fn build(rules: Vec<Rule>, off: HashSet<i64>) -> Matcher {
+        Matcher::build_within(rules, off, SET_LIMIT)
+    }
+
+    /// `build`, with the regex set bounded by `set_limit` bytes.
+    fn build_within(mut rules: Vec<Rule>, off: HashSet<i64>, set_limit: usize) -> Matcher {
         rules.sort_by_key(|r| (r.owner.is_none(), r.position, r.id));
         let mut m = Matcher { off, ..Matcher::default() };
         let mut patterns: Vec<String> = Vec::new();
@@ -177,10 +188,14 @@ impl Matcher {
         }
         if !regex_patterns.is_empty() {
             m.regexes = regex::RegexSetBuilder::new(&regex_patterns)
-                .size_limit(super::pattern::SIZE_LIMIT * 64)
-                .dfa_size_limit(super::pattern::SIZE_LIMIT * 64)
+                .size_limit(set_limit)
+                .dfa_size_limit(set_limit)
                 .build()
                 .ok();
+            if m.regexes.is_none() {
+                // Each compiled alone fits (the editor checked it); together they did not.
+                m.each_regex = regex_patterns.iter().filter_map(|p| super::pattern::compile(p).ok()).collect();
+            }
         }
         m.rules = rules;
         m
@@ -215,6 +230,11 @@ impl Matcher {
                 }
                 if let Some(set) = &self.regexes {
                     found.extend(set.matches(text).into_iter().map(|i| self.regex_rules[i]));
+                }
+                for (i, re) in self.each_regex.iter().enumerate() {
+                    if re.is_match(text) {
+                        found.push(self.regex_rules[i]);
+                    }
                 }
             }
             Msg::Click(key) => found.extend(self.clicks.get(key).into_iter().flatten()),
@@ -340,6 +360,16 @@ mod tests {
         let default = m.answer(Msg::Text("随便"), &[], &s, now).unwrap();
         assert!(default.default);
         assert!(m.answer(Msg::Click("X"), &[], &s, now).is_none(), "no default for a click");
+    }
+
+    #[test]
+    fn regular_expressions_too_big_for_one_set_still_answer_each_on_its_own() {
+        // Each fits the editor's limit; 200 of them do not fit a set of 64 KB.
+        let rules: Vec<Rule> =
+            (0..200).map(|i| rule(i, None, Kind::Regex, &[&format!(r"^\w{{5}}规则{i}$")], i)).collect();
+        let m = Matcher::build_within(rules, HashSet::new(), 64 * 1024);
+        assert!(m.regexes.is_none() && m.each_regex.len() == 200, "the set did not fit");
+        assert_eq!(answered(&m, "一二三四五规则150", &student(&[]), china(9, 0)), Some(150));
     }
 
     #[test]

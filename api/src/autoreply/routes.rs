@@ -86,16 +86,20 @@ async fn conflicts(state: &AppState, rule: &AutoRule) -> ApiResult<Vec<RuleConfl
         let Some(word) = other.keywords.iter().map(|k| k.trim().to_lowercase()).find(|k| words.contains(k)) else {
             continue;
         };
-        if !shared_students.contains_key(&theirs) {
-            let mut filter = Filter::new();
-            Scope::Teacher(owner).students(&mut filter, "s");
-            Scope::Teacher(theirs).students(&mut filter, "s");
-            let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM students s{} LIMIT 1) x", filter.where_sql());
-            let n: i64 =
-                filter.bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))).fetch_one(state.db.pool()).await?;
-            shared_students.insert(theirs, n > 0);
-        }
-        if shared_students[&theirs] {
+        let shared = match shared_students.get(&theirs) {
+            Some(shared) => *shared,
+            None => {
+                let mut filter = Filter::new();
+                Scope::Teacher(owner).students(&mut filter, "s");
+                Scope::Teacher(theirs).students(&mut filter, "s");
+                let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM students s{} LIMIT 1) x", filter.where_sql());
+                let n: i64 =
+                    filter.bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))).fetch_one(state.db.pool()).await?;
+                shared_students.insert(theirs, n > 0);
+                n > 0
+            }
+        };
+        if shared {
             let name: Option<String> = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
                 .bind(theirs)
                 .fetch_optional(state.db.pool())
