@@ -232,6 +232,7 @@ pub struct AutoRule {
 /// A fixed command, shown before the rules: it always answers first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct BuiltinRule {
     /// What the follower sends or does (`绑定 学号 姓名 验证码`, `点击菜单「签到」`).
     pub trigger: String,
@@ -241,6 +242,7 @@ pub struct BuiltinRule {
 /// The auto-reply page: the fixed commands, then the rules in the order they are tried.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct AutoRuleList {
     pub builtins: Vec<BuiltinRule>,
     pub rules: Vec<AutoRule>,
@@ -253,6 +255,7 @@ pub struct AutoRuleList {
 /// A new order for the caller's own rules or for the account-wide ones: every id of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RuleOrder {
     pub scope: String,
     pub ids: Vec<i64>,
@@ -261,6 +264,7 @@ pub struct RuleOrder {
 /// The caller's personal switch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct AutoReplySwitch {
     pub enabled: bool,
 }
@@ -318,6 +322,7 @@ pub struct TryOutcome {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct DayCount {
     /// `YYYY-MM-DD`, China time.
     pub day: String,
@@ -339,6 +344,7 @@ pub struct MatchedMessage {
 /// What a rule answered: per day, and the latest messages (the caller's followers only).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RuleHits {
     pub days: Vec<DayCount>,
     pub messages: Vec<MatchedMessage>,
@@ -347,6 +353,7 @@ pub struct RuleHits {
 /// Texts no rule answered, grouped by similar wording.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct UnansweredGroup {
     /// The wording most of them share (the most frequent text of the group).
     pub text: String,
@@ -361,6 +368,7 @@ pub struct UnansweredGroup {
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct RuleImport {
     pub created: i64,
     pub updated: i64,

@@ -116,8 +116,9 @@ async fn messages_older_than_the_retention_are_purged_and_recent_ones_kept() {
         .unwrap();
     assert_eq!(left, ["第3条", "第4条"]);
     assert_eq!(privacy::purge(&app.state.db, days, now_ms() + 179 * day).await.unwrap(), 0);
-    // Two messages, and Banji's five automatic answers (kept with the teachers' answers).
-    assert_eq!(privacy::purge(&app.state.db, days, now_ms() + 181 * day).await.unwrap(), 2 + 5);
+    // Two messages, Banji's five automatic answers (kept with the teachers' answers), and the
+    // five texts no auto-reply rule answered (kept as unanswered questions).
+    assert_eq!(privacy::purge(&app.state.db, days, now_ms() + 181 * day).await.unwrap(), 2 + 5 + 5);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM wechat_messages").await, 0);
 }
 
@@ -175,7 +176,7 @@ async fn messages_waiting_at_shutdown_are_kept_and_written_at_the_next_start() {
     }
     until_a_write_failed(&app).await;
     let kept = app.state.wechat.log.close(Duration::from_millis(300)).await;
-    assert_eq!(kept, 4, "both, and Banji's answers to them, kept for the next start");
+    assert_eq!(kept, 6, "both, Banji's answers and the unanswered questions, kept for the next start");
     restore(&app).await;
     assert_eq!(count(&app, "SELECT COUNT(*) FROM wechat_messages").await, 0);
 
@@ -190,6 +191,8 @@ async fn messages_waiting_at_shutdown_are_kept_and_written_at_the_next_start() {
     assert_eq!(stored, ["请假一天", "明天补交"]);
     let answers = count(&next, "SELECT COUNT(*) FROM inbox_replies WHERE kind = 'auto'").await;
     assert_eq!(answers, 2, "Banji's automatic answers are written with them");
+    let questions = count(&next, "SELECT COUNT(*) FROM auto_rule_hits WHERE unanswered = TRUE").await;
+    assert_eq!(questions, 2, "and so are the unanswered questions");
     let spool = std::fs::read_dir(app.storage.data_dir.join("message-log")).unwrap().count();
     assert_eq!(spool, 0, "the spool is gone once written");
 
