@@ -76,6 +76,13 @@ run('autoreply', async ({ page, base, shot }) => {
   const answer = await say('图书馆几点关门啊？');
   assert.equal(answer.reply.content, '图书馆每天 22:00 关门。');
   await page.locator('#rules .ar-rule').nth(1).waitFor();
+  // Dragging the new rule above the first puts it first (the order a message meets them).
+  await page.locator('#rules .ar-rule', { hasText: '图书馆' }).dragTo(page.locator('#rules .ar-rule', { hasText: '奖学金' }));
+  await page.getByText('顺序已保存。').waitFor();
+  await page.locator('#rules .ar-rule').first().filter({ hasText: '图书馆' }).waitFor();
+  const listed = await call('GET', '/auto-replies?filter=account');
+  assert.match(listed.rules[0].name, /图书馆/, 'the server keeps the new order');
+  assert.equal(listed.rules[1].name, '奖学金');
   await shot(page, 'rules');
   assert.deepEqual(await englishOn(page), [], 'English on 自动回复');
 }).catch(fail);

@@ -146,7 +146,7 @@ pub fn Editor(editing: Editing, may_edit_account: bool, done: Callback<Option<St
                         <legend>{t::AR_REPLIES}</legend>
                         <p class="hint">{t::AR_REPLY_HINT}</p>
                         {move || kinds.get().into_iter().enumerate().map(|(i, _)| view! { <ReplyItem index=i replies=replies /> }).collect_view()}
-                        <button type="button" class="secondary small" id="ar-add-reply" disabled=move || kinds.get().len() >= 5
+                        <button type="button" class="secondary small" id="ar-add-reply" disabled=move || { kinds.get().len() >= 5 }
                             on:click=move |_| replies.update(|r| r.push(AutoReplyItem { kind: "text".into(), ..AutoReplyItem::default() }))>
                             {t::AR_ADD_REPLY}
                         </button>

@@ -167,9 +167,9 @@ pub fn AutoRepliesPage() -> impl IntoView {
                     <span class="ar-words">{rule.rule.keywords.join(" / ")}</span>
                 </td>
                 <td class="ar-summary">{summary(&rule)}</td>
-                <td>{rule.owner_name.clone().unwrap_or_else(|| t::AR_ACCOUNT_WIDE.into())}</td>
+                <td class="ar-owner">{rule.owner_name.clone().unwrap_or_else(|| t::AR_ACCOUNT_WIDE.into())}</td>
                 <td>
-                    <span class=if rule.rule.enabled { "badge ok" } else { "badge" }>{if rule.rule.enabled { t::AR_ON } else { t::AR_OFF }}</span>
+                    <span class=if rule.rule.enabled { "badge on" } else { "badge" }>{if rule.rule.enabled { t::AR_ON } else { t::AR_OFF }}</span>
                     <small class="hint">{t::audience(&rule.rule.audience)}{window}</small>
                     {(!rule.conflicts.is_empty()).then(|| view! { <span class="badge warn">"!"</span> })}
                 </td>
@@ -201,14 +201,14 @@ pub fn AutoRepliesPage() -> impl IntoView {
                     {move || list.get().and_then(Result::ok).map(|l| {
                         let on = l.switch_on;
                         view! {
-                            <span class="badge" class:ok=on id="my-switch">{if on { t::AR_MY_SWITCH_ON } else { t::AR_MY_SWITCH_OFF }}</span>
+                            <span class="badge" class:on=on id="my-switch">{if on { t::AR_MY_SWITCH_ON } else { t::AR_MY_SWITCH_OFF }}</span>
                             <button class="secondary small" on:click=move |_| switch(!on)>{if on { t::AR_TURN_OFF } else { t::AR_TURN_ON }}</button>
                         }
                     })}
                     <button class="secondary" on:click=move |_| { leptos::task::spawn_local(async move { if let Err(e) = api::autoreply::export().await { said(Err(t::error(&e))); } }); }>{t::AR_EXPORT}</button>
-                    <label class="file-pick secondary">{t::AR_IMPORT_MINE}<input type="file" accept=".csv,.xlsx" on:change=move |ev| import(ev, "mine") /></label>
+                    <label class="file-pick"><span class="button secondary">{t::AR_IMPORT_MINE}</span><input type="file" accept=".csv,.xlsx" on:change=move |ev| import(ev, "mine") /></label>
                     {move || list.get().and_then(Result::ok).filter(|l| l.may_edit_account).map(|_| view! {
-                        <label class="file-pick secondary">{t::AR_IMPORT_ACCOUNT}<input type="file" accept=".csv,.xlsx" on:change=move |ev| import(ev, "account") /></label>
+                        <label class="file-pick"><span class="button secondary">{t::AR_IMPORT_ACCOUNT}</span><input type="file" accept=".csv,.xlsx" on:change=move |ev| import(ev, "account") /></label>
                     })}
                     <button class="primary" id="new-rule" on:click=move |_| { tab.set("rules"); editing.set(Some(Editing::New(None))); }>{t::AR_NEW}</button>
                 </div>

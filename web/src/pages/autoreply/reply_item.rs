@@ -39,10 +39,10 @@ fn FilePick(kind: &'static str, label: &'static str, current: Option<i64>, done:
         <div class="file-field">
             <span>{label}</span>
             <label class="file-pick">
-                {t::CHOOSE_FILE}
+                <span class="button secondary">{t::CHOOSE_FILE}</span>
                 <input type="file" class="ar-file" accept=t::answer_file_accept(kind) on:change=picked />
+                <span class="hint">{move || state.get().unwrap_or_else(|| t::NO_FILE_CHOSEN.to_string())}</span>
             </label>
-            <small class="hint">{move || state.get().unwrap_or_else(|| t::NO_FILE_CHOSEN.to_string())}</small>
         </div>
     }
 }
@@ -165,6 +165,6 @@ fn Articles(index: usize, replies: RwSignal<Vec<AutoReplyItem>>) -> impl IntoVie
                 </div>
             }
         }).collect_view()}
-        <button type="button" class="secondary small" on:click=add disabled=move || count.get() >= 8>{t::AR_ADD_ARTICLE}</button>
+        <button type="button" class="secondary small" on:click=add disabled=move || { count.get() >= 8 }>{t::AR_ADD_ARTICLE}</button>
     }
 }
