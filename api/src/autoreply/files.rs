@@ -191,8 +191,8 @@ pub async fn save(
                 (rule.audience, rule.class_ids, rule.group_ids) = (kept.audience, kept.class_ids, kept.group_ids);
             }
         }
-        let kept = same.map(|r| store::uploads_of(&r.replies())).unwrap_or_default();
-        let rule = match store::checked(state, caller, &rule, &kept).await {
+        let kept = same.map(|r| super::checks::uploads_of(&r.replies())).unwrap_or_default();
+        let rule = match super::checks::checked(state, caller, &rule, &kept).await {
             Ok(rule) => rule,
             Err(err) => {
                 outcome.problems.push(format!("第 {line} 行：{}", err.body().message));
@@ -205,6 +205,10 @@ pub async fn save(
                 outcome.updated += 1;
             }
             None => {
+                if let Err(full) = store::room_for(&state.db, owner).await {
+                    outcome.problems.push(format!("第 {line} 行：{}", full.body().message));
+                    continue;
+                }
                 store::insert(&state.db, owner, &rule, caller.user_id).await?;
                 outcome.created += 1;
             }

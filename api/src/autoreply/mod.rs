@@ -6,11 +6,13 @@
 //! student's teachers' rules → account-wide rules → default rules.
 //!
 //! - `matcher`: the rules compiled (automaton, regex set) and their conditions.
-//! - `store`: the table, edits and who may make them; `pattern`: the regex guard.
+//! - `store`: the table, edits and who may make them; `checks`: what an edit must pass;
+//!   `pattern`: the regex guard.
 //! - `answer`: turning a rule into the replies a follower gets (the webhook's entry point
 //!   is `answer::respond`); `follower`: who wrote.
 //! - `insights`: what each rule answered by day, and what nothing answered, grouped.
-//! - `files`: import and export as CSV/XLSX; `routes`: the console's API.
+//! - `files`: import and export as CSV/XLSX; `routes`: the console's API; `conflicts`: two
+//!   teachers of one student answering the same word; `try_it`: the editor's try-it box.
 //!
 //! Every replica answers from its own compiled copy (`Rules`). A change rebuilds this
 //! replica's at once and is published on the Kv topic `auto-rules`, so the others rebuild
@@ -18,6 +20,8 @@
 //! `POLL` by comparing the table's signature.
 
 pub mod answer;
+mod checks;
+mod conflicts;
 pub mod files;
 pub mod follower;
 pub mod insights;

@@ -3,23 +3,21 @@
 //! switch, the try-it box, what each rule answered, what nothing answered, and rules as a
 //! spreadsheet.
 
-use std::collections::HashMap;
-
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Attachment, Binary, Json};
 use poem_openapi::{ApiResponse, OpenApi};
 use shared::{
-    AutoReplySwitch, AutoRule, AutoRuleList, NewAutoRule, RuleConflict, RuleHits, RuleImport, RuleOrder, TryMessage,
-    TryOutcome, UnansweredGroup,
+    AutoReplySwitch, AutoRule, AutoRuleList, NewAutoRule, RuleHits, RuleImport, RuleOrder, TryMessage, TryOutcome,
+    UnansweredGroup,
 };
 
+use super::conflicts::Conflicts;
 use super::store::{self, RuleRow};
 use super::try_it;
 use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::{BearerAuth, Caller};
-use crate::db::filter::Filter;
 use crate::db::{now_ms, Db};
 use crate::error::{ApiError, ApiResult, NoContent};
 use crate::http::sheet::{self, FileFormat};
@@ -32,14 +30,6 @@ pub struct AutoRepliesApi;
 enum Created {
     #[oai(status = 201)]
     Rule(Json<AutoRule>),
-}
-
-/// Deletes a rule and what it answered.
-pub async fn delete_rule(db: &Db, id: i64) -> sqlx::Result<()> {
-    let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM auto_rule_hits WHERE rule_id = $1").bind(id).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM auto_rules WHERE id = $1").bind(id).execute(&mut *tx).await?;
-    tx.commit().await
 }
 
 /// The owner a new rule gets for `scope`, if the caller may write there.
@@ -56,63 +46,30 @@ async fn owner_for(db: &Db, caller: &Caller, scope: &str) -> ApiResult<Option<i6
     Ok(None)
 }
 
-async fn dto(state: &AppState, caller: &Caller, row: RuleRow) -> ApiResult<AutoRule> {
-    let editor = store::may_edit_account(&state.db, caller).await?;
-    let editable = store::may_edit(caller, row.owner_id, editor);
-    let mut rule = row.into_dto(editable);
-    rule.conflicts = conflicts(state, &rule).await?;
-    Ok(rule)
+/// What turning rows into rules for one caller needs, asked once per request.
+struct View {
+    editor: bool,
+    conflicts: Conflicts,
 }
 
-/// Other teachers' rules with a word of this teacher's rule that answer some of the same
-/// students (a student with both teachers gets the earlier one's answer).
-async fn conflicts(state: &AppState, rule: &AutoRule) -> ApiResult<Vec<RuleConflict>> {
-    let Some(owner) = rule.owner_id else { return Ok(vec![]) };
-    if !matches!(rule.rule.match_kind.as_str(), "exact" | "contains" | "prefix") {
-        return Ok(vec![]);
+impl View {
+    async fn new(state: &AppState, caller: &Caller) -> ApiResult<View> {
+        Ok(View {
+            editor: store::may_edit_account(&state.db, caller).await?,
+            conflicts: Conflicts::new(&state.autoreply.current()),
+        })
     }
-    let words: Vec<String> = rule.rule.keywords.iter().map(|k| k.trim().to_lowercase()).collect();
-    let matcher = state.autoreply.current();
-    let mut found = Vec::new();
-    let mut shared_students: HashMap<i64, bool> = HashMap::new();
-    for other in matcher.rules() {
-        let Some(theirs) = other.owner.filter(|o| *o != owner) else { continue };
-        if !matches!(
-            other.kind,
-            super::matcher::Kind::Exact | super::matcher::Kind::Contains | super::matcher::Kind::Prefix
-        ) {
-            continue;
-        }
-        let Some(word) = other.keywords.iter().map(|k| k.trim().to_lowercase()).find(|k| words.contains(k)) else {
-            continue;
-        };
-        let shared = match shared_students.get(&theirs) {
-            Some(shared) => *shared,
-            None => {
-                let mut filter = Filter::new();
-                Scope::Teacher(owner).students(&mut filter, "s");
-                Scope::Teacher(theirs).students(&mut filter, "s");
-                let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM students s{} LIMIT 1) x", filter.where_sql());
-                let n: i64 =
-                    filter.bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))).fetch_one(state.db.pool()).await?;
-                shared_students.insert(theirs, n > 0);
-                n > 0
-            }
-        };
-        if shared {
-            let name: Option<String> = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
-                .bind(theirs)
-                .fetch_optional(state.db.pool())
-                .await?;
-            found.push(RuleConflict {
-                rule_id: other.id,
-                rule_name: other.name.clone(),
-                owner_name: name.unwrap_or_default(),
-                keyword: word,
-            });
-        }
+
+    async fn dto(&mut self, db: &Db, caller: &Caller, row: RuleRow) -> ApiResult<AutoRule> {
+        let editable = store::may_edit(caller, row.owner_id, self.editor);
+        let mut rule = row.into_dto(editable);
+        rule.conflicts = self.conflicts.of(db, &rule).await?;
+        Ok(rule)
     }
-    Ok(found)
+}
+
+async fn dto(state: &AppState, caller: &Caller, row: RuleRow) -> ApiResult<AutoRule> {
+    View::new(state, caller).await?.dto(&state.db, caller, row).await
 }
 
 #[OpenApi(prefix_path = "/v1/auto-replies", tag = "ApiTags::AutoReplies")]
@@ -133,6 +90,7 @@ impl AutoRepliesApi {
         let rows: Vec<RuleRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(state.db.pool()).await?;
         let q = q.0.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
         let mut rules = Vec::new();
+        let mut view = View::new(&state, caller).await?;
         for row in rows.into_iter().filter(|r| store::may_see(caller, r.owner_id)) {
             let keep = match filter.0.as_deref() {
                 Some("mine") => row.owner_id == Some(caller.user_id),
@@ -146,25 +104,27 @@ impl AutoRepliesApi {
                     || row.replies.to_lowercase().contains(q)
             });
             if keep && found {
-                rules.push(dto(&state, caller, row).await?);
+                rules.push(view.dto(&state.db, caller, row).await?);
             }
         }
         Ok(Json(AutoRuleList {
             builtins: crate::conversation::builtins(),
             rules,
             switch_on: store::switch_on(&state.db, caller.user_id).await?,
-            may_edit_account: store::may_edit_account(&state.db, caller).await?,
+            may_edit_account: view.editor,
         }))
     }
 
     /// Create a rule: `scope` `mine` (answers the caller's students) or `account` (admins and
-    /// named teachers: 403 `not_an_editor` otherwise). A regular expression that could
+    /// named teachers: 403 `not_an_editor` otherwise). At most 500 rules per teacher and
+    /// 20 000 account-wide (409 `too_many`). A regular expression that could
     /// backtrack for long, or a file that is not the caller's, is refused (422).
     #[oai(path = "/rules", method = "post")]
     async fn create(&self, state: Data<&AppState>, auth: BearerAuth, body: Json<NewAutoRule>) -> ApiResult<Created> {
         let caller = &auth.0;
-        let rule = store::checked(&state, caller, &body.0, &[]).await?;
+        let rule = super::checks::checked(&state, caller, &body.0, &[]).await?;
         let owner = owner_for(&state.db, caller, &rule.scope).await?;
+        store::room_for(&state.db, owner).await?;
         let id = store::insert(&state.db, owner, &rule, caller.user_id).await?;
         Audit::by(caller, "auto_rule_saved")
             .target(format!("rule:{id}"))
@@ -194,7 +154,7 @@ impl AutoRepliesApi {
     ) -> ApiResult<Json<AutoRule>> {
         let caller = &auth.0;
         let row = editable(&state, caller, id.0).await?;
-        let rule = store::checked(&state, caller, &body.0, &store::uploads_of(&row.replies())).await?;
+        let rule = super::checks::checked(&state, caller, &body.0, &super::checks::uploads_of(&row.replies())).await?;
         store::update(&state.db, id.0, &rule).await?;
         Audit::by(caller, "auto_rule_saved")
             .target(format!("rule:{}", id.0))
@@ -210,7 +170,7 @@ impl AutoRepliesApi {
     async fn delete(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i64>) -> ApiResult<NoContent> {
         let caller = &auth.0;
         let row = editable(&state, caller, id.0).await?;
-        delete_rule(&state.db, id.0).await?;
+        store::delete(&state.db, id.0).await?;
         Audit::by(caller, "auto_rule_deleted")
             .target(format!("rule:{}", id.0))
             .detail(row.name)

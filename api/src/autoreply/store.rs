@@ -7,8 +7,6 @@ use super::matcher::{self, Audience, Kind};
 use crate::auth::Caller;
 use crate::db::{now_ms, to_time, Db, Flag};
 use crate::error::{ApiError, ApiResult};
-use crate::people::scope::Scope;
-use crate::state::AppState;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RuleRow {
@@ -177,72 +175,6 @@ pub async fn visible(db: &Db, caller: &Caller, id: i64) -> ApiResult<RuleRow> {
     }
 }
 
-/// Server-side checks beyond the shape: patterns compile safely, files exist and are of
-/// the right kind (and the caller's, unless the rule already used them), the audience is
-/// within the caller's scope. Returns the rule tidied (keywords trimmed, deduplicated).
-pub async fn checked(state: &AppState, caller: &Caller, rule: &NewAutoRule, kept: &[i64]) -> ApiResult<NewAutoRule> {
-    rule.validate()?;
-    let mut rule = rule.clone();
-    let mut words: Vec<String> = Vec::new();
-    for word in rule.keywords.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
-        if !words.iter().any(|w| w == word) {
-            words.push(word.to_string());
-        }
-    }
-    rule.keywords = if matches!(rule.match_kind.as_str(), "follow" | "default") { vec![] } else { words };
-    if rule.match_kind == "regex" {
-        for (i, pattern) in rule.keywords.iter().enumerate() {
-            if let Err(why) = super::pattern::compile(pattern) {
-                return Err(ApiError::field("keywords", format!("第 {} 个：{why}", i + 1)));
-            }
-        }
-    }
-    for (i, reply) in rule.replies.iter().enumerate() {
-        let mut files: Vec<(i64, &str)> = Vec::new();
-        match reply.kind.as_str() {
-            "image" | "voice" | "video" => files.extend(reply.upload_id.map(|id| (id, reply.kind.as_str()))),
-            "music" => files.extend(reply.upload_id.map(|id| (id, "thumb"))),
-            "news" => files.extend(reply.articles.iter().filter_map(|a| a.upload_id.map(|id| (id, "image")))),
-            _ => {}
-        }
-        for (id, kind) in files {
-            let owner: Option<(i64, String)> = sqlx::query_as("SELECT user_id, kind FROM inbox_uploads WHERE id = $1")
-                .bind(id)
-                .fetch_optional(state.db.pool())
-                .await?;
-            let field = format!("replies[{i}]");
-            match owner {
-                Some((user, k)) if (user == caller.user_id || kept.contains(&id)) && (k == kind || kind == "thumb") => {
-                }
-                Some((user, k)) if user == caller.user_id || kept.contains(&id) => {
-                    return Err(ApiError::field(
-                        &field,
-                        format!("a {} reply takes a {kind} file, not {k}", reply.kind),
-                    ));
-                }
-                _ => return Err(ApiError::field(&field, format!("upload {id} not found"))),
-            }
-        }
-    }
-    let scope = Scope::of(caller);
-    for &id in &rule.class_ids {
-        if scope.class(&state.db, id).await.is_err() {
-            return Err(ApiError::field("class_ids", format!("class {id} not found")));
-        }
-    }
-    for &id in &rule.group_ids {
-        if scope.group(&state.db, id).await.is_err() {
-            return Err(ApiError::field("group_ids", format!("group {id} not found")));
-        }
-    }
-    Ok(rule)
-}
-
-/// The files a rule answers with (kept when another editor saves it unchanged).
-pub fn uploads_of(replies: &[AutoReplyItem]) -> Vec<i64> {
-    replies.iter().flat_map(|r| r.upload_id.into_iter().chain(r.articles.iter().filter_map(|a| a.upload_id))).collect()
-}
-
 fn ids_json(rule: &NewAutoRule) -> String {
     let ids = match rule.audience.as_str() {
         "classes" => &rule.class_ids,
@@ -254,6 +186,36 @@ fn ids_json(rule: &NewAutoRule) -> String {
 
 fn minutes(value: &Option<String>) -> Option<i64> {
     value.as_deref().and_then(shared::autoreply::parse_clock).map(i64::from)
+}
+
+/// The most rules a teacher keeps of their own, and the account-wide ones.
+pub const MAX_OWN_RULES: i64 = 500;
+pub const MAX_ACCOUNT_RULES: i64 = 20_000;
+
+/// 409 `too_many` when `owner` (`None`: the account) has all the rules it may have.
+pub async fn room_for(db: &Db, owner: Option<i64>) -> ApiResult<()> {
+    let (count, max): (i64, i64) = match owner {
+        Some(o) => {
+            let n = sqlx::query_scalar("SELECT COUNT(*) FROM auto_rules WHERE owner_id = $1").bind(o);
+            (n.fetch_one(db.pool()).await?, MAX_OWN_RULES)
+        }
+        None => {
+            let n = sqlx::query_scalar("SELECT COUNT(*) FROM auto_rules WHERE owner_id IS NULL");
+            (n.fetch_one(db.pool()).await?, MAX_ACCOUNT_RULES)
+        }
+    };
+    if count >= max {
+        return Err(ApiError::conflict("too_many", format!("at most {max} rules here")));
+    }
+    Ok(())
+}
+
+/// Deletes a rule and what it answered.
+pub async fn delete(db: &Db, id: i64) -> sqlx::Result<()> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM auto_rule_hits WHERE rule_id = $1").bind(id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM auto_rules WHERE id = $1").bind(id).execute(&mut *tx).await?;
+    tx.commit().await
 }
 
 /// Saves a new rule at the end of its owner's order; its id.

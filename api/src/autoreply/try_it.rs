@@ -54,7 +54,7 @@ async fn sender(state: &AppState, caller: &Caller, body: &TryMessage) -> ApiResu
 /// The rules as they would be with the draft saved.
 async fn with_draft(state: &AppState, caller: &Caller, body: &TryMessage) -> ApiResult<Option<Matcher>> {
     let Some(draft) = &body.draft else { return Ok(None) };
-    let draft = super::store::checked(state, caller, draft, &[]).await.or_else(|err| {
+    let draft = super::checks::checked(state, caller, draft, &[]).await.or_else(|err| {
         // A file already on the saved rule is no reason to refuse trying it.
         if body.draft_id.is_some()
             && err.body().fields.as_ref().is_some_and(|f| f.keys().any(|k| k.starts_with("replies")))

@@ -88,6 +88,10 @@ pub async fn add(ctx: Context) -> HandlerResult {
             "已更新"
         }
         None => {
+            if store::room_for(&ctx.state.db, Some(me.0)).await.is_err() {
+                let full = format!("没有添加：你已有 {} 条自动回复，请先删除不用的。", store::MAX_OWN_RULES);
+                return Ok(Some(Reply::text(full)));
+            }
             store::insert(&ctx.state.db, Some(me.0), &rule, me.0).await?;
             "已添加"
         }
@@ -114,7 +118,7 @@ pub async fn remove(ctx: Context) -> HandlerResult {
         let mut rule = row.rule();
         rule.keywords.retain(|k| k != keyword);
         if rule.keywords.is_empty() {
-            super::routes::delete_rule(&ctx.state.db, row.id).await?;
+            store::delete(&ctx.state.db, row.id).await?;
         } else {
             store::update(&ctx.state.db, row.id, &rule).await?;
         }
