@@ -33,7 +33,7 @@ pub async fn answer(app: &TestApp, openid: &str, text: &str) -> String {
 }
 
 /// The passive reply exactly as the platform receives it, decrypted.
-async fn wire(app: &TestApp, openid: &str, msg_id: i64, text: &str) -> (Reply, String) {
+pub async fn wire(app: &TestApp, openid: &str, msg_id: i64, text: &str) -> (Reply, String) {
     let body =
         app.post_webhook(&signed(Mode::Safe, &text_xml(openid, msg_id, text), now())).await.text().await.unwrap();
     let envelope = banji::wechat::xml::parse(&body).unwrap();

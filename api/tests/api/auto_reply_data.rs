@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::auto_replies::{answer, create, rule};
+use banji::wechat::Reply;
+
+use crate::auto_replies::{answer, create, rule, wire};
 use crate::helpers::{Session, TestApp};
 use crate::teacher_binding::ticket_of;
 
@@ -222,10 +224,12 @@ async fn a_rule_changed_on_one_replica_answers_on_the_other() {
         eprintln!("REDIS_URL unset: replicas do not share a Kv; this runs in the PostgreSQL + Redis pass");
         return;
     }
-    let other = app.replica_on_same_platform().await;
+    // The other replica shares the database and Redis; the platform posts to it directly.
+    let other = app.replica().await;
     let admin = app.admin().await;
-    let stranger = app.follower("路人").await;
-    assert_eq!(answer(&other, &stranger, "作息").await, "已收到。发送「帮助」查看可用指令。");
+    let stranger = "oStrangerOfTheOtherReplica0001";
+    let (before, _) = wire(&other, stranger, 930_001, "作息").await;
+    assert_eq!(before, Reply::text("已收到。发送「帮助」查看可用指令。"));
     create(&app, &admin, rule("account", "exact", &["作息"], &["8:00 上课。"])).await;
     for _ in 0..100 {
         if other.state.autoreply.current().rules().len() == 1 {
@@ -233,5 +237,6 @@ async fn a_rule_changed_on_one_replica_answers_on_the_other() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(answer(&other, &stranger, "作息").await, "8:00 上课。");
+    let (after, _) = wire(&other, stranger, 930_002, "作息").await;
+    assert_eq!(after, Reply::text("8:00 上课。"), "heard through the Kv, not the 30 s poll");
 }
