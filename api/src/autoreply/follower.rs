@@ -37,15 +37,18 @@ impl Follower {
 
 type StudentRow = (i64, String, String, Option<i64>, Option<String>);
 
+/// A student with their class's name, by a column of `students` (`openid` or `id`).
+fn student_by(column: &str) -> String {
+    format!(
+        "SELECT s.id, s.name, s.student_no, s.class_id, c.name FROM students s \
+         LEFT JOIN classes c ON c.id = s.class_id WHERE s.{column} = $1"
+    )
+}
+
 /// The follower behind `openid`.
 pub async fn load(db: &Db, openid: &str) -> sqlx::Result<Follower> {
-    let student: Option<StudentRow> = sqlx::query_as(
-        "SELECT s.id, s.name, s.student_no, s.class_id, c.name FROM students s \
-         LEFT JOIN classes c ON c.id = s.class_id WHERE s.openid = $1",
-    )
-    .bind(openid)
-    .fetch_optional(db.pool())
-    .await?;
+    let student: Option<StudentRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(student_by("openid"))).bind(openid).fetch_optional(db.pool()).await?;
     if let Some((id, name, no, class_id, class_name)) = student {
         return of_student(db, id, name, no, class_id, class_name).await;
     }
@@ -67,13 +70,8 @@ pub async fn load(db: &Db, openid: &str) -> sqlx::Result<Follower> {
 
 /// The student by id (for trying a message as them).
 pub async fn student(db: &Db, id: i64) -> sqlx::Result<Option<Follower>> {
-    let row: Option<StudentRow> = sqlx::query_as(
-        "SELECT s.id, s.name, s.student_no, s.class_id, c.name FROM students s \
-         LEFT JOIN classes c ON c.id = s.class_id WHERE s.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(db.pool())
-    .await?;
+    let row: Option<StudentRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(student_by("id"))).bind(id).fetch_optional(db.pool()).await?;
     match row {
         Some((id, name, no, class_id, class_name)) => {
             Ok(Some(of_student(db, id, name, no, class_id, class_name).await?))

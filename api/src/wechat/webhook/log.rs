@@ -15,11 +15,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
-use super::log_rows as rows;
+use super::log_rows::{self as rows, Entry, Hit};
 use super::privacy;
 use super::router::Secret;
 use crate::db::{now_ms, Db};
@@ -37,38 +36,6 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
 /// Where a spool is kept, under the data directory.
 const SPOOL_DIR: &str = "message-log";
-
-#[derive(Debug, Serialize, Deserialize)]
-pub(super) struct Entry {
-    pub(super) openid: String,
-    pub(super) msg_type: String,
-    pub(super) event: Option<String>,
-    pub(super) event_key: Option<String>,
-    pub(super) content: Option<String>,
-    pub(super) msg_id: Option<i64>,
-    pub(super) created_time: i64,
-    pub(super) received_at: i64,
-    pub(super) raw_xml: String,
-    /// The platform's id of an image, voice note or video the follower sent (fetched and
-    /// kept by `inbox::media`).
-    #[serde(default)]
-    pub(super) media_id: Option<String>,
-    /// Banji's automatic (passive) answer to the follower rather than something they sent:
-    /// kept with the teachers' answers (`inbox_replies`, kind `auto`) so a thread shows it.
-    #[serde(default)]
-    pub(super) auto_reply: bool,
-    /// Not a message but what the auto-replies made of one (`auto_rule_hits`).
-    #[serde(default)]
-    pub(super) hit: Option<Hit>,
-}
-
-/// The rule that answered a message (none: nothing did), and whether only a default rule
-/// did, so the message counts as unanswered.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-pub(super) struct Hit {
-    pub(super) rule_id: Option<i64>,
-    pub(super) unanswered: bool,
-}
 
 enum Command {
     Write(Box<Entry>),

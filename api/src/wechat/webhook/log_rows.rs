@@ -4,9 +4,43 @@
 //! answers into `inbox_replies` (kind `auto`) beside the teachers', and what the
 //! auto-reply rules made of each text into `auto_rule_hits` (with each rule's counter).
 
-use super::log::Entry;
+use serde::{Deserialize, Serialize};
+
 use crate::db::Db;
 use crate::wechat::Incoming;
+
+/// One entry of the log as queued (and spooled), before it becomes rows.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct Entry {
+    pub(super) openid: String,
+    pub(super) msg_type: String,
+    pub(super) event: Option<String>,
+    pub(super) event_key: Option<String>,
+    pub(super) content: Option<String>,
+    pub(super) msg_id: Option<i64>,
+    pub(super) created_time: i64,
+    pub(super) received_at: i64,
+    pub(super) raw_xml: String,
+    /// The platform's id of an image, voice note or video the follower sent (fetched and
+    /// kept by `inbox::media`).
+    #[serde(default)]
+    pub(super) media_id: Option<String>,
+    /// Banji's automatic (passive) answer to the follower rather than something they sent:
+    /// kept with the teachers' answers (`inbox_replies`, kind `auto`) so a thread shows it.
+    #[serde(default)]
+    pub(super) auto_reply: bool,
+    /// Not a message but what the auto-replies made of one (`auto_rule_hits`).
+    #[serde(default)]
+    pub(super) hit: Option<Hit>,
+}
+
+/// The rule that answered a message (none: nothing did), and whether only a default rule
+/// did, so the message counts as unanswered.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub(super) struct Hit {
+    pub(super) rule_id: Option<i64>,
+    pub(super) unanswered: bool,
+}
 
 pub(super) fn media_id(incoming: &Incoming) -> Option<String> {
     use crate::wechat::incoming::Body;
@@ -61,7 +95,7 @@ pub(super) async fn insert(db: &Db, all: &[Entry]) -> sqlx::Result<()> {
     .await?;
     const HITS: [&str; 5] = ["rule_id", "openid", "content", "unanswered", "hit_at"];
     crate::db::bulk::insert(&mut tx, db.backend(), "auto_rule_hits", &HITS, "", &hits, |q, e| {
-        let hit = e.hit.unwrap_or(super::log::Hit { rule_id: None, unanswered: true });
+        let hit = e.hit.unwrap_or(Hit { rule_id: None, unanswered: true });
         q.bind(hit.rule_id)
             .bind(&e.openid)
             .bind(e.content.as_deref().unwrap_or_default())
