@@ -20,6 +20,14 @@ pub struct AuditEntry {
     pub detail: Option<String>,
     /// Client address of the request.
     pub ip: Option<String>,
+    /// Through which channel: `web` (the console), `wechat` (a teacher's phone pages or
+    /// text commands), `api` (an API token).
+    #[serde(default = "web_channel")]
+    pub channel: String,
+}
+
+fn web_channel() -> String {
+    "web".into()
 }
 
 /// Every action the audit log holds, in the order the console's filter lists them (a test

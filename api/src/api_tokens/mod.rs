@@ -69,6 +69,7 @@ pub async fn resolve(db: &Db, secret: &str) -> sqlx::Result<Option<Caller>> {
         username: row.username,
         role: Role::parse(&row.role).unwrap_or(Role::Teacher),
         via: Via::ApiToken { id: row.id, scopes: parse_scopes(&row.scopes) },
+        channel: crate::auth::Channel::Api,
         ip: None,
     }))
 }

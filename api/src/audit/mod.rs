@@ -1,6 +1,7 @@
 //! The audit log: security-relevant and administrative actions (logins, failed logins,
 //! user and role changes, API token creation and revocation), written in the same
-//! transaction as the change they describe, and readable by admins at `/audit`.
+//! transaction as the change they describe, and readable by admins at `/audit`. Each
+//! entry says through which channel it came (the console, WeChat, an API token).
 
 use poem::web::Data;
 use poem_openapi::param::Query;
@@ -10,7 +11,7 @@ use shared::{AuditEntry, Page, PageQuery};
 use sqlx::{Any, Executor};
 
 use crate::api_tags::ApiTags;
-use crate::auth::{BearerAuth, Caller};
+use crate::auth::{BearerAuth, Caller, Channel};
 use crate::db::{now_ms, to_time};
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -23,6 +24,7 @@ pub struct Audit<'a> {
     target: Option<String>,
     detail: Option<String>,
     ip: Option<String>,
+    channel: Channel,
 }
 
 impl<'a> Audit<'a> {
@@ -40,12 +42,19 @@ impl<'a> Audit<'a> {
             target: None,
             detail: None,
             ip: caller.ip.clone(),
+            channel: caller.channel,
         }
     }
 
     /// An action before anyone is authenticated (a login attempt), or from the command line.
     pub fn anonymous(actor: &'a str, action: &'a str, ip: Option<String>) -> Self {
-        Audit { action, actor_id: None, actor, target: None, detail: None, ip }
+        Audit { action, actor_id: None, actor, target: None, detail: None, ip, channel: Channel::Web }
+    }
+
+    /// Done through this channel (e.g. a WeChat sign-in, before any caller exists).
+    pub fn channel(mut self, channel: Channel) -> Self {
+        self.channel = channel;
+        self
     }
 
     pub fn actor_id(mut self, id: i64) -> Self {
@@ -65,8 +74,8 @@ impl<'a> Audit<'a> {
 
     pub async fn record<'c, E: Executor<'c, Database = Any>>(self, exec: E) -> sqlx::Result<()> {
         sqlx::query(
-            "INSERT INTO audit_log (at, actor_id, actor, action, target, detail, ip) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO audit_log (at, actor_id, actor, action, target, detail, ip, channel) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(now_ms())
         .bind(self.actor_id)
@@ -75,6 +84,7 @@ impl<'a> Audit<'a> {
         .bind(self.target)
         .bind(self.detail)
         .bind(self.ip)
+        .bind(self.channel.as_str())
         .execute(exec)
         .await?;
         Ok(())
@@ -91,6 +101,7 @@ struct AuditRow {
     target: Option<String>,
     detail: Option<String>,
     ip: Option<String>,
+    channel: String,
 }
 
 impl From<AuditRow> for AuditEntry {
@@ -104,6 +115,7 @@ impl From<AuditRow> for AuditEntry {
             target: r.target,
             detail: r.detail,
             ip: r.ip,
+            channel: r.channel,
         }
     }
 }
@@ -137,7 +149,7 @@ impl AuditApi {
                 .fetch_one(state.db.pool())
                 .await?;
         let rows: Vec<AuditRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT id, at, actor_id, actor, action, target, detail, ip FROM audit_log \
+            "SELECT id, at, actor_id, actor, action, target, detail, ip, channel FROM audit_log \
              WHERE {FILTER} ORDER BY id DESC LIMIT $3 OFFSET $4"
         )))
         .bind(&actor)

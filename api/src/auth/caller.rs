@@ -22,6 +22,38 @@ pub enum Via {
         id: i64,
         scopes: Vec<Scope>,
     },
+    /// A text command from the teacher's bound WeChat (no login behind it).
+    Message,
+}
+
+/// Through which channel an action came, as the audit log records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// The console in a browser.
+    Web,
+    /// The teacher's phone pages (a login started by WeChat's web authorisation) or a
+    /// text command sent to the account.
+    WeChat,
+    /// An API token.
+    Api,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::WeChat => "wechat",
+            Channel::Api => "api",
+        }
+    }
+
+    pub fn parse(s: &str) -> Channel {
+        match s {
+            "wechat" => Channel::WeChat,
+            "api" => Channel::Api,
+            _ => Channel::Web,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -32,6 +64,7 @@ pub struct Caller {
     pub via: Via,
     /// The client address of the request, for the audit log.
     pub ip: Option<String>,
+    pub channel: Channel,
 }
 
 impl Caller {
@@ -47,11 +80,32 @@ impl Caller {
         }
     }
 
+    /// The bound teacher behind a WeChat (their `teacher_profiles.openid`), acting by a
+    /// text command: scoped exactly like their console login. None for anyone else — a
+    /// student, an unbound follower, a disabled account or one waiting for approval.
+    pub async fn of_wechat(db: &crate::db::Db, openid: &str) -> sqlx::Result<Option<Caller>> {
+        let row: Option<(i64, String, String)> = sqlx::query_as(
+            "SELECT u.id, u.username, u.role FROM teacher_profiles tp JOIN users u ON u.id = tp.user_id \
+             WHERE tp.openid = $1 AND u.disabled = FALSE AND u.pending = FALSE",
+        )
+        .bind(openid)
+        .fetch_optional(db.pool())
+        .await?;
+        Ok(row.map(|(user_id, username, role)| Caller {
+            user_id,
+            username,
+            role: Role::parse(&role).unwrap_or(Role::Teacher),
+            via: Via::Message,
+            ip: None,
+            channel: Channel::WeChat,
+        }))
+    }
+
     /// Managing one's own credentials needs a console login, not an API token.
     pub fn session_id(&self) -> ApiResult<i64> {
         match self.via {
             Via::Session(id) => Ok(id),
-            Via::ApiToken { .. } => {
+            Via::ApiToken { .. } | Via::Message => {
                 Err(ApiError::forbidden("session_required", "this action needs a console login, not an API token"))
             }
         }
@@ -84,6 +138,7 @@ struct SessionCaller {
     disabled: Flag,
     pending: Flag,
     revoked_at: Option<i64>,
+    channel: String,
 }
 
 async fn resolve(state: &AppState, token: &str) -> ApiResult<Caller> {
@@ -97,7 +152,7 @@ async fn resolve(state: &AppState, token: &str) -> ApiResult<Caller> {
         JwtProblem::Invalid => ApiError::unauthorized("invalid_token", "invalid access token"),
     })?;
     let row: Option<SessionCaller> = sqlx::query_as(
-        "SELECT u.id, u.username, u.role, u.disabled, u.pending, s.revoked_at \
+        "SELECT u.id, u.username, u.role, u.disabled, u.pending, s.revoked_at, s.channel \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.user_id = $2",
     )
     .bind(session_id)
@@ -111,6 +166,7 @@ async fn resolve(state: &AppState, token: &str) -> ApiResult<Caller> {
             role: Role::parse(&row.role).unwrap_or(Role::Teacher),
             via: Via::Session(session_id),
             ip: None,
+            channel: Channel::parse(&row.channel),
         }),
         _ => Err(ApiError::unauthorized("session_revoked", "this login has ended; log in again")),
     }

@@ -14,7 +14,7 @@ mod routes;
 pub mod sessions;
 mod throttle;
 
-pub use caller::{BearerAuth, Caller, Via};
+pub use caller::{BearerAuth, Caller, Channel, Via};
 pub use jwt::{FileClaims, JwtKeys, JwtProblem};
 pub use reset::PasswordResetApi;
 pub use routes::{AuthApi, MeApi};

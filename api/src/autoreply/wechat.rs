@@ -31,7 +31,8 @@ async fn teacher(ctx: &Context) -> anyhow::Result<Option<(i64, String)>> {
 async fn audited(ctx: &Context, (id, name): &(i64, String), action: &str, detail: String) -> anyhow::Result<()> {
     Audit::anonymous(name, action, None)
         .actor_id(*id)
-        .detail(format!("{detail}（通过微信）"))
+        .channel(crate::auth::Channel::WeChat)
+        .detail(detail)
         .record(ctx.state.db.pool())
         .await?;
     Ok(())
