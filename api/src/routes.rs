@@ -11,7 +11,7 @@ use poem_openapi::OpenApiService;
 use crate::activities::{ActivitiesApi, PortalActivitiesApi};
 use crate::api_tokens::ApiTokensApi;
 use crate::audit::AuditApi;
-use crate::auth::{AuthApi, MeApi, PasswordResetApi};
+use crate::auth::{AuthApi, MeApi, PasswordResetApi, WechatSignInApi};
 use crate::autoreply::AutoRepliesApi;
 use crate::checkin::{AttendanceApi, CheckinApi, LocationApi, PortalCheckinApi};
 use crate::delivery::TemplatesApi;
@@ -54,7 +54,7 @@ type Apis = (
     (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
     (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
     (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
-    AutoRepliesApi,
+    (AutoRepliesApi, WechatSignInApi),
     (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),
 );
 
@@ -67,7 +67,7 @@ fn apis() -> Apis {
         (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
         (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
         (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
-        AutoRepliesApi,
+        (AutoRepliesApi, WechatSignInApi),
         (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),
     )
 }

@@ -42,6 +42,15 @@ pub struct LoginResponse {
     pub user: User,
 }
 
+/// The one-time grant WeChat's web authorisation handed a bound teacher's phone
+/// (`/t/…#grant=…`), exchanged for a login.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct WechatSignInRequest {
+    pub grant: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]

@@ -40,6 +40,7 @@ pub use attendance::{
 pub use audit::AuditEntry;
 pub use auth::{
     ChangePasswordRequest, LoginRequest, LoginResponse, PasswordResetCodeRequest, PasswordResetRequest, RefreshRequest,
+    WechatSignInRequest,
 };
 pub use autoreply::{
     AutoReplyItem, AutoReplySwitch, AutoRule, AutoRuleList, BuiltinRule, DayCount, MatchedMessage, NewAutoRule,

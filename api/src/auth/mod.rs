@@ -13,12 +13,14 @@ pub mod reset;
 mod routes;
 pub mod sessions;
 mod throttle;
+pub mod wechat;
 
 pub use caller::{BearerAuth, Caller, Channel, Via};
 pub use jwt::{FileClaims, JwtKeys, JwtProblem};
 pub use reset::PasswordResetApi;
 pub use routes::{AuthApi, MeApi};
 pub use throttle::LoginThrottle;
+pub use wechat::WechatSignInApi;
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};

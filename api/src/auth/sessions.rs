@@ -3,13 +3,28 @@
 //! A refresh token is single-use: exchanging it marks it used and issues the next one in
 //! the same family. Presenting a used token again means two parties hold it (one stole
 //! it), so the whole login is revoked and both must log in again.
+//!
+//! A login started by WeChat's web authorisation (a bound teacher on the phone pages) is
+//! the same kind of login, with its channel recorded and a shorter life: its refresh
+//! tokens last 12 hours, not 30 days, since a phone is lent and lost more than a desk.
 
 use sqlx::{Any, Executor};
 
 use crate::db::{now_ms, Db};
 
+use super::Channel;
+
 pub const REFRESH_TOKEN_DAYS: i64 = 30;
 const REFRESH_TOKEN_MS: i64 = REFRESH_TOKEN_DAYS * 24 * 3600 * 1000;
+/// A WeChat login's refresh tokens (the teacher's phone pages).
+pub const WECHAT_REFRESH_TOKEN_HOURS: i64 = 12;
+
+fn refresh_life_ms(channel: Channel) -> i64 {
+    match channel {
+        Channel::WeChat => WECHAT_REFRESH_TOKEN_HOURS * 3600 * 1000,
+        Channel::Web | Channel::Api => REFRESH_TOKEN_MS,
+    }
+}
 
 pub struct Login {
     pub session_id: i64,
@@ -33,31 +48,47 @@ pub enum Refresh {
     },
 }
 
-/// Starts a login for a user whose password was just verified.
+/// Starts a console login for a user whose password was just verified.
 pub async fn start(db: &Db, user_id: i64, ip: Option<String>, user_agent: Option<String>) -> sqlx::Result<Login> {
+    start_on(db, Channel::Web, user_id, ip, user_agent).await
+}
+
+/// Starts a login through `channel` (the console, or WeChat's web authorisation).
+pub async fn start_on(
+    db: &Db,
+    channel: Channel,
+    user_id: i64,
+    ip: Option<String>,
+    user_agent: Option<String>,
+) -> sqlx::Result<Login> {
     let mut tx = db.begin_write().await?;
     let session_id: i64 = sqlx::query_scalar(
-        "INSERT INTO sessions (user_id, created_at, ip, user_agent) VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO sessions (user_id, created_at, ip, user_agent, channel) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(user_id)
     .bind(now_ms())
     .bind(ip)
     .bind(user_agent)
+    .bind(channel.as_str())
     .fetch_one(&mut *tx)
     .await?;
-    let refresh_token = insert_refresh_token(&mut *tx, session_id).await?;
+    let refresh_token = insert_refresh_token(&mut *tx, session_id, channel).await?;
     tx.commit().await?;
     Ok(Login { session_id, refresh_token })
 }
 
-async fn insert_refresh_token<'c, E: Executor<'c, Database = Any>>(exec: E, session_id: i64) -> sqlx::Result<String> {
+async fn insert_refresh_token<'c, E: Executor<'c, Database = Any>>(
+    exec: E,
+    session_id: i64,
+    channel: Channel,
+) -> sqlx::Result<String> {
     let token = super::random_secret();
     let now = now_ms();
     sqlx::query("INSERT INTO refresh_tokens (session_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(session_id)
         .bind(super::secret_hash(&token))
         .bind(now)
-        .bind(now + REFRESH_TOKEN_MS)
+        .bind(now + refresh_life_ms(channel))
         .execute(exec)
         .await?;
     Ok(token)
@@ -71,12 +102,13 @@ struct TokenRow {
     used_at: Option<i64>,
     user_id: i64,
     revoked_at: Option<i64>,
+    channel: String,
 }
 
 /// Exchanges a refresh token for the next one of its family.
 pub async fn rotate(db: &Db, token: &str) -> sqlx::Result<Refresh> {
     let row: Option<TokenRow> = sqlx::query_as(
-        "SELECT rt.id, rt.session_id, rt.expires_at, rt.used_at, s.user_id, s.revoked_at \
+        "SELECT rt.id, rt.session_id, rt.expires_at, rt.used_at, s.user_id, s.revoked_at, s.channel \
          FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id WHERE rt.token_hash = $1",
     )
     .bind(super::secret_hash(token))
@@ -111,7 +143,7 @@ pub async fn rotate(db: &Db, token: &str) -> sqlx::Result<Refresh> {
         revoke(db.pool(), row.session_id, "refresh_token_reused").await?;
         return Ok(reused);
     }
-    let refresh_token = insert_refresh_token(&mut *tx, row.session_id).await?;
+    let refresh_token = insert_refresh_token(&mut *tx, row.session_id, Channel::parse(&row.channel)).await?;
     tx.commit().await?;
     Ok(Refresh::Rotated { user_id: row.user_id, login: Login { session_id: row.session_id, refresh_token } })
 }
@@ -152,6 +184,27 @@ pub async fn revoke_all<'c, E: Executor<'c, Database = Any>>(
     .bind(reason)
     .bind(user_id)
     .bind(keep.unwrap_or(0))
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+/// Ends a user's logins through one channel: unbinding a teacher's WeChat ends the phone
+/// pages' logins that WeChat started.
+pub async fn revoke_channel<'c, E: Executor<'c, Database = Any>>(
+    exec: E,
+    user_id: i64,
+    channel: Channel,
+    reason: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 \
+         WHERE user_id = $3 AND channel = $4 AND revoked_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(reason)
+    .bind(user_id)
+    .bind(channel.as_str())
     .execute(exec)
     .await?;
     Ok(())

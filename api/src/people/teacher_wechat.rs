@@ -142,6 +142,8 @@ pub async fn unbind(state: &AppState, user_id: i64, audit: Audit<'_>) -> ApiResu
         .execute(&mut *tx)
         .await?;
     audit.target(format!("user:{user_id}")).record(&mut *tx).await?;
+    // The phone pages that WeChat signed in end with the binding.
+    crate::auth::sessions::revoke_channel(&mut *tx, user_id, crate::auth::Channel::WeChat, "wechat_unbound").await?;
     tx.commit().await?;
     if let Ok(Some((tag, _))) =
         crate::people::tags::tag_of(&state.db, crate::people::tags::Mirror::Role("teachers")).await

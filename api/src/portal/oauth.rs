@@ -11,6 +11,10 @@
 //! here, kept in the browser as the `banji_oauth` cookie for the page to check and clear.
 //! Starts are limited per client address, since each keeps a state in the Kv for 10
 //! minutes.
+//!
+//! A teacher's phone page (`next=/t/…`) comes back with no student token: with a one-time
+//! grant for the bound teacher behind the openid (`#grant=…&nonce=…`, exchanged at
+//! `POST /auth/wechat`, see `auth::wechat`), or `#error=not_teacher` for any other WeChat.
 
 use std::time::Duration;
 
@@ -45,17 +49,30 @@ enum Authorise {
 
 /// The cookie that keeps a link-started flow's nonce for the page (10 minutes, this site
 /// only; readable by the page, which is its whole purpose).
-fn nonce_cookie(nonce: &str, public_url: &str) -> String {
+fn nonce_cookie(nonce: &str, next: &str, public_url: &str) -> String {
     let secure = if public_url.starts_with("https://") { "; Secure" } else { "" };
-    format!("banji_oauth={nonce}; Path=/s/; Max-Age=600; SameSite=Lax{secure}")
+    let path = if for_teacher(next) { "/t/" } else { "/s/" };
+    format!("banji_oauth={nonce}; Path={path}; Max-Age=600; SameSite=Lax{secure}")
 }
 
-/// Only Banji's own student pages may be returned to.
+/// Only Banji's own student pages and teachers' phone pages may be returned to.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with("/s/") && !n.contains("//") && !n.contains('\\') && !n.contains('#') => n.to_string(),
+        Some(n)
+            if (n.starts_with("/s/") || n.starts_with("/t/"))
+                && !n.contains("//")
+                && !n.contains('\\')
+                && !n.contains('#') =>
+        {
+            n.to_string()
+        }
         _ => "/s/".to_string(),
     }
+}
+
+/// A teacher's phone page: signs in a bound teacher, never a student.
+fn for_teacher(next: &str) -> bool {
+    next.starts_with("/t/")
 }
 
 /// A page's nonce: 16 to 64 letters and digits (anything else is no nonce).
@@ -74,8 +91,9 @@ pub struct PortalOauthApi;
 
 #[OpenApi(prefix_path = "/v1/portal/oauth", tag = "ApiTags::Portal")]
 impl PortalOauthApi {
-    /// Start WeChat web authorisation for a student page; `next` is the page (`/s/…`),
-    /// `nonce` the page's own (16–64 letters and digits), handed back with the token.
+    /// Start WeChat web authorisation for a student page (`next` = `/s/…`) or a teacher's
+    /// phone page (`/t/…`); `nonce` is the page's own (16–64 letters and digits), handed
+    /// back with the token (or, for a teacher's page, the one-time grant).
     /// Without one (a menu button, a pushed link), a nonce is made and set as the
     /// `banji_oauth` cookie. Starts are limited per client address (429).
     #[oai(path = "/", method = "get")]
@@ -91,7 +109,7 @@ impl PortalOauthApi {
             Some(nonce) => (nonce.to_string(), None),
             None => {
                 let nonce = uuid::Uuid::new_v4().simple().to_string();
-                let cookie = nonce_cookie(&nonce, &state.config.public_url);
+                let cookie = nonce_cookie(&nonce, &next, &state.config.public_url);
                 (nonce, Some(cookie))
             }
         };
@@ -111,7 +129,9 @@ impl PortalOauthApi {
         Ok(Authorise::Found(state.wechat.client.authorize_url(&back, OauthScope::Base, &id), cookie))
     }
 
-    /// Where WeChat returns: on to the page, with `#token=…&nonce=…` (or `#error=…`).
+    /// Where WeChat returns: on to the page, with `#token=…&nonce=…` (or `#error=…`); a
+    /// teacher's page gets `#grant=…&nonce=…` for a bound teacher and
+    /// `#error=not_teacher&nonce=…` for any other WeChat.
     #[oai(path = "/callback", method = "get")]
     async fn callback(
         &self,
@@ -135,6 +155,13 @@ impl PortalOauthApi {
                 return Ok(Redirect::Found(format!("{}#error=oauth_failed", flow.next)));
             }
         };
+        if for_teacher(&flow.next) {
+            let back = match crate::auth::wechat::grant(&state, &token.openid).await? {
+                Some(grant) => format!("{}#grant={}&nonce={}", flow.next, urlencode(&grant), flow.nonce),
+                None => format!("{}#error=not_teacher&nonce={}", flow.next, flow.nonce),
+            };
+            return Ok(Redirect::Found(back));
+        }
         let student_token = state.jwt.issue_student(&token.openid).map_err(ApiError::from)?;
         Ok(Redirect::Found(format!("{}#token={}&nonce={}", flow.next, urlencode(&student_token), flow.nonce)))
     }
@@ -150,6 +177,8 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example/s/")), "/s/");
         assert_eq!(safe_next(Some("/s//evil.example")), "/s/");
         assert_eq!(safe_next(Some("/users")), "/s/");
+        assert_eq!(safe_next(Some("/t/notices")), "/t/notices");
+        assert_eq!(safe_next(Some("/t//evil.example")), "/s/");
         assert_eq!(safe_next(None), "/s/");
     }
 

@@ -139,7 +139,7 @@ async fn failed_bind_attempts_are_limited_per_wechat_even_with_the_right_code_af
 }
 
 /// Follows a redirect chain by hand (the test client does not follow redirects).
-async fn location(app: &TestApp, url: &str) -> String {
+pub async fn location(app: &TestApp, url: &str) -> String {
     let resp = app.client.get(url).send().await.unwrap();
     assert_eq!(resp.status(), 302, "{url} redirects");
     resp.headers()["location"].to_str().unwrap().to_string()
