@@ -25,7 +25,7 @@ use crate::people::{
     TeacherWechatApi, TeachersApi,
 };
 use crate::portal::{PortalApi, PortalOauthApi};
-use crate::receipts::{PortalReceiptsApi, ReceiptsApi};
+use crate::receipts::{PortalReceiptsApi, ReceiptsApi, ReceiptsToWechatApi};
 use crate::seed_api::SeedApi;
 use crate::settings::SettingsApi;
 use crate::state::AppState;
@@ -54,7 +54,7 @@ type Apis = (
     (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
     (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
     (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
-    (AutoRepliesApi, WechatSignInApi),
+    (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi),
     (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),
 );
 
@@ -67,7 +67,7 @@ fn apis() -> Apis {
         (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
         (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
         (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
-        (AutoRepliesApi, WechatSignInApi),
+        (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi),
         (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),
     )
 }
@@ -121,6 +121,7 @@ pub fn build(state: AppState) -> impl Endpoint<Output = Response> {
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
         .at("/files/:token", get(crate::notices::links::serve))
+        .at("/exports/:token", get(crate::receipts::to_wechat::serve))
         .at("/inbox-media/:token", get(crate::inbox::media::serve))
         .nest("/wechat", crate::wechat::webhook::routes());
     // Only in mock mode: never mounted when a real account is configured.

@@ -98,6 +98,7 @@ pub const ACTIONS: &[&str] = &[
     "notice_reminded",
     "attachment_added",
     "receipts_exported",
+    "receipts_sent_to_wechat",
     "comment_hidden",
     "comment_shown",
     "category_created",

@@ -101,6 +101,25 @@ impl Caller {
         }))
     }
 
+    /// A live account (enabled, approved) acting through `channel` without a login: a
+    /// signed link made for it being opened.
+    pub async fn of_user(db: &crate::db::Db, user_id: i64, channel: Channel) -> sqlx::Result<Option<Caller>> {
+        let row: Option<(i64, String, String)> = sqlx::query_as(
+            "SELECT id, username, role FROM users WHERE id = $1 AND disabled = FALSE AND pending = FALSE",
+        )
+        .bind(user_id)
+        .fetch_optional(db.pool())
+        .await?;
+        Ok(row.map(|(user_id, username, role)| Caller {
+            user_id,
+            username,
+            role: Role::parse(&role).unwrap_or(Role::Teacher),
+            via: Via::Message,
+            ip: None,
+            channel,
+        }))
+    }
+
     /// Managing one's own credentials needs a console login, not an API token.
     pub fn session_id(&self) -> ApiResult<i64> {
         match self.via {

@@ -152,6 +152,46 @@ impl JwtKeys {
     }
 }
 
+/// A signed link to a notice's receipt list as a spreadsheet, pushed to the teacher's own
+/// WeChat (the phone pages' "export sent to me"): opened in WeChat's browser, which sends no
+/// Authorization header. The teacher's access is checked again when it is opened.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ExportClaims {
+    /// The teacher's user id.
+    pub sub: String,
+    /// Always `export`.
+    pub aud: String,
+    pub notice: i64,
+    /// `receipts`, `unread` or `unconfirmed`.
+    pub list: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+impl JwtKeys {
+    pub fn issue_export_link(&self, user_id: i64, notice: i64, list: &str, secs: i64) -> anyhow::Result<String> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = ExportClaims {
+            sub: user_id.to_string(),
+            aud: "export".into(),
+            notice,
+            list: list.into(),
+            iat: now,
+            exp: now + secs,
+        };
+        Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+    }
+
+    pub fn verify_export_link(&self, token: &str) -> Result<ExportClaims, JwtProblem> {
+        let mut validation = self.student_validation.clone();
+        validation.set_audience(&["export"]);
+        decode::<ExportClaims>(token, &self.decoding, &validation).map(|d| d.claims).map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => JwtProblem::Expired,
+            _ => JwtProblem::Invalid,
+        })
+    }
+}
+
 /// A signed link to a file of the inbox (what a follower sent, or a teacher's upload), for
 /// the console's `<img>`, `<audio>` and `<video>`, which send no Authorization header:
 /// made only for a caller who may see the thread, and short-lived.
@@ -216,6 +256,11 @@ mod tests {
         assert_eq!(keys.verify(&link).unwrap_err(), JwtProblem::Invalid);
         let student = keys.issue_student("oStudent").unwrap();
         assert_eq!(keys.verify_file_link(&student).unwrap_err(), JwtProblem::Invalid);
+        assert_eq!(keys.verify_export_link(&link).unwrap_err(), JwtProblem::Invalid);
+        let export = keys.issue_export_link(7, 3, "unread", 600).unwrap();
+        assert_eq!(keys.verify_export_link(&export).unwrap().list, "unread");
+        assert_eq!(keys.verify_file_link(&export).unwrap_err(), JwtProblem::Invalid);
+        assert_eq!(keys.verify(&export).unwrap_err(), JwtProblem::Invalid);
         let stale = keys.issue_file_link("oStudent", 3, 9, -60).unwrap();
         assert_eq!(keys.verify_file_link(&stale).unwrap_err(), JwtProblem::Expired);
     }

@@ -57,7 +57,12 @@ impl WechatSignInApi {
         body: Json<WechatSignInRequest>,
     ) -> ApiResult<Json<LoginResponse>> {
         let user_id = state.kv.take(&key(body.0.grant.trim())).await?.and_then(|v| v.parse::<i64>().ok());
-        let refused = || ApiError::unauthorized("grant_invalid", "this sign-in link has expired or was used; open the page from WeChat again");
+        let refused = || {
+            ApiError::unauthorized(
+                "grant_invalid",
+                "this sign-in link has expired or was used; open the page from WeChat again",
+            )
+        };
         let Some(user_id) = user_id else { return Err(refused()) };
         let mut user = store::get(state.db.pool(), user_id).await?.ok_or_else(refused)?;
         if user.disabled.0 || user.pending.0 {

@@ -149,7 +149,7 @@ async fn file(state: &AppState, claims: &crate::auth::FileClaims, count: bool) -
 }
 
 /// A short page for a phone: what happened and what to do.
-fn page(status: StatusCode, title: &str, hint: &str) -> Response {
+pub(crate) fn page(status: StatusCode, title: &str, hint: &str) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title>\

@@ -29,7 +29,7 @@ struct ShownQr {
     expires_at: i64,
 }
 
-async fn openid_of(db: &Db, user_id: i64) -> sqlx::Result<Option<String>> {
+pub async fn openid_of(db: &Db, user_id: i64) -> sqlx::Result<Option<String>> {
     Ok(sqlx::query_scalar("SELECT openid FROM teacher_profiles WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(db.pool())

@@ -9,6 +9,7 @@
 //! - `reminders`: re-sending to the unread, within an interval and a count.
 //! - `report`, `export`: what the teacher sees and downloads; `live` tells an open
 //!   report that something changed (through the Kv's pub/sub, so across replicas).
+//! - `to_wechat`: the report's list pushed to the teacher's own WeChat as a signed link.
 //! - `routes` (teachers) and `portal` (students and cadres): the endpoints.
 
 pub mod comments;
@@ -19,7 +20,9 @@ pub mod reading;
 pub mod reminders;
 pub mod report;
 mod routes;
+pub mod to_wechat;
 pub mod votes;
 
 pub use portal::PortalReceiptsApi;
 pub use routes::ReceiptsApi;
+pub use to_wechat::ReceiptsToWechatApi;

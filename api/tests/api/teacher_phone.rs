@@ -67,14 +67,19 @@ async fn a_bound_teachers_wechat_signs_them_in_on_the_phone_with_their_own_scope
         app.request(Method::POST, "/api/v1/auth/refresh", None, Some(json!({ "refresh_token": login.refresh }))).await;
     assert_eq!(refreshed.status(), 200);
     let audit: Value = app.get("/api/v1/audit?action=login&actor=wang", &admin.access).await.json().await.unwrap();
-    let channels: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|e| e["channel"].as_str().unwrap()).collect();
+    let channels: Vec<&str> =
+        audit["items"].as_array().unwrap().iter().map(|e| e["channel"].as_str().unwrap()).collect();
     assert_eq!(channels.first(), Some(&"wechat"), "the phone login is audited as WeChat: {channels:?}");
     assert!(channels.contains(&"web"), "the console login is audited as web: {channels:?}");
 
     // What they do through it is audited as WeChat too.
-    app.post("/api/v1/notices", &login.access, json!({
-        "title": "手机上写的通知", "body": "内容", "audience": { "classes": [mine] }
-    }))
+    app.post(
+        "/api/v1/notices",
+        &login.access,
+        json!({
+            "title": "手机上写的通知", "body": "内容", "audience": { "classes": [mine] }
+        }),
+    )
     .await;
     let created: Value = app.get("/api/v1/audit?action=notice_created", &admin.access).await.json().await.unwrap();
     assert_eq!(created["items"][0]["channel"], "wechat", "{created}");
@@ -117,9 +122,63 @@ async fn an_unbound_wechat_or_a_students_wechat_gets_no_teacher_session() {
         assert!(fragment.starts_with("error=not_teacher&"), "{fragment}");
     }
     // A made-up grant signs in nobody.
-    let made_up = app.request(Method::POST, "/api/v1/auth/wechat", None, Some(json!({ "grant": "x".repeat(43) }))).await;
+    let made_up =
+        app.request(Method::POST, "/api/v1/auth/wechat", None, Some(json!({ "grant": "x".repeat(43) }))).await;
     error_body(made_up, 401, "grant_invalid").await;
     // A student page still gets a student token, never a grant.
     let (page, _) = crate::binding::open_as(&app, &app.url("/api/v1/portal/oauth?next=/s/bind"), &students[0].1).await;
     assert_eq!(page, "/s/bind");
+}
+
+#[tokio::test]
+async fn the_unread_list_goes_to_the_teachers_own_wechat_as_a_link_only_they_can_open() {
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin().await;
+    let (wang_id, wang) = app.teacher("wang").await;
+    let (class, students) = app.bound_class(&admin, "软件2401", 3, &[wang_id]).await;
+    let id = app.sent_notice(&wang, "班会通知", json!({ "classes": [class] }), json!({})).await;
+    app.read_after(id, students[0].0, 30).await;
+
+    // Without a bound WeChat there is nowhere to send it.
+    let unbound =
+        app.post(&format!("/api/v1/notices/{id}/receipts/export/wechat?missing=read"), &wang.access, json!({})).await;
+    error_body(unbound, 409, "wechat_not_bound").await;
+
+    let phone = bound_wechat(&app, &wang).await;
+    let login = phone_login(&app, &phone).await;
+    let resp =
+        app.post(&format!("/api/v1/notices/{id}/receipts/export/wechat?missing=read"), &login.access, json!({})).await;
+    assert_eq!(resp.status(), 200);
+    let url = resp.json::<Value>().await.unwrap()["url"].as_str().unwrap().to_string();
+    let chat: Vec<Value> = app.inbox(&phone).await.into_iter().filter(|m| m["channel"] == "custom").collect();
+    let text = chat.last().expect("a message in the teacher's chat")["content"].as_str().unwrap().to_string();
+    assert!(text.contains(&url) && text.contains("班会通知") && text.contains("未读名单"), "{text}");
+
+    // The file lists the two who have not read, not the one who has.
+    let file = reqwest::get(&url).await.unwrap();
+    assert_eq!(file.status(), 200);
+    let bytes = file.bytes().await.unwrap();
+    let rows = banji::people::roster::parse::cells(&bytes).expect("an XLSX");
+    assert_eq!(rows.len(), 3, "a header and the two unread: {rows:?}");
+
+    // A link is no console token, and a teacher who no longer sees the notice gets nothing.
+    let token = url.rsplit('/').next().unwrap();
+    assert_eq!(app.get("/api/v1/me", token).await.status(), 401);
+    sqlx::query("UPDATE notices SET author_id = $1 WHERE id = $2")
+        .bind(admin_id(&app).await)
+        .bind(id)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(reqwest::get(&url).await.unwrap().status(), 404);
+    let audit: Value =
+        app.get("/api/v1/audit?action=receipts_sent_to_wechat", &admin.access).await.json().await.unwrap();
+    assert_eq!(audit["items"][0]["channel"], "wechat", "{audit}");
+}
+
+async fn admin_id(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT id FROM users WHERE role = 'admin' ORDER BY id LIMIT 1")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
 }

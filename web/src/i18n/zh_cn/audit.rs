@@ -91,6 +91,7 @@ pub fn audit_action(action: &str) -> String {
         "notice_reminded" => "提醒未读/未确认",
         "attachment_added" => "添加附件",
         "receipts_exported" => "导出回执名单",
+        "receipts_sent_to_wechat" => "发送回执名单到微信",
         "comment_hidden" => "隐藏留言",
         "comment_shown" => "恢复留言",
         "category_created" => "新建分类",
