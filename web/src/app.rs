@@ -15,7 +15,9 @@ use crate::pages::{
     ClassesPage, FollowersPage, ForgotPage, GroupsPage, HomePage, InboxPage, LoginPage, MenusPage, NotFound,
     NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage, PortalActivities, PortalBind, PortalCheckin,
     PortalCheckins, PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSubscriptions, PortalTeachers,
-    RegisterPage, SettingsPage, SimulatorPage, StatsPage, StudentsPage, TemplatesPage, TokensPage, UsersPage,
+    RegisterPage, SettingsPage, SimulatorPage, StatsPage, StudentsPage, TeacherApprovals, TeacherCheckin,
+    TeacherCheckinNew, TeacherCompose, TeacherHome, TeacherMessages, TeacherNotice, TeacherNotices, TeacherThread,
+    TemplatesPage, TokensPage, UsersPage,
 };
 use crate::session::{self, Auth};
 
@@ -44,6 +46,15 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s/checkin") view=PortalCheckins />
                 <Route path=path!("/s/checkin/:id") view=PortalCheckin />
                 <Route path=path!("/s/activities") view=PortalActivities />
+                <Route path=path!("/t") view=TeacherHome />
+                <Route path=path!("/t/notices") view=TeacherNotices />
+                <Route path=path!("/t/notices/new") view=TeacherCompose />
+                <Route path=path!("/t/notices/:id") view=TeacherNotice />
+                <Route path=path!("/t/checkin") view=TeacherCheckinNew />
+                <Route path=path!("/t/checkin/:id") view=TeacherCheckin />
+                <Route path=path!("/t/messages") view=TeacherMessages />
+                <Route path=path!("/t/messages/:openid") view=TeacherThread />
+                <Route path=path!("/t/approvals") view=TeacherApprovals />
                 // Signed in, without the console around it: the projector.
                 <ParentRoute path=path!("") view=SignedInBare>
                     <Route path=path!("checkins/:id/screen") view=CheckinScreenPage />

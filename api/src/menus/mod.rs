@@ -1,7 +1,8 @@
 //! Custom menus: drafts edited in the console (with a live preview), checked against
 //! the platform's rules, and published — the default menu for everyone, conditional
 //! menus for bound students, bound teachers, or a mirrored class or group (by their
-//! WeChat tag). The keys and pages of Banji's own features are offered as choices.
+//! WeChat tag). The keys and pages of Banji's own features are offered as choices, the
+//! teachers' phone pages (`/t/…`) among them for the teachers' menu.
 
 use std::collections::BTreeMap;
 
@@ -45,6 +46,13 @@ pub fn features(state: &AppState) -> Vec<MenuFeature> {
         MenuFeature { label: "签到".into(), kind: "click".into(), key: Some(CHECKIN_KEY.into()), url: None },
         MenuFeature { label: "活动报名".into(), kind: "view".into(), key: None, url: Some(page("/s/activities")) },
         MenuFeature { label: "使用帮助".into(), kind: "click".into(), key: Some(HELP_KEY.into()), url: None },
+        // For the teachers' menu: their phone pages (WeChat signs in the bound teacher).
+        MenuFeature { label: "教师工作台".into(), kind: "view".into(), key: None, url: Some(page("/t/")) },
+        MenuFeature { label: "通知统计".into(), kind: "view".into(), key: None, url: Some(page("/t/notices")) },
+        MenuFeature { label: "快速通知".into(), kind: "view".into(), key: None, url: Some(page("/t/notices/new")) },
+        MenuFeature { label: "课堂签到".into(), kind: "view".into(), key: None, url: Some(page("/t/checkin")) },
+        MenuFeature { label: "学生消息".into(), kind: "view".into(), key: None, url: Some(page("/t/messages")) },
+        MenuFeature { label: "注册审批".into(), kind: "view".into(), key: None, url: Some(page("/t/approvals")) },
     ]
 }
 

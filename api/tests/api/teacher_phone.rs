@@ -182,3 +182,22 @@ async fn admin_id(app: &TestApp) -> i64 {
         .await
         .unwrap()
 }
+
+#[tokio::test]
+async fn the_menu_editor_offers_the_teachers_phone_pages_through_wechat_authorisation() {
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin().await;
+    let features: Vec<Value> = app.get("/api/v1/menus/features", &admin.access).await.json().await.unwrap();
+    let url = |label: &str| {
+        features.iter().find(|f| f["label"] == label).and_then(|f| f["url"].as_str()).unwrap_or_default().to_string()
+    };
+    assert!(url("教师工作台").ends_with("/api/v1/portal/oauth?next=/t/"), "{features:?}");
+    assert!(url("快速通知").ends_with("/api/v1/portal/oauth?next=/t/notices/new"));
+    assert!(url("课堂签到").ends_with("/api/v1/portal/oauth?next=/t/checkin"));
+    // Following one signs the teacher in on that page.
+    let (_, wang) = app.teacher("wang").await;
+    let phone = bound_wechat(&app, &wang).await;
+    let (page, fragment) = open_phone_page(&app, "/t/checkin", &phone).await;
+    assert_eq!(page, "/t/checkin");
+    assert!(fragment.starts_with("grant="), "{fragment}");
+}

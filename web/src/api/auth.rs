@@ -9,6 +9,11 @@ pub async fn login(request: &LoginRequest) -> ApiResult<LoginResponse> {
     super::post_public("/auth/login", request).await
 }
 
+/// Exchanges the grant WeChat's authorisation gave a bound teacher's phone for a login.
+pub async fn wechat_sign_in(grant: String) -> ApiResult<LoginResponse> {
+    super::post_public("/auth/wechat", &shared::WechatSignInRequest { grant }).await
+}
+
 pub async fn refresh(refresh_token: String) -> ApiResult<LoginResponse> {
     super::post_public("/auth/refresh", &RefreshRequest { refresh_token }).await
 }

@@ -22,7 +22,7 @@ const TOKEN_KEY: &str = "banji.student";
 const NONCE_KEY: &str = "banji.oauth.nonce";
 
 /// One `key=value` of a fragment like `#token=…&nonce=…`, decoded.
-fn fragment_value(hash: &str, key: &str) -> Option<String> {
+pub(crate) fn fragment_value(hash: &str, key: &str) -> Option<String> {
     let value = hash.trim_start_matches('#').split('&').find_map(|pair| pair.strip_prefix(&format!("{key}=")))?;
     web_sys::js_sys::decode_uri_component(value).ok().map(String::from)
 }
@@ -33,16 +33,14 @@ pub fn token() -> Option<String> {
     let window = web_sys::window()?;
     let hash = window.location().hash().ok().unwrap_or_default();
     if let Some(token) = fragment_value(&hash, "token") {
-        let kept = [SessionStorage::get::<String>(NONCE_KEY).ok(), take_nonce_cookie()];
-        SessionStorage::delete(NONCE_KEY);
         let given = fragment_value(&hash, "nonce");
+        let ours = nonce_is_ours(given.as_deref(), "/s/");
         if let Ok(history) = window.history() {
             // The query stays (a check-in link's `?code=…`).
             let path =
                 window.location().pathname().unwrap_or_default() + &window.location().search().unwrap_or_default();
             let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
         }
-        let ours = kept.into_iter().flatten().any(|n| !n.is_empty() && given.as_deref() == Some(n.as_str()));
         if !ours {
             // Not from our authorisation: never used, and no earlier token either.
             SessionStorage::delete(TOKEN_KEY);
@@ -54,13 +52,14 @@ pub fn token() -> Option<String> {
     SessionStorage::get::<String>(TOKEN_KEY).ok()
 }
 
-/// The nonce the server kept for a flow a link started (and forgets it).
-fn take_nonce_cookie() -> Option<String> {
+/// The nonce the server kept for a flow a link started (and forgets it); `path` is the
+/// cookie's, `/s/` for the student pages and `/t/` for the teachers'.
+fn take_nonce_cookie(path: &str) -> Option<String> {
     use wasm_bindgen::JsCast;
     let document = web_sys::window()?.document()?.dyn_into::<web_sys::HtmlDocument>().ok()?;
     let cookies = document.cookie().ok()?;
     let nonce = cookies.split(';').find_map(|c| c.trim().strip_prefix("banji_oauth=")).map(str::to_string);
-    let _ = document.set_cookie("banji_oauth=; Path=/s/; Max-Age=0");
+    let _ = document.set_cookie(&format!("banji_oauth=; Path={path}; Max-Age=0"));
     nonce
 }
 
@@ -69,6 +68,23 @@ fn new_nonce() -> Option<String> {
     let mut bytes = [0u8; 16];
     web_sys::window()?.crypto().ok()?.get_random_values_with_u8_array(&mut bytes).ok()?;
     Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Whether `given` (the nonce that came back) is the one this browser kept for the
+/// authorisation it started, for pages under `path` (each kept nonce is forgotten).
+pub(crate) fn nonce_is_ours(given: Option<&str>, path: &str) -> bool {
+    let kept = [SessionStorage::get::<String>(NONCE_KEY).ok(), take_nonce_cookie(path)];
+    SessionStorage::delete(NONCE_KEY);
+    kept.into_iter().flatten().any(|n| !n.is_empty() && given == Some(n.as_str()))
+}
+
+/// Sends the browser through WeChat's authorisation to the teacher's phone page it is on
+/// (a bound teacher comes back with a grant).
+pub fn authorise_teacher() {
+    let (Some(window), Some(nonce)) = (web_sys::window(), new_nonce()) else { return };
+    let _ = SessionStorage::set(NONCE_KEY, &nonce);
+    let path = window.location().pathname().unwrap_or_else(|_| "/t/".into());
+    let _ = window.location().set_href(&format!("/api/v1/portal/oauth?next={}&nonce={nonce}", super::encode(&path)));
 }
 
 /// `#error=…` WeChat's authorisation came back with.

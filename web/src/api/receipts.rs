@@ -155,3 +155,9 @@ pub async fn class_remind(id: i64, class_id: i64, missing: Missing) -> ApiResult
     let request = RemindRequest { missing, class_id: Some(class_id) };
     portal::send(Method::POST, &format!("/notices/{id}/classes/{class_id}/reminders"), Some(&request)).await
 }
+
+/// Sends the list (all, or who still owes `missing`) to the teacher's own WeChat.
+pub async fn export_to_wechat(id: i64, missing: Option<Missing>) -> ApiResult<shared::FileLink> {
+    let q = query(&[("missing", missing_param(missing))]);
+    super::post(&format!("/notices/{id}/receipts/export/wechat{q}"), &serde_json::json!({})).await
+}

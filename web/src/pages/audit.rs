@@ -44,6 +44,7 @@ fn AuditLog() -> impl IntoView {
                 <td><span class=if failed { "badge off" } else { "badge" }>{t::audit_action(&entry.action)}</span></td>
                 <td>{entry.target.as_deref().map(t::audit_target).unwrap_or_default()}</td>
                 <td>{entry.detail.unwrap_or_default()}</td>
+                <td>{t::audit_channel(&entry.channel)}</td>
                 <td>{entry.ip.unwrap_or_default()}</td>
             </tr>
         }
@@ -67,7 +68,7 @@ fn AuditLog() -> impl IntoView {
             <PagedTable
                 list=entries
                 page=page
-                headers=&[t::TIME, t::ACTOR, t::ACTION, t::TARGET, t::DETAIL, t::IP]
+                headers=&[t::TIME, t::ACTOR, t::ACTION, t::TARGET, t::DETAIL, t::AUDIT_CHANNEL, t::IP]
                 empty=t::NO_AUDIT
                 row=row
                 retry=move |_| version.update(|v| *v += 1)

@@ -24,6 +24,7 @@ mod sim_menu;
 mod simulator;
 pub mod stats;
 mod students;
+mod teacher;
 mod templates;
 mod tokens;
 mod users;
@@ -53,6 +54,10 @@ pub use settings::SettingsPage;
 pub use simulator::SimulatorPage;
 pub use stats::{Period, StatsPage};
 pub use students::StudentsPage;
+pub use teacher::{
+    TeacherApprovals, TeacherCheckin, TeacherCheckinNew, TeacherCompose, TeacherHome, TeacherMessages, TeacherNotice,
+    TeacherNotices, TeacherThread,
+};
 pub use templates::TemplatesPage;
 pub use tokens::TokensPage;
 pub use users::UsersPage;

@@ -13,6 +13,17 @@ pub const IP: &str = "IP 地址";
 pub const NO_AUDIT: &str = "没有符合条件的记录。";
 
 /// Actions the audit filter offers: every action the log holds.
+pub const AUDIT_CHANNEL: &str = "渠道";
+
+/// Through which channel an entry came.
+pub fn audit_channel(channel: &str) -> &'static str {
+    match channel {
+        "wechat" => "微信",
+        "api" => "API 令牌",
+        _ => "控制台",
+    }
+}
+
 pub const AUDIT_ACTIONS: &[&str] = shared::audit::ACTIONS;
 
 /// Who did it: a username, or the server's command line (`banji admin create`).

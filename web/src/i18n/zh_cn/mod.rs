@@ -13,6 +13,7 @@ mod people;
 mod portal;
 mod receipts;
 mod stats;
+mod teacher;
 
 pub use activities::*;
 pub use audit::*;
@@ -27,3 +28,4 @@ pub use people::*;
 pub use portal::*;
 pub use receipts::*;
 pub use stats::*;
+pub use teacher::*;
