@@ -22,4 +22,4 @@ mod routes;
 pub mod votes;
 
 pub use portal::PortalReceiptsApi;
-pub use routes::ReceiptsApi;
+pub use routes::{limits, teacher_name, ReceiptsApi};

@@ -13,7 +13,7 @@ use crate::helpers::{Session, TestApp};
 use crate::teacher_binding::ticket_of;
 
 /// Binds a new WeChat to the teacher; its openid.
-async fn bound_wechat(app: &TestApp, teacher: &Session) -> String {
+pub async fn bound_wechat(app: &TestApp, teacher: &Session) -> String {
     let shown: Value = app.get("/api/v1/me/wechat", &teacher.access).await.json().await.unwrap();
     let wechat = app.follower("老师的微信").await;
     app.say(&wechat, json!({ "type": "scan", "ticket": ticket_of(shown["qr_image_url"].as_str().unwrap()) })).await;
