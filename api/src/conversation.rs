@@ -4,12 +4,20 @@
 //! `notices::subscriptions` for muting categories, `delivery` for job results and the
 //! digest of held notices, which rides on the welcome and on unmatched messages),
 //! `people::poster` for a class's binding poster, `checkin::wechat` for check-in and
-//! positions, `activities::wechat` for 报名). What no fixed command answers goes to the
-//! auto-reply rules teachers manage (`autoreply`), then waits for a teacher (the inbox).
+//! positions, `activities::wechat` for 报名, `teacher_commands` for what a bound teacher
+//! does by message). What no fixed command answers goes to the auto-reply rules teachers
+//! manage (`autoreply`), then waits for a teacher (the inbox).
+//!
+//! A teacher's command is the teacher's only: from anyone else the same words get what
+//! they would have got without it (`by_teacher`), so students' commands stay as they were.
 
+use std::future::Future;
 use std::sync::Arc;
 
+use regex::Regex;
+
 use crate::activities;
+use crate::auth::Caller;
 use crate::autoreply;
 use crate::checkin::{self, codes::SCENE_PREFIX};
 use crate::delivery::{digest, jobs};
@@ -17,6 +25,7 @@ use crate::notices::subscriptions;
 use crate::people::poster::{self, CLASS_SCENE};
 use crate::people::replies;
 use crate::people::teacher_wechat::BIND_SCENE;
+use crate::teacher_commands as teacher;
 use crate::wechat::webhook::router::{Context, HandlerResult, Key, Match, Router, Text};
 use crate::wechat::{Event, Reply};
 use shared::BuiltinRule;
@@ -85,6 +94,32 @@ pub fn router() -> Router {
             ]),
             digest::my_notices,
         )
+        // A bound teacher's commands; 「签到 发起」 before the students' 「签到」.
+        .rule("teacher sends a class a notice", text_regex(r"(?s)^\s*发通知\s*(.*)$"), |ctx: Context| {
+            let rest = capture(&ctx);
+            by_teacher(ctx, move |ctx, me| teacher::notice::compose(ctx, me, rest), not_understood)
+        })
+        .rule("teacher confirms the notice", Match::Text(Text::Exact("确认".into())), |ctx| {
+            by_teacher(ctx, teacher::notice::confirm, not_understood)
+        })
+        .rule("teacher drops the notice", Match::Text(Text::Exact("取消".into())), |ctx| {
+            by_teacher(ctx, teacher::notice::cancel, not_understood)
+        })
+        .rule("teacher sees how recent notices were read", Match::Text(Text::Exact("统计".into())), |ctx| {
+            by_teacher(ctx, teacher::receipts::recent, not_understood)
+        })
+        .rule("teacher lists a notice's unread", text_regex(r"^\s*未读\s*(\S*)\s*$"), |ctx: Context| {
+            let n = capture(&ctx);
+            by_teacher(ctx, move |ctx, me| teacher::receipts::unread(ctx, me, n), not_understood)
+        })
+        .rule("teacher reminds a notice's unread", text_regex(r"^\s*提醒\s*(\S*)\s*$"), |ctx: Context| {
+            let n = capture(&ctx);
+            by_teacher(ctx, move |ctx, me| teacher::receipts::remind(ctx, me, n), not_understood)
+        })
+        .rule("teacher starts a check-in", text_regex(r"(?s)^\s*签到\s*发起\s*(.*)$"), |ctx: Context| {
+            let rest = capture(&ctx);
+            by_teacher(ctx, move |ctx, me| teacher::checkin::start(ctx, me, rest), code_sent_by_student)
+        })
         .rule(
             "check in with the code",
             Match::Any(vec![
@@ -125,7 +160,13 @@ pub fn router() -> Router {
                 Match::Text(Text::Exact("?".into())),
                 Match::Text(Text::Exact("？".into())),
             ]),
-            |_| async { Ok(Some(Reply::text(HELP))) },
+            |ctx: Context| async move {
+                let teacher = Caller::of_wechat(&ctx.state.db, &ctx.incoming.openid).await?;
+                Ok(Some(Reply::text(match teacher {
+                    Some(_) => teacher::help(&ctx.state),
+                    None => HELP.to_string(),
+                })))
+            },
         )
         .rule(
             "send job results",
@@ -136,6 +177,38 @@ pub fn router() -> Router {
         // they never get a reply.
         .rule("platform notifications", Match::Predicate(Arc::new(is_notification)), |_| async { Ok(None) })
         .fallback(not_understood)
+}
+
+fn text_regex(pattern: &str) -> Match {
+    Match::Text(Text::Regex(Regex::new(pattern).expect("a valid command pattern")))
+}
+
+/// A regex rule's first group, trimmed.
+fn capture(ctx: &Context) -> String {
+    ctx.captures.get(1).map(|c| c.trim().to_string()).unwrap_or_default()
+}
+
+/// A bound teacher's command (`command`, acting as the teacher); from anyone else, what
+/// the message would have got without the teacher's rule (`otherwise`).
+async fn by_teacher<C, CF, O, OF>(ctx: Context, command: C, otherwise: O) -> HandlerResult
+where
+    C: FnOnce(Context, Caller) -> CF,
+    CF: Future<Output = HandlerResult>,
+    O: FnOnce(Context) -> OF,
+    OF: Future<Output = HandlerResult>,
+{
+    match Caller::of_wechat(&ctx.state.db, &ctx.incoming.openid).await? {
+        Some(me) => command(ctx, me).await,
+        None => otherwise(ctx).await,
+    }
+}
+
+/// 「签到 …」 from anyone but a teacher: the students' 「签到」 rule, given what it would
+/// have been given (the text after 签到).
+async fn code_sent_by_student(mut ctx: Context) -> HandlerResult {
+    let text = ctx.incoming.text().unwrap_or_default().trim_start();
+    ctx.rest = text.strip_prefix("签到").unwrap_or(text).trim().to_string();
+    checkin::wechat::code_sent(ctx).await
 }
 
 fn is_notification(incoming: &crate::wechat::Incoming) -> bool {
@@ -169,6 +242,13 @@ const BUILTINS: &[(&str, &str, &str)] = &[
     ("teacher registration code", "注册", "教师获取注册验证码"),
     ("teacher password reset code", "重置密码 / 找回密码", "教师获取密码重置验证码"),
     ("notices not yet received", "通知 / 我的通知 / 菜单「新通知」", "查看未收到的通知"),
+    ("teacher sends a class a notice", "发通知 班级 内容", "老师给班级发通知（先预览，回复「确认」发出）"),
+    ("teacher confirms the notice", "确认", "老师发出预览的通知"),
+    ("teacher drops the notice", "取消", "老师放弃预览的通知"),
+    ("teacher sees how recent notices were read", "统计", "老师查看最近三条通知的阅读情况"),
+    ("teacher lists a notice's unread", "未读 通知编号", "老师查看通知的未读名单"),
+    ("teacher reminds a notice's unread", "提醒 通知编号", "老师提醒通知的未读学生"),
+    ("teacher starts a check-in", "签到 发起 班级", "老师发起 10 分钟的签到"),
     ("check in with the code", "签到 123456 / 菜单「签到」", "用签到码签到"),
     ("cancel a sign-up", "取消报名 活动码", "取消活动报名"),
     ("activities open for sign-up", "报名 / 活动", "查看可报名的活动"),
@@ -194,6 +274,28 @@ pub fn builtins() -> Vec<BuiltinRule> {
 pub fn builtin_label(rule: &str) -> Option<&'static str> {
     BUILTINS.iter().find(|(name, _, _)| *name == rule).map(|(_, _, what)| *what)
 }
+
+/// What a fixed command does for this sender: a teacher's command sent by anyone else is
+/// what its words would have been without it (「签到 发起」 a check-in code; the others
+/// nothing fixed, so the auto-reply rules answer).
+pub fn builtin_label_for(rule: &str, teacher: bool) -> Option<&'static str> {
+    match rule {
+        "teacher starts a check-in" if !teacher => builtin_label("check in with the code"),
+        _ if !teacher && TEACHER_ONLY.contains(&rule) => None,
+        _ => builtin_label(rule),
+    }
+}
+
+/// The rules that act for a bound teacher only (see `by_teacher`).
+const TEACHER_ONLY: &[&str] = &[
+    "teacher sends a class a notice",
+    "teacher confirms the notice",
+    "teacher drops the notice",
+    "teacher sees how recent notices were read",
+    "teacher lists a notice's unread",
+    "teacher reminds a notice's unread",
+    "teacher starts a check-in",
+];
 
 /// What the rules answered: the passive reply, the ones to send after it, and whether only
 /// a default rule answered.

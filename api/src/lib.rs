@@ -36,6 +36,7 @@ pub mod seed_api;
 pub mod settings;
 pub mod state;
 pub mod stats;
+pub mod teacher_commands;
 pub mod telemetry;
 pub mod users;
 pub mod wechat;

@@ -107,7 +107,12 @@ pub async fn outcome(state: &AppState, caller: &Caller, body: TryMessage) -> Api
     };
     let incoming = Incoming { to: "gh".into(), openid: "try".into(), create_time: now_ms() / 1000, body: event };
     // The fixed commands answer first (the welcome only when no rule welcomes).
-    let command = state.wechat.router.matching_rule(&incoming).and_then(crate::conversation::builtin_label);
+    let teacher = body.sender == "teacher";
+    let command = state
+        .wechat
+        .router
+        .matching_rule(&incoming)
+        .and_then(|rule| crate::conversation::builtin_label_for(rule, teacher));
     if let (Some(label), false) = (command, body.event == "follow") {
         return Ok(builtin(label.into(), &who));
     }

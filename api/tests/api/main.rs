@@ -49,6 +49,7 @@ mod spec;
 mod stats;
 mod stats_helpers;
 mod teacher_binding;
+mod teacher_commands;
 mod teacher_phone;
 mod throttles;
 mod unreachable;
