@@ -27,9 +27,10 @@ pub fn help(state: &AppState) -> String {
     format!("{}\n老师页面：{}/api/v1/portal/oauth?next=/t/", text::HELP, state.config.public_url)
 }
 
-/// A notice's page in the console, where its report is.
+/// A notice's report on the teacher's phone pages (opened in WeChat, which signs the
+/// teacher in), with the full list of who has not read.
 fn notice_link(state: &AppState, id: i64) -> String {
-    format!("{}/notices/{id}", state.config.public_url)
+    format!("{}/t/notices/{id}", state.config.public_url)
 }
 
 /// Why a domain function refused, for the teacher; a failure of Banji itself (5xx) is

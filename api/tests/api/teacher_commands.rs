@@ -69,7 +69,7 @@ async fn a_notice_is_previewed_with_its_recipient_count_and_sent_once_on_confirm
     let notices = notices_of(&d.app, &d.wang).await;
     assert_eq!(notices.len(), 1);
     let id = notices[0]["id"].as_i64().unwrap();
-    assert!(sent.contains(&format!("/notices/{id}")), "a link to the report: {sent}");
+    assert!(sent.contains(&format!("/t/notices/{id}")), "a link to the report on the phone: {sent}");
     let notice: Value = d.app.get(&format!("/api/v1/notices/{id}"), &d.wang.access).await.json().await.unwrap();
     assert_eq!(notice["title"], "明天下午体测");
     assert_eq!(notice["body"], "明天下午体测\n请穿运动鞋，14:00 操场集合。");
@@ -153,7 +153,7 @@ async fn a_teacher_sees_how_notices_were_read_lists_and_reminds_the_unread_from_
     let unread = answer(&d.app, &d.phone, &format!("未读 {id}")).await;
     assert!(unread.starts_with("「明天下午体测」未读 2 人：\n软件2401："), "{unread}");
     assert!(!unread.contains(&names[0]) && unread.contains(&names[1]) && unread.contains(&names[2]), "{unread}");
-    assert!(unread.contains(&format!("/notices/{id}")), "{unread}");
+    assert!(unread.contains(&format!("/t/notices/{id}")), "{unread}");
     assert!(answer(&d.app, &d.phone, &format!("未读 {theirs}")).await.starts_with(&format!("没有找到通知 {theirs}")));
     assert!(answer(&d.app, &d.phone, &format!("提醒 {theirs}")).await.starts_with(&format!("没有找到通知 {theirs}")));
     assert!(answer(&d.app, &d.phone, "未读 第一条").await.starts_with("格式：未读 通知编号"));

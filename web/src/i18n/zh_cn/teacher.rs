@@ -6,11 +6,11 @@ pub const TP_TITLE: &str = "教师工作台";
 pub const TP_SIGNING_IN: &str = "正在通过微信确认老师身份…";
 pub const TP_NOT_TEACHER: &str = "这个微信还没有绑定教师账号。";
 pub const TP_HOW_TO_BIND: &str =
-    "请在电脑上登录 Banji，打开「账号设置」，用这个微信扫描页面上的二维码完成绑定；绑定后从公众号菜单重新进入。";
+    "请在电脑上登录班级控制台，打开「账号设置」，用这个微信扫描页面上的二维码完成绑定；绑定后从公众号菜单重新进入。";
 pub const TP_SIGN_IN_FAILED: &str = "微信登录没有成功，请从公众号菜单重新进入。";
 pub const TP_RETRY: &str = "重新进入";
 pub const TP_BACK: &str = "返回";
-pub const TP_HELLO: &str = "老师好";
+pub const TP_HELLO: &str = "您好";
 pub const TP_MY_NOTICES: &str = "我的通知";
 pub const TP_QUICK_NOTICE: &str = "快速通知";
 pub const TP_CHECKIN: &str = "课堂签到";

@@ -95,10 +95,16 @@ fn Thread() -> impl IntoView {
                     <ol class="phone-chat" id="tp-chat">
                         {detail.messages.into_iter().map(|m| {
                             let ours = m.direction == "out";
-                            let body = m.text.clone().unwrap_or_else(|| t::message_kind(&m.kind).to_string());
+                            // A pushed notice or a file shows its title or the file; only what
+                            // has neither is named by its kind.
+                            let body = m.text.clone().filter(|s| !s.is_empty()).or_else(|| {
+                                (m.title.is_none() && m.media_url.is_none()).then(|| t::message_kind(&m.kind).to_string())
+                            });
+                            let more = crate::components::chat::extras(&m);
                             view! {
                                 <li class:ours=ours>
-                                    <p>{body}</p>
+                                    {body.map(|b| view! { <p>{b}</p> })}
+                                    {more}
                                     <small>{m.author.clone().unwrap_or_default()}" "{crate::format::clock(&m.at)}</small>
                                 </li>
                             }

@@ -81,6 +81,7 @@ pub fn TeacherGate(children: ChildrenFn) -> impl IntoView {
     let children = StoredValue::new(children);
     let body = move || match (entry.get(), session::auth().get()) {
         (Entry::NotTeacher, _) => view! {
+            <PhoneHead title=t::TP_TITLE />
             <div class="card" id="not-teacher">
                 <h2>{t::TP_NOT_TEACHER}</h2>
                 <p>{t::TP_HOW_TO_BIND}</p>
@@ -88,6 +89,7 @@ pub fn TeacherGate(children: ChildrenFn) -> impl IntoView {
         }
         .into_any(),
         (Entry::Failed, _) => view! {
+            <PhoneHead title=t::TP_TITLE />
             <div class="state error">
                 <p>{t::TP_SIGN_IN_FAILED}</p>
                 <button class="primary" on:click=|_| portal::authorise_teacher()>{t::TP_RETRY}</button>
@@ -134,7 +136,7 @@ fn Home() -> impl IntoView {
     let admin = user.is_some_and(|u| u.role == Role::Admin);
     view! {
         <PhoneHead title=t::TP_TITLE />
-        <p class="hello" id="teacher-hello">{name}" "{t::TP_HELLO}</p>
+        <p class="hello" id="teacher-hello">{name}"，"{t::TP_HELLO}</p>
         <nav class="tiles">
             <A href="/t/notices" attr:class="tile" attr:id="tile-notices">{t::TP_MY_NOTICES}</A>
             <A href="/t/notices/new" attr:class="tile" attr:id="tile-compose">{t::TP_QUICK_NOTICE}</A>
