@@ -26,6 +26,8 @@ fn every_operation_documents_every_status_it_can_answer_and_needs_auth_unless_pu
         "/v1/auth/refresh",
         "/v1/auth/logout",
         "/v1/auth/register",
+        // A teacher's phone signs in with the grant WeChat's authorisation brought back.
+        "/v1/auth/wechat",
         // 忘记密码: the one who forgot their password cannot log in.
         "/v1/auth/password-reset/code",
         "/v1/auth/password-reset",
