@@ -164,7 +164,7 @@ fn Compose() -> impl IntoView {
             <article class="card" id="tp-review">
                 <h2>{move || title.get()}</h2>
                 <p class="pre">{move || body.get()}</p>
-                <small class="muted">{move || t::urgency(urgency.get())}{move || confirm.get().then_some(" · ").unwrap_or_default()}{move || if confirm.get() { t::TP_NEEDS_CONFIRM } else { "" }}</small>
+                <small class="muted">{move || t::urgency(urgency.get())}{move || if confirm.get() { format!(" · {}", t::TP_NEEDS_CONFIRM) } else { String::new() }}</small>
             </article>
             <Transition fallback=Loading>{recipients}</Transition>
             <div class="portal-pair">
