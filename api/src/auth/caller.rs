@@ -80,6 +80,18 @@ impl Caller {
         }
     }
 
+    /// An account acting without a login (a text command, a signed link): (id, username, role).
+    fn without_login((user_id, username, role): (i64, String, String), channel: Channel) -> Caller {
+        Caller {
+            user_id,
+            username,
+            role: Role::parse(&role).unwrap_or(Role::Teacher),
+            via: Via::Message,
+            ip: None,
+            channel,
+        }
+    }
+
     /// The bound teacher behind a WeChat (their `teacher_profiles.openid`), acting by a
     /// text command: scoped exactly like their console login. None for anyone else — a
     /// student, an unbound follower, a disabled account or one waiting for approval.
@@ -91,14 +103,7 @@ impl Caller {
         .bind(openid)
         .fetch_optional(db.pool())
         .await?;
-        Ok(row.map(|(user_id, username, role)| Caller {
-            user_id,
-            username,
-            role: Role::parse(&role).unwrap_or(Role::Teacher),
-            via: Via::Message,
-            ip: None,
-            channel: Channel::WeChat,
-        }))
+        Ok(row.map(|row| Caller::without_login(row, Channel::WeChat)))
     }
 
     /// A live account (enabled, approved) acting through `channel` without a login: a
@@ -110,14 +115,7 @@ impl Caller {
         .bind(user_id)
         .fetch_optional(db.pool())
         .await?;
-        Ok(row.map(|(user_id, username, role)| Caller {
-            user_id,
-            username,
-            role: Role::parse(&role).unwrap_or(Role::Teacher),
-            via: Via::Message,
-            ip: None,
-            channel,
-        }))
+        Ok(row.map(|row| Caller::without_login(row, channel)))
     }
 
     /// Managing one's own credentials needs a console login, not an API token.

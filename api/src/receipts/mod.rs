@@ -24,5 +24,5 @@ pub mod to_wechat;
 pub mod votes;
 
 pub use portal::PortalReceiptsApi;
-pub use routes::{limits, teacher_name, ReceiptsApi};
+pub use routes::{limits, remind_by, ReceiptsApi};
 pub use to_wechat::ReceiptsToWechatApi;

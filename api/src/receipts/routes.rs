@@ -17,7 +17,7 @@ use super::report::{self, ReceiptQuery};
 use super::{export, votes};
 use crate::api_tags::ApiTags;
 use crate::audit::Audit;
-use crate::auth::BearerAuth;
+use crate::auth::{BearerAuth, Caller};
 use crate::db::{to_time, Db};
 use crate::error::ApiResult;
 use crate::http::live::LiveEvents;
@@ -48,6 +48,30 @@ pub async fn teacher_name(db: &Db, user_id: i64) -> sqlx::Result<String> {
         .fetch_optional(db.pool())
         .await?;
     Ok(name.unwrap_or_else(|| "老师".into()))
+}
+
+/// A teacher (or admin) reminds those who owe `row`, from the console or from WeChat:
+/// within the limits, audited, and the senders and open reports told.
+pub async fn remind_by(
+    state: &AppState,
+    caller: &Caller,
+    row: &NoticeRow,
+    request: &RemindRequest,
+) -> ApiResult<Reminder> {
+    let by = Requester {
+        name: teacher_name(&state.db, caller.user_id).await?,
+        user_id: Some(caller.user_id),
+        student_id: None,
+    };
+    let reminder = reminders::remind(&state.db, row, request, by, limits(state)).await?;
+    Audit::by(caller, "notice_reminded")
+        .target(format!("notice:{}", row.id))
+        .detail(format!("{} 位学生", reminder.recipients))
+        .record(state.db.pool())
+        .await?;
+    state.delivery.wake();
+    live::changed(&state.kv, [row.id]).await;
+    Ok(reminder)
 }
 
 /// Tells the student about a teacher's answer and wakes the senders.
@@ -218,20 +242,7 @@ impl ReceiptsApi {
         body: Json<RemindRequest>,
     ) -> ApiResult<ReminderMade> {
         let row = store::visible(&state.db, Scope::of(&auth.0), id.0).await?;
-        let by = Requester {
-            name: teacher_name(&state.db, auth.0.user_id).await?,
-            user_id: Some(auth.0.user_id),
-            student_id: None,
-        };
-        let reminder = reminders::remind(&state.db, &row, &body.0, by, limits(&state)).await?;
-        Audit::by(&auth.0, "notice_reminded")
-            .target(format!("notice:{}", row.id))
-            .detail(format!("{} 位学生", reminder.recipients))
-            .record(state.db.pool())
-            .await?;
-        state.delivery.wake();
-        live::changed(&state.kv, [row.id]).await;
-        Ok(ReminderMade::Created(Json(reminder)))
+        Ok(ReminderMade::Created(Json(remind_by(&state, &auth.0, &row, &body.0).await?)))
     }
 
     /// The whole thread: hidden comments and private questions included.

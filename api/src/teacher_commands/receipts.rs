@@ -6,14 +6,13 @@
 use shared::{Missing, NoticeStatus, PageQuery, RemindRequest};
 
 use super::{refusal, text};
-use crate::audit::Audit;
 use crate::auth::Caller;
 use crate::db::{china_minute, now_ms, to_ms};
 use crate::error::ApiError;
 use crate::notices::store::{self, NoticeRow};
 use crate::people::Scope;
+use crate::receipts::reminders;
 use crate::receipts::report::{self, ReceiptQuery};
-use crate::receipts::{live, reminders};
 use crate::wechat::webhook::router::{Context, HandlerResult};
 use crate::wechat::Reply;
 
@@ -118,13 +117,8 @@ pub async fn remind(ctx: Context, me: Caller, n: String) -> HandlerResult {
     let Some(row) = notice(&ctx, &me, id).await? else { return Ok(Some(not_found(&n))) };
     let state = &ctx.state;
     let limits = crate::receipts::limits(state);
-    let by = reminders::Requester {
-        name: crate::receipts::teacher_name(&state.db, me.user_id).await?,
-        user_id: Some(me.user_id),
-        student_id: None,
-    };
     let request = RemindRequest { missing: Missing::Read, class_id: None };
-    let reminder = match reminders::remind(&state.db, &row, &request, by, limits).await {
+    let reminder = match crate::receipts::remind_by(state, &me, &row, &request).await {
         Ok(reminder) => reminder,
         Err(err) => {
             let why = match err.body().code.as_str() {
@@ -141,13 +135,6 @@ pub async fn remind(ctx: Context, me: Caller, n: String) -> HandlerResult {
             return Ok(Some(Reply::text(why)));
         }
     };
-    Audit::by(&me, "notice_reminded")
-        .target(format!("notice:{}", row.id))
-        .detail(format!("{} 位学生", reminder.recipients))
-        .record(state.db.pool())
-        .await?;
-    state.delivery.wake();
-    live::changed(&state.kv, [row.id]).await;
     Ok(Some(Reply::text(format!(
         "已提醒「{}」未读的 {} 位学生（第 {} 次，最多 {} 次）。",
         row.title, reminder.recipients, reminder.round, limits.max

@@ -6,8 +6,8 @@ use futures_util::future::join_all;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::binding::student_token;
 use crate::helpers::{error_body, spawn_app, Session, TestApp};
+use crate::oauth_helpers::student_token;
 use crate::receipts::{sget, ssend};
 
 fn minutes(n: i64) -> String {

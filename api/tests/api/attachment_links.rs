@@ -6,8 +6,8 @@
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 
-use crate::binding::student_token;
 use crate::helpers::{error_body, Session, TestApp};
+use crate::oauth_helpers::student_token;
 
 async fn attach(app: &TestApp, admin: &Session, notice: i64, name: &str, bytes: &[u8]) -> i64 {
     let form = Form::new().part("file", Part::bytes(bytes.to_vec()).file_name(name.to_string()));

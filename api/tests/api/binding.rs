@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::helpers::{error_body, spawn_app, Session, TestApp};
+use crate::oauth_helpers::{location, student_token};
 
 impl TestApp {
     /// The bind code of a student (as a teacher reads it on the detail view).
@@ -139,41 +140,6 @@ async fn failed_bind_attempts_are_limited_per_wechat_even_with_the_right_code_af
 }
 
 /// Follows a redirect chain by hand (the test client does not follow redirects).
-pub async fn location(app: &TestApp, url: &str) -> String {
-    let resp = app.client.get(url).send().await.unwrap();
-    assert_eq!(resp.status(), 302, "{url} redirects");
-    resp.headers()["location"].to_str().unwrap().to_string()
-}
-
-/// Follows a link that starts WeChat's authorisation (a menu button, a pushed message)
-/// as `openid`, on the mock, back to the page as a browser would: the token is taken only
-/// with the nonce the start left in the `banji_oauth` cookie. Returns (page, token).
-pub async fn open_as(app: &TestApp, link: &str, openid: &str) -> (String, String) {
-    let start = app.client.get(link).send().await.unwrap();
-    assert_eq!(start.status(), 302, "{link} redirects");
-    let authorize = start.headers()["location"].to_str().unwrap().to_string();
-    let cookie = start.headers()["set-cookie"].to_str().unwrap().to_string();
-    let kept = cookie.strip_prefix("banji_oauth=").and_then(|c| c.split(';').next()).expect("the nonce cookie");
-    assert!(
-        authorize.contains("/mock-wechat/connect/oauth2/authorize?appid=") && authorize.contains("scope=snsapi_base"),
-        "{authorize}"
-    );
-    let callback = location(app, &format!("{}&openid={openid}", authorize.trim_end_matches("#wechat_redirect"))).await;
-    let page = location(app, &callback).await;
-    let (path, fragment) =
-        page.split_once("#token=").unwrap_or_else(|| panic!("back at the page with a token: {page}"));
-    let (token, nonce) = fragment.split_once("&nonce=").unwrap_or_else(|| panic!("the nonce came back: {page}"));
-    assert_eq!(nonce, kept, "the way back carries the nonce this browser kept");
-    (path.to_string(), token.to_string())
-}
-
-/// Opens a student page as `openid`: WeChat authorisation on the mock, back with a token.
-pub async fn student_token(app: &TestApp, openid: &str) -> String {
-    let (page, token) = open_as(app, &app.url("/api/v1/portal/oauth?next=/s/bind"), openid).await;
-    assert_eq!(page, "/s/bind");
-    token
-}
-
 #[tokio::test]
 async fn the_binding_page_learns_the_openid_from_wechat_and_binds_with_a_student_token() {
     let app = spawn_app().await;

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::binding::student_token;
 use crate::helpers::{spawn_app, spawn_app_with};
+use crate::oauth_helpers::student_token;
 
 fn codes(row: &Value) -> Vec<String> {
     row["fallback"]

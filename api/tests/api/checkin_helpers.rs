@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 
-use crate::binding::student_token;
 use crate::helpers::{Session, TestApp};
+use crate::oauth_helpers::student_token;
 use crate::teacher_binding::ticket_of;
 
 pub struct Room {

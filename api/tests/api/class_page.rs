@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 
-use crate::binding::student_token;
 use crate::helpers::TestApp;
+use crate::oauth_helpers::student_token;
 use crate::receipts::sget;
 
 fn ids(page: &Value) -> Vec<i64> {

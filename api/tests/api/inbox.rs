@@ -130,7 +130,7 @@ async fn a_student_writes_from_the_page_into_the_same_thread_and_reads_the_answe
     let (teacher_id, teacher) = app.teacher("wang").await;
     let (_, students) = app.bound_class(&admin, "软件2401", 1, &[teacher_id]).await;
     let openid = &students[0].1;
-    let token = crate::binding::student_token(&app, openid).await;
+    let token = crate::oauth_helpers::student_token(&app, openid).await;
     let write = |text: &'static str| {
         let (app, token) = (&app, token.clone());
         async move {

@@ -36,6 +36,7 @@ mod message_log;
 mod notice_correction;
 mod notice_helpers;
 mod notices;
+mod oauth_helpers;
 mod password_reset;
 mod people;
 mod receipts;

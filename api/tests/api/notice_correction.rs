@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 
-use crate::binding::student_token;
 use crate::helpers::{error_body, TestApp};
+use crate::oauth_helpers::student_token;
 use crate::receipts::sget;
 
 async fn pushed(app: &TestApp, openid: &str) -> usize {

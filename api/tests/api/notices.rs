@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::binding::student_token;
 use crate::helpers::{error_body, spawn_app, spawn_app_with, TestApp};
+use crate::oauth_helpers::student_token;
 
 async fn notice_count(app: &TestApp) -> (i64, i64) {
     let notices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notices").fetch_one(app.state.db.pool()).await.unwrap();

@@ -7,13 +7,13 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 
-use crate::binding::student_token;
 use crate::helpers::{error_body, spawn_app, Session, TestApp};
+use crate::oauth_helpers::student_token;
 
 /// Follows a pushed link as `openid`: WeChat authorisation on the mock, back at the page.
 /// Returns the page's path and the student token.
 pub async fn open_link(app: &TestApp, link: &str, openid: &str) -> (String, String) {
-    crate::binding::open_as(app, link, openid).await
+    crate::oauth_helpers::open_as(app, link, openid).await
 }
 
 pub async fn sget(app: &TestApp, path: &str, token: &str) -> reqwest::Response {

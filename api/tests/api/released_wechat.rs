@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 
-use crate::binding::student_token;
 use crate::helpers::{error_body, spawn_app, TestApp};
+use crate::oauth_helpers::student_token;
 
 async fn redirect(app: &TestApp, url: &str) -> String {
     let resp = app.client.get(url).send().await.unwrap();

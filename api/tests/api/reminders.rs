@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::binding::student_token;
 use crate::helpers::{error_body, spawn_app, spawn_app_with, TestApp};
+use crate::oauth_helpers::student_token;
 use crate::receipts::{report, sent_notice, sget, ssend};
 
 async fn remind(app: &TestApp, token: &str, id: i64, body: Value) -> reqwest::Response {

@@ -8,8 +8,8 @@
 
 use serde_json::{json, Value};
 
-use crate::binding::student_token;
 use crate::helpers::{error_body, spawn_app, TestApp};
+use crate::oauth_helpers::student_token;
 
 /// 教务, one of the categories every installation starts with.
 const ACADEMIC: i64 = 1;

@@ -9,8 +9,8 @@ use banji::teacher_commands::notice::draft_key;
 
 use crate::auto_replies::answer;
 use crate::auto_reply_data::bound_wechat;
-use crate::binding::student_token;
 use crate::helpers::{spawn_app, Session, TestApp};
+use crate::oauth_helpers::student_token;
 use crate::receipts::sget;
 
 const NOTICE: &str = "发通知 软件2401 明天下午体测\n请穿运动鞋，14:00 操场集合。";

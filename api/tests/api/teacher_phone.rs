@@ -6,34 +6,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::auto_reply_data::bound_wechat;
-use crate::binding::location;
 use crate::helpers::{error_body, Session, TestApp};
-
-/// Opens a teacher's phone page (`/t/…`) as `openid` through the mock's authorisation:
-/// the page it lands on and its fragment (`grant=…&nonce=…` or `error=…&nonce=…`), with
-/// the nonce checked against the one the start kept in the cookie.
-pub async fn open_phone_page(app: &TestApp, next: &str, openid: &str) -> (String, String) {
-    let start = app.client.get(app.url(&format!("/api/v1/portal/oauth?next={next}"))).send().await.unwrap();
-    assert_eq!(start.status(), 302);
-    let cookie = start.headers()["set-cookie"].to_str().unwrap().to_string();
-    assert!(cookie.contains("Path=/t/"), "the nonce is kept for the teacher pages: {cookie}");
-    let kept = cookie.strip_prefix("banji_oauth=").and_then(|c| c.split(';').next()).unwrap().to_string();
-    let authorize = start.headers()["location"].to_str().unwrap().to_string();
-    let callback = location(app, &format!("{}&openid={openid}", authorize.trim_end_matches("#wechat_redirect"))).await;
-    let page = location(app, &callback).await;
-    let (path, fragment) = page.split_once('#').unwrap_or_else(|| panic!("a fragment: {page}"));
-    assert!(fragment.ends_with(&format!("nonce={kept}")), "the nonce came back: {page}");
-    (path.to_string(), fragment.to_string())
-}
-
-/// Signs in on the phone as the teacher bound to `openid`.
-pub async fn phone_login(app: &TestApp, openid: &str) -> Session {
-    let (_, fragment) = open_phone_page(app, "/t/", openid).await;
-    let grant = fragment.strip_prefix("grant=").and_then(|f| f.split('&').next()).expect("a grant");
-    let resp = app.request(Method::POST, "/api/v1/auth/wechat", None, Some(json!({ "grant": grant }))).await;
-    assert_eq!(resp.status(), 200);
-    Session::from(resp.json::<Value>().await.unwrap())
-}
+use crate::oauth_helpers::{open_phone_page, phone_login};
 
 #[tokio::test]
 async fn a_bound_teachers_wechat_signs_them_in_on_the_phone_with_their_own_scope() {
@@ -126,7 +100,8 @@ async fn an_unbound_wechat_or_a_students_wechat_gets_no_teacher_session() {
         app.request(Method::POST, "/api/v1/auth/wechat", None, Some(json!({ "grant": "x".repeat(43) }))).await;
     error_body(made_up, 401, "grant_invalid").await;
     // A student page still gets a student token, never a grant.
-    let (page, _) = crate::binding::open_as(&app, &app.url("/api/v1/portal/oauth?next=/s/bind"), &students[0].1).await;
+    let (page, _) =
+        crate::oauth_helpers::open_as(&app, &app.url("/api/v1/portal/oauth?next=/s/bind"), &students[0].1).await;
     assert_eq!(page, "/s/bind");
 }
 

@@ -5,8 +5,8 @@
 use serde_json::{json, Value};
 use shared::Role;
 
-use crate::binding::student_token;
 use crate::helpers::{error_body, spawn_app, spawn_app_with, TestApp, PASSWORD};
+use crate::oauth_helpers::student_token;
 
 async fn statuses(responses: Vec<reqwest::Response>) -> Vec<u16> {
     let mut all: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();

@@ -5,8 +5,8 @@
 
 use serde_json::{json, Value};
 
-use crate::binding::student_token;
 use crate::helpers::{Session, TestApp};
+use crate::oauth_helpers::student_token;
 use crate::receipts::{report, sget};
 
 async fn reach(app: &TestApp, admin: &Session, id: i64, query: &str) -> (i64, i64) {
