@@ -168,6 +168,15 @@ pub fn router() -> Router {
             },
         )
         .rule(
+            "subscribe notifications: subscriptions and sends",
+            Match::Any(vec![
+                Match::Event("subscribe_msg_popup_event"),
+                Match::Event("subscribe_msg_change_event"),
+                Match::Event("subscribe_msg_sent_event"),
+            ]),
+            crate::delivery::subscribe::on_event,
+        )
+        .rule(
             "send job results",
             Match::Any(vec![Match::Event("TEMPLATESENDJOBFINISH"), Match::Event("MASSSENDJOBFINISH")]),
             jobs::on_job_finished,

@@ -14,7 +14,7 @@ use crate::audit::AuditApi;
 use crate::auth::{AuthApi, MeApi, PasswordResetApi, WechatSignInApi};
 use crate::autoreply::AutoRepliesApi;
 use crate::checkin::{AttendanceApi, CheckinApi, LocationApi, PortalCheckinApi};
-use crate::delivery::TemplatesApi;
+use crate::delivery::{SubscribeApi, TemplatesApi};
 use crate::desk::DeskApi;
 use crate::http::{ConsoleEndpoint, RequestContext, SecurityHeaders};
 use crate::inbox::{InboxApi, MessagesApi, PortalMessagesApi, QuickRepliesApi};
@@ -52,7 +52,7 @@ type Apis = (
     (AuthApi, MeApi, PasswordResetApi, UsersApi, ApiTokensApi, AuditApi, WechatApi, AboutApi),
     (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi, PosterApi),
     (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
-    (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
+    (NoticesApi, CategoriesApi, TemplatesApi, SubscribeApi, PortalNoticesApi),
     (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
     (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi),
     (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),
@@ -65,7 +65,7 @@ fn apis() -> Apis {
         (AuthApi, MeApi, PasswordResetApi, UsersApi, ApiTokensApi, AuditApi, WechatApi, AboutApi),
         (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi, PosterApi),
         (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
-        (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
+        (NoticesApi, CategoriesApi, TemplatesApi, SubscribeApi, PortalNoticesApi),
         (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
         (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi),
         (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),

@@ -16,7 +16,7 @@ pub struct DeliveryProgress {
     pub total: i64,
     /// pending, sending, sent, failed, held, muted, cancelled.
     pub by_status: BTreeMap<String, i64>,
-    /// template, custom, mass, digest (of the sent ones).
+    /// template, subscribe, custom, mass, digest (of the sent ones).
     pub by_channel: BTreeMap<String, i64>,
     /// The platform confirmed these reached the student.
     pub delivered: i64,
@@ -29,6 +29,13 @@ pub struct DeliveryProgress {
     pub paused_until: Option<DateTime<Utc>>,
     /// What the platform reported about this notice's mass sends.
     pub mass_jobs: Vec<MassJob>,
+    /// Students who refused the notice template in WeChat (拒收模板): their rows went by
+    /// the next channel.
+    #[serde(default)]
+    pub refused_template: i64,
+    /// Why the notice's template message stopped (blocked for its content), if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_blocked: Option<String>,
 }
 
 /// A mass send as the platform reported it (MASSSENDJOBFINISH).
@@ -52,10 +59,11 @@ pub struct MassJob {
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
 #[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct FallbackReason {
-    /// template, custom, mass.
+    /// template, subscribe, custom, mass.
     pub channel: String,
-    /// account_kind, not_mapped, outside_window, window_cap, monthly_quota, single,
-    /// unknown_outcome, or rejected:<errcode>.
+    /// account_kind, not_mapped, refused (the student turned the template off, 43101),
+    /// blocked (40249), not_subscribed, outside_window, window_cap, monthly_quota, single,
+    /// unknown_outcome, invalid_value:<keyword> (47003), or rejected:<errcode>.
     pub code: String,
     pub message: String,
 }
@@ -106,6 +114,15 @@ pub struct AccountTemplate {
     pub content: String,
     /// Its keywords (`thing1`, `time3` …), in order.
     pub keywords: Vec<String>,
+    /// Each keyword with its type and limit.
+    #[serde(default)]
+    pub fields: Vec<crate::channels::TemplateKeyword>,
+    /// The kinds of message it carries now (a template in use cannot be deleted).
+    #[serde(default)]
+    pub used_for: Vec<String>,
+    /// Subscribe templates: long-term (长期订阅) or one-time (一次性订阅).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_term: Option<bool>,
 }
 
 /// Which template carries a kind of message, and which keyword holds each value.
@@ -129,4 +146,13 @@ pub struct TemplateSettings {
     pub templates: Vec<AccountTemplate>,
     /// Why `templates` is empty, if it is.
     pub unavailable: Option<String>,
+    /// How many templates the account may keep (25).
+    #[serde(default)]
+    pub max_templates: i64,
+    /// Which subscribe template carries each kind of message (订阅通知).
+    #[serde(default)]
+    pub subscribe_mappings: Vec<TemplateMapping>,
+    /// The account's subscribe templates.
+    #[serde(default)]
+    pub subscribe_templates: Vec<AccountTemplate>,
 }

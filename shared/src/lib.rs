@@ -10,6 +10,7 @@ pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod autoreply;
+pub mod channels;
 pub mod checkin;
 pub mod delivery;
 pub mod desk;
@@ -38,6 +39,9 @@ pub use attendance::{
     AttendanceStats, AttendanceTrendPoint, ClassAttendanceRate, SessionRate, StudentAttendance, StudentSessionEntry,
 };
 pub use audit::AuditEntry;
+pub use channels::{
+    NewLibraryTemplate, RefusedTemplate, StudentSubscriptions, SubscriptionState, TemplateKeyword,
+};
 pub use auth::{
     ChangePasswordRequest, LoginRequest, LoginResponse, PasswordResetCodeRequest, PasswordResetRequest, RefreshRequest,
     WechatSignInRequest,

@@ -248,6 +248,12 @@ pub struct StudentDetail {
     pub groups: Vec<GroupRef>,
     /// Cadre titles the student holds now or held.
     pub cadre_terms: Vec<Cadre>,
+    /// Templates the student turned off in WeChat (拒收模板).
+    #[serde(default)]
+    pub refused_templates: Vec<crate::channels::RefusedTemplate>,
+    /// Their subscribe-notification subscriptions.
+    #[serde(default)]
+    pub subscriptions: Vec<crate::channels::SubscriptionState>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

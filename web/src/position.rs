@@ -66,7 +66,7 @@ fn object(pairs: &[(&str, JsValue)]) -> Object {
     o
 }
 
-fn in_wechat() -> bool {
+pub fn in_wechat() -> bool {
     web_sys::window().and_then(|w| w.navigator().user_agent().ok()).is_some_and(|ua| ua.contains("MicroMessenger"))
 }
 
@@ -78,13 +78,8 @@ fn wx() -> Option<JsValue> {
 /// The phone's position: WeChat's when `wx` is there (its script is loaded inside
 /// WeChat when missing), the browser's otherwise.
 pub async fn current() -> Result<Fix, PositionError> {
-    if wx().is_none() && in_wechat() {
-        load_jssdk().await;
-    }
-    if let Some(wx) = wx() {
-        if let Some(fix) = from_wechat(&wx).await {
-            return fix;
-        }
+    if let Some(fix) = from_wechat().await {
+        return fix;
     }
     from_browser().await
 }
@@ -123,17 +118,26 @@ async fn load_jssdk() {
     .await;
 }
 
-/// `None` when the JSSDK could not be set up (the browser's geolocation is tried then).
-async fn from_wechat(wx: &JsValue) -> Option<Result<Fix, PositionError>> {
+/// WeChat's `wx`, configured for this page with `apis` and the open tags `tags`
+/// (`wx-open-subscribe` …) and ready; `None` outside WeChat or when it could not be set
+/// up. The script is loaded inside WeChat when missing.
+pub async fn wechat_ready(apis: &[&str], tags: &[&str]) -> Option<JsValue> {
+    if wx().is_none() && in_wechat() {
+        load_jssdk().await;
+    }
+    let wx = wx()?;
     let href = web_sys::window()?.location().href().ok()?;
     let url = href.split('#').next().unwrap_or(&href).to_string();
     let config = api::checkin::jssdk_config(&url).await.ok()?;
-    let call = |name: &str, arg: &JsValue| -> Option<()> {
-        let f: Function = get(wx, name).dyn_into().ok()?;
-        f.call1(wx, arg).ok().map(|_| ())
+    let list = |names: &[&str]| {
+        let array = web_sys::js_sys::Array::new();
+        for name in names {
+            array.push(&JsValue::from_str(name));
+        }
+        JsValue::from(array)
     };
-    let list = web_sys::js_sys::Array::of1(&JsValue::from_str("getLocation"));
     call(
+        &wx,
         "config",
         &object(&[
             ("debug", JsValue::FALSE),
@@ -141,19 +145,32 @@ async fn from_wechat(wx: &JsValue) -> Option<Result<Fix, PositionError>> {
             ("timestamp", JsValue::from_f64(config.timestamp as f64)),
             ("nonceStr", JsValue::from_str(&config.nonce_str)),
             ("signature", JsValue::from_str(&config.signature)),
-            ("jsApiList", list.into()),
+            ("jsApiList", list(apis)),
+            ("openTagList", list(tags)),
         ])
         .into(),
     )?;
     let ready = settle(
         &mut |resolve, reject| {
-            let _ = call("ready", &resolve);
-            let _ = call("error", &reject);
+            let _ = call(&wx, "ready", &resolve);
+            let _ = call(&wx, "error", &reject);
         },
         JsValue::NULL,
     )
     .await;
     ready.ok()?;
+    Some(wx)
+}
+
+fn call(wx: &JsValue, name: &str, arg: &JsValue) -> Option<()> {
+    let f: Function = get(wx, name).dyn_into().ok()?;
+    f.call1(wx, arg).ok().map(|_| ())
+}
+
+/// `None` when the JSSDK could not be set up (the browser's geolocation is tried then).
+async fn from_wechat() -> Option<Result<Fix, PositionError>> {
+    let wx = wechat_ready(&["getLocation"], &[]).await?;
+    let call = |name: &str, arg: &JsValue| call(&wx, name, arg);
     let answer = settle(
         &mut |resolve, reject| {
             let cancel = reject.clone();

@@ -20,7 +20,7 @@ use crate::wechat::Event;
 fn apply_sql(scope: &str) -> String {
     format!(
         "UPDATE deliveries SET job_status = j.status, \
-         delivered_at = CASE WHEN j.channel = 'template' AND j.status = 'success' THEN j.received_at ELSE deliveries.delivered_at END, \
+         delivered_at = CASE WHEN j.channel IN ('template', 'subscribe') AND j.status = 'success' THEN j.received_at ELSE deliveries.delivered_at END, \
          status = CASE WHEN deliveries.status = 'sent' AND ({failed}) THEN 'failed' ELSE deliveries.status END, \
          failure = CASE WHEN j.status LIKE '%user block%' THEN '{blocked}' \
                         WHEN {failed} THEN 'WeChat could not deliver it (' || j.status || ')' ELSE deliveries.failure END, \
@@ -92,15 +92,18 @@ async fn match_rows(
         // sees what is committed when it starts): apply again; a repeat changes nothing.
         return Ok((apply().execute(&mut *tx).await?.rows_affected(), true));
     }
-    if channel != "template" {
+    // Template sends repeated into a 45065, and every subscribe notification (bizsend
+    // answers without a msgid): the student's latest such send takes the result.
+    if channel != "template" && channel != "subscribe" {
         return Ok((0, false));
     }
     let adopted = sqlx::query(
-        "UPDATE deliveries SET msgid = $1 WHERE id = (SELECT id FROM deliveries WHERE channel = 'template' \
+        "UPDATE deliveries SET msgid = $1 WHERE id = (SELECT id FROM deliveries WHERE channel = $3 \
          AND openid = $2 AND msgid IS NULL AND status = 'sent' ORDER BY sent_at DESC, id DESC LIMIT 1)",
     )
     .bind(msgid)
     .bind(openid)
+    .bind(channel)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -153,10 +156,10 @@ pub async fn apply_early(tx: &mut AnyConnection, ids: Vec<i64>) -> sqlx::Result<
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     // Sends recorded without a msgid take the unused result for their student.
     sqlx::query(sqlx::AssertSqlSafe(format!(
-        "UPDATE deliveries SET msgid = (SELECT j.msgid FROM platform_jobs j WHERE j.channel = 'template' \
-         AND j.openid = deliveries.openid AND NOT EXISTS (SELECT 1 FROM deliveries u WHERE u.channel = 'template' \
+        "UPDATE deliveries SET msgid = (SELECT j.msgid FROM platform_jobs j WHERE j.channel = deliveries.channel \
+         AND j.openid = deliveries.openid AND NOT EXISTS (SELECT 1 FROM deliveries u WHERE u.channel = j.channel \
          AND u.msgid = j.msgid) ORDER BY j.received_at DESC LIMIT 1) \
-         WHERE id IN ({list}) AND channel = 'template' AND msgid IS NULL AND status = 'sent'"
+         WHERE id IN ({list}) AND channel IN ('template', 'subscribe') AND msgid IS NULL AND status = 'sent'"
     )))
     .execute(&mut *tx)
     .await?;

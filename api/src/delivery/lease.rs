@@ -20,7 +20,6 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use super::planner::Channel;
-use super::reasons;
 use crate::db::{now_ms, Backend, Db};
 
 /// A claimed row.
@@ -61,7 +60,7 @@ pub async fn claim(db: &Db, owner: &str, lease: Duration, limit: i64) -> sqlx::R
     // row in hand always means "this attempt may have sent it".
     let sql = format!(
         "UPDATE deliveries SET status = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1, \
-         channel = CASE WHEN channel = 'custom' THEN NULL ELSE channel END \
+         channel = CASE WHEN channel IN ('custom', 'subscribe') THEN NULL ELSE channel END \
          WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $3 \
          ORDER BY next_attempt_at, id LIMIT $4{lock}) {RETURNING}"
     );
@@ -113,17 +112,16 @@ pub async fn reclaim(db: &Db, own: &str) -> sqlx::Result<u64> {
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    let mut code = String::new();
-    reasons::push(&mut code, "custom", "unknown_outcome");
+    // `custom:unknown_outcome` or `subscribe:unknown_outcome` (see `reasons`).
+    let code = "channel || ':unknown_outcome'";
     // Sent as far as anyone can tell, by the worker that held it; never repeated.
-    let in_doubt = sqlx::query(
+    let in_doubt = sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE deliveries SET status = 'sent', sent_at = $1, sent_by = lease_owner, delivered_at = NULL, \
          lease_owner = NULL, lease_until = NULL, \
-         fallback = CASE WHEN fallback = '' THEN $2 ELSE fallback || ';' || $2 END \
-         WHERE status = 'sending' AND (lease_until < $1 OR lease_owner = $3) AND channel = 'custom'",
-    )
+         fallback = CASE WHEN fallback = '' THEN {code} ELSE fallback || ';' || {code} END \
+         WHERE status = 'sending' AND (lease_until < $1 OR lease_owner = $2) AND channel IN ('custom', 'subscribe')"
+    )))
     .bind(now)
-    .bind(&code)
     .bind(own)
     .execute(&mut *tx)
     .await?
@@ -244,7 +242,7 @@ pub async fn record(db: &Db, owner: &str, settled: &[Settled], released: &[i64])
     for chunk in released.chunks(ID_CHUNK) {
         let sql = format!(
             "UPDATE deliveries SET channel = NULL WHERE lease_owner = $1 AND status = 'sending' \
-             AND channel = 'custom' AND id IN ({})",
+             AND channel IN ('custom', 'subscribe') AND id IN ({})",
             placeholders(2, chunk.len())
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(owner);

@@ -4,7 +4,8 @@
 //! A notice's rows are made by `notices::lifecycle` (pending, or failed/muted at once).
 //! Here a worker in every replica (`worker`) claims pending rows with a lease (`lease`),
 //! renews it while the batch is in flight (`ledger`), picks each one's channel
-//! (`planner`: template → customer-service → mass → digest), sends with an idempotency
+//! (`planner`: template → subscribe notification → customer-service → mass → digest;
+//! what the platform said of a student or notice is kept in `refusals` and `subscribe`), sends with an idempotency
 //! key derived from the row (`send`), within budgets shared by the replicas (`rate`), and
 //! records the outcome under its lease. The platform's later word on a send (`jobs`), the
 //! digest handed out when a student next writes (`digest`) and the report the console
@@ -19,6 +20,7 @@
 //! already be in the student's chat. The student still has it on their notice list, and a
 //! reminder of the unread reaches them if they never opened it.
 
+mod dispatch;
 pub mod digest;
 pub mod jobs;
 mod lease;
@@ -26,8 +28,10 @@ mod ledger;
 mod planner;
 pub mod rate;
 pub mod reasons;
+pub mod refusals;
 pub mod report;
 mod send;
+pub mod subscribe;
 pub mod templates;
 mod worker;
 
@@ -37,6 +41,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
 pub use planner::Channel;
+pub use subscribe::SubscribeApi;
 pub use templates::TemplatesApi;
 
 use crate::state::AppState;

@@ -15,16 +15,24 @@ fn describe(channel: &str, code: &str) -> String {
     let text = match code {
         "account_kind" => match channel {
             "template" => "template messages need a verified service account",
+            "subscribe" => "subscribe notifications need a verified service account",
             "custom" => "subscription accounts cannot send customer-service messages",
             _ => "subscription accounts cannot mass-send to a list of students",
         },
+        "not_mapped" if channel == "subscribe" => "no subscribe template is chosen for notices (Settings → Templates)",
         "not_mapped" => "no template is chosen for notices (Settings → Templates)",
+        "refused" => "the student turned this template's messages off in WeChat (43101); it is passed over for them",
+        "blocked" => "WeChat blocked this notice's template message for its content (40249)",
+        "not_subscribed" => "the student has not subscribed to notifications (the subscribe button on their pages)",
         "outside_window" => "the student has not written to the account in the last 48 hours",
         "window_cap" => "the 5 customer-service messages of the student's 48-hour window are used",
         "monthly_quota" => "the student has had the 4 mass messages a month allows",
         "single" => "a mass send needs at least two students",
         "unknown_outcome" => "the send was interrupted and its outcome is unknown; not repeated, to avoid a duplicate",
         other => {
+            if let Some(field) = other.strip_prefix("invalid_value:") {
+                return format!("the value of {field} breaks the keyword's type (47003); fix the mapping or the notice");
+            }
             if let Some(code) = other.strip_prefix("rejected:").and_then(|c| c.parse::<i64>().ok()) {
                 let why = crate::wechat::client::describe(code).unwrap_or("refused");
                 return format!("WeChat refused it ({code}: {why})");

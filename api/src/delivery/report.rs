@@ -58,6 +58,13 @@ pub async fn progress(db: &Db, notice: &NoticeRow) -> sqlx::Result<DeliveryProgr
     .bind(id)
     .fetch_all(db.pool())
     .await?;
+    let (refused_template, blocked_note): (i64, Option<String>) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM deliveries WHERE notice_id = $1 AND kind = 'notice' AND fallback LIKE '%template:refused%'), \
+         (SELECT template_blocked_note FROM notices WHERE id = $1 AND template_blocked_at IS NOT NULL)",
+    )
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?;
     let waiting = by_status.get("pending").copied().unwrap_or(0) + by_status.get("sending").copied().unwrap_or(0);
     let eta_seconds = (waiting > 0 && per_minute > 0).then(|| waiting * 60 / per_minute);
     Ok(DeliveryProgress {
@@ -71,6 +78,8 @@ pub async fn progress(db: &Db, notice: &NoticeRow) -> sqlx::Result<DeliveryProgr
         eta_seconds,
         status_note: notice.status_note.clone(),
         paused_until: notice.paused_until.map(to_time),
+        refused_template,
+        template_blocked: blocked_note,
         mass_jobs: jobs
             .into_iter()
             .map(|j| MassJob {

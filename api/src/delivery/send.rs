@@ -16,7 +16,9 @@ use crate::state::AppState;
 
 use crate::notices::markdown::plain_excerpt;
 use crate::notices::store::NoticeRow;
+use crate::wechat::client::keywords;
 use crate::wechat::client::messages::{CustomMessage, MassMessage, NewsArticle, TemplateMessage, TemplateValue};
+use crate::wechat::client::templates::SubscribeMessage;
 use crate::wechat::{WechatClient, WechatError};
 use shared::TemplateMapping;
 
@@ -125,7 +127,8 @@ impl Letter {
             ("category", self.category.clone()),
             ("urgency", self.urgency.to_string()),
             ("excerpt", self.excerpt.clone()),
-            ("deadline", if self.deadline.is_empty() { "无".into() } else { self.deadline.clone() }),
+            // Empty: "无" in free text, left out of a typed keyword (`templates::data`).
+            ("deadline", self.deadline.clone()),
         ])
     }
 
@@ -138,6 +141,17 @@ impl Letter {
             miniprogram: None,
             data: data.into_iter().map(|(k, value)| (k, TemplateValue { value })).collect(),
             client_msg_id: Some(format!("banji-d{row_id}")),
+        }
+    }
+
+    /// The subscribe notification (订阅通知) of this letter, by the mapped subscribe template.
+    pub fn subscribe(&self, mapping: &TemplateMapping, openid: &str) -> SubscribeMessage {
+        let data = super::templates::data(mapping, &self.values());
+        SubscribeMessage {
+            touser: openid.to_string(),
+            template_id: mapping.template_id.clone(),
+            page: Some(self.link.clone()),
+            data: data.into_iter().map(|(k, value)| (k, TemplateValue { value })).collect(),
         }
     }
 
@@ -249,21 +263,70 @@ fn retry(err: &WechatError) -> Attempt {
 }
 
 /// Codes that are the student's, not the channel's: no other channel would do better.
+/// (43101 from a customer-service send: the student refused the account's messages.)
 fn permanent(code: i64) -> bool {
     matches!(code, 43004 | 43101 | 40003)
 }
 
+/// A value that breaks its keyword's type, found before sending or named by the
+/// platform's 47003: `invalid_value:<keyword>`.
+fn invalid_value<'a>(data: impl IntoIterator<Item = (&'a String, &'a TemplateValue)>) -> Option<Attempt> {
+    keywords::first_invalid(data.into_iter().map(|(k, v)| (k.as_str(), v.value.as_str())))
+        .map(|k| Attempt::Refused(format!("invalid_value:{k}")))
+}
+
+fn refused_value(err: &WechatError) -> Attempt {
+    match err {
+        WechatError::Api { message, .. } => match keywords::named_in(message) {
+            Some(field) => Attempt::Refused(format!("invalid_value:{field}")),
+            None => Attempt::Refused("rejected:47003".into()),
+        },
+        _ => Attempt::Refused("rejected:47003".into()),
+    }
+}
+
+/// A template message. 43101 is the student's refusal of this template (not of the
+/// account: other channels still reach them), 40249 a block of this notice's content;
+/// both pass the row to the next channel, and the dispatcher remembers them.
 pub async fn template(client: &WechatClient, message: &TemplateMessage) -> Attempt {
+    if let Some(refused) = invalid_value(&message.data) {
+        return refused;
+    }
     match client.send_template(message).await {
         Ok(msgid) => Attempt::Sent(Some(msgid)),
         Err(err) => match err.code() {
             Some(45065) => Attempt::Sent(None),
             Some(45009) => Attempt::Quota,
+            Some(43101) => Attempt::Refused("refused".into()),
+            Some(40249) => Attempt::Refused("blocked".into()),
+            Some(47003) => refused_value(&err),
             Some(code) if permanent(code) => failed(&err),
-            Some(code @ (40037 | 47003 | 48001 | 45047)) => Attempt::Refused(format!("rejected:{code}")),
+            Some(code @ (40037 | 48001 | 45047)) => Attempt::Refused(format!("rejected:{code}")),
             _ if err.is_transient() || matches!(err, WechatError::Decode(_)) || err.code() == Some(45066) => {
                 retry(&err)
             }
+            _ => failed(&err),
+        },
+    }
+}
+
+/// A subscribe notification: 43101 means the student's subscription is gone (a one-time
+/// one used up, or withdrawn), and the next channel carries the row. No key: a send
+/// whose answer is lost is not repeated.
+pub async fn subscribe(client: &WechatClient, message: &SubscribeMessage) -> Attempt {
+    if let Some(refused) = invalid_value(&message.data) {
+        return refused;
+    }
+    match client.send_subscribe(message).await {
+        Ok(()) => Attempt::Sent(None),
+        Err(err) => match err.code() {
+            Some(43101) => Attempt::Refused("not_subscribed".into()),
+            Some(47003) => refused_value(&err),
+            Some(45009) => Attempt::Quota,
+            Some(43004 | 40003) => failed(&err),
+            Some(code @ (40037 | 48001)) => Attempt::Refused(format!("rejected:{code}")),
+            _ if err.left_nothing_done() => retry(&err),
+            _ if err.is_transient() || matches!(err, WechatError::Decode(_)) => Attempt::Unknown,
             _ => failed(&err),
         },
     }

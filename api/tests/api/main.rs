@@ -39,6 +39,7 @@ mod notices;
 mod oauth_helpers;
 mod password_reset;
 mod people;
+mod platform_channels;
 mod receipts;
 mod released_wechat;
 mod reminders;

@@ -155,6 +155,23 @@ pub async fn clear_template(kind: &str) -> ApiResult<()> {
     super::delete(&format!("/settings/templates/{}", encode(kind))).await
 }
 
+/// Which subscribe template carries a kind of message (订阅通知).
+pub async fn map_subscribe_template(mapping: &TemplateMapping) -> ApiResult<TemplateMapping> {
+    super::put(&format!("/settings/subscribe-templates/{}", encode(&mapping.kind)), mapping).await
+}
+
+pub async fn clear_subscribe_template(kind: &str) -> ApiResult<()> {
+    super::delete(&format!("/settings/subscribe-templates/{}", encode(kind))).await
+}
+
+pub async fn add_library_template(new: &shared::NewLibraryTemplate) -> ApiResult<shared::AccountTemplate> {
+    super::post("/settings/templates/library", new).await
+}
+
+pub async fn delete_library_template(id: &str) -> ApiResult<()> {
+    super::delete(&format!("/settings/templates/library/{}", encode(id))).await
+}
+
 /// Every group the sender may pick for an audience (the list's largest page).
 pub async fn audience_groups() -> ApiResult<Vec<shared::Group>> {
     super::get::<Page<shared::Group>>("/groups?per_page=100").await.map(|p| p.items)

@@ -173,6 +173,11 @@ pub async fn classmates() -> ApiResult<Vec<Classmate>> {
     send::<(), _>(Method::GET, "/classmates", None).await
 }
 
+/// The subscribe templates for WeChat's subscribe button, and where the reader stands.
+pub async fn subscribe_state() -> ApiResult<shared::StudentSubscriptions> {
+    send::<(), _>(Method::GET, "/subscriptions", None).await
+}
+
 pub async fn teachers(search: String, page: u32) -> ApiResult<Page<TeacherProfile>> {
     send::<(), _>(Method::GET, &format!("/teachers{}", query(&[("q", search), ("page", page.to_string())])), None).await
 }

@@ -25,6 +25,7 @@ mod simulator;
 pub mod stats;
 mod students;
 mod teacher;
+mod template_library;
 mod templates;
 mod tokens;
 mod users;

@@ -15,6 +15,7 @@ mod notices;
 mod subscriptions;
 mod teachers;
 mod vote;
+mod wx_subscribe;
 
 pub use activities::PortalActivities;
 pub use bind::PortalBind;

@@ -179,7 +179,17 @@ async fn detail(db: &Db, scope: Scope, id: i64, view: StudentView) -> ApiResult<
     );
     let groups: Vec<(i64, String)> =
         filter.bind_as(sqlx::query_as(sqlx::AssertSqlSafe(sql))).fetch_all(db.pool()).await?;
+    // What the platform said of the student's WeChat: the record's, not a member view's.
+    let (refused_templates, subscriptions) = match row.openid.as_deref().filter(|_| view == StudentView::Record) {
+        Some(openid) => (
+            crate::delivery::refusals::of_openid(db, openid).await?,
+            crate::delivery::subscribe::of_openid(db, openid).await?,
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
     Ok(StudentDetail {
+        refused_templates,
+        subscriptions,
         bind_code: (view == StudentView::Record).then(|| row.bind_code.clone()),
         student: row.into_student(view, true),
         groups: groups.into_iter().map(|(id, name)| GroupRef { id, name }).collect(),

@@ -4,12 +4,14 @@
 //! its errcode and latency (never its token or secret).
 
 mod error;
+pub mod keywords;
 pub mod media;
 mod media_limits;
 pub mod menus;
 pub mod messages;
 pub mod oauth;
 pub mod tags;
+pub mod templates;
 mod token;
 pub mod users;
 

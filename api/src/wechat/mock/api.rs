@@ -6,7 +6,7 @@ use std::sync::{Arc, MutexGuard};
 use poem::{get, post, Route};
 
 use super::state::{Failure, MockState};
-use super::{media, messages, misc, people, tokens, MockPlatform};
+use super::{media, messages, misc, people, templates, tokens, MockPlatform};
 
 pub type Params = HashMap<String, String>;
 
@@ -34,8 +34,11 @@ pub fn routes() -> Route {
         .at("/user/info/batchget", post(people::user_info_batch))
         .at("/user/info/updateremark", post(people::update_remark))
         .at("/message/custom/send", post(messages::custom_send))
-        .at("/message/template/send", post(messages::template_send))
-        .at("/template/get_all_private_template", get(messages::template_list))
+        .at("/message/template/send", post(templates::template_send))
+        .at("/template/get_all_private_template", get(templates::template_list))
+        .at("/template/api_add_template", post(templates::template_add))
+        .at("/template/del_private_template", post(templates::template_delete))
+        .at("/message/subscribe/bizsend", post(templates::subscribe_send))
         .at("/message/mass/sendall", post(messages::mass_sendall))
         .at("/message/mass/send", post(messages::mass_send))
         .at("/message/mass/get", post(messages::mass_get))

@@ -1,7 +1,6 @@
-//! Messages on the mock: customer-service messages inside the window and cap, template
-//! messages (verified service accounts, known template ids, short single-line values,
-//! `client_msg_id` idempotency) and mass sends (quotas), each followed — like the
-//! platform — by a TEMPLATESENDJOBFINISH / MASSSENDJOBFINISH event to the webhook.
+//! Messages on the mock: customer-service messages inside the window and cap, and mass
+//! sends (quotas), followed — like the platform — by a MASSSENDJOBFINISH event to the
+//! webhook. Template messages and subscribe notifications are in `templates`.
 
 use std::sync::Arc;
 
@@ -14,7 +13,7 @@ use super::api::{authed, Params};
 use super::media::KEPT_FOR;
 use super::state::{this_month, today, InboxItem, MASS_PER_MONTH};
 use super::{json_body, wx, MockPlatform};
-use crate::wechat::client::messages::{CustomMessage, MassMessage, TemplateMessage};
+use crate::wechat::client::messages::{CustomMessage, MassMessage};
 use crate::wechat::config::AccountKind;
 use crate::wechat::incoming::{Body, Event};
 use crate::wechat::Incoming;
@@ -84,89 +83,6 @@ pub fn custom_send(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, body
             raw,
         });
         Ok(json!({}))
-    })())
-}
-
-/// The platform's length limits on template values, by field kind.
-fn value_ok(key: &str, value: &str) -> bool {
-    let limit =
-        [("thing", 20), ("character_string", 32), ("phone_number", 17), ("number", 32), ("letter", 32), ("name", 10)]
-            .iter()
-            .find(|(prefix, _)| key.starts_with(prefix))
-            .map_or(200, |(_, n)| *n);
-    !value.contains('\n') && value.chars().count() <= limit
-}
-
-#[handler]
-pub fn template_send(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, body: String) -> Response {
-    let result = (|| {
-        let mut state = authed(&mock, &q)?;
-        if mock.settings.kind != AccountKind::ServiceVerified {
-            return Err((48001, "api unauthorized"));
-        }
-        let raw = json_body(&body)?;
-        let message: TemplateMessage = serde_json::from_value(raw.clone()).map_err(|_| (47001, "data format error"))?;
-        if !state.templates.iter().any(|t| t.template_id == message.template_id) {
-            return Err((40037, "invalid template_id"));
-        }
-        if message.data.iter().any(|(k, v)| !value_ok(k, &v.value)) {
-            return Err((47003, "argument invalid! data value invalid"));
-        }
-        if let Some(id) = &message.client_msg_id {
-            if state.template_ids.contains_key(id) {
-                return Err((45065, "duplicate client_msg_id"));
-            }
-        }
-        let blocked = {
-            let user = state.user(&message.touser)?;
-            if !user.following {
-                return Err((43004, "require subscribe"));
-            }
-            user.blocked
-        };
-        if state.template_today.get(today()) >= state.template_daily_quota {
-            return Err((45009, "reach max api daily quota limit"));
-        }
-        state.template_today.add(today());
-        let msgid = state.next_id();
-        if let Some(id) = &message.client_msg_id {
-            state.template_ids.insert(id.clone(), msgid);
-        }
-        if !blocked {
-            let first = message.data.values().next().map(|v| v.value.clone());
-            let user = state.user(&message.touser)?;
-            user.inbox.push(InboxItem {
-                seq: super::state::next_seq(),
-                channel: "template",
-                msg_type: message.template_id.clone(),
-                content: first,
-                title: Some(message.template_id.clone()),
-                url: message.url.clone(),
-                at: now_ms(),
-                raw,
-            });
-        }
-        let status = if blocked { "failed:user block" } else { "success" };
-        Ok((msgid, message.touser.clone(), status))
-    })();
-    match result {
-        Ok((msgid, openid, status)) => {
-            let event = Event::TemplateSendJobFinish { msg_id: msgid, status: status.to_string() };
-            mock.report(openid, event);
-            wx(Ok(json!({ "msgid": msgid })))
-        }
-        Err(failure) => wx(Err(failure)),
-    }
-}
-
-#[handler]
-pub fn template_list(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>) -> Response {
-    wx((|| {
-        let state = authed(&mock, &q)?;
-        if mock.settings.kind != AccountKind::ServiceVerified {
-            return Err((48001, "api unauthorized"));
-        }
-        Ok(json!({ "template_list": state.templates }))
     })())
 }
 
@@ -283,7 +199,7 @@ pub fn mass_get(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, body: S
 
 impl MockPlatform {
     /// Posts a job-finish event to the webhook shortly after, as the platform does.
-    fn report(self: &Arc<Self>, from: String, event: Event) {
+    pub(super) fn report(self: &Arc<Self>, from: String, event: Event) {
         let mock = self.clone();
         tokio::spawn(async move {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;

@@ -20,6 +20,7 @@ mod sim_build;
 mod sim_menu;
 mod sim_scan;
 pub mod state;
+mod templates;
 mod tokens;
 mod webhook;
 
@@ -104,7 +105,12 @@ impl MockPlatform {
 
     /// The mock's routes, to mount at `/mock-wechat` (or serve alone).
     pub fn routes(self: &Arc<Self>) -> impl Endpoint<Output = Response> {
-        let server_api = Route::new().nest("/cgi-bin", api::routes()).nest("/sns", oauth::sns_routes()).around(faults);
+        let server_api = Route::new()
+            .nest("/cgi-bin", api::routes())
+            .nest("/sns", oauth::sns_routes())
+            .nest("/wxa", templates::wxa_routes())
+            .nest("/wxaapi", templates::wxaapi_routes())
+            .around(faults);
         Route::new()
             .nest("/connect", oauth::authorize_routes())
             .nest("/sim", sim::routes())

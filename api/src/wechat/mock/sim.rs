@@ -37,6 +37,7 @@ pub fn routes() -> Route {
         .at("/users/:openid/inbox", get(inbox))
         .at("/users/:openid/conversation", get(conversation))
         .at("/users/:openid/menu", get(super::sim_menu::user_menu))
+        .at("/users/:openid/subscribe", post(super::templates::sim_subscribe))
         .at("/scan", get(super::sim_scan::scan_page).post(super::sim_scan::scan_submit))
         .at("/media/expire", post(super::media::expire))
         .at("/media/:media_id/file", get(super::media::video_file))
@@ -159,6 +160,16 @@ fn update_user(mock: Data<&Arc<MockPlatform>>, Path(openid): Path<String>, Json(
     if let Some(blocked) = patch["blocked"].as_bool() {
         user.blocked = blocked;
     }
+    // Turning one template's messages off (or on again) in WeChat.
+    for (field, refuse) in [("refuse_templates", true), ("accept_templates", false)] {
+        for id in patch[field].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            if refuse {
+                user.refused_templates.insert(id.to_string());
+            } else {
+                user.refused_templates.remove(id);
+            }
+        }
+    }
     // Unfollowing here does not tell the webhook: Banji's view drifts, as after an outage.
     if let Some(following) = patch["following"].as_bool() {
         user.following = following;
@@ -233,6 +244,9 @@ fn set_settings(mock: Data<&Arc<MockPlatform>>, Json(settings): Json<Value>) -> 
     }
     if let Some(url) = settings["webhook_url"].as_str() {
         mock.state().webhook_url = Some(url.to_string());
+    }
+    if let Some(words) = settings["blocked_words"].as_array() {
+        mock.state().blocked_words = words.iter().filter_map(|w| w.as_str().map(str::to_string)).collect();
     }
     StatusCode::NO_CONTENT
 }

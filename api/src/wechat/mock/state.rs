@@ -82,6 +82,18 @@ pub struct SimUser {
     pub replied: HashSet<String>,
     /// Everything this follower sent, in order.
     pub sent: Vec<SentItem>,
+    /// Templates this follower turned off in WeChat (their sends: 43101).
+    pub refused_templates: BTreeSet<String>,
+    /// Subscribe templates they subscribed to through a page's subscribe button.
+    pub subscriptions: BTreeMap<String, SimSubscription>,
+}
+
+/// A follower's subscription to one subscribe template.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SimSubscription {
+    pub long_term: bool,
+    /// One-time subscriptions not yet used.
+    pub remaining: u32,
 }
 
 impl SimUser {
@@ -102,6 +114,8 @@ impl SimUser {
             inbox: Vec::new(),
             replied: HashSet::new(),
             sent: Vec::new(),
+            refused_templates: BTreeSet::new(),
+            subscriptions: BTreeMap::new(),
         }
     }
 
@@ -214,6 +228,12 @@ pub struct MockState {
     /// Where messages and events go when set (`/sim/settings`), instead of the webhook
     /// the mock was started with: a standalone mock learns its Banji's address late.
     pub webhook_url: Option<String>,
+    /// Template messages holding one of these words are blocked for content (40249).
+    pub blocked_words: Vec<String>,
+    /// What was blocked, as `queryblocktmplmsg` lists it.
+    pub blocked: Vec<crate::wechat::client::templates::BlockedMessage>,
+    /// The account's subscribe templates (订阅通知).
+    pub subscribe_templates: Vec<crate::wechat::client::templates::SubscribeTemplate>,
 }
 
 impl MockState {
@@ -224,6 +244,7 @@ impl MockState {
             page_size: 10_000,
             template_daily_quota: 100_000,
             templates: default_templates(),
+            subscribe_templates: super::templates::default_subscribe_templates(),
             ..MockState::default()
         }
     }

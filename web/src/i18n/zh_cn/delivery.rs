@@ -62,9 +62,13 @@ pub fn delivery_badge(status: &str) -> &'static str {
     }
 }
 
+pub const REFUSED_TEMPLATE: &str = "拒收模板";
+pub const REFUSED_TEMPLATE_HINT: &str = "在微信中关闭了通知模板消息的学生，已改由订阅通知、客服消息、群发或摘要送达";
+
 pub fn channel(channel: &str) -> String {
     match channel {
         "template" => "模板消息",
+        "subscribe" => "订阅通知",
         "custom" => "客服消息",
         "mass" => "群发消息",
         "digest" => "汇总消息",
@@ -114,6 +118,8 @@ pub fn errcode(code: i64) -> Option<&'static str> {
         40037 => "模板 ID 无效",
         43004 => "学生未关注公众号",
         43101 => "学生拒收公众号消息",
+        40249 => "模板消息因内容被拦截",
+        47003 => "模板关键词的内容不符合类型要求",
         45009 => "接口今日调用次数已用完",
         45011 => "调用过于频繁",
         45015 => "超出学生最后一次互动后的 48 小时",
@@ -130,13 +136,21 @@ pub fn fallback(reason: &FallbackReason) -> String {
     let why = match (reason.channel.as_str(), reason.code.as_str()) {
         ("template", "account_kind") => "需要认证服务号才能发送模板消息".to_string(),
         ("custom", "account_kind") => "订阅号不能发送客服消息".to_string(),
+        ("subscribe", "account_kind") => "需要认证服务号才能发送订阅通知".to_string(),
         (_, "account_kind") => "订阅号不能按名单群发".to_string(),
+        ("subscribe", "not_mapped") => "未设置通知所用的订阅通知模板".to_string(),
         (_, "not_mapped") => "未设置通知所用的模板".to_string(),
+        (_, "refused") => "学生在微信中拒收了这个模板的消息（43101），改由其他渠道送达".to_string(),
+        (_, "blocked") => "这条通知的模板消息因内容被微信拦截（40249）".to_string(),
+        (_, "not_subscribed") => "学生没有订阅通知（或一次性订阅已用完）".to_string(),
         (_, "outside_window") => "学生 48 小时内没有与公众号互动".to_string(),
         (_, "window_cap") => "48 小时互动窗口内的 5 条客服消息已用完".to_string(),
         (_, "monthly_quota") => "学生本月的 4 次群发已用完".to_string(),
         (_, "single") => "群发至少需要 2 名学生".to_string(),
         (_, "unknown_outcome") => "发送被中断、结果未知；为避免重复不再重发".to_string(),
+        (_, code) if code.starts_with("invalid_value:") => {
+            format!("关键词 {} 的内容不符合其类型要求（47003），请检查模板设置", &code["invalid_value:".len()..])
+        }
         (_, code) => match code.strip_prefix("rejected:").and_then(|c| c.parse::<i64>().ok()) {
             Some(n) => format!("微信拒绝（{n}{}）", errcode(n).map(|d| format!("：{d}")).unwrap_or_default()),
             None => code.to_string(),

@@ -14,6 +14,7 @@ mod portal;
 mod receipts;
 mod stats;
 mod teacher;
+mod templates;
 
 pub use activities::*;
 pub use audit::*;
@@ -29,3 +30,4 @@ pub use portal::*;
 pub use receipts::*;
 pub use stats::*;
 pub use teacher::*;
+pub use templates::*;

@@ -182,3 +182,9 @@ pub const PORTAL_SEND_MESSAGE: &str = "发送";
 pub fn teacher_said(name: &str) -> String {
     format!("{name}回复")
 }
+
+// WeChat's subscribe button (订阅通知)
+pub const PORTAL_SUBSCRIBE: &str = "订阅通知提醒";
+pub const PORTAL_SUBSCRIBE_HINT: &str = "订阅后，即使关闭了模板消息，新通知也会通过微信订阅通知提醒你。";
+pub const PORTAL_SUBSCRIBED: &str = "已订阅通知提醒";
+pub const PORTAL_SUBSCRIBE_IN_WECHAT: &str = "在微信中打开本页，可订阅通知提醒。";

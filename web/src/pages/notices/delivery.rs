@@ -169,6 +169,7 @@ fn summary(p: DeliveryProgress) -> impl IntoView {
             <span>{t::progress_of(done, p.total)}</span>
         </div>
         {p.paused_until.map(|until| view! { <p class="alert warn" role="status">{t::paused_until(&datetime(&until))}</p> })}
+        {p.template_blocked.clone().map(|note| view! { <p class="alert warn" id="template-blocked" role="status">{note}</p> })}
         <h3>{t::BY_STATUS}</h3>
         <ul class="tiles">{statuses}</ul>
         {(!p.by_channel.is_empty()).then(|| view! {
@@ -177,6 +178,9 @@ fn summary(p: DeliveryProgress) -> impl IntoView {
         })}
         <dl class="inline-stats">
             <dt>{t::DELIVERED}</dt><dd>{p.delivered}</dd>
+            {(p.refused_template > 0).then(|| view! {
+                <dt title=t::REFUSED_TEMPLATE_HINT>{t::REFUSED_TEMPLATE}</dt><dd id="refused-template">{p.refused_template}</dd>
+            })}
             {sending.then(|| view! {
                 <dt>{t::RATE}</dt><dd id="delivery-rate">{t::per_minute(p.per_minute)}</dd>
                 <dt>{t::ETA}</dt><dd>{p.eta_seconds.map(t::eta).unwrap_or_else(|| t::NONE_YET.into())}</dd>

@@ -97,6 +97,7 @@ fn NoticeList() -> impl IntoView {
             <A href="/s/subscriptions" attr:class="link">{t::PORTAL_SUBSCRIPTIONS}</A>
         </div>
         <h2>{t::PORTAL_NOTICES}</h2>
+        <super::wx_subscribe::SubscribeButton />
         <form class="portal-search" on:submit=on_search>
             <input type="search" id="portal-search" placeholder=t::PORTAL_SEARCH aria-label=t::SEARCH bind:value=search />
             <button type="submit" class="secondary">{t::SEARCH}</button>

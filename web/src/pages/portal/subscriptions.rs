@@ -62,6 +62,7 @@ fn Subscriptions() -> impl IntoView {
         <h2>{t::PORTAL_SUBSCRIPTIONS}</h2>
         <p class="hint">{t::PORTAL_SUBSCRIPTIONS_INTRO}</p>
         <p class="alert warn">{t::PORTAL_URGENT_ALWAYS}</p>
+        <super::wx_subscribe::SubscribeButton />
         {move || message.get().map(|(ok, m)| view! { <p class=if ok { "alert success" } else { "alert error" } role="status">{m}</p> })}
         <Transition fallback=Loading>
             {move || match current.get() {

@@ -59,6 +59,8 @@ pub fn StudentDetailCard(
             .map(|c| format!("{}（{}）", c.title, if c.current { t::CURRENT } else { t::ENDED }))
             .collect::<Vec<_>>()
             .join("、");
+        let refused = t::refused_templates(&d.refused_templates);
+        let subscriptions = t::subscriptions(&d.subscriptions);
         let bound = s.wechat.bound;
         if s.limited {
             // A group's owner sees a member of another class: name, class and binding only.
@@ -91,6 +93,8 @@ pub fn StudentDetailCard(
                     {(bound && !s.wechat.following).then(|| format!("（{}）", t::NOT_FOLLOWING))}
                 </dd>
                 <dt>{t::BOUND_AT}</dt><dd>{maybe_datetime(&s.wechat.bound_at, t::NONE_YET)}</dd>
+                <dt>{t::REFUSED_TEMPLATES}</dt><dd id="student-refused-templates">{refused}</dd>
+                <dt>{t::SUBSCRIPTIONS}</dt><dd id="student-subscriptions">{subscriptions}</dd>
                 <dt>{t::BIND_CODE}</dt><dd><code>{d.bind_code.unwrap_or_default()}</code>" "<small class="hint">{t::BIND_CODE_HINT}</small></dd>
                 <dt>{t::GROUPS}</dt><dd>{if groups.is_empty() { t::NONE_YET.to_string() } else { groups }}</dd>
                 <dt>{t::CADRE_TERMS}</dt><dd>{if terms.is_empty() { t::NONE_YET.to_string() } else { terms }}</dd>
