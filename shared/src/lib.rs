@@ -39,9 +39,6 @@ pub use attendance::{
     AttendanceStats, AttendanceTrendPoint, ClassAttendanceRate, SessionRate, StudentAttendance, StudentSessionEntry,
 };
 pub use audit::AuditEntry;
-pub use channels::{
-    NewLibraryTemplate, RefusedTemplate, StudentSubscriptions, SubscriptionState, TemplateKeyword,
-};
 pub use auth::{
     ChangePasswordRequest, LoginRequest, LoginResponse, PasswordResetCodeRequest, PasswordResetRequest, RefreshRequest,
     WechatSignInRequest,
@@ -50,6 +47,7 @@ pub use autoreply::{
     AutoReplyItem, AutoReplySwitch, AutoRule, AutoRuleList, BuiltinRule, DayCount, MatchedMessage, NewAutoRule,
     ReplyArticle, ReplyPreview, RuleConflict, RuleHits, RuleImport, RuleOrder, TryMessage, TryOutcome, UnansweredGroup,
 };
+pub use channels::{NewLibraryTemplate, RefusedTemplate, StudentSubscriptions, SubscriptionState, TemplateKeyword};
 pub use checkin::{
     AbsentNotice, AbsentNoticeSent, AttendanceCounts, AttendanceEntry, AttendanceStatus, CheckinAttempt,
     CheckinDisplay, CheckinMethod, CheckinOutcome, CheckinReport, CheckinRequest, CheckinSession, ClassAttendance,

@@ -287,11 +287,7 @@ fn settle_or_fall(
         Attempt::Refused(code) => {
             reasons::push(&mut work.fallback, channel.as_str(), &code);
             // Every channel up to this one has been passed over or tried.
-            work.tried = ORDER
-                .into_iter()
-                .take_while(|c| *c != channel)
-                .chain([channel])
-                .collect();
+            work.tried = ORDER.into_iter().take_while(|c| *c != channel).chain([channel]).collect();
             let standing = standings.get(work.openid()).copied().unwrap_or_default();
             let next = planner::choose(account, &standing, &work.tried, &mut work.fallback);
             enqueue(queues, work, next);

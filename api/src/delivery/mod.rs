@@ -20,8 +20,8 @@
 //! already be in the student's chat. The student still has it on their notice list, and a
 //! reminder of the unread reaches them if they never opened it.
 
-mod dispatch;
 pub mod digest;
+mod dispatch;
 pub mod jobs;
 mod lease;
 mod ledger;

@@ -226,13 +226,8 @@ mod tests {
         (choose(account, &standing, &[], &mut fallback), fallback)
     }
 
-    const FOLLOWING: Standing = Standing {
-        following: true,
-        window_used: None,
-        mass_this_month: 0,
-        refused_template: false,
-        subscribed: false,
-    };
+    const FOLLOWING: Standing =
+        Standing { following: true, window_used: None, mass_this_month: 0, refused_template: false, subscribed: false };
 
     #[test]
     fn a_verified_account_with_a_template_uses_it() {
@@ -268,7 +263,10 @@ mod tests {
         let spent = Standing { window_used: Some(5), mass_this_month: 4, ..FOLLOWING };
         assert_eq!(
             plan(&service, spent),
-            (Channel::Digest, "template:account_kind;subscribe:account_kind;custom:window_cap;mass:monthly_quota".into())
+            (
+                Channel::Digest,
+                "template:account_kind;subscribe:account_kind;custom:window_cap;mass:monthly_quota".into()
+            )
         );
     }
 

@@ -31,7 +31,9 @@ fn describe(channel: &str, code: &str) -> String {
         "unknown_outcome" => "the send was interrupted and its outcome is unknown; not repeated, to avoid a duplicate",
         other => {
             if let Some(field) = other.strip_prefix("invalid_value:") {
-                return format!("the value of {field} breaks the keyword's type (47003); fix the mapping or the notice");
+                return format!(
+                    "the value of {field} breaks the keyword's type (47003); fix the mapping or the notice"
+                );
             }
             if let Some(code) = other.strip_prefix("rejected:").and_then(|c| c.parse::<i64>().ok()) {
                 let why = crate::wechat::client::describe(code).unwrap_or("refused");

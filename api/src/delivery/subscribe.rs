@@ -67,10 +67,11 @@ pub async fn lapsed(db: &Db, openid: &str, template_id: &str) -> sqlx::Result<()
 /// Whether a subscribe template is long-term, as it was when mapped (unmapped ones are
 /// taken as one-time: a grant counted, not a standing permission).
 async fn long_term(db: &Db, template_id: &str) -> sqlx::Result<bool> {
-    let flag: Option<Flag> = sqlx::query_scalar("SELECT long_term FROM subscribe_mappings WHERE template_id = $1 LIMIT 1")
-        .bind(template_id)
-        .fetch_optional(db.pool())
-        .await?;
+    let flag: Option<Flag> =
+        sqlx::query_scalar("SELECT long_term FROM subscribe_mappings WHERE template_id = $1 LIMIT 1")
+            .bind(template_id)
+            .fetch_optional(db.pool())
+            .await?;
     Ok(flag.is_some_and(|f| f.0))
 }
 
@@ -113,7 +114,11 @@ pub async fn on_event(ctx: Context) -> HandlerResult {
         Some(Event::SubscribeMsgSent { items }) => {
             for item in items {
                 let msgid = item.msg_id.as_deref().and_then(|m| m.parse::<i64>().ok()).unwrap_or_default();
-                let status = if item.error_code.unwrap_or(0) == 0 { "success".to_string() } else { format!("failed:{}", item.status) };
+                let status = if item.error_code.unwrap_or(0) == 0 {
+                    "success".to_string()
+                } else {
+                    format!("failed:{}", item.status)
+                };
                 super::jobs::finished(db, "subscribe", msgid, Some(openid), &status, [None; 4]).await?;
                 if item.error_code == Some(43101) {
                     lapsed(db, openid, &item.template_id).await?;
@@ -201,7 +206,10 @@ impl SubscribeApi {
     async fn unset(&self, state: Data<&AppState>, auth: BearerAuth, kind: Path<String>) -> ApiResult<NoContent> {
         auth.0.require_admin()?;
         sqlx::query("DELETE FROM subscribe_mappings WHERE kind = $1").bind(&kind.0).execute(state.db.pool()).await?;
-        Audit::by(&auth.0, "subscribe_template_unmapped").target(format!("kind:{}", kind.0)).record(state.db.pool()).await?;
+        Audit::by(&auth.0, "subscribe_template_unmapped")
+            .target(format!("kind:{}", kind.0))
+            .record(state.db.pool())
+            .await?;
         Ok(NoContent::Done)
     }
 }

@@ -203,8 +203,13 @@ impl TemplatesApi {
             Some(45026) => ApiError::conflict("template_limit", "the account already has the 25 templates it may keep"),
             _ => e.to_api_error("WeChat did not add the template"),
         })?;
-        Audit::by(&auth.0, "template_added").target(format!("template:{id}")).detail(short.to_string()).record(state.db.pool()).await?;
-        let list = state.wechat.client.templates().await.map_err(|e| e.to_api_error("WeChat did not list the templates"))?;
+        Audit::by(&auth.0, "template_added")
+            .target(format!("template:{id}"))
+            .detail(short.to_string())
+            .record(state.db.pool())
+            .await?;
+        let list =
+            state.wechat.client.templates().await.map_err(|e| e.to_api_error("WeChat did not list the templates"))?;
         let t = list.into_iter().find(|t| t.template_id == id).ok_or_else(|| ApiError::not_found("template"))?;
         Ok(Json(AccountTemplate {
             keywords: keywords(&t.content),
@@ -220,17 +225,33 @@ impl TemplatesApi {
     /// Delete a template the account no longer uses (admins); one that carries a kind of
     /// message is refused until it is unmapped.
     #[oai(path = "/library/:template_id", method = "delete")]
-    async fn delete(&self, state: Data<&AppState>, auth: BearerAuth, template_id: Path<String>) -> ApiResult<NoContent> {
+    async fn delete(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        template_id: Path<String>,
+    ) -> ApiResult<NoContent> {
         auth.0.require_admin()?;
         let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM template_mappings WHERE template_id = $1")
             .bind(&template_id.0)
             .fetch_one(state.db.pool())
             .await?;
         if used > 0 {
-            return Err(ApiError::conflict("template_in_use", "this template carries a kind of message; choose another first"));
+            return Err(ApiError::conflict(
+                "template_in_use",
+                "this template carries a kind of message; choose another first",
+            ));
         }
-        state.wechat.client.delete_template(&template_id.0).await.map_err(|e| e.to_api_error("WeChat did not delete the template"))?;
-        Audit::by(&auth.0, "template_deleted").target(format!("template:{}", template_id.0)).record(state.db.pool()).await?;
+        state
+            .wechat
+            .client
+            .delete_template(&template_id.0)
+            .await
+            .map_err(|e| e.to_api_error("WeChat did not delete the template"))?;
+        Audit::by(&auth.0, "template_deleted")
+            .target(format!("template:{}", template_id.0))
+            .record(state.db.pool())
+            .await?;
         Ok(NoContent::Done)
     }
 
@@ -257,11 +278,14 @@ impl TemplatesApi {
         auth.0.require_admin()?;
         let mapping = body.0;
         let templates = state.wechat.client.templates().await.ok();
-        let known = templates.as_ref().map(|list| {
-            list.iter().map(|t| (t.template_id.clone(), t.content.clone())).collect::<Vec<_>>()
-        });
+        let known = templates
+            .as_ref()
+            .map(|list| list.iter().map(|t| (t.template_id.clone(), t.content.clone())).collect::<Vec<_>>());
         check_mapping(&kind.0, &mapping, known.as_deref())?;
-        if mapping_of(&state.db, "template_mappings", &kind.0).await?.is_none_or(|m| m.template_id != mapping.template_id) {
+        if mapping_of(&state.db, "template_mappings", &kind.0)
+            .await?
+            .is_none_or(|m| m.template_id != mapping.template_id)
+        {
             // A new template for this kind: students who refused the old one get this one.
             super::refusals::forget_all(&state.db).await?;
         }
@@ -297,7 +321,11 @@ impl TemplatesApi {
 /// Whether `mapping` can carry `kind`: a known kind, a template, known values, and — when
 /// the account's templates (id, content) could be read — a template of the account whose
 /// keywords hold the values.
-pub(super) fn check_mapping(kind: &str, mapping: &TemplateMapping, templates: Option<&[(String, String)]>) -> ApiResult<()> {
+pub(super) fn check_mapping(
+    kind: &str,
+    mapping: &TemplateMapping,
+    templates: Option<&[(String, String)]>,
+) -> ApiResult<()> {
     let Some(known) = kinds().into_iter().find(|k| k.kind == kind) else {
         return Err(ApiError::not_found("message kind"));
     };
@@ -362,7 +390,8 @@ mod tests {
         assert_eq!(fit("phrase4", "非常非常紧急的"), "非常非常紧");
         assert_eq!(fit("character_string5", "学号 2023-0012"), "2023-0012");
         assert_eq!(fit("amount6", "¥100.50"), "100.50");
-        for (keyword, value) in [("phrase4", "重要通知"), ("character_string5", "编号A-1"), ("number7", "共 3 人")] {
+        for (keyword, value) in [("phrase4", "重要通知"), ("character_string5", "编号A-1"), ("number7", "共 3 人")]
+        {
             assert!(keywords::valid(keyword, &fit(keyword, value)), "{keyword} {value}");
         }
     }
@@ -372,7 +401,10 @@ mod tests {
         let mapping = TemplateMapping {
             kind: "notice".into(),
             template_id: "t".into(),
-            fields: BTreeMap::from([("title".to_string(), "thing1".to_string()), ("deadline".to_string(), "time2".to_string())]),
+            fields: BTreeMap::from([
+                ("title".to_string(), "thing1".to_string()),
+                ("deadline".to_string(), "time2".to_string()),
+            ]),
         };
         let data = data(&mapping, &BTreeMap::from([("title", String::new()), ("deadline", String::new())]));
         assert_eq!(data, BTreeMap::from([("thing1".to_string(), "无".to_string())]));

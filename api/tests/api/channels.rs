@@ -40,11 +40,11 @@ async fn without_a_template_students_who_wrote_lately_get_a_customer_service_mes
         if i < 2 {
             assert_eq!(row["channel"], "custom");
             assert!(row["delivered_at"].is_string(), "an accepted customer-service message is delivered: {row}");
-            assert_eq!(codes(row), ["template:not_mapped"]);
+            assert_eq!(codes(row), ["template:not_mapped", "subscribe:not_mapped"]);
             assert_eq!(pushed.iter().filter(|m| m["channel"] == "custom").count(), 1, "{inbox:?}");
         } else {
             assert_eq!(row["channel"], "mass");
-            assert_eq!(codes(row), ["template:not_mapped", "custom:outside_window"]);
+            assert_eq!(codes(row), ["template:not_mapped", "subscribe:not_mapped", "custom:outside_window"]);
             assert_eq!(pushed.len(), 1, "{inbox:?}");
             assert_eq!(pushed[0]["channel"], "mass");
         }
@@ -71,7 +71,10 @@ async fn a_subscription_account_holds_notices_for_the_digest_handed_over_when_th
     let progress = app.until_sent(&admin, id, 60).await;
     assert_eq!(progress["by_status"], json!({ "held": 2 }), "{progress}");
     let rows = app.deliveries(&admin, id).await;
-    assert_eq!(codes(&rows[0]), ["template:account_kind", "custom:account_kind", "mass:account_kind"]);
+    assert_eq!(
+        codes(&rows[0]),
+        ["template:account_kind", "subscribe:account_kind", "custom:account_kind", "mass:account_kind"]
+    );
     assert_eq!(rows[0]["channel"], "digest");
 
     let openid = &students[0].1;

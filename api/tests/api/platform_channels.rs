@@ -23,7 +23,8 @@ fn row_of<'a>(rows: &'a [Value], openid: &str) -> &'a Value {
 }
 
 async fn sim_user(app: &TestApp, openid: &str, patch: Value) {
-    let resp = app.client.patch(app.url(&format!("/mock-wechat/sim/users/{openid}"))).json(&patch).send().await.unwrap();
+    let resp =
+        app.client.patch(app.url(&format!("/mock-wechat/sim/users/{openid}"))).json(&patch).send().await.unwrap();
     assert_eq!(resp.status(), 204);
 }
 
@@ -39,7 +40,8 @@ async fn pushed(app: &TestApp, openid: &str, channel: &str) -> usize {
 }
 
 #[tokio::test]
-async fn a_student_who_refused_the_notice_template_gets_notices_by_the_next_channel_and_the_report_and_record_say_why() {
+async fn a_student_who_refused_the_notice_template_gets_notices_by_the_next_channel_and_the_report_and_record_say_why()
+{
     let app = spawn_app().await;
     let admin = app.admin().await;
     app.map_notice_template(&admin).await;
@@ -47,6 +49,7 @@ async fn a_student_who_refused_the_notice_template_gets_notices_by_the_next_chan
     let (refuser_id, refuser) = (&students[0].0, students[0].1.as_str());
     sim_user(&app, refuser, json!({ "refuse_templates": ["TPL_NOTICE"] })).await;
     app.say(refuser, json!({ "type": "text", "content": "老师好" })).await;
+    app.state.wechat.log.flush().await;
 
     let (id, rows) = send(&app, &admin, "班会通知", class).await;
     let row = row_of(&rows, refuser);
@@ -72,7 +75,8 @@ async fn a_student_who_refused_the_notice_template_gets_notices_by_the_next_chan
     assert_eq!(pushed(&app, refuser, "template").await, 0, "the refused template was not tried");
 
     // A new template for notices gives everyone another chance.
-    let body = json!({ "kind": "notice", "template_id": "TPL_REMINDER", "fields": { "title": "thing1", "time": "time2" } });
+    let body =
+        json!({ "kind": "notice", "template_id": "TPL_REMINDER", "fields": { "title": "thing1", "time": "time2" } });
     let resp = app.request(Method::PUT, "/api/v1/settings/templates/notice", Some(&admin.access), Some(body)).await;
     assert_eq!(resp.status(), 200);
     let (_, rows) = send(&app, &admin, "放假通知", class).await;
@@ -87,12 +91,14 @@ async fn a_template_blocked_for_its_content_stops_the_notices_template_sends_fal
     let app = spawn_app_with(&[("BANJI_SEND_CONCURRENCY", "1")]).await;
     let admin = app.admin().await;
     app.map_notice_template(&admin).await;
-    let resp = app.client.put(app.url("/mock-wechat/sim/settings")).json(&json!({ "blocked_words": ["违禁"] })).send().await;
+    let resp =
+        app.client.put(app.url("/mock-wechat/sim/settings")).json(&json!({ "blocked_words": ["违禁"] })).send().await;
     assert_eq!(resp.unwrap().status(), 204);
     let (class, students) = app.bound_class(&admin, "计算机2301", 3, &[]).await;
     for (_, openid) in &students {
         app.say(openid, json!({ "type": "text", "content": "收到" })).await;
     }
+    app.state.wechat.log.flush().await;
     let (id, rows) = send(&app, &admin, "违禁物品检查", class).await;
     for (_, openid) in &students {
         let row = row_of(&rows, openid);
@@ -119,6 +125,7 @@ async fn a_block_learnt_only_from_the_blocked_list_sends_that_row_again_by_the_n
     let (class, students) = app.bound_class(&admin, "计算机2301", 2, &[]).await;
     let openid = students[0].1.clone();
     app.say(&openid, json!({ "type": "text", "content": "收到" })).await;
+    app.state.wechat.log.flush().await;
     let (id, rows) = send(&app, &admin, "期末考试安排", class).await;
     assert_eq!(row_of(&rows, &openid)["channel"], "template");
     // The platform lists the message as blocked after the fact.
@@ -142,8 +149,11 @@ async fn a_block_learnt_only_from_the_blocked_list_sends_that_row_again_by_the_n
 }
 
 async fn map_subscribe(app: &TestApp, admin: &Session, template: &str) {
-    let body = json!({ "kind": "notice", "template_id": template, "fields": { "title": "thing1", "time": "time2" } });
-    let resp = app.request(Method::PUT, "/api/v1/settings/subscribe-templates/notice", Some(&admin.access), Some(body)).await;
+    // SUB_ONCE: 活动名称 thing1, 开始时间 time2; SUB_NOTICE: 通知标题 thing1, 发布人 thing2, 发布时间 time3.
+    let time = if template == "SUB_ONCE" { "time2" } else { "time3" };
+    let body = json!({ "kind": "notice", "template_id": template, "fields": { "title": "thing1", "time": time } });
+    let resp =
+        app.request(Method::PUT, "/api/v1/settings/subscribe-templates/notice", Some(&admin.access), Some(body)).await;
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
 }
 
@@ -174,7 +184,11 @@ async fn a_subscribed_student_gets_a_subscribe_notification_and_a_one_time_subsc
 
     let (id, rows) = send(&app, &admin, "班会通知", class).await;
     let row = row_of(&rows, openid);
-    assert_eq!((row["channel"].as_str(), codes(row)), (Some("subscribe"), vec!["template:refused".to_string()]), "{row}");
+    assert_eq!(
+        (row["channel"].as_str(), codes(row)),
+        (Some("subscribe"), vec!["template:refused".to_string()]),
+        "{row}"
+    );
     assert_eq!(pushed(&app, openid, "subscribe").await, 1);
     for _ in 0..100 {
         let rows = app.deliveries(&admin, id).await;
@@ -183,7 +197,10 @@ async fn a_subscribed_student_gets_a_subscribe_notification_and_a_one_time_subsc
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(row_of(&app.deliveries(&admin, id).await, openid)["delivered_at"].is_string(), "the sent event confirms it");
+    assert!(
+        row_of(&app.deliveries(&admin, id).await, openid)["delivered_at"].is_string(),
+        "the sent event confirms it"
+    );
 
     let (_, rows) = send(&app, &admin, "体检通知", class).await;
     let row = row_of(&rows, openid);
@@ -235,7 +252,10 @@ async fn typed_values_are_fitted_to_their_keywords_and_a_value_that_breaks_its_t
         .iter()
         .map(|f| (f["keyword"].as_str().unwrap(), f["kind"].as_str().unwrap(), f["limit"].as_i64().unwrap()))
         .collect();
-    assert_eq!(kinds, [("thing1", "thing", 20), ("thing2", "thing", 20), ("phrase4", "phrase", 5), ("time5", "time", 32)]);
+    assert_eq!(
+        kinds,
+        [("thing1", "thing", 20), ("thing2", "thing", 20), ("phrase4", "phrase", 5), ("time5", "time", 32)]
+    );
 
     let fields = json!({ "title": "thing1", "author": "thing2", "urgency": "phrase4" });
     let body = json!({ "kind": "notice", "template_id": template, "fields": fields });

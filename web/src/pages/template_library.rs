@@ -17,6 +17,7 @@ pub fn Library(
     #[prop(into)] on_error: Callback<String>,
 ) -> impl IntoView {
     let used = templates.len();
+    let full = used as i64 >= max;
     let short_id = RwSignal::new(String::new());
     let names = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -115,7 +116,7 @@ pub fn Library(
                 <input id="library-keywords" type="text" required placeholder=t::LIBRARY_KEYWORDS_HINT bind:value=names />
             </div>
             <div class="form-actions">
-                <button class="primary" type="submit" disabled=move || busy.get() || (used as i64) >= max>{t::LIBRARY_ADD}</button>
+                <button class="primary" type="submit" disabled=move || busy.get() || full>{t::LIBRARY_ADD}</button>
             </div>
         </form>
         <Dialog open=delete_open title=Signal::derive(|| t::DELETE.to_string()) on_confirm=confirm_delete confirm_label=t::DELETE danger=true>

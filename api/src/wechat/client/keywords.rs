@@ -20,12 +20,16 @@ const TYPES: &[KeywordType] = &[
     KeywordType { name: "number", limit: 32, rule: "32 位以内数字，可带小数" },
     KeywordType { name: "letter", limit: 32, rule: "32 位以内字母" },
     KeywordType { name: "symbol", limit: 5, rule: "5 位以内符号" },
-    KeywordType { name: "amount", limit: 12, rule: "1 个币种符号 + 10 位以内纯数字，可带小数，结尾可带“元”" },
+    KeywordType {
+        name: "amount", limit: 12, rule: "1 个币种符号 + 10 位以内纯数字，可带小数，结尾可带“元”"
+    },
     KeywordType { name: "time", limit: 32, rule: "时间，如 2026-09-01 14:00（24 小时制）" },
     KeywordType { name: "date", limit: 32, rule: "日期，如 2026-09-01，可带时间" },
     KeywordType { name: "name", limit: 10, rule: "10 个以内纯汉字或 20 个以内纯字母" },
     KeywordType { name: "phone_number", limit: 17, rule: "17 位以内数字、符号" },
-    KeywordType { name: "car_number", limit: 8, rule: "8 位以内，第一位与最后一位可为汉字，其余为字母或数字" },
+    KeywordType {
+        name: "car_number", limit: 8, rule: "8 位以内，第一位与最后一位可为汉字，其余为字母或数字"
+    },
     KeywordType { name: "const", limit: 20, rule: "固定内容，由平台填写" },
 ];
 
@@ -64,7 +68,8 @@ pub fn is_time(value: &str) -> bool {
     });
     let clock_ok = clock.is_none_or(|c| {
         let parts: Vec<&str> = c.split(':').collect();
-        (2..=3).contains(&parts.len()) && parts.iter().all(|p| (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()))
+        (2..=3).contains(&parts.len())
+            && parts.iter().all(|p| (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()))
     });
     date_ok && clock_ok
 }

@@ -94,7 +94,9 @@ impl WechatClient {
     }
 
     pub async fn delete_template(&self, template_id: &str) -> WechatResult<()> {
-        self.post::<Ok>("/cgi-bin/template/del_private_template", &json!({ "template_id": template_id })).await.map(drop)
+        self.post::<Ok>("/cgi-bin/template/del_private_template", &json!({ "template_id": template_id }))
+            .await
+            .map(drop)
     }
 
     /// Blocked messages of a template after `largest_id`, at most 100.

@@ -23,13 +23,21 @@ use crate::wechat::client::templates::{BlockedMessage, SubscribeMessage, Subscri
 use crate::wechat::config::AccountKind;
 use crate::wechat::incoming::{Event, SubscribeItem};
 
-/// The category library's templates a school account can add: (number, title, keywords
-/// as (name in the library, keyword)).
-const LIBRARY: &[(&str, &str, &[(&str, &str)])] = &[
+/// A library template's keywords: (name in the library, keyword).
+type LibraryKeywords = &'static [(&'static str, &'static str)];
+
+/// The category library's templates a school account can add: (number, title, keywords).
+const LIBRARY: &[(&str, &str, LibraryKeywords)] = &[
     (
         "OPENTM_NOTICE",
         "学校通知",
-        &[("通知标题", "thing1"), ("发布人", "thing2"), ("发布时间", "time3"), ("紧急程度", "phrase4"), ("截止时间", "time5")],
+        &[
+            ("通知标题", "thing1"),
+            ("发布人", "thing2"),
+            ("发布时间", "time3"),
+            ("紧急程度", "phrase4"),
+            ("截止时间", "time5"),
+        ],
     ),
     ("OPENTM_CHECKIN", "签到提醒", &[("会议名称", "thing1"), ("开始时间", "time2"), ("签到码", "character_string3")]),
     ("OPENTM_FEE", "缴费提醒", &[("缴费项目", "thing1"), ("金额", "amount2"), ("截止日期", "date3")]),
@@ -49,7 +57,12 @@ pub fn default_subscribe_templates() -> Vec<SubscribeTemplate> {
         kind,
     };
     vec![
-        template("SUB_NOTICE", "学校通知", "通知标题:{{thing1.DATA}}\n发布人:{{thing2.DATA}}\n发布时间:{{time3.DATA}}", 3),
+        template(
+            "SUB_NOTICE",
+            "学校通知",
+            "通知标题:{{thing1.DATA}}\n发布人:{{thing2.DATA}}\n发布时间:{{time3.DATA}}",
+            3,
+        ),
         template("SUB_ONCE", "活动提醒", "活动名称:{{thing1.DATA}}\n开始时间:{{time2.DATA}}", 2),
     ]
 }
@@ -178,7 +191,8 @@ pub fn template_add(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, bod
         let Some((_, title, fields)) = LIBRARY.iter().find(|(id, _, _)| *id == short) else {
             return Err((40037, "invalid template_id_short"));
         };
-        let names: Vec<&str> = raw["keyword_name_list"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        let names: Vec<&str> =
+            raw["keyword_name_list"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
         if names.is_empty() || names.iter().any(|n| !fields.iter().any(|(name, _)| name == n)) {
             return Err((47001, "data format error: keyword_name_list"));
         }
@@ -231,12 +245,8 @@ fn blocked_list(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, body: S
         if !(1..=100).contains(&limit) {
             return Err((40097, "invalid args: limit"));
         }
-        let items: Vec<&BlockedMessage> = state
-            .blocked
-            .iter()
-            .filter(|b| b.tmpl_msg_id == template && b.id > after)
-            .take(limit as usize)
-            .collect();
+        let items: Vec<&BlockedMessage> =
+            state.blocked.iter().filter(|b| b.tmpl_msg_id == template && b.id > after).take(limit as usize).collect();
         Ok(json!({ "msginfo": items }))
     })())
 }
@@ -256,7 +266,8 @@ pub fn subscribe_send(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, b
         let mut state = authed(&mock, &q)?;
         verified(&mock)?;
         let raw = json_body(&body)?;
-        let message: SubscribeMessage = serde_json::from_value(raw.clone()).map_err(|_| (47001, "data format error"))?;
+        let message: SubscribeMessage =
+            serde_json::from_value(raw.clone()).map_err(|_| (47001, "data format error"))?;
         if !state.subscribe_templates.iter().any(|t| t.pri_tmpl_id == message.template_id) {
             return Err((40037, "invalid template_id"));
         }

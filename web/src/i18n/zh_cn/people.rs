@@ -416,7 +416,11 @@ pub fn refused_templates(list: &[shared::RefusedTemplate]) -> String {
                 Some("reminder") => "未读提醒模板".to_string(),
                 _ => format!("模板 {}", r.template_id),
             };
-            format!("{what}（{} 拒收，{} 后再试）", crate::format::datetime(&r.refused_at), crate::format::datetime(&r.retried_after))
+            format!(
+                "{what}（{} 拒收，{} 后再试）",
+                crate::format::datetime(&r.refused_at),
+                crate::format::datetime(&r.retried_after)
+            )
         })
         .collect::<Vec<_>>()
         .join("；")
@@ -427,7 +431,13 @@ pub fn subscriptions(list: &[shared::SubscriptionState]) -> String {
     let live: Vec<String> = list
         .iter()
         .filter(|s| s.accepted && (s.long_term || s.remaining > 0))
-        .map(|s| if s.long_term { format!("{}（长期）", s.template_id) } else { format!("{}（一次性，剩 {} 次）", s.template_id, s.remaining) })
+        .map(|s| {
+            if s.long_term {
+                format!("{}（长期）", s.template_id)
+            } else {
+                format!("{}（一次性，剩 {} 次）", s.template_id, s.remaining)
+            }
+        })
         .collect();
     if live.is_empty() {
         "未订阅".into()
