@@ -298,3 +298,34 @@ async fn typed_values_are_fitted_to_their_keywords_and_a_value_that_breaks_its_t
     let resp = app.post("/api/v1/settings/templates/library", &admin.access, unknown).await;
     assert!(resp.status().is_client_error(), "{}", resp.status());
 }
+
+#[tokio::test]
+async fn a_subscribe_notification_whose_answer_was_lost_is_not_sent_again_by_it_or_any_other_channel() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    map_subscribe(&app, &admin, "SUB_NOTICE").await;
+    let (class, students) = app.bound_class(&admin, "计算机2301", 2, &[]).await;
+    for (student, openid) in &students {
+        subscribe(&app, openid, "SUB_NOTICE", *student, &admin).await;
+        // Inside the window: customer service could carry it too, and must not.
+        app.say(openid, json!({ "type": "text", "content": "老师好" })).await;
+    }
+    app.state.wechat.log.flush().await;
+    app.state.wechat.client.access_token().await.expect("a token before the answers are lost");
+    app.set_faults(json!({ "lost_answer_rate": 1.0 })).await;
+    let (id, _) = send(&app, &admin, "体测时间调整", class).await;
+    app.set_faults(json!({})).await;
+    for (_, openid) in &students {
+        app.say(openid, json!({ "type": "text", "content": "收到" })).await;
+    }
+    let rows = app.deliveries(&admin, id).await;
+    for (_, openid) in &students {
+        let row = row_of(&rows, openid);
+        assert_eq!((row["status"].as_str(), row["channel"].as_str()), (Some("sent"), Some("subscribe")), "{row}");
+        assert!(codes(row).contains(&"subscribe:unknown_outcome".to_string()), "{row}");
+        assert_eq!(pushed(&app, openid, "subscribe").await, 1, "the platform took it once");
+        assert_eq!(pushed(&app, openid, "custom").await, 0, "no other channel repeated it");
+        let replies: Vec<Value> = app.inbox(openid).await.into_iter().filter(|m| m["channel"] == "passive").collect();
+        assert!(replies.iter().all(|m| !m["content"].as_str().unwrap_or_default().contains("体测")), "nor the digest");
+    }
+}
