@@ -248,6 +248,9 @@ pub struct StudentDetail {
     pub groups: Vec<GroupRef>,
     /// Cadre titles the student holds now or held.
     pub cadre_terms: Vec<Cadre>,
+    /// The name of the QR code that first brought the student's WeChat to follow (来源).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_source: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -39,6 +39,7 @@ mod notices;
 mod oauth_helpers;
 mod password_reset;
 mod people;
+mod qrcodes;
 mod receipts;
 mod released_wechat;
 mod reminders;
