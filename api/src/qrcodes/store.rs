@@ -131,8 +131,8 @@ fn quota_reached() -> ApiError {
 }
 
 /// The purpose's target, checked against the caller's scope; what is not theirs is as
-/// unknown as what does not exist.
-async fn check_target(state: &AppState, caller: &Caller, new: &NewQrCode) -> ApiResult<()> {
+/// unknown as what does not exist. True when a class or group was mirrored for it now.
+async fn check_target(state: &AppState, caller: &Caller, new: &NewQrCode) -> ApiResult<bool> {
     let db = &state.db;
     let scope = Scope::of(caller);
     match new.purpose {
@@ -154,35 +154,37 @@ async fn check_target(state: &AppState, caller: &Caller, new: &NewQrCode) -> Api
             if activity.cancelled_at.is_some() || activity.ends_at <= now_ms() {
                 return Err(ApiError::field("activity_id", "is cancelled or over"));
             }
-            Ok(())
+            Ok(false)
         }
-        QrPurpose::OpenPage => Ok(()),
+        QrPurpose::OpenPage => Ok(false),
     }
 }
 
 /// A code that joins a tag needs the tag: the class or group is mirrored now if it was
-/// not (refused like turning mirroring on by hand: the tag limit, a taken name).
-async fn mirrored(state: &AppState, mirror: Mirror) -> ApiResult<()> {
+/// not (refused like turning mirroring on by hand: the tag limit, a taken name). True
+/// when it was mirrored now.
+async fn mirrored(state: &AppState, mirror: Mirror) -> ApiResult<bool> {
     if tags::tag_of(&state.db, mirror).await?.is_some() {
-        return Ok(());
+        return Ok(false);
     }
     let (table, id) = match mirror {
         Mirror::Class(id) => ("classes", id),
         Mirror::Group(id) => ("student_groups", id),
-        Mirror::Role(_) => return Ok(()),
+        Mirror::Role(_) => return Ok(false),
     };
     let sql = format!("UPDATE {table} SET mirror_tag = TRUE WHERE id = $1");
     sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).execute(state.db.pool()).await?;
     match mirror {
-        Mirror::Class(id) => tags::after_class_change(state, id).await,
-        _ => tags::after_group_change(state, id).await,
+        Mirror::Class(id) => tags::after_class_change(state, id).await?,
+        _ => tags::after_group_change(state, id).await?,
     }
+    Ok(true)
 }
 
 /// Makes the code with the platform; its id.
 pub async fn create(state: &AppState, caller: &Caller, new: &NewQrCode) -> ApiResult<i64> {
     new.validate()?;
-    check_target(state, caller, new).await?;
+    let mirrored_now = check_target(state, caller, new).await?;
     let db = &state.db;
     let now = now_ms();
     let pick = |purpose: QrPurpose, id: Option<i64>| id.filter(|_| new.purpose == purpose);
@@ -230,9 +232,10 @@ pub async fn create(state: &AppState, caller: &Caller, new: &NewQrCode) -> ApiRe
         Some(s) => format!("临时 {} 天", (s as f64 / 86_400.0 * 10.0).round() / 10.0),
         None => "永久".into(),
     };
+    let mirrored_now = if mirrored_now { "，并同步为微信标签" } else { "" };
     Audit::by(caller, "qrcode_created")
         .target(format!("qrcode:{id}"))
-        .detail(format!("{}（{}，{lasts}）", new.name.trim(), purpose_label(new.purpose)))
+        .detail(format!("{}（{}，{lasts}{mirrored_now}）", new.name.trim(), purpose_label(new.purpose)))
         .record(db.pool())
         .await?;
     Ok(id)
