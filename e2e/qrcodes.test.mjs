@@ -1,7 +1,8 @@
-// Browser test of parametric QR codes (issue 18): an admin makes a class's QR code in the
-// console, opens its print view (the school's name, WeChat's image of the code), scans it
-// from the simulator's scan page as someone new, and sees the scan and the new follower
-// counted, and the follower's source on the followers page.
+// Browser test of parametric QR codes (issue 18): an admin names the school in 系统设置,
+// makes a class's QR code in the console, opens its print view (the school's name,
+// WeChat's image of the code), scans it from the simulator's scan page as someone new,
+// and sees the scan and the new follower counted, and the follower's source on the
+// followers page.
 
 import assert from 'node:assert/strict';
 import { adminApi, englishOn, fail, logIn, nav, run } from './harness.mjs';
@@ -9,8 +10,14 @@ import { adminApi, englishOn, fail, logIn, nav, run } from './harness.mjs';
 run('qrcodes', async ({ page, base, shot, browser, watch }) => {
   const api = await adminApi(base);
   const klass = await api('POST', '/classes', { name: '软件2401', grade: '2024级' });
-  await api('PATCH', '/settings', { school_name: '示范大学计算机学院' });
   await logIn(page, base);
+
+  // The school's name, printed on the codes, is set in 系统设置.
+  await nav(page, '系统设置').click();
+  await page.fill('#f-school-name', '示范大学计算机学院');
+  await page.locator('#school-name').getByRole('button', { name: '保存' }).click();
+  await page.getByText('设置已保存').waitFor();
+  await shot(page, 'school-name');
 
   // An empty list first, then the form.
   await nav(page, '二维码').click();
