@@ -42,4 +42,6 @@ pub enum ApiTags {
     Inbox,
     /// Rules that answer followers by themselves, teachers' own and the account's (自动回复).
     AutoReplies,
+    /// Parametric QR codes with a purpose, their scans and the follows they brought (二维码).
+    QrCodes,
 }

@@ -3,8 +3,9 @@
 //! capability (`people::replies` for following, binding and registering,
 //! `notices::subscriptions` for muting categories, `delivery` for job results and the
 //! digest of held notices, which rides on the welcome and on unmatched messages),
-//! `people::poster` for a class's binding poster, `checkin::wechat` for check-in and
-//! positions, `activities::wechat` for 报名, `teacher_commands` for what a bound teacher
+//! `people::poster` for a class's binding poster, `qrcodes::wechat` for the other
+//! parametric QR codes (`qr:{id}`, answered by the code's purpose), `checkin::wechat` for
+//! check-in and positions, `activities::wechat` for 报名, `teacher_commands` for what a bound teacher
 //! does by message). What no fixed command answers goes to the auto-reply rules teachers
 //! manage (`autoreply`), then waits for a teacher (the inbox).
 //!
@@ -25,6 +26,7 @@ use crate::notices::subscriptions;
 use crate::people::poster::{self, CLASS_SCENE};
 use crate::people::replies;
 use crate::people::teacher_wechat::BIND_SCENE;
+use crate::qrcodes;
 use crate::teacher_commands as teacher;
 use crate::wechat::webhook::router::{Context, HandlerResult, Key, Match, Router, Text};
 use crate::wechat::{Event, Reply};
@@ -56,9 +58,17 @@ pub fn router() -> Router {
         Match::All(vec![Match::Event("SCAN"), Match::EventKey(Key::Prefix(CLASS_SCENE.into()))]),
         Match::All(vec![Match::Event("subscribe"), Match::EventKey(Key::Prefix(format!("qrscene_{CLASS_SCENE}")))]),
     ]);
+    let parametric_qr = Match::Any(vec![
+        Match::All(vec![Match::Event("SCAN"), Match::EventKey(Key::Prefix(qrcodes::SCENE_PREFIX.into()))]),
+        Match::All(vec![
+            Match::Event("subscribe"),
+            Match::EventKey(Key::Prefix(format!("qrscene_{}", qrcodes::SCENE_PREFIX))),
+        ]),
+    ]);
     Router::new()
         .rule("teacher binds WeChat by QR", teacher_qr, replies::teacher_scan)
         .rule("a class's binding poster scanned", class_poster, poster::scanned)
+        .rule("a parametric QR code scanned", parametric_qr, qrcodes::wechat::scanned)
         .rule("check in by scanning the projected QR code", checkin_qr, checkin::wechat::scanned)
         .rule("welcome on follow", Match::Event("subscribe"), |ctx: Context| async move {
             let openid = ctx.incoming.openid.clone();

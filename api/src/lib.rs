@@ -30,6 +30,7 @@ pub mod menus;
 pub mod notices;
 pub mod people;
 pub mod portal;
+pub mod qrcodes;
 pub mod receipts;
 pub mod routes;
 pub mod seed_api;

@@ -25,6 +25,7 @@ use crate::people::{
     TeacherWechatApi, TeachersApi,
 };
 use crate::portal::{PortalApi, PortalOauthApi};
+use crate::qrcodes::QrCodesApi;
 use crate::receipts::{PortalReceiptsApi, ReceiptsApi, ReceiptsToWechatApi};
 use crate::seed_api::SeedApi;
 use crate::settings::SettingsApi;
@@ -55,7 +56,7 @@ type Apis = (
     (NoticesApi, CategoriesApi, TemplatesApi, SubscribeApi, PortalNoticesApi),
     (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
     (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi),
-    (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),
+    (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi),
 );
 
 pub type ApiService = OpenApiService<Apis, ()>;
@@ -68,7 +69,7 @@ fn apis() -> Apis {
         (NoticesApi, CategoriesApi, TemplatesApi, SubscribeApi, PortalNoticesApi),
         (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
         (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi),
-        (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),
+        (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi),
     )
 }
 

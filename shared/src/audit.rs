@@ -124,4 +124,6 @@ pub const ACTIONS: &[&str] = &[
     "activity_created",
     "activity_cancelled",
     "activity_exported",
+    "qrcode_created",
+    "qrcode_deleted",
 ];

@@ -21,6 +21,7 @@ pub mod menus;
 pub mod notices;
 pub mod page;
 pub mod people;
+pub mod qrcodes;
 pub mod receipts;
 pub mod roster;
 pub mod settings;
@@ -75,6 +76,7 @@ pub use people::{
     NewGroup, NewStudent, Student, StudentDetail, StudentPatch, StudentStatus, TeacherProfile, TeacherProfilePatch,
     TeacherRef, WechatBinding,
 };
+pub use qrcodes::{NewQrCode, QrCode, QrPurpose, QrQuota};
 pub use receipts::{
     Ballot, ClassProgress, ClassReceipts, ClassmateReceipt, Comment, CommentVisibility, Funnel, Missing, NewComment,
     NoticeReport, Receipt, RemindRequest, Reminder, ReminderPolicy, ReminderReach, StreamTicket, StudentVote,

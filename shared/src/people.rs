@@ -254,6 +254,9 @@ pub struct StudentDetail {
     /// Their subscribe-notification subscriptions.
     #[serde(default)]
     pub subscriptions: Vec<crate::channels::SubscriptionState>,
+    /// The name of the QR code that first brought the student's WeChat to follow (来源).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_source: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -18,6 +18,10 @@ pub struct Settings {
     /// Teachers who edit the account-wide auto-replies, besides the admins (自动回复).
     #[serde(default)]
     pub auto_reply_editors: Vec<i64>,
+    /// The school's name, printed on QR codes (empty: not set).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub school_name: String,
 }
 
 impl Default for Settings {
@@ -28,6 +32,7 @@ impl Default for Settings {
             registration_requires_approval: true,
             inbox_stewards: Vec::new(),
             auto_reply_editors: Vec::new(),
+            school_name: String::new(),
         }
     }
 }
@@ -49,7 +54,13 @@ pub struct SettingsPatch {
     /// Replaces the list of teachers who edit the account-wide auto-replies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_reply_editors: Option<Vec<i64>>,
+    /// The school's name (at most 40 characters; empty clears it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub school_name: Option<String>,
 }
+
+/// The longest school name.
+pub const MAX_SCHOOL_NAME_CHARS: usize = 40;
 
 /// How notices reach students, as any teacher may know it: without a template mapped for
 /// notices they go by customer-service message, which reaches only students who wrote to

@@ -27,6 +27,9 @@ pub struct Follower {
     pub remark: String,
     pub tag_ids: Vec<i64>,
     pub bound_to: Option<BoundTo>,
+    /// The name of the QR code that first brought them to follow (来源), if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// What the last follower sync found.

@@ -15,9 +15,9 @@ use crate::pages::{
     ClassesPage, FollowersPage, ForgotPage, GroupsPage, HomePage, InboxPage, LoginPage, MenusPage, NotFound,
     NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage, PortalActivities, PortalBind, PortalCheckin,
     PortalCheckins, PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSubscriptions, PortalTeachers,
-    RegisterPage, SettingsPage, SimulatorPage, StatsPage, StudentsPage, TeacherApprovals, TeacherCheckin,
-    TeacherCheckinNew, TeacherCompose, TeacherHome, TeacherMessages, TeacherNotice, TeacherNotices, TeacherThread,
-    TemplatesPage, TokensPage, UsersPage,
+    QrCodesPage, QrPrintPage, RegisterPage, SettingsPage, SimulatorPage, StatsPage, StudentsPage, TeacherApprovals,
+    TeacherCheckin, TeacherCheckinNew, TeacherCompose, TeacherHome, TeacherMessages, TeacherNotice, TeacherNotices,
+    TeacherThread, TemplatesPage, TokensPage, UsersPage,
 };
 use crate::session::{self, Auth};
 
@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=SignedInBare>
                     <Route path=path!("checkins/:id/screen") view=CheckinScreenPage />
                     <Route path=path!("classes/:id/poster") view=ClassPosterPage />
+                    <Route path=path!("qrcodes/:id/print") view=QrPrintPage />
                 </ParentRoute>
                 <ParentRoute path=path!("") view=SignedIn>
                     <Route path=path!("") view=HomePage />
@@ -85,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("activities") view=ActivitiesPage />
                     <Route path=path!("activities/new") view=ActivityNewPage />
                     <Route path=path!("activities/:id") view=ActivityDetailPage />
+                    <Route path=path!("qrcodes") view=QrCodesPage />
                     <Route path=path!("stats") view=StatsPage />
                     <Route path=path!("categories") view=CategoriesPage />
                     <Route path=path!("templates") view=TemplatesPage />

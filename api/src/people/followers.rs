@@ -176,6 +176,7 @@ struct FollowerRow {
     student_no: Option<String>,
     teacher_id: Option<i64>,
     teacher_name: Option<String>,
+    source: Option<String>,
 }
 
 impl FollowerRow {
@@ -200,6 +201,7 @@ impl FollowerRow {
             remark: self.remark,
             tag_ids: self.tag_ids.split(',').filter_map(|t| t.parse().ok()).collect(),
             bound_to,
+            source: self.source,
         }
     }
 }
@@ -228,13 +230,15 @@ async fn list(
         filter.and("f.subscribed = ?", [Arg::Bool(on)]);
     }
     let from = "FROM followers f LEFT JOIN students s ON s.openid = f.openid \
-                LEFT JOIN teacher_profiles t ON t.openid = f.openid LEFT JOIN users u ON u.id = t.user_id";
+                LEFT JOIN teacher_profiles t ON t.openid = f.openid LEFT JOIN users u ON u.id = t.user_id \
+                LEFT JOIN qrcodes q ON q.id = f.source_qrcode_id";
     let where_sql = filter.where_sql();
     let count = format!("SELECT COUNT(*) {from}{where_sql}");
     let total: i64 = filter.bind_scalar(sqlx::query_scalar(sqlx::AssertSqlSafe(count))).fetch_one(db.pool()).await?;
     let sql = format!(
         "SELECT f.openid, f.subscribed, f.subscribe_time, f.nickname, f.remark, f.tag_ids, s.id AS student_id, \
-         s.name AS student_name, s.student_no, u.id AS teacher_id, u.display_name AS teacher_name {from}{where_sql} \
+         s.name AS student_name, s.student_no, u.id AS teacher_id, u.display_name AS teacher_name, \
+         q.name AS source {from}{where_sql} \
          ORDER BY f.subscribe_time DESC, f.openid LIMIT {} OFFSET {}",
         filter.next(1),
         filter.next(2)

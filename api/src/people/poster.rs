@@ -90,23 +90,27 @@ pub async fn scanned(ctx: Context) -> HandlerResult {
         }
         None => None,
     };
+    Ok(Some(invitation(&ctx.state, &openid, class.as_deref()).await?))
+}
+
+/// The answer to a scan of a code that invites to a class (the poster, a class's QR code):
+/// the invitation to bind in the class's name, or, already bound, that they are.
+pub async fn invitation(state: &AppState, openid: &str, class: Option<&str>) -> sqlx::Result<Reply> {
     let bound: Option<(String, Option<String>)> = sqlx::query_as(
         "SELECT s.name, c.name FROM students s LEFT JOIN classes c ON c.id = s.class_id WHERE s.openid = $1",
     )
-    .bind(&openid)
-    .fetch_optional(ctx.state.db.pool())
+    .bind(openid)
+    .fetch_optional(state.db.pool())
     .await?;
     if let Some((name, own_class)) = bound {
         let of = own_class.map(|c| format!("（{c}）")).unwrap_or_default();
-        return Ok(Some(Reply::text(format!(
-            "{name}同学{of}，你已绑定，会在这里收到班级通知。发送「帮助」查看可用指令。"
-        ))));
+        return Ok(Reply::text(format!("{name}同学{of}，你已绑定，会在这里收到班级通知。发送「帮助」查看可用指令。")));
     }
-    let title = match &class {
+    let title = match class {
         Some(name) => format!("欢迎{name}的同学！请先绑定学号"),
         None => "欢迎关注！请先绑定学号".to_string(),
     };
-    Ok(Some(Reply::News {
+    Ok(Reply::News {
         articles: vec![Article {
             title,
             description: format!(
@@ -114,7 +118,7 @@ pub async fn scanned(ctx: Context) -> HandlerResult {
                 BIND_USAGE.lines().next().unwrap_or_default()
             ),
             pic_url: String::new(),
-            url: bind_page(&ctx.state),
+            url: bind_page(state),
         }],
-    }))
+    })
 }

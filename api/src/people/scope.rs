@@ -93,6 +93,20 @@ impl Scope {
         }
     }
 
+    /// Limits `filter` to the QR codes (alias `q`) this scope sees: a teacher's are those
+    /// of their classes and groups, and the ones they made (activities, pages).
+    pub fn qrcodes(self, filter: &mut Filter, q: &str) {
+        if let Scope::Teacher(id) = self {
+            filter.and(
+                &format!(
+                    "{q}.class_id IN (SELECT class_id FROM class_teachers WHERE user_id = ?) \
+                     OR {q}.group_id IN (SELECT id FROM student_groups WHERE owner_id = ?) OR {q}.created_by = ?"
+                ),
+                [Arg::Int(id), Arg::Int(id), Arg::Int(id)],
+            );
+        }
+    }
+
     /// The student, if this scope sees them; otherwise 404.
     pub async fn student(self, db: &Db, id: i64) -> ApiResult<()> {
         let mut filter = Filter::new();

@@ -1,6 +1,6 @@
 //! Product settings an admin changes in the console (automatic remarks, teacher
-//! registration and its approval), kept in the `settings` table so every replica
-//! reads the same values.
+//! registration and its approval, the school's name printed on QR codes), kept in the
+//! `settings` table so every replica reads the same values.
 
 use poem::web::Data;
 use poem_openapi::payload::Json;
@@ -30,6 +30,7 @@ pub async fn load(db: &Db) -> sqlx::Result<Settings> {
             Some("auto_remark") => settings.auto_remark = on,
             Some("registration_open") => settings.registration_open = on,
             Some("registration_requires_approval") => settings.registration_requires_approval = on,
+            Some("school_name") => settings.school_name = v,
             _ => {}
         }
     }
@@ -82,6 +83,14 @@ async fn save(db: &Db, patch: &SettingsPatch, audit: Audit<'_>) -> sqlx::Result<
         };
         changed.push(format!("{label}：{}", if value { "开" } else { "关" }));
     }
+    if let Some(name) = &patch.school_name {
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
+            .bind(key("school_name"))
+            .bind(name.trim())
+            .execute(&mut *tx)
+            .await?;
+        changed.push(format!("学校名称：{}", name.trim()));
+    }
     let lists = [
         (&patch.inbox_stewards, "inbox_stewards", "未绑定用户的消息由"),
         (&patch.auto_reply_editors, "auto_reply_editors", "全校自动回复由"),
@@ -118,6 +127,10 @@ impl SettingsApi {
         body: Json<SettingsPatch>,
     ) -> ApiResult<Json<Settings>> {
         auth.0.require_admin()?;
+        if let Some(name) = &body.0.school_name {
+            let problem = shared::validate::optional_label(name, shared::settings::MAX_SCHOOL_NAME_CHARS);
+            problem.map_err(|p| ApiError::field("school_name", p.message()))?;
+        }
         if let Err((field, id)) = save(&state.db, &body.0, Audit::by(&auth.0, "settings_changed")).await? {
             return Err(ApiError::field(field, format!("user {id} is not a teacher")));
         }

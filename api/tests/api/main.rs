@@ -40,6 +40,7 @@ mod oauth_helpers;
 mod password_reset;
 mod people;
 mod platform_channels;
+mod qrcodes;
 mod receipts;
 mod released_wechat;
 mod reminders;

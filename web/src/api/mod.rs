@@ -13,6 +13,7 @@ pub mod menus;
 pub mod notices;
 pub mod people;
 pub mod portal;
+pub mod qrcodes;
 pub mod receipts;
 pub mod simulator;
 pub mod stats;

@@ -64,6 +64,7 @@ pub fn Shell() -> impl IntoView {
                     <A href="/notices">{t::NAV_NOTICES}</A>
                     <A href="/checkins">{t::NAV_CHECKINS}</A>
                     <A href="/activities">{t::NAV_ACTIVITIES}</A>
+                    <A href="/qrcodes">{t::NAV_QRCODES}</A>
                     <A href="/stats">{t::NAV_STATS}</A>
                     <Show when=is_admin>
                         <A href="/categories">{t::NAV_CATEGORIES}</A>

@@ -71,6 +71,7 @@ fn Followers() -> impl IntoView {
                 <td><code class="openid">{f.openid.clone()}</code></td>
                 <td>{who}</td>
                 <td class="nowrap">{maybe_datetime(&f.subscribed_at, t::NONE_YET)}</td>
+                <td class="follow-source">{f.source.as_deref().map(t::follow_source).unwrap_or_else(|| t::NONE_YET.into())}</td>
                 <td><span class=if f.subscribed { "badge on" } else { "badge off" }>{if f.subscribed { t::FOLLOWING } else { t::UNFOLLOWED }}</span></td>
                 <td class="nowrap">
                     <input type="text" class="short" maxlength="30" aria-label=t::REMARK bind:value=remark />
@@ -96,7 +97,7 @@ fn Followers() -> impl IntoView {
                     <span>{t::ONLY_UNBOUND}</span>
                 </label>
             </div>
-            <PagedTable list=followers page=page headers=&[t::OPENID, t::BOUND_TO, t::SUBSCRIBED_AT, t::STATUS, t::REMARK] empty=t::NO_FOLLOWERS row=row retry=move |_| reload() />
+            <PagedTable list=followers page=page headers=&[t::OPENID, t::BOUND_TO, t::SUBSCRIBED_AT, t::FOLLOW_SOURCE, t::STATUS, t::REMARK] empty=t::NO_FOLLOWERS row=row retry=move |_| reload() />
         </section>
     }
 }

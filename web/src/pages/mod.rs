@@ -18,6 +18,7 @@ mod menus;
 mod not_found;
 pub mod notices;
 mod portal;
+mod qrcodes;
 mod register;
 mod settings;
 mod sim_menu;
@@ -50,6 +51,7 @@ pub use portal::{
     PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalHome, PortalMessages, PortalNotice,
     PortalNotices, PortalSubscriptions, PortalTeachers,
 };
+pub use qrcodes::{QrCodesPage, QrPrintPage};
 pub use register::RegisterPage;
 pub use settings::SettingsPage;
 pub use simulator::SimulatorPage;

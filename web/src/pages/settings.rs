@@ -1,5 +1,5 @@
 //! Settings (admins): automatic remarks, teacher registration and its approval, the
-//! teachers waiting for approval, who answers followers bound to no one (消息), who edits
+//! school's name (printed on QR codes), the teachers waiting for approval, who answers followers bound to no one (消息), who edits
 //! the account-wide auto-replies, and
 //! repairing WeChat tags.
 
@@ -123,6 +123,9 @@ fn SettingsAdmin() -> impl IntoView {
                             {toggle(t::SETTING_REQUIRES_APPROVAL, |s| s.registration_requires_approval, |v| SettingsPatch { registration_requires_approval: Some(v), ..Default::default() }, &s)}
                         </div>
                     })}
+                    {move || settings.get().and_then(|s| s.ok()).map(|s| view! {
+                        <SchoolName initial=s.school_name on_save=Callback::new(move |name: String| change(SettingsPatch { school_name: Some(name), ..Default::default() })) />
+                    })}
                     <hr />
                     <p class="hint">{t::TAG_RESYNC_HINT}</p>
                     <button class="secondary" on:click=resync>{t::TAG_RESYNC}</button>
@@ -154,5 +157,21 @@ fn SettingsAdmin() -> impl IntoView {
                 </div>
             </div>
         </section>
+    }
+}
+
+/// The school's name, saved on its own button.
+#[component]
+fn SchoolName(initial: String, on_save: Callback<String>) -> impl IntoView {
+    let name = RwSignal::new(initial);
+    view! {
+        <div class="field" id="school-name">
+            <label for="f-school-name">{t::SCHOOL_NAME}</label>
+            <div class="toolbar">
+                <input id="f-school-name" type="text" maxlength="40" placeholder=t::SCHOOL_NAME_PLACEHOLDER bind:value=name />
+                <button class="secondary" on:click=move |_| on_save.run(name.get_untracked().trim().to_string())>{t::SAVE}</button>
+            </div>
+            <small class="hint">{t::SCHOOL_NAME_HINT}</small>
+        </div>
     }
 }

@@ -187,9 +187,18 @@ async fn detail(db: &Db, scope: Scope, id: i64, view: StudentView) -> ApiResult<
         ),
         None => (Vec::new(), Vec::new()),
     };
+    // Where their WeChat came from is the record's, like the bind code.
+    let follow_source: Option<String> = sqlx::query_scalar(
+        "SELECT q.name FROM students s JOIN followers f ON f.openid = s.openid \
+         JOIN qrcodes q ON q.id = f.source_qrcode_id WHERE s.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
     Ok(StudentDetail {
         refused_templates,
         subscriptions,
+        follow_source: follow_source.filter(|_| view == StudentView::Record),
         bind_code: (view == StudentView::Record).then(|| row.bind_code.clone()),
         student: row.into_student(view, true),
         groups: groups.into_iter().map(|(id, name)| GroupRef { id, name }).collect(),

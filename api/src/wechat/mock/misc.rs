@@ -142,26 +142,55 @@ pub async fn media_uploadimg(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Par
     wx(result)
 }
 
+/// `qrcode/create`: a temporary code (`QR_SCENE` with a 32-bit `scene_id`, `QR_STR_SCENE`)
+/// lives `expire_seconds` (60 when absent, at most 30 days); a permanent one
+/// (`QR_LIMIT_SCENE` with `scene_id` 1 to 100 000, `QR_LIMIT_STR_SCENE`) never expires,
+/// the same scene gets the same ticket again, and a new scene spends one of the account's
+/// permanent codes (100 000; 45029 once they are spent, the code the platform answers
+/// for the same quota on mini-program codes). `scene_str` is 1 to 64 characters.
 #[handler]
 pub fn qrcode_create(mock: Data<&Arc<MockPlatform>>, Query(q): Query<Params>, body: String) -> Response {
     wx((|| {
         let mut state = authed(&mock, &q)?;
         let body = json_body(&body)?;
         let action = body["action_name"].as_str().unwrap_or_default();
-        let scene = &body["action_info"]["scene"];
-        let scene = match action {
-            "QR_SCENE" | "QR_LIMIT_SCENE" => scene["scene_id"].as_u64().ok_or((40053, "invalid scene id"))?.to_string(),
-            "QR_STR_SCENE" | "QR_LIMIT_STR_SCENE" => {
-                let s = scene["scene_str"].as_str().unwrap_or_default();
-                if s.is_empty() || s.chars().count() > 64 {
-                    return Err((40097, "invalid scene_str, 1 to 64 characters"));
-                }
-                s.to_string()
-            }
-            _ => return Err((40097, "invalid action_name")),
+        let temporary = match action {
+            "QR_SCENE" | "QR_STR_SCENE" => true,
+            "QR_LIMIT_SCENE" | "QR_LIMIT_STR_SCENE" => false,
+            _ => return Err((40052, "invalid action name")),
         };
-        let temporary = action == "QR_SCENE" || action == "QR_STR_SCENE";
-        let seconds = body["expire_seconds"].as_u64().unwrap_or(30).clamp(1, u64::from(MAX_QR_SECONDS));
+        let scene = body["action_info"]["scene"].as_object().ok_or((40053, "invalid action info"))?;
+        let scene = if action.contains("STR") {
+            let s = scene.get("scene_str").and_then(Value::as_str).unwrap_or_default();
+            if s.is_empty() || s.chars().count() > 64 {
+                return Err((40097, "invalid args: scene_str must be 1 to 64 characters"));
+            }
+            s.to_string()
+        } else {
+            let id = scene.get("scene_id").and_then(Value::as_u64).unwrap_or(0);
+            let most = if temporary { u64::from(u32::MAX) } else { 100_000 };
+            if !(1..=most).contains(&id) {
+                return Err((40097, "invalid args: scene_id out of range"));
+            }
+            id.to_string()
+        };
+        if !temporary {
+            let kept = state.qr.iter().find(|(_, e)| e.expires.is_none() && e.scene == scene).map(|(t, _)| t.clone());
+            if let Some(ticket) = kept {
+                return Ok(json!({ "ticket": ticket, "url": format!("http://weixin.qq.com/q/{}", &ticket[2..24]) }));
+            }
+            let made = state.qr.values().filter(|e| e.expires.is_none()).count() as u64;
+            if made >= state.permanent_qr_quota {
+                return Err((45029, "qrcode count out of limit"));
+            }
+        }
+        let seconds = match body.get("expire_seconds") {
+            None | Some(Value::Null) => 60,
+            Some(v) => v
+                .as_u64()
+                .filter(|s| (1..=u64::from(MAX_QR_SECONDS)).contains(s))
+                .ok_or((40097, "invalid args: expire_seconds must be at most 2592000"))?,
+        };
         let ticket = format!("gQ{}", random_id(54));
         let expires = temporary.then(|| Instant::now() + Duration::from_secs(seconds));
         state.qr.insert(ticket.clone(), QrEntry { scene, expires });

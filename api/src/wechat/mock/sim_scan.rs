@@ -57,6 +57,26 @@ pub(super) fn scan_page(mock: Data<&Arc<MockPlatform>>, Query(q): Query<ScanQuer
     )
 }
 
+/// The account's passive reply as the phone shows it: the text, or each article's card.
+fn shown(reply: &serde_json::Value) -> String {
+    if let Some(articles) = reply["articles"].as_array() {
+        return articles
+            .iter()
+            .map(|a| {
+                let (title, description) = (a["title"].as_str().unwrap_or(""), a["description"].as_str().unwrap_or(""));
+                format!(
+                    "<blockquote class=article><a href=\"{}\"><strong>{}</strong></a><p>{}</p></blockquote>",
+                    escape(a["url"].as_str().unwrap_or("")),
+                    escape(title),
+                    escape(description)
+                )
+            })
+            .collect();
+    }
+    let text = reply["content"].as_str().unwrap_or("（无回复）");
+    format!("<blockquote>{}</blockquote>", escape(text))
+}
+
 #[derive(Deserialize)]
 struct ScanForm {
     ticket: String,
@@ -86,10 +106,7 @@ pub(super) async fn scan_submit(mock: Data<&Arc<MockPlatform>>, Form(form): Form
     };
     let scan = SimMessage { kind: "scan".into(), ticket: form.ticket, ..SimMessage::default() };
     match deliver(&mock, &openid, scan).await {
-        Ok(delivery) => {
-            let reply = delivery["reply"]["content"].as_str().unwrap_or("（无回复）");
-            page("已扫码", &format!("<p>公众号回复：</p><blockquote>{}</blockquote>", escape(reply))).into_response()
-        }
+        Ok(delivery) => page("已扫码", &format!("<p>公众号回复：</p>{}", shown(&delivery["reply"]))).into_response(),
         Err(Refusal(status, _, message)) => {
             page("扫码失败", &format!("<p>{}</p>", escape(&message))).with_status(status).into_response()
         }

@@ -213,6 +213,8 @@ pub struct MockState {
     pub mass_sendall_today: PeriodCount,
     pub next_msg_id: i64,
     pub qr: HashMap<String, QrEntry>,
+    /// Permanent QR codes the account may make (100 000 on the platform).
+    pub permanent_qr_quota: u64,
     pub codes: HashMap<String, OauthCode>,
     pub oauth_tokens: HashMap<String, (String, String)>,
     /// Temporary media (uploaded, or sent by followers), by media_id.
@@ -243,6 +245,7 @@ impl MockState {
             next_msg_id: 1_000_000_000,
             page_size: 10_000,
             template_daily_quota: 100_000,
+            permanent_qr_quota: 100_000,
             templates: default_templates(),
             subscribe_templates: super::templates::default_subscribe_templates(),
             ..MockState::default()

@@ -128,6 +128,8 @@ pub fn audit_action(action: &str) -> String {
         "activity_created" => "新建活动",
         "activity_cancelled" => "取消活动",
         "activity_exported" => "导出报名名单",
+        "qrcode_created" => "新建二维码",
+        "qrcode_deleted" => "删除二维码",
         other => return other.to_string(),
     }
     .to_string()
@@ -149,6 +151,7 @@ pub fn audit_target(target: &str) -> String {
         "notice" => "通知",
         "checkin" => "签到",
         "activity" => "活动",
+        "qrcode" => "二维码",
         "api_token" => "API 令牌",
         "category" => "分类",
         "menu" => "菜单",

@@ -95,6 +95,7 @@ pub fn StudentDetailCard(
                 <dt>{t::BOUND_AT}</dt><dd>{maybe_datetime(&s.wechat.bound_at, t::NONE_YET)}</dd>
                 <dt>{t::REFUSED_TEMPLATES}</dt><dd id="student-refused-templates">{refused}</dd>
                 <dt>{t::SUBSCRIPTIONS}</dt><dd id="student-subscriptions">{subscriptions}</dd>
+                <dt>{t::FOLLOW_SOURCE}</dt><dd id="student-source">{d.follow_source.as_deref().map(t::follow_source).unwrap_or_else(|| t::NONE_YET.into())}</dd>
                 <dt>{t::BIND_CODE}</dt><dd><code>{d.bind_code.unwrap_or_default()}</code>" "<small class="hint">{t::BIND_CODE_HINT}</small></dd>
                 <dt>{t::GROUPS}</dt><dd>{if groups.is_empty() { t::NONE_YET.to_string() } else { groups }}</dd>
                 <dt>{t::CADRE_TERMS}</dt><dd>{if terms.is_empty() { t::NONE_YET.to_string() } else { terms }}</dd>
