@@ -42,4 +42,6 @@ pub enum ApiTags {
     Inbox,
     /// Rules that answer followers by themselves, teachers' own and the account's (自动回复).
     AutoReplies,
+    /// Plain WeChat mass messages to every follower, a tag or a list, with their counts (群发助手).
+    Mass,
 }

@@ -18,6 +18,7 @@ use crate::delivery::TemplatesApi;
 use crate::desk::DeskApi;
 use crate::http::{ConsoleEndpoint, RequestContext, SecurityHeaders};
 use crate::inbox::{InboxApi, MessagesApi, PortalMessagesApi, QuickRepliesApi};
+use crate::mass::MassApi;
 use crate::menus::MenusApi;
 use crate::notices::{CategoriesApi, NoticesApi, PortalNoticesApi};
 use crate::people::{
@@ -54,7 +55,7 @@ type Apis = (
     (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
     (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
     (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
-    (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi),
+    (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
     (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),
 );
 
@@ -67,7 +68,7 @@ fn apis() -> Apis {
         (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
         (NoticesApi, CategoriesApi, TemplatesApi, PortalNoticesApi),
         (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
-        (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi),
+        (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
         (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi),
     )
 }

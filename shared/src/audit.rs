@@ -120,4 +120,7 @@ pub const ACTIONS: &[&str] = &[
     "activity_created",
     "activity_cancelled",
     "activity_exported",
+    "mass_previewed",
+    "mass_sent",
+    "mass_deleted",
 ];

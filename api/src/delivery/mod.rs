@@ -23,7 +23,7 @@ pub mod digest;
 pub mod jobs;
 mod lease;
 mod ledger;
-mod planner;
+pub mod planner;
 pub mod rate;
 pub mod reasons;
 pub mod report;

@@ -4,6 +4,7 @@
 //! its errcode and latency (never its token or secret).
 
 mod error;
+pub mod mass;
 pub mod media;
 mod media_limits;
 pub mod menus;
