@@ -31,7 +31,8 @@ impl TestApp {
         let resp = self.mass(who, message, audience).await;
         assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
         let send: Value = resp.json().await.unwrap();
-        assert_eq!(send["status"], "submitted", "{send}");
+        // The platform took it; its result may already be in (it can beat the answer).
+        assert!(send["status"] == "submitted" || send["status"] == "success", "{send}");
         send
     }
 
