@@ -49,12 +49,16 @@ run('mass', async ({ page, base, shot }) => {
   const previews = (await inbox(base, mine)).filter((m) => m.channel === 'preview');
   assert.equal(previews.length, 1, 'one preview on the admin\'s phone');
   assert.equal(previews[0].msg_type, 'image');
-  for (const s of students) assert.equal((await inbox(base, s.openid)).length, 0, `${s.name} saw no preview`);
+  for (const s of students) {
+    const seen = (await inbox(base, s.openid)).filter((m) => m.channel === 'preview' || m.channel === 'mass');
+    assert.equal(seen.length, 0, `${s.name} saw no preview`);
+  }
   await shot(page, 'previewed');
 
   // Sent after the confirmation; WeChat's counts come into the history.
   await page.click('#mass-send');
   await page.getByRole('dialog').getByText('群发后无法撤回').waitFor();
+  await page.locator('#mass-confirm-to', { hasText: '发送给：软件2401（3 人）' }).waitFor();
   await shot(page, 'confirm');
   await page.getByRole('dialog').getByRole('button', { name: '确认发送' }).click();
   await page.getByText('已提交给微信群发').waitFor();

@@ -125,6 +125,11 @@ pub fn mass_counts(sent: i64, errors: i64, filtered: i64) -> String {
 
 pub const MASS_NO_COUNTS: &str = "微信未报告人数";
 
+/// Whom the confirmation says the message goes to.
+pub fn mass_confirm_to(who: &str) -> String {
+    format!("发送给：{who}")
+}
+
 /// The quota line before sending.
 pub fn mass_quota_month(limit: i64, recipients: i64, over: i64) -> String {
     if over > 0 {

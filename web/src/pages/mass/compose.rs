@@ -130,6 +130,14 @@ pub fn MassCompose(
         }
     });
     let tags = StoredValue::new(targets.tags.clone());
+    let audience_label = move || match audience_kind.get().as_str() {
+        "all" => t::MASS_TO_ALL.to_string(),
+        "tag" => tags.with_value(|all| {
+            let chosen = all.iter().find(|target| Some(target.tag_id) == tag.get());
+            chosen.map(|target| format!("{}（{} 人）", target.name, target.members)).unwrap_or_default()
+        }),
+        _ => t::mass_audience("openids", "", audience().map_or(0, |a| a.openids.len() as i64)),
+    };
     let preview = move |_| {
         busy.set(true);
         leptos::task::spawn_local(async move {
@@ -243,6 +251,7 @@ pub fn MassCompose(
             </div>
             <Dialog open=confirming title=Signal::derive(|| t::MASS_CONFIRM_TITLE.to_string()) on_confirm=send
                 busy=Signal::derive(move || busy.get()) confirm_label=t::MASS_CONFIRM_SEND>
+                <p id="mass-confirm-to"><strong>{move || t::mass_confirm_to(&audience_label())}</strong></p>
                 <p>{move || quota.get().and_then(|q| q).and_then(Result::ok).map(|q| quota_line(&q)).unwrap_or_default()}</p>
                 <p class="hint">{t::MASS_CONFIRM_NOTE}</p>
             </Dialog>
