@@ -183,7 +183,7 @@ export async function boundFollower(base, nickname, student) {
 }
 
 /** Latin words a school meets as they are (names of formats, fields, a header). */
-const ENGLISH_ALLOWED = new Set(['API', 'CSV', 'Excel', 'XLSX', 'KEY', 'Markdown', 'URL', 'OpenID', 'openid', 'AppID',
+const ENGLISH_ALLOWED = new Set(['API', 'CSV', 'Excel', 'XLSX', 'JPG', 'PNG', 'GIF', 'AMR', 'KEY', 'Markdown', 'URL', 'OpenID', 'openid', 'AppID',
   'AppSecret', 'Token', 'EncodingAESKey', 'PDF', 'Word', 'JSON', 'HTTPS', 'OAuth', 'IP', 'VIEW', 'CLICK', 'GPS',
   // Product names shown as they are (the cache a deployment runs).
   'Redis',

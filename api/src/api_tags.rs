@@ -44,4 +44,6 @@ pub enum ApiTags {
     AutoReplies,
     /// Parametric QR codes with a purpose, their scans and the follows they brought (二维码).
     QrCodes,
+    /// Plain WeChat mass messages to every follower, a tag or a list, with their counts (群发助手).
+    Mass,
 }

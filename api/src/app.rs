@@ -54,6 +54,7 @@ impl Application {
         let health = tokio::spawn(crate::health::watch_forever(self.state.clone()));
         let media = tokio::spawn(crate::inbox::media::fetch_forever(self.state.clone()));
         let rules = tokio::spawn(crate::autoreply::listen_forever(self.state.clone()));
+        let mass = tokio::spawn(crate::mass::follow_forever(self.state.clone()));
         let log = self.state.wechat.log.clone();
         let delivery = crate::delivery::spawn(self.state.clone());
         let engine = self.state.delivery.clone();
@@ -68,6 +69,7 @@ impl Application {
         health.abort();
         media.abort();
         rules.abort();
+        mass.abort();
         // The batch in hand is sent and recorded before the process ends.
         engine.stop();
         if let Some(worker) = delivery {

@@ -189,7 +189,12 @@ pub fn router() -> Router {
         .rule(
             "send job results",
             Match::Any(vec![Match::Event("TEMPLATESENDJOBFINISH"), Match::Event("MASSSENDJOBFINISH")]),
-            jobs::on_job_finished,
+            // Kept for notices' rows first, then matched to the mass-send assistant's sends.
+            |ctx: Context| async move {
+                let reply = jobs::on_job_finished(ctx.clone()).await?;
+                crate::mass::on_job_finished(ctx).await?;
+                Ok(reply)
+            },
         )
         // Job results and other platform notifications are stored in the message log;
         // they never get a reply.

@@ -26,6 +26,7 @@ pub mod health;
 pub mod http;
 pub mod inbox;
 pub mod kv;
+pub mod mass;
 pub mod menus;
 pub mod notices;
 pub mod people;

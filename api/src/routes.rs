@@ -18,6 +18,7 @@ use crate::delivery::{SubscribeApi, TemplatesApi};
 use crate::desk::DeskApi;
 use crate::http::{ConsoleEndpoint, RequestContext, SecurityHeaders};
 use crate::inbox::{InboxApi, MessagesApi, PortalMessagesApi, QuickRepliesApi};
+use crate::mass::MassApi;
 use crate::menus::MenusApi;
 use crate::notices::{CategoriesApi, NoticesApi, PortalNoticesApi};
 use crate::people::{
@@ -55,7 +56,7 @@ type Apis = (
     (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
     (NoticesApi, CategoriesApi, TemplatesApi, SubscribeApi, PortalNoticesApi),
     (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
-    (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi),
+    (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
     (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi),
 );
 
@@ -68,7 +69,7 @@ fn apis() -> Apis {
         (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
         (NoticesApi, CategoriesApi, TemplatesApi, SubscribeApi, PortalNoticesApi),
         (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
-        (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi),
+        (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
         (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi),
     )
 }

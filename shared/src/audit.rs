@@ -126,4 +126,7 @@ pub const ACTIONS: &[&str] = &[
     "activity_exported",
     "qrcode_created",
     "qrcode_deleted",
+    "mass_previewed",
+    "mass_sent",
+    "mass_deleted",
 ];

@@ -17,6 +17,7 @@ pub mod desk;
 pub mod error;
 pub mod inbox;
 pub mod location;
+pub mod mass;
 pub mod menus;
 pub mod notices;
 pub mod page;
@@ -65,6 +66,10 @@ pub use inbox::{
     NewStudentMessage, QuickReply, ThreadMessage, MAX_QUICK_REPLIES, REPLY_KINDS,
 };
 pub use location::{ConsentChange, LocationConsent, StudentLocation};
+pub use mass::{
+    MassAudience, MassContent, MassPreviewRequest, MassPreviewSent, MassQuota, MassSend, MassTarget, MassTargets,
+    NewMassSend, MASS_KINDS,
+};
 pub use menus::{MenuButton, MenuDraft, MenuFeature, MenuProblem, MenuTarget, NewMenu};
 pub use notices::{
     Attachment, Audience, AudienceCount, NewCategory, NewNotice, Notice, NoticeCategory, NoticeCorrection, NoticePatch,

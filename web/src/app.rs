@@ -12,7 +12,7 @@ use crate::i18n::t;
 use crate::pages::{
     AccountPage, ActivitiesPage, ActivityDetailPage, ActivityNewPage, AuditPage, AutoRepliesPage, CategoriesPage,
     CheckinDetailPage, CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage, ClassPage, ClassPosterPage,
-    ClassesPage, FollowersPage, ForgotPage, GroupsPage, HomePage, InboxPage, LoginPage, MenusPage, NotFound,
+    ClassesPage, FollowersPage, ForgotPage, GroupsPage, HomePage, InboxPage, LoginPage, MassPage, MenusPage, NotFound,
     NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage, PortalActivities, PortalBind, PortalCheckin,
     PortalCheckins, PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSubscriptions, PortalTeachers,
     QrCodesPage, QrPrintPage, RegisterPage, SettingsPage, SimulatorPage, StatsPage, StudentsPage, TeacherApprovals,
@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("students") view=StudentsPage />
                     <Route path=path!("groups") view=GroupsPage />
                     // `new` before `:id`, which would take it for an id.
+                    <Route path=path!("mass") view=MassPage />
                     <Route path=path!("notices") view=NoticesPage />
                     <Route path=path!("notices/new") view=NoticeComposePage />
                     <Route path=path!("notices/:id") view=NoticeDetailPage />

@@ -25,7 +25,7 @@ mod dispatch;
 pub mod jobs;
 mod lease;
 mod ledger;
-mod planner;
+pub mod planner;
 pub mod rate;
 pub mod reasons;
 pub mod refusals;

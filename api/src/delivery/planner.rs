@@ -151,10 +151,15 @@ pub async fn standings(db: &Db, openids: &[String], account: &Account) -> sqlx::
         map.entry(openid).or_default().window_used = Some(used);
     }
 
+    // Notices' mass deliveries and the mass-send assistant's recipients share the quota
+    // (those already past it when a send went were filtered by the platform: not counted).
     let sql = format!(
-        "SELECT openid, COUNT(*) FROM deliveries WHERE openid IN ({list}) AND channel = 'mass' AND status = 'sent' \
-         AND sent_at >= ${} GROUP BY openid",
-        n + 1
+        "SELECT openid, COUNT(*) FROM (SELECT openid FROM deliveries WHERE openid IN ({list}) \
+         AND channel = 'mass' AND status = 'sent' AND sent_at >= ${month} \
+         UNION ALL SELECT r.openid FROM mass_recipients r JOIN mass_sends m ON m.id = r.send_id \
+         WHERE r.openid IN ({list}) AND r.counted = TRUE AND m.created_at >= ${month} \
+         AND m.status <> 'failed') x GROUP BY openid",
+        month = n + 1
     );
     let mut q = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql));
     for o in openids {

@@ -31,6 +31,7 @@ mod inbox_replies;
 mod interaction_history;
 mod kv;
 mod lease_expiry;
+mod mass_send;
 mod menus;
 mod message_log;
 mod notice_correction;

@@ -1,5 +1,5 @@
 //! Widgets shared by the pages: the shell around them, loading/error/empty states, the
-//! pager, a modal dialog, SVG charts, form fields that show their problem, and the
+//! pager, a modal dialog, SVG charts, form fields that show their problem, a file chooser, and the
 //! banner of a demonstration, the warning that notices have no template.
 
 mod charts;
@@ -7,6 +7,7 @@ pub mod chat;
 mod demo_banner;
 mod dialog;
 mod field;
+mod file_pick;
 mod layout;
 mod paged_table;
 mod pager;
@@ -17,6 +18,7 @@ pub use charts::{percent, rate, Bar, ColumnChart, Funnel, Gauge, HBarChart, Line
 pub use demo_banner::DemoBanner;
 pub use dialog::Dialog;
 pub use field::Field;
+pub use file_pick::{chosen_file, clear_file, FilePick};
 pub use layout::{InboxChanged, RequireAdmin, Shell};
 pub use paged_table::{AccountSummary, PagedTable};
 pub use pager::Pager;

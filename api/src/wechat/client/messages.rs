@@ -196,10 +196,22 @@ pub struct Template {
 /// What a mass send carries.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MassMessage {
-    Text { content: String },
-    MpNews { media_id: String },
-    Image { media_ids: Vec<String> },
-    Voice { media_id: String },
+    Text {
+        content: String,
+    },
+    MpNews {
+        media_id: String,
+    },
+    Image {
+        media_ids: Vec<String>,
+    },
+    Voice {
+        media_id: String,
+    },
+    /// A video made for mass sending (`media/uploadvideo`).
+    MpVideo {
+        media_id: String,
+    },
 }
 
 impl MassMessage {
@@ -209,17 +221,39 @@ impl MassMessage {
             MassMessage::MpNews { media_id } => ("mpnews", json!({ "media_id": media_id })),
             MassMessage::Image { media_ids } => ("image", json!({ "media_ids": media_ids })),
             MassMessage::Voice { media_id } => ("voice", json!({ "media_id": media_id })),
+            MassMessage::MpVideo { media_id } => ("mpvideo", json!({ "media_id": media_id })),
         }
     }
 
-    /// Reads the message part of a mass-send body back.
+    pub fn msg_type(&self) -> &'static str {
+        self.fields().0
+    }
+
+    /// The body of a preview to one follower: a preview's image is a single `image.media_id`
+    /// where a mass send has `images.media_ids`.
+    pub fn to_preview_json(&self, openid: &str) -> Value {
+        match self {
+            MassMessage::Image { media_ids } => json!({
+                "touser": openid, "msgtype": "image",
+                "image": { "media_id": media_ids.first().cloned().unwrap_or_default() }
+            }),
+            other => other.merge_into(json!({ "touser": openid })),
+        }
+    }
+
+    /// Reads the message part of a mass-send (or preview) body back.
     pub fn from_json(body: &Value) -> Option<MassMessage> {
         let kind = body["msgtype"].as_str()?;
+        if kind == "image" && body.get("images").is_none() {
+            let media_id = body["image"]["media_id"].as_str()?.to_string();
+            return Some(MassMessage::Image { media_ids: vec![media_id] });
+        }
         let p = body.get(if kind == "image" { "images" } else { kind })?;
         Some(match kind {
             "text" => MassMessage::Text { content: p["content"].as_str()?.to_string() },
             "mpnews" => MassMessage::MpNews { media_id: p["media_id"].as_str()?.to_string() },
             "voice" => MassMessage::Voice { media_id: p["media_id"].as_str()?.to_string() },
+            "mpvideo" => MassMessage::MpVideo { media_id: p["media_id"].as_str()?.to_string() },
             "image" => MassMessage::Image { media_ids: serde_json::from_value(p["media_ids"].clone()).ok()? },
             _ => return None,
         })

@@ -5,6 +5,7 @@
 
 mod error;
 pub mod keywords;
+pub mod mass;
 pub mod media;
 mod media_limits;
 pub mod menus;

@@ -6,7 +6,7 @@ use std::sync::{Arc, MutexGuard};
 use poem::{get, post, Route};
 
 use super::state::{Failure, MockState};
-use super::{media, messages, misc, people, templates, tokens, MockPlatform};
+use super::{mass, media, messages, misc, people, templates, tokens, MockPlatform};
 
 pub type Params = HashMap<String, String>;
 
@@ -39,9 +39,15 @@ pub fn routes() -> Route {
         .at("/template/api_add_template", post(templates::template_add))
         .at("/template/del_private_template", post(templates::template_delete))
         .at("/message/subscribe/bizsend", post(templates::subscribe_send))
-        .at("/message/mass/sendall", post(messages::mass_sendall))
-        .at("/message/mass/send", post(messages::mass_send))
-        .at("/message/mass/get", post(messages::mass_get))
+        .at("/message/mass/sendall", post(mass::mass_sendall))
+        .at("/message/mass/send", post(mass::mass_send))
+        .at("/message/mass/get", post(mass::mass_get))
+        .at("/message/mass/preview", post(mass::mass_preview))
+        .at("/message/mass/delete", post(mass::mass_delete))
+        .at("/draft/add", post(mass::draft_add))
+        .at("/draft/get", post(mass::draft_get))
+        .at("/draft/delete", post(mass::draft_delete))
+        .at("/media/uploadvideo", post(mass::upload_video))
         .at("/media/upload", post(media::upload))
         .at("/media/get", get(media::get))
         .at("/material/add_material", post(misc::material_add))

@@ -10,6 +10,7 @@
 //! like the platform does, and keep an inbox of everything they received.
 
 mod api;
+pub mod mass;
 pub mod media;
 mod messages;
 mod misc;

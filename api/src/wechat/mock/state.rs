@@ -211,6 +211,8 @@ pub struct MockState {
     pub mass_sent: HashMap<i64, &'static str>,
     /// Subscription accounts: one mass send a day.
     pub mass_sendall_today: PeriodCount,
+    /// Drafts, mass videos, previews and mass results (`mass`).
+    pub mass: super::mass::MassBook,
     pub next_msg_id: i64,
     pub qr: HashMap<String, QrEntry>,
     /// Permanent QR codes the account may make (100 000 on the platform).

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use shared::{NewInboxReply, QuickReply};
 
 use crate::api;
+use crate::components::{chosen_file, clear_file, FilePick};
 use crate::i18n::t;
 
 const KINDS: [&str; 6] = ["text", "image", "voice", "video", "music", "news"];
@@ -43,7 +44,7 @@ pub fn Composer(openid: String, done: Callback<Result<&'static str, String>>) ->
     let send = move |ev: SubmitEvent| {
         ev.prevent_default();
         let k = kind.get_untracked();
-        let chosen = file.get_untracked().and_then(|input| input.files()).and_then(|files| files.get(0));
+        let chosen = chosen_file(file);
         let optional = |s: RwSignal<String>| Some(s.get_untracked().trim().to_string()).filter(|v| !v.is_empty());
         let mut answer = NewInboxReply {
             kind: Some(k.clone()),
@@ -71,10 +72,7 @@ pub fn Composer(openid: String, done: Callback<Result<&'static str, String>>) ->
                     for field in [text, title, description, url] {
                         field.set(String::new());
                     }
-                    if let Some(input) = file.get_untracked() {
-                        input.set_value("");
-                    }
-                    picked.set(None);
+                    clear_file(file, picked);
                     done.run(Ok(if sent.status.as_deref() == Some("pending") {
                         t::REPLY_PLANNED
                     } else {
@@ -136,16 +134,9 @@ pub fn Composer(openid: String, done: Callback<Result<&'static str, String>>) ->
             {move || matches!(kind.get().as_str(), "music" | "news").then(|| view! {
                 {field(if kind.get() == "music" { t::MUSIC_URL } else { t::NEWS_URL }, "reply-url", url)}
             })}
-            <div class="file-field" class:hidden=move || kind.get() == "text">
-                <span>{move || t::answer_file_label(&kind.get())}</span>
-                // The browser's own file button speaks its own language: ours says 选择文件.
-                <label class="file-pick">
-                    <span class="button secondary">{t::CHOOSE_FILE}</span>
-                    <input type="file" id="reply-file" node_ref=file accept=move || t::answer_file_accept(&kind.get())
-                        on:change=move |_| picked.set(file.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0)).map(|f| f.name())) />
-                    <span class="hint">{move || picked.get().unwrap_or_else(|| t::NO_FILE_CHOSEN.to_string())}</span>
-                </label>
-            </div>
+            <FilePick id="reply-file" label=Signal::derive(move || t::answer_file_label(&kind.get()))
+                accept=Signal::derive(move || t::answer_file_accept(&kind.get())) input=file picked=picked
+                hidden=Signal::derive(move || kind.get() == "text") />
             <div class="actions">
                 {move || (kind.get() == "text").then(|| view! {
                     <button type="button" class="secondary" id="save-quick-reply" on:click=save_quick>{t::SAVE_QUICK_REPLY}</button>
