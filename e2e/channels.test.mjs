@@ -25,7 +25,7 @@ run('channels', async ({ page, base, shot, browser, watch }) => {
 
   // The template page: keyword types in the chooser, the library, the limits.
   await logIn(page, base);
-  await page.goto(`${base}/settings/templates`);
+  await page.goto(`${base}/templates`);
   await page.locator('#kind-notice').waitFor();
   await page.selectOption('#tpl-notice', 'TPL_NOTICE');
   const options = await page.locator('#tpl-notice-title option').allInnerTexts();
@@ -69,6 +69,8 @@ run('channels', async ({ page, base, shot, browser, watch }) => {
   const notice = await call('POST', '/notices', { title: '宿舍安全检查', body: '本周五检查宿舍用电安全。', audience: { classes: [klass.id] } });
   await call('POST', `/notices/${notice.id}/send`, {});
   await page.goto(`${base}/notices/${notice.id}`);
+  // A sent notice opens on its receipt report; the delivery panel is the third tab.
+  await page.click('#tab-delivery');
   await page.locator('#refused-template', { hasText: '2' }).waitFor({ timeout: 30000 });
   await page.locator('#channel-subscribe').waitFor();
   await page.locator('#delivery-panel td', { hasText: '学生在微信中拒收了这个模板的消息' }).first().waitFor();

@@ -155,7 +155,7 @@ pub struct SubscribeApi;
 impl SubscribeApi {
     /// What the student's page needs for WeChat's subscribe button: the subscribe
     /// templates notices go by, and where the student stands with each.
-    #[oai(path = "/v1/portal/subscriptions", method = "get", tag = "ApiTags::Portal")]
+    #[oai(path = "/v1/portal/notification-subscriptions", method = "get", tag = "ApiTags::Portal")]
     async fn student(&self, state: Data<&AppState>, auth: StudentAuth) -> ApiResult<Json<StudentSubscriptions>> {
         let mut template_ids: Vec<String> = mappings(&state.db).await?.into_iter().map(|m| m.template_id).collect();
         template_ids.dedup();

@@ -8,6 +8,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::{error_body, spawn_app, spawn_app_with, Session, TestApp};
+use crate::oauth_helpers::student_token;
 
 fn codes(row: &Value) -> Vec<String> {
     row["fallback"]
@@ -171,6 +172,11 @@ async fn subscribe(app: &TestApp, openid: &str, template: &str, student: i64, ad
     panic!("the popup event was not recorded");
 }
 
+async fn page_state(app: &TestApp, token: &str) -> Value {
+    let url = app.url("/api/v1/portal/notification-subscriptions");
+    app.client.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap()
+}
+
 #[tokio::test]
 async fn a_subscribed_student_gets_a_subscribe_notification_and_a_one_time_subscription_is_used_once() {
     let app = spawn_app().await;
@@ -181,6 +187,14 @@ async fn a_subscribed_student_gets_a_subscribe_notification_and_a_one_time_subsc
     let (student, openid) = (students[0].0, students[0].1.as_str());
     sim_user(&app, openid, json!({ "refuse_templates": ["TPL_NOTICE"] })).await;
     subscribe(&app, openid, "SUB_ONCE", student, &admin).await;
+    // The student's page knows which template its subscribe button offers, and the grant.
+    let token = student_token(&app, openid).await;
+    let state = page_state(&app, &token).await;
+    assert_eq!(state["template_ids"], json!(["SUB_ONCE"]), "{state}");
+    assert_eq!(
+        (state["states"][0]["accepted"].as_bool(), state["states"][0]["remaining"].as_i64()),
+        (Some(true), Some(1))
+    );
 
     let (id, rows) = send(&app, &admin, "班会通知", class).await;
     let row = row_of(&rows, openid);

@@ -175,7 +175,7 @@ pub async fn classmates() -> ApiResult<Vec<Classmate>> {
 
 /// The subscribe templates for WeChat's subscribe button, and where the reader stands.
 pub async fn subscribe_state() -> ApiResult<shared::StudentSubscriptions> {
-    send::<(), _>(Method::GET, "/subscriptions", None).await
+    send::<(), _>(Method::GET, "/notification-subscriptions", None).await
 }
 
 pub async fn teachers(search: String, page: u32) -> ApiResult<Page<TeacherProfile>> {
