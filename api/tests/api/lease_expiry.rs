@@ -162,3 +162,54 @@ async fn a_customer_service_message_whose_answer_was_lost_is_neither_sent_again_
         assert!(codes.contains(&"unknown_outcome"), "the report says the outcome is unknown: {row}");
     }
 }
+
+#[tokio::test]
+async fn a_lease_that_runs_out_mid_batch_never_sends_a_subscribe_notification_twice() {
+    let one = spawn_app_with(&LEASE).await;
+    let two = one.replica_on_same_platform_with(&LEASE).await;
+    let admin = one.admin().await;
+    let mapping =
+        json!({ "kind": "notice", "template_id": "SUB_NOTICE", "fields": { "title": "thing1", "time": "time3" } });
+    let resp = one
+        .request(
+            reqwest::Method::PUT,
+            "/api/v1/settings/subscribe-templates/notice",
+            Some(&admin.access),
+            Some(mapping),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let (class, students) = one.bound_class(&admin, "计算机2302", 100, &[]).await;
+    let openids: Vec<String> = students.into_iter().map(|(_, o)| o).collect();
+    // Every student subscribes (long-term) with the page's button; nobody wrote in, so no
+    // customer-service message could carry a notice either.
+    let app = &one;
+    stream::iter(&openids)
+        .for_each_concurrent(8, |openid| async move {
+            let url = app.url(&format!("/mock-wechat/sim/users/{openid}/subscribe"));
+            let body = json!({ "template_ids": ["SUB_NOTICE"], "status": "accept" });
+            assert_eq!(app.client.post(url).json(&body).send().await.unwrap().status(), 204);
+        })
+        .await;
+    for _ in 0..200 {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions WHERE accepted = TRUE")
+            .fetch_one(one.state.db.pool())
+            .await
+            .unwrap();
+        if n == 100 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    one.set_faults(json!({ "latency_ms": 300 })).await;
+    let id = one.draft(&admin, "明日停水通知", json!({ "classes": [class] })).await;
+    one.send_notice(&admin, id).await;
+    two.state.delivery.wake();
+    one.until_sent(&admin, id, 120).await;
+    one.set_faults(json!({})).await;
+    write_in(&one, &openids, "收到").await;
+
+    let by_channel = assert_exactly_once(&one, &admin, id, &openids).await;
+    assert_eq!(by_channel, HashMap::from([("subscribe".to_string(), 100)]));
+}
