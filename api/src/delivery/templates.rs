@@ -8,7 +8,7 @@ use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
-use shared::{AccountTemplate, MessageKind, NewLibraryTemplate, TemplateKeyword, TemplateMapping, TemplateSettings};
+use shared::{AccountTemplate, MessageKind, NewLibraryTemplate, TemplateMapping, TemplateSettings};
 
 use crate::api_tags::ApiTags;
 use crate::audit::Audit;
@@ -67,32 +67,6 @@ pub fn keywords(content: &str) -> Vec<String> {
         .collect()
 }
 
-/// A template's keywords with the label before each (`通知标题{{thing1.DATA}}` →
-/// 通知标题) and their type's limit and rule.
-pub fn fields(content: &str) -> Vec<TemplateKeyword> {
-    content
-        .lines()
-        .flat_map(|line| {
-            let mut out = Vec::new();
-            let mut rest = line;
-            while let Some(start) = rest.find("{{") {
-                let label = rest[..start].trim().trim_end_matches([':', '：']).trim().to_string();
-                let Some((keyword, after)) = rest[start + 2..].split_once(".DATA}}") else { break };
-                let kind = keywords::type_of(keyword.trim());
-                out.push(TemplateKeyword {
-                    keyword: keyword.trim().to_string(),
-                    label,
-                    kind: kind.name.to_string(),
-                    limit: kind.limit as i64,
-                    rule: kind.rule.to_string(),
-                });
-                rest = after;
-            }
-            out
-        })
-        .collect()
-}
-
 /// `value` as the platform accepts it for `keyword`'s type: one line, only the characters
 /// the type allows, within its length (a `thing` cut with "…"; types with a pattern cut
 /// plainly). A value that still breaks the type is caught before sending.
@@ -142,7 +116,7 @@ impl TemplatesApi {
                         .into_iter()
                         .map(|t| AccountTemplate {
                             keywords: keywords(&t.content),
-                            fields: fields(&t.content),
+                            fields: keywords::fields(&t.content),
                             used_for: used_for(&t.template_id, &mappings),
                             long_term: None,
                             template_id: t.template_id,
@@ -159,7 +133,7 @@ impl TemplatesApi {
                     .into_iter()
                     .map(|t| AccountTemplate {
                         keywords: keywords(&t.content),
-                        fields: fields(&t.content),
+                        fields: keywords::fields(&t.content),
                         used_for: used_for(&t.pri_tmpl_id, &subscribe_mappings),
                         long_term: Some(t.kind == 3),
                         template_id: t.pri_tmpl_id,
@@ -213,7 +187,7 @@ impl TemplatesApi {
         let t = list.into_iter().find(|t| t.template_id == id).ok_or_else(|| ApiError::not_found("template"))?;
         Ok(Json(AccountTemplate {
             keywords: keywords(&t.content),
-            fields: fields(&t.content),
+            fields: keywords::fields(&t.content),
             used_for: Vec::new(),
             long_term: None,
             template_id: t.template_id,

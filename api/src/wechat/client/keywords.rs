@@ -126,6 +126,32 @@ pub fn named_in(errmsg: &str) -> Option<&str> {
     (!field.is_empty() && field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(field)
 }
 
+/// A template's keywords with the label before each (`通知标题{{thing1.DATA}}` →
+/// 通知标题) and their type's limit and rule.
+pub fn fields(content: &str) -> Vec<shared::TemplateKeyword> {
+    content
+        .lines()
+        .flat_map(|line| {
+            let mut out = Vec::new();
+            let mut rest = line;
+            while let Some(start) = rest.find("{{") {
+                let label = rest[..start].trim().trim_end_matches([':', '：']).trim().to_string();
+                let Some((keyword, after)) = rest[start + 2..].split_once(".DATA}}") else { break };
+                let kind = type_of(keyword.trim());
+                out.push(shared::TemplateKeyword {
+                    keyword: keyword.trim().to_string(),
+                    label,
+                    kind: kind.name.to_string(),
+                    limit: kind.limit as i64,
+                    rule: kind.rule.to_string(),
+                });
+                rest = after;
+            }
+            out
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

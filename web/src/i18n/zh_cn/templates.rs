@@ -55,3 +55,49 @@ pub fn keyword_kind(kind: &str) -> &'static str {
         _ => "文本",
     }
 }
+
+// On a student's record.
+pub const REFUSED_TEMPLATES: &str = "拒收模板";
+pub const SUBSCRIPTIONS: &str = "订阅通知";
+
+/// The templates a student turned off in WeChat, for their record.
+pub fn refused_templates(list: &[shared::RefusedTemplate]) -> String {
+    if list.is_empty() {
+        return "无".into();
+    }
+    list.iter()
+        .map(|r| {
+            let what = match r.kind.as_deref() {
+                Some("notice") => "新通知模板".to_string(),
+                Some("reminder") => "未读提醒模板".to_string(),
+                _ => format!("模板 {}", r.template_id),
+            };
+            format!(
+                "{what}（{} 拒收，{} 后再试）",
+                crate::format::datetime(&r.refused_at),
+                crate::format::datetime(&r.retried_after)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+/// A student's subscribe-notification subscriptions, for their record.
+pub fn subscriptions(list: &[shared::SubscriptionState]) -> String {
+    let live: Vec<String> = list
+        .iter()
+        .filter(|s| s.accepted && (s.long_term || s.remaining > 0))
+        .map(|s| {
+            if s.long_term {
+                format!("{}（长期）", s.template_id)
+            } else {
+                format!("{}（一次性，剩 {} 次）", s.template_id, s.remaining)
+            }
+        })
+        .collect();
+    if live.is_empty() {
+        "未订阅".into()
+    } else {
+        live.join("；")
+    }
+}
