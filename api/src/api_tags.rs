@@ -46,4 +46,10 @@ pub enum ApiTags {
     QrCodes,
     /// Plain WeChat mass messages to every follower, a tag or a list, with their counts (群发助手).
     Mass,
+    /// The document library: folders, documents, their versions and downloads (常用文档).
+    Documents,
+    /// Procedures (办事指南) and the offices students call or visit (联系方式).
+    Guides,
+    /// One search over notices, documents, procedures and contacts; the week's hot list.
+    Search,
 }
