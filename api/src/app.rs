@@ -55,6 +55,7 @@ impl Application {
         let media = tokio::spawn(crate::inbox::media::fetch_forever(self.state.clone()));
         let rules = tokio::spawn(crate::autoreply::listen_forever(self.state.clone()));
         let mass = tokio::spawn(crate::mass::follow_forever(self.state.clone()));
+        let search = tokio::spawn(crate::search::sources::keep_forever(self.state.db.clone()));
         let log = self.state.wechat.log.clone();
         let delivery = crate::delivery::spawn(self.state.clone());
         let engine = self.state.delivery.clone();
@@ -70,6 +71,7 @@ impl Application {
         media.abort();
         rules.abort();
         mass.abort();
+        search.abort();
         // The batch in hand is sent and recorded before the process ends.
         engine.stop();
         if let Some(worker) = delivery {

@@ -28,6 +28,7 @@ use crate::people::{
 use crate::portal::{PortalApi, PortalOauthApi};
 use crate::qrcodes::QrCodesApi;
 use crate::receipts::{PortalReceiptsApi, ReceiptsApi, ReceiptsToWechatApi};
+use crate::search::SearchApi;
 use crate::seed_api::SeedApi;
 use crate::settings::SettingsApi;
 use crate::state::AppState;
@@ -57,7 +58,7 @@ type Apis = (
     (NoticesApi, CategoriesApi, TemplatesApi, SubscribeApi, PortalNoticesApi),
     (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
     (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
-    (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi),
+    (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi, SearchApi),
 );
 
 pub type ApiService = OpenApiService<Apis, ()>;
@@ -70,7 +71,7 @@ fn apis() -> Apis {
         (NoticesApi, CategoriesApi, TemplatesApi, SubscribeApi, PortalNoticesApi),
         (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
         (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
-        (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi),
+        (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi, SearchApi),
     )
 }
 

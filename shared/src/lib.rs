@@ -23,6 +23,7 @@ pub mod notices;
 pub mod page;
 pub mod people;
 pub mod qrcodes;
+pub mod search;
 pub mod receipts;
 pub mod roster;
 pub mod settings;
@@ -82,6 +83,7 @@ pub use people::{
     TeacherRef, WechatBinding,
 };
 pub use qrcodes::{NewQrCode, QrCode, QrPurpose, QrQuota};
+pub use search::{HotItem, HotList, SearchHit, SearchKind, SearchResults};
 pub use receipts::{
     Ballot, ClassProgress, ClassReceipts, ClassmateReceipt, Comment, CommentVisibility, Funnel, Missing, NewComment,
     NoticeReport, Receipt, RemindRequest, Reminder, ReminderPolicy, ReminderReach, StreamTicket, StudentVote,

@@ -30,6 +30,9 @@ pub const CHECKIN_KEY: &str = "CHECKIN";
 /// The key that answers with the activities open for sign-up.
 pub const ACTIVITIES_KEY: &str = "ACTIVITIES";
 
+/// The key that answers with the week's hot list (热门).
+pub const HOT_KEY: &str = "HOT";
+
 /// What Banji's features offer to put in a menu.
 pub fn features(state: &AppState) -> Vec<MenuFeature> {
     let page = |next: &str| format!("{}/api/v1/portal/oauth?next={next}", state.config.public_url);
@@ -45,6 +48,11 @@ pub fn features(state: &AppState) -> Vec<MenuFeature> {
         },
         MenuFeature { label: "签到".into(), kind: "click".into(), key: Some(CHECKIN_KEY.into()), url: None },
         MenuFeature { label: "活动报名".into(), kind: "view".into(), key: None, url: Some(page("/s/activities")) },
+        MenuFeature { label: "常用文档".into(), kind: "view".into(), key: None, url: Some(page("/s/documents")) },
+        MenuFeature { label: "办事指南".into(), kind: "view".into(), key: None, url: Some(page("/s/guides")) },
+        MenuFeature { label: "联系方式".into(), kind: "view".into(), key: None, url: Some(page("/s/teachers")) },
+        MenuFeature { label: "搜索".into(), kind: "view".into(), key: None, url: Some(page("/s/search")) },
+        MenuFeature { label: "热门".into(), kind: "click".into(), key: Some(HOT_KEY.into()), url: None },
         MenuFeature { label: "使用帮助".into(), kind: "click".into(), key: Some(HELP_KEY.into()), url: None },
         // For the teachers' menu: their phone pages (WeChat signs in the bound teacher).
         MenuFeature { label: "教师工作台".into(), kind: "view".into(), key: None, url: Some(page("/t/")) },

@@ -157,6 +157,7 @@ pub async fn start(tx: &mut sqlx::AnyConnection, row: &NoticeRow) -> sqlx::Resul
         .bind(row.id)
         .execute(&mut *tx)
         .await?;
+    crate::search::sources::notice_in(tx, row.id).await?;
     Ok(true)
 }
 
@@ -199,6 +200,8 @@ pub async fn withdraw(db: &Db, scope: Scope, id: i64, audit: Audit<'_>) -> ApiRe
         .execute(&mut *tx)
         .await?;
     audit.target(format!("notice:{id}")).detail(row.title.clone()).record(&mut *tx).await?;
+    // A withdrawn notice is found no more.
+    crate::search::sources::notice_in(&mut tx, id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -238,6 +241,7 @@ pub async fn correct(db: &Db, scope: Scope, id: i64, correction: NoticeCorrectio
         format!("原标题：{}", row.title)
     };
     audit.target(format!("notice:{id}")).detail(was).record(&mut *tx).await?;
+    crate::search::sources::notice_in(&mut tx, id).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -139,6 +139,7 @@ pub async fn update(db: &Db, user_id: i64, patch: TeacherProfilePatch, audit: Au
     .await?;
     audit.target(format!("user:{user_id}")).record(&mut *tx).await?;
     tx.commit().await?;
+    crate::search::sources::teacher(db, user_id).await?;
     Ok(())
 }
 

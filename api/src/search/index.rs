@@ -3,38 +3,13 @@
 //! request. The item carries who may find it, copied from its owner, so a search needs
 //! no capability's tables but the notices' deliveries.
 
-use sqlx::Any;
+use sqlx::AnyConnection;
 
 use super::terms::terms;
 use crate::db::Db;
 
-/// What is searchable, as stored in `search_items.kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    Notice,
-    Document,
-    Guide,
-    Office,
-    Teacher,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Notice, Kind::Document, Kind::Guide, Kind::Office, Kind::Teacher];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Notice => "notice",
-            Kind::Document => "document",
-            Kind::Guide => "guide",
-            Kind::Office => "office",
-            Kind::Teacher => "teacher",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == text)
-    }
-}
+/// What is searchable, as stored in `search_items.kind` (one enum with the DTOs').
+pub use shared::SearchKind as Kind;
 
 /// Who may find an item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,8 +60,8 @@ pub async fn put(db: &Db, item: &Item) -> sqlx::Result<()> {
     tx.commit().await
 }
 
-/// [`put`] inside the caller's transaction.
-pub async fn put_in(tx: &mut sqlx::Transaction<'static, Any>, item: &Item) -> sqlx::Result<()> {
+/// [`put`] inside the caller's transaction (`&mut tx` derefs to the connection).
+pub async fn put_in(tx: &mut AnyConnection, item: &Item) -> sqlx::Result<()> {
     remove_in(tx, item.kind, item.ref_id).await?;
     let summary: String = item.summary.chars().take(120).collect();
     let id: i64 = sqlx::query_scalar(
@@ -99,21 +74,21 @@ pub async fn put_in(tx: &mut sqlx::Transaction<'static, Any>, item: &Item) -> sq
     .bind(summary)
     .bind(item.audience.as_str())
     .bind(item.at)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?;
     if let Audience::Listed { classes, groups } = &item.audience {
         for class in classes {
             sqlx::query("INSERT INTO search_item_audience (item_id, class_id) VALUES ($1, $2)")
                 .bind(id)
                 .bind(class)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
         }
         for group in groups {
             sqlx::query("INSERT INTO search_item_audience (item_id, group_id) VALUES ($1, $2)")
                 .bind(id)
                 .bind(group)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
         }
     }
@@ -134,7 +109,7 @@ pub async fn put_in(tx: &mut sqlx::Transaction<'static, Any>, item: &Item) -> sq
         for term in chunk {
             query = query.bind(term.clone()).bind(i64::from(in_title.contains(term)));
         }
-        query.execute(&mut **tx).await?;
+        query.execute(&mut *tx).await?;
     }
     Ok(())
 }
@@ -147,17 +122,17 @@ pub async fn remove(db: &Db, kind: Kind, ref_id: i64) -> sqlx::Result<()> {
 }
 
 /// [`remove`] inside the caller's transaction.
-pub async fn remove_in(tx: &mut sqlx::Transaction<'static, Any>, kind: Kind, ref_id: i64) -> sqlx::Result<()> {
+pub async fn remove_in(tx: &mut AnyConnection, kind: Kind, ref_id: i64) -> sqlx::Result<()> {
     let id: Option<i64> = sqlx::query_scalar("SELECT id FROM search_items WHERE kind = $1 AND ref_id = $2")
         .bind(kind.as_str())
         .bind(ref_id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *tx)
         .await?;
     if let Some(id) = id {
         // Children first: SQLite enforces the foreign keys only when asked to.
-        sqlx::query("DELETE FROM search_terms WHERE item_id = $1").bind(id).execute(&mut **tx).await?;
-        sqlx::query("DELETE FROM search_item_audience WHERE item_id = $1").bind(id).execute(&mut **tx).await?;
-        sqlx::query("DELETE FROM search_items WHERE id = $1").bind(id).execute(&mut **tx).await?;
+        sqlx::query("DELETE FROM search_terms WHERE item_id = $1").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM search_item_audience WHERE item_id = $1").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM search_items WHERE id = $1").bind(id).execute(&mut *tx).await?;
     }
     Ok(())
 }

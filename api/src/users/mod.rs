@@ -93,6 +93,8 @@ pub async fn update<'a>(
     }
     let after = store::get(&mut *tx, id).await?.ok_or_else(|| ApiError::not_found("user"))?;
     tx.commit().await?;
+    // A disabled teacher's contact is found no more; a renamed one under the new name.
+    crate::search::sources::teacher(db, id).await?;
     Ok(after)
 }
 
@@ -121,6 +123,7 @@ pub async fn delete(db: &Db, id: i64, audit: Audit<'_>) -> ApiResult<()> {
     }
     store::delete(&mut *tx, id).await?;
     audit.target(format!("user:{id}")).detail(user.username).record(&mut *tx).await?;
+    crate::search::index::remove_in(&mut tx, crate::search::Kind::Teacher, id).await?;
     tx.commit().await?;
     Ok(())
 }

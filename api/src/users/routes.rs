@@ -90,6 +90,7 @@ impl UsersApi {
             .await?;
         let row = store::get(&mut *tx, id.0).await?.ok_or_else(|| ApiError::not_found("user"))?;
         tx.commit().await?;
+        crate::search::sources::teacher(&state.db, id.0).await?;
         Ok(Json(row.into_user()))
     }
 

@@ -1,0 +1,170 @@
+//! Answering a search: the items that hold every term of the query and that the viewer
+//! may find, best first.
+//!
+//! One query per search, the same on both backends. It walks the postings of the query's
+//! **rarest** term (counted up to a bound, so a common term costs little) in the order of
+//! its index — title matches first, then newest — checks the other terms by primary key
+//! and the viewer's right to each item, and stops at [`CANDIDATES`]. The few candidates
+//! are then ranked here: the whole query in the title, then how many of its terms are in
+//! the title, then recency.
+
+use super::index::Kind;
+use super::terms::{query_terms, terms};
+use crate::db::filter::{Arg, Filter};
+use crate::db::{now_ms, Db};
+use crate::people::Scope;
+
+/// How many matching items are ranked at most.
+const CANDIDATES: i64 = 200;
+/// Postings counted per term to find the rarest.
+const RARITY_BOUND: i64 = 5000;
+
+/// Who is searching: a follower from WeChat or a student page, or a console user.
+#[derive(Debug, Clone)]
+pub enum Viewer {
+    Follower { openid: String, student: Option<StudentOf> },
+    Staff(Scope),
+}
+
+/// A bound student's place: what listed items may name.
+#[derive(Debug, Clone)]
+pub struct StudentOf {
+    pub id: i64,
+    pub class_id: Option<i64>,
+}
+
+impl Viewer {
+    /// The follower's view: bound to a student or not.
+    pub async fn follower(db: &Db, openid: &str) -> sqlx::Result<Viewer> {
+        let student: Option<(i64, Option<i64>)> =
+            sqlx::query_as("SELECT id, class_id FROM students WHERE openid = $1").bind(openid).fetch_optional(db.pool()).await?;
+        Ok(Viewer::Follower {
+            openid: openid.to_string(),
+            student: student.map(|(id, class_id)| StudentOf { id, class_id }),
+        })
+    }
+
+    /// Limits `f` to the items (alias `i`) this viewer may find.
+    pub fn limit(&self, f: &mut Filter) {
+        match self {
+            Viewer::Follower { openid, student: None } => f.and(
+                "i.audience = 'all' OR (i.audience = 'recipients' AND i.ref_id IN \
+                 (SELECT d.notice_id FROM deliveries d WHERE d.openid = ? AND d.kind = 'notice'))",
+                [Arg::from(openid.as_str())],
+            ),
+            Viewer::Follower { openid, student: Some(s) } => f.and(
+                "i.audience IN ('all', 'students') \
+                 OR (i.audience = 'listed' AND EXISTS (SELECT 1 FROM search_item_audience a WHERE a.item_id = i.id \
+                     AND (a.class_id = ? OR a.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.student_id = ?)))) \
+                 OR (i.audience = 'recipients' AND i.ref_id IN (SELECT d.notice_id FROM deliveries d \
+                     WHERE (d.openid = ? OR d.student_id = ?) AND d.kind = 'notice'))",
+                [Arg::Int(s.class_id.unwrap_or(-1)), Arg::Int(s.id), Arg::from(openid.as_str()), Arg::Int(s.id)],
+            ),
+            Viewer::Staff(Scope::All) => f,
+            Viewer::Staff(Scope::Teacher(user)) => f.and(
+                "(i.audience <> 'listed' OR EXISTS (SELECT 1 FROM search_item_audience a WHERE a.item_id = i.id \
+                     AND (a.class_id IN (SELECT ct.class_id FROM class_teachers ct WHERE ct.user_id = ?) \
+                       OR a.group_id IN (SELECT g.id FROM student_groups g WHERE g.owner_id = ?)))) \
+                 AND (i.kind <> 'notice' OR i.ref_id IN (SELECT n.id FROM notices n WHERE n.author_id = ?))",
+                [Arg::Int(*user), Arg::Int(*user), Arg::Int(*user)],
+            ),
+        };
+    }
+}
+
+/// One found item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub kind: Kind,
+    pub ref_id: i64,
+    pub title: String,
+    pub summary: String,
+    pub at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    kind: String,
+    ref_id: i64,
+    title: String,
+    summary: String,
+    at: i64,
+}
+
+/// The items matching `query` that `viewer` may find, of `kinds` (all when empty), best
+/// first, at most `limit`.
+pub async fn search(db: &Db, viewer: &Viewer, query: &str, kinds: &[Kind], limit: usize) -> sqlx::Result<Vec<Hit>> {
+    let wanted = query_terms(query);
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rarest = rarest(db, &wanted).await?;
+    let mut f = Filter::new();
+    f.and("t.term = ?", [Arg::from(rarest.as_str())]);
+    for term in wanted.iter().filter(|t| **t != rarest) {
+        f.and(
+            "EXISTS (SELECT 1 FROM search_terms u WHERE u.term = ? AND u.item_id = t.item_id)",
+            [Arg::from(term.as_str())],
+        );
+    }
+    if !kinds.is_empty() {
+        let marks = vec!["?"; kinds.len()].join(", ");
+        f.and(&format!("i.kind IN ({marks})"), kinds.iter().map(|k| Arg::from(k.as_str())));
+    }
+    viewer.limit(&mut f);
+    let sql = format!(
+        "SELECT i.id, i.kind, i.ref_id, i.title, i.summary, i.at FROM search_terms t \
+         JOIN search_items i ON i.id = t.item_id{} ORDER BY t.in_title DESC, t.at DESC LIMIT {CANDIDATES}",
+        f.where_sql()
+    );
+    let rows: Vec<Row> = f.bind_as(sqlx::query_as(sqlx::AssertSqlSafe(sql))).fetch_all(db.pool()).await?;
+    Ok(rank(query, &wanted, rows, limit))
+}
+
+/// The query term with the fewest postings (counted up to [`RARITY_BOUND`]).
+async fn rarest(db: &Db, wanted: &[String]) -> sqlx::Result<String> {
+    if wanted.len() == 1 {
+        return Ok(wanted[0].clone());
+    }
+    let mut best: Option<(i64, &String)> = None;
+    for term in wanted {
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM search_terms WHERE term = $1 LIMIT {RARITY_BOUND}) AS p"
+        )))
+        .bind(term)
+        .fetch_one(db.pool())
+        .await?;
+        if best.is_none_or(|(m, _)| n < m) {
+            best = Some((n, term));
+        }
+    }
+    Ok(best.map(|(_, t)| t.clone()).unwrap_or_default())
+}
+
+/// Orders the candidates: the whole query in the title, then terms in the title, then
+/// newer first.
+fn rank(query: &str, wanted: &[String], rows: Vec<Row>, limit: usize) -> Vec<Hit> {
+    let whole: String = query.split_whitespace().collect::<String>().to_lowercase();
+    let now = now_ms();
+    let mut scored: Vec<(f64, i64, Hit)> = rows
+        .into_iter()
+        .filter_map(|r| {
+            let kind = Kind::parse(&r.kind)?;
+            let title_terms = terms(&r.title);
+            let in_title = wanted.iter().filter(|t| title_terms.contains(*t)).count() as f64;
+            let compact: String = r.title.split_whitespace().collect::<String>().to_lowercase();
+            let whole_in_title = if !whole.is_empty() && compact.contains(&whole) { 100.0 } else { 0.0 };
+            let age_days = ((now - r.at).max(0) as f64) / 86_400_000.0;
+            let recency = 20.0 * (-age_days / 90.0).exp();
+            let score = whole_in_title + 10.0 * in_title + recency;
+            Some((score, r.id, Hit { kind, ref_id: r.ref_id, title: r.title, summary: r.summary, at: r.at }))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+    scored
+        .into_iter()
+        .map(|(_, _, hit)| hit)
+        .take(limit)
+        .collect()
+}
