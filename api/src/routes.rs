@@ -58,7 +58,16 @@ type Apis = (
     (NoticesApi, CategoriesApi, TemplatesApi, SubscribeApi, PortalNoticesApi),
     (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
     (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
-    (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi, SearchApi),
+    (
+        CheckinApi,
+        PortalCheckinApi,
+        AttendanceApi,
+        LocationApi,
+        ActivitiesApi,
+        PortalActivitiesApi,
+        QrCodesApi,
+        SearchApi,
+    ),
 );
 
 pub type ApiService = OpenApiService<Apis, ()>;
@@ -71,7 +80,16 @@ fn apis() -> Apis {
         (NoticesApi, CategoriesApi, TemplatesApi, SubscribeApi, PortalNoticesApi),
         (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
         (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
-        (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi, SearchApi),
+        (
+            CheckinApi,
+            PortalCheckinApi,
+            AttendanceApi,
+            LocationApi,
+            ActivitiesApi,
+            PortalActivitiesApi,
+            QrCodesApi,
+            SearchApi,
+        ),
     )
 }
 

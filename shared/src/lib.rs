@@ -23,9 +23,9 @@ pub mod notices;
 pub mod page;
 pub mod people;
 pub mod qrcodes;
-pub mod search;
 pub mod receipts;
 pub mod roster;
+pub mod search;
 pub mod settings;
 pub mod stats;
 pub mod student_notices;
@@ -83,13 +83,13 @@ pub use people::{
     TeacherRef, WechatBinding,
 };
 pub use qrcodes::{NewQrCode, QrCode, QrPurpose, QrQuota};
-pub use search::{HotItem, HotList, SearchHit, SearchKind, SearchResults};
 pub use receipts::{
     Ballot, ClassProgress, ClassReceipts, ClassmateReceipt, Comment, CommentVisibility, Funnel, Missing, NewComment,
     NoticeReport, Receipt, RemindRequest, Reminder, ReminderPolicy, ReminderReach, StreamTicket, StudentVote,
     TimelinePoint, VoteOptionCount, VoteResults, VoteSpec, VoteTally,
 };
 pub use roster::{ImportJob, ImportReport, ImportStatus, RowError};
+pub use search::{HotItem, HotList, SearchHit, SearchKind, SearchResults};
 pub use settings::{Settings, SettingsPatch, TemplateStatus};
 pub use stats::{ClassRate, CountBy, Dashboard, HotNotice, StudentUnread};
 pub use student_notices::{CategorySubscription, FileLink, StudentNotice, StudentNoticeDetail, SubscriptionChange};

@@ -74,4 +74,3 @@ const TEACHER_ONLY: &[&str] = &[
     "teacher reminds a notice's unread",
     "teacher starts a check-in",
 ];
-

@@ -36,8 +36,10 @@ pub struct StudentOf {
 impl Viewer {
     /// The follower's view: bound to a student or not.
     pub async fn follower(db: &Db, openid: &str) -> sqlx::Result<Viewer> {
-        let student: Option<(i64, Option<i64>)> =
-            sqlx::query_as("SELECT id, class_id FROM students WHERE openid = $1").bind(openid).fetch_optional(db.pool()).await?;
+        let student: Option<(i64, Option<i64>)> = sqlx::query_as("SELECT id, class_id FROM students WHERE openid = $1")
+            .bind(openid)
+            .fetch_optional(db.pool())
+            .await?;
         Ok(Viewer::Follower {
             openid: openid.to_string(),
             student: student.map(|(id, class_id)| StudentOf { id, class_id }),
@@ -162,9 +164,5 @@ fn rank(query: &str, wanted: &[String], rows: Vec<Row>, limit: usize) -> Vec<Hit
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
-    scored
-        .into_iter()
-        .map(|(_, _, hit)| hit)
-        .take(limit)
-        .collect()
+    scored.into_iter().map(|(_, _, hit)| hit).take(limit).collect()
 }

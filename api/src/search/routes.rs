@@ -68,7 +68,13 @@ impl SearchApi {
         let viewer = Viewer::Staff(Scope::of(&auth.0));
         let kinds: Vec<SearchKind> = kind.0.into_iter().collect();
         let hits = search(&state.db, &viewer, &query, &kinds, self::limit(limit.0)).await?;
-        let hits = hits.into_iter().map(|h| { let url = console_page(&h); dto(h, url) }).collect();
+        let hits = hits
+            .into_iter()
+            .map(|h| {
+                let url = console_page(&h);
+                dto(h, url)
+            })
+            .collect();
         Ok(Json(SearchResults { query, hits }))
     }
 
@@ -91,7 +97,13 @@ impl SearchApi {
         let viewer = Viewer::follower(&state.db, &auth.0).await?;
         let kinds: Vec<SearchKind> = kind.0.into_iter().collect();
         let hits = search(&state.db, &viewer, &query, &kinds, self::limit(limit.0)).await?;
-        let hits = hits.into_iter().map(|h| { let url = h.kind.student_page(h.ref_id); dto(h, url) }).collect();
+        let hits = hits
+            .into_iter()
+            .map(|h| {
+                let url = h.kind.student_page(h.ref_id);
+                dto(h, url)
+            })
+            .collect();
         Ok(Json(SearchResults { query, hits }))
     }
 

@@ -59,7 +59,9 @@ pub async fn notice_in(conn: &mut AnyConnection, id: i64) -> sqlx::Result<()> {
             .fetch_optional(&mut *conn)
             .await?;
     match row {
-        Some((title, body, sent_at)) => index::put_in(conn, &notice_item(id, &title, &body, sent_at.unwrap_or(0))).await,
+        Some((title, body, sent_at)) => {
+            index::put_in(conn, &notice_item(id, &title, &body, sent_at.unwrap_or(0))).await
+        }
         None => index::remove_in(conn, Kind::Notice, id).await,
     }
 }
@@ -87,7 +89,8 @@ pub async fn teacher(db: &Db, user_id: i64) -> sqlx::Result<()> {
     };
     let (title, office) = (row.title.unwrap_or_default(), row.office.unwrap_or_default());
     let surname: String = row.display_name.chars().take(1).collect();
-    let summary = [title.as_str(), office.as_str()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ");
+    let summary =
+        [title.as_str(), office.as_str()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ");
     let item = Item {
         kind: Kind::Teacher,
         ref_id: user_id,

@@ -130,7 +130,10 @@ async fn contacts(state: &AppState, hits: &[Hit]) -> anyhow::Result<String> {
                 .fetch_optional(state.db.pool())
                 .await?;
                 row.map(|(name, phone, office, email)| {
-                    contact_line(&format!("{name}老师"), &[phone.unwrap_or_default(), office.unwrap_or_default(), email.unwrap_or_default()])
+                    contact_line(
+                        &format!("{name}老师"),
+                        &[phone.unwrap_or_default(), office.unwrap_or_default(), email.unwrap_or_default()],
+                    )
                 })
             }
         };
@@ -187,7 +190,10 @@ mod tests {
 
     #[test]
     fn a_contact_line_leaves_out_what_is_missing() {
-        assert_eq!(contact_line("教务处", &["0571-1234".into(), "".into(), "8:00-17:00".into()]), "· 教务处：0571-1234，8:00-17:00");
+        assert_eq!(
+            contact_line("教务处", &["0571-1234".into(), "".into(), "8:00-17:00".into()]),
+            "· 教务处：0571-1234，8:00-17:00"
+        );
         assert_eq!(contact_line("图书馆", &["".into()]), "· 图书馆");
     }
 }

@@ -47,6 +47,7 @@ mod released_wechat;
 mod reminders;
 mod roster;
 mod roster_files;
+mod search;
 mod security_headers;
 mod seed_api;
 mod spec;
