@@ -73,6 +73,7 @@ impl SearchKind {
 /// One result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct SearchHit {
     pub kind: SearchKind,
     /// The id of the notice, document, procedure, office or teacher.
@@ -89,6 +90,7 @@ pub struct SearchHit {
 /// The answer to a search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct SearchResults {
     /// The query as searched (trimmed, cut to its maximum length).
     pub query: String,
@@ -98,6 +100,7 @@ pub struct SearchResults {
 /// An item of the hot list with its count this week.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct HotItem {
     pub id: i64,
     pub title: String,
@@ -109,6 +112,7 @@ pub struct HotItem {
 /// The week's most read public notices and most downloaded documents (热门).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
 pub struct HotList {
     pub notices: Vec<HotItem>,
     pub documents: Vec<HotItem>,

@@ -102,7 +102,7 @@ async fn title_matches_come_before_body_matches_and_newer_before_older() {
     let body_only = sent_notice(&app, &admin, "本周安排", "周四发放助学金。", json!({ "classes": [class] })).await;
     let older = sent_notice(&app, &admin, "助学金名单（旧）", "名单。", json!({ "classes": [class] })).await;
     let newer = sent_notice(&app, &admin, "助学金名单", "名单。", json!({ "classes": [class] })).await;
-    sqlx::query("UPDATE search_items SET at = at - 86400000 * 60 WHERE kind = 'notice' AND ref_id = $1")
+    sqlx::query("UPDATE search_items SET at = at - CAST(5184000000 AS BIGINT) WHERE kind = 'notice' AND ref_id = $1")
         .bind(older)
         .execute(app.state.db.pool())
         .await
