@@ -14,10 +14,10 @@ use crate::pages::{
     CheckinDetailPage, CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage, ClassPage, ClassPosterPage,
     ClassesPage, FollowersPage, ForgotPage, GroupsPage, HomePage, InboxPage, LoginPage, MassPage, MenusPage, NotFound,
     NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage, PortalActivities, PortalBind, PortalCheckin,
-    PortalCheckins, PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSubscriptions, PortalTeachers,
-    QrCodesPage, QrPrintPage, RegisterPage, SettingsPage, SimulatorPage, StatsPage, StudentsPage, TeacherApprovals,
-    TeacherCheckin, TeacherCheckinNew, TeacherCompose, TeacherHome, TeacherMessages, TeacherNotice, TeacherNotices,
-    TeacherThread, TemplatesPage, TokensPage, UsersPage,
+    PortalCheckins, PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSearch, PortalSubscriptions,
+    PortalTeachers, QrCodesPage, QrPrintPage, RegisterPage, SearchPage, SettingsPage, SimulatorPage, StatsPage,
+    StudentsPage, TeacherApprovals, TeacherCheckin, TeacherCheckinNew, TeacherCompose, TeacherHome, TeacherMessages,
+    TeacherNotice, TeacherNotices, TeacherThread, TemplatesPage, TokensPage, UsersPage,
 };
 use crate::session::{self, Auth};
 
@@ -39,6 +39,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s") view=PortalHome />
                 <Route path=path!("/s/bind") view=PortalBind />
                 <Route path=path!("/s/teachers") view=PortalTeachers />
+                <Route path=path!("/s/search") view=PortalSearch />
                 <Route path=path!("/s/messages") view=PortalMessages />
                 <Route path=path!("/s/notices") view=PortalNotices />
                 <Route path=path!("/s/notices/:id") view=PortalNotice />
@@ -88,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("activities/new") view=ActivityNewPage />
                     <Route path=path!("activities/:id") view=ActivityDetailPage />
                     <Route path=path!("qrcodes") view=QrCodesPage />
+                    <Route path=path!("search") view=SearchPage />
                     <Route path=path!("stats") view=StatsPage />
                     <Route path=path!("categories") view=CategoriesPage />
                     <Route path=path!("templates") view=TemplatesPage />

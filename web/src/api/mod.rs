@@ -16,6 +16,7 @@ pub mod people;
 pub mod portal;
 pub mod qrcodes;
 pub mod receipts;
+pub mod search;
 pub mod simulator;
 pub mod stats;
 pub mod tokens;

@@ -88,6 +88,7 @@ pub fn Shell() -> impl IntoView {
             </aside>
             <div class="main">
                 <header class="topbar">
+                    <crate::pages::SearchBox />
                     <span class="who">
                         {move || session::user().map(|u| u.display_name).unwrap_or_default()}
                         <span class="badge">{move || session::user().map(|u| t::role(u.role)).unwrap_or_default()}</span>

@@ -21,6 +21,7 @@ pub mod notices;
 mod portal;
 mod qrcodes;
 mod register;
+mod search;
 mod settings;
 mod sim_menu;
 mod simulator;
@@ -51,10 +52,11 @@ pub use not_found::NotFound;
 pub use notices::{NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage};
 pub use portal::{
     PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalHome, PortalMessages, PortalNotice,
-    PortalNotices, PortalSubscriptions, PortalTeachers,
+    PortalNotices, PortalSearch, PortalSubscriptions, PortalTeachers,
 };
 pub use qrcodes::{QrCodesPage, QrPrintPage};
 pub use register::RegisterPage;
+pub use search::{SearchBox, SearchPage};
 pub use settings::SettingsPage;
 pub use simulator::SimulatorPage;
 pub use stats::{Period, StatsPage};

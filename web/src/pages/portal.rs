@@ -12,6 +12,7 @@ mod home;
 mod messages;
 mod notice;
 mod notices;
+mod search;
 mod subscriptions;
 mod teachers;
 mod vote;
@@ -24,6 +25,7 @@ pub use home::PortalHome;
 pub use messages::PortalMessages;
 pub use notice::PortalNotice;
 pub use notices::PortalNotices;
+pub use search::PortalSearch;
 pub use subscriptions::PortalSubscriptions;
 pub use teachers::PortalTeachers;
 

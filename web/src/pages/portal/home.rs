@@ -1,12 +1,13 @@
 //! `/s/`: who I am (or an invitation to bind), the way to my notices and their
 //! subscriptions, my check-ins and activities, my classmates if I am a class cadre, the
-//! teachers' contacts, and the switch that lets Banji keep my position for check-ins.
+//! teachers' contacts, the search box and the week's hot list, and the switch that lets Banji keep my position for check-ins.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::PortalMe;
 
 use super::consent::ConsentSwitch;
+use super::search::{HotCard, SearchLink};
 use super::PortalGate;
 use crate::api::{portal, ClientError};
 use crate::components::Loading;
@@ -40,6 +41,8 @@ fn Home() -> impl IntoView {
                 <p>{t::PORTAL_NOT_BOUND}</p>
                 <A href="/s/bind" attr:class="button primary wide">{t::PORTAL_GO_BIND}</A>
             </div>
+            <SearchLink />
+            <HotCard />
         }
         .into_any(),
         Some(student) => {
@@ -55,6 +58,7 @@ fn Home() -> impl IntoView {
                         {cadre.then(|| view! { <dt>{t::PORTAL_CADRE_OF}</dt><dd>{cadre_of}</dd> })}
                     </dl>
                 </div>
+                <SearchLink />
                 <A href="/s/notices" attr:class="button primary wide">{t::PORTAL_NOTICES}</A>
                 <div class="portal-pair">
                     <A href="/s/checkin" attr:class="button secondary wide" attr:id="portal-checkin-link">{t::PORTAL_CHECKINS}</A>
@@ -64,6 +68,7 @@ fn Home() -> impl IntoView {
                 {cadre.then(|| view! { <Classmates /> })}
                 <A href="/s/messages" attr:class="button secondary wide" attr:id="portal-messages-link">{t::PORTAL_MESSAGES}</A>
                 <A href="/s/teachers" attr:class="button secondary wide">{t::PORTAL_TEACHERS}</A>
+                <HotCard />
                 <ConsentSwitch />
                 <button class="link danger wide" on:click=unbind>{t::PORTAL_UNBIND}</button>
             }
