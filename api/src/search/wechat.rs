@@ -122,19 +122,14 @@ async fn contacts(state: &AppState, hits: &[Hit]) -> anyhow::Result<String> {
                 row.map(|(name, phone, place, hours)| contact_line(&name, &[phone, place, hours]))
             }
             _ => {
-                let row: Option<(String, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
-                    "SELECT u.display_name, p.phone, p.office, p.email FROM users u \
-                     JOIN teacher_profiles p ON p.user_id = u.id WHERE u.id = $1 AND p.contact_public = TRUE",
+                let row: Option<(String, String, String, String)> = sqlx::query_as(
+                    "SELECT u.display_name, COALESCE(p.phone, ''), COALESCE(p.office, ''), COALESCE(p.email, '') \
+                     FROM users u JOIN teacher_profiles p ON p.user_id = u.id WHERE u.id = $1 AND p.contact_public = TRUE",
                 )
                 .bind(hit.ref_id)
                 .fetch_optional(state.db.pool())
                 .await?;
-                row.map(|(name, phone, office, email)| {
-                    contact_line(
-                        &format!("{name}老师"),
-                        &[phone.unwrap_or_default(), office.unwrap_or_default(), email.unwrap_or_default()],
-                    )
-                })
+                row.map(|(name, phone, office, email)| contact_line(&format!("{name}老师"), &[phone, office, email]))
             }
         };
         lines.extend(line);
