@@ -16,6 +16,7 @@ use crate::autoreply::AutoRepliesApi;
 use crate::checkin::{AttendanceApi, CheckinApi, LocationApi, PortalCheckinApi};
 use crate::delivery::{SubscribeApi, TemplatesApi};
 use crate::desk::DeskApi;
+use crate::guides::{GuidesApi, OfficesApi, PortalGuidesApi};
 use crate::http::{ConsoleEndpoint, RequestContext, SecurityHeaders};
 use crate::inbox::{InboxApi, MessagesApi, PortalMessagesApi, QuickRepliesApi};
 use crate::mass::MassApi;
@@ -58,6 +59,7 @@ type Apis = (
     (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
     (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
     (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi),
+    (GuidesApi, OfficesApi, PortalGuidesApi),
 );
 
 pub type ApiService = OpenApiService<Apis, ()>;
@@ -71,6 +73,7 @@ fn apis() -> Apis {
         (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
         (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
         (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi),
+        (GuidesApi, OfficesApi, PortalGuidesApi),
     )
 }
 
