@@ -28,7 +28,7 @@ pub fn GuidesPage() -> impl IntoView {
                 <h1>{t::GUIDES_TITLE}</h1>
                 <A href="/guides/new" attr:class="button primary" attr:id="new-guide">{t::NEW_GUIDE}</A>
             </div>
-            <div class="tabs" role="tablist">
+            <div class="tabs guide-tabs" role="tablist">
                 <button type="button" role="tab" id="tab-guides" class:chosen=move || !on_offices.get()
                     aria-selected=move || (!on_offices.get()).to_string() on:click=move |_| on_offices.set(false)>{t::GUIDES_TAB}</button>
                 <button type="button" role="tab" id="tab-offices" class:chosen=move || on_offices.get()
