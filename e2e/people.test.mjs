@@ -91,8 +91,8 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   await page.locator('.submenu .add').click();
   await page.locator('.menu-problems', { hasText: '请填写 KEY' }).waitFor();
   await page.fill('#button-name', '');
-  await page.selectOption('#button-feature', '老师通讯录');
-  await page.locator('.submenu .sub', { hasText: '老师通讯录' }).waitFor();
+  await page.selectOption('#button-feature', '联系方式');
+  await page.locator('.submenu .sub', { hasText: '联系方式' }).waitFor();
   await page.locator('.menu-problems').waitFor({ state: 'detached' });
   await shot(page, 'menu-editor');
   await page.click('#save-menu');
@@ -103,8 +103,8 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   await page.locator('.menu-bar .top', { hasText: /^通知$/ }).click();
   assert.equal(await page.locator('#button-feature').inputValue(), '我的信息', 'the saved button shows its feature');
   await page.locator('.menu-bar .top', { hasText: '我的通知' }).click();
-  await page.locator('.submenu .sub', { hasText: '老师通讯录' }).click();
-  assert.equal(await page.locator('#button-feature').inputValue(), '老师通讯录');
+  await page.locator('.submenu .sub', { hasText: '联系方式' }).click();
+  assert.equal(await page.locator('#button-feature').inputValue(), '联系方式');
   await page.click('#publish-menu');
   await page.getByText('菜单已发布').waitFor();
   await page.locator('.menu-item', { hasText: '已发布' }).waitFor();
@@ -119,7 +119,7 @@ run('people', async ({ page, base, shot, work, browser, watch }) => {
   await page.locator('#sim-menu .sim-menu-button', { hasText: '我的通知' }).click();
   const [popup] = await Promise.all([
     page.waitForEvent('popup'),
-    page.locator('.sim-submenu button', { hasText: '老师通讯录' }).click(),
+    page.locator('.sim-submenu button', { hasText: '联系方式' }).click(),
   ]);
   // It goes through WeChat's authorisation to the teachers page, as inside WeChat.
   assert.match(popup.url(), /\/portal\/oauth\?next=\/s\/teachers|\/connect\/oauth2\/authorize/, 'the page the button opens');

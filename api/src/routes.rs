@@ -16,6 +16,7 @@ use crate::autoreply::AutoRepliesApi;
 use crate::checkin::{AttendanceApi, CheckinApi, LocationApi, PortalCheckinApi};
 use crate::delivery::{SubscribeApi, TemplatesApi};
 use crate::desk::DeskApi;
+use crate::guides::{GuidesApi, OfficesApi, PortalGuidesApi};
 use crate::http::{ConsoleEndpoint, RequestContext, SecurityHeaders};
 use crate::inbox::{InboxApi, MessagesApi, PortalMessagesApi, QuickRepliesApi};
 use crate::mass::MassApi;
@@ -58,16 +59,8 @@ type Apis = (
     (NoticesApi, CategoriesApi, TemplatesApi, SubscribeApi, PortalNoticesApi),
     (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
     (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
-    (
-        CheckinApi,
-        PortalCheckinApi,
-        AttendanceApi,
-        LocationApi,
-        ActivitiesApi,
-        PortalActivitiesApi,
-        QrCodesApi,
-        SearchApi,
-    ),
+    (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi),
+    (GuidesApi, OfficesApi, PortalGuidesApi, SearchApi),
 );
 
 pub type ApiService = OpenApiService<Apis, ()>;
@@ -80,16 +73,8 @@ fn apis() -> Apis {
         (NoticesApi, CategoriesApi, TemplatesApi, SubscribeApi, PortalNoticesApi),
         (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
         (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
-        (
-            CheckinApi,
-            PortalCheckinApi,
-            AttendanceApi,
-            LocationApi,
-            ActivitiesApi,
-            PortalActivitiesApi,
-            QrCodesApi,
-            SearchApi,
-        ),
+        (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi),
+        (GuidesApi, OfficesApi, PortalGuidesApi, SearchApi),
     )
 }
 

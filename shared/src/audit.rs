@@ -129,4 +129,10 @@ pub const ACTIONS: &[&str] = &[
     "mass_previewed",
     "mass_sent",
     "mass_deleted",
+    "guide_created",
+    "guide_updated",
+    "guide_deleted",
+    "office_created",
+    "office_updated",
+    "office_deleted",
 ];

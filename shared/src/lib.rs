@@ -15,6 +15,7 @@ pub mod checkin;
 pub mod delivery;
 pub mod desk;
 pub mod error;
+pub mod guides;
 pub mod inbox;
 pub mod location;
 pub mod mass;
@@ -62,6 +63,10 @@ pub use delivery::{
 };
 pub use desk::{Desk, SetupSteps, UnansweredQuestions};
 pub use error::ErrorBody;
+pub use guides::{
+    ContactCard, Guide, GuideContactRef, GuideMaterial, GuideSummary, NewGuide, NewGuideMaterial, NewOffice, Office,
+    PortalContacts, PortalGuide, PortalGuideSummary,
+};
 pub use inbox::{
     InboxChanged, InboxThread, InboxThreadDetail, InboxUpload, LoggedMessage, NewInboxReply, NewQuickReply,
     NewStudentMessage, QuickReply, ThreadMessage, MAX_QUICK_REPLIES, REPLY_KINDS,

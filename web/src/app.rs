@@ -12,12 +12,13 @@ use crate::i18n::t;
 use crate::pages::{
     AccountPage, ActivitiesPage, ActivityDetailPage, ActivityNewPage, AuditPage, AutoRepliesPage, CategoriesPage,
     CheckinDetailPage, CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage, ClassPage, ClassPosterPage,
-    ClassesPage, FollowersPage, ForgotPage, GroupsPage, HomePage, InboxPage, LoginPage, MassPage, MenusPage, NotFound,
-    NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage, PortalActivities, PortalBind, PortalCheckin,
-    PortalCheckins, PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSearch, PortalSubscriptions,
-    PortalTeachers, QrCodesPage, QrPrintPage, RegisterPage, SearchPage, SettingsPage, SimulatorPage, StatsPage,
-    StudentsPage, TeacherApprovals, TeacherCheckin, TeacherCheckinNew, TeacherCompose, TeacherHome, TeacherMessages,
-    TeacherNotice, TeacherNotices, TeacherThread, TemplatesPage, TokensPage, UsersPage,
+    ClassesPage, FollowersPage, ForgotPage, GroupsPage, GuideEditPage, GuideNewPage, GuidesPage, HomePage, InboxPage,
+    LoginPage, MassPage, MenusPage, NotFound, NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage,
+    PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalGuidePage, PortalGuides, PortalHome,
+    PortalMessages, PortalNotice, PortalNotices, PortalSearch, PortalSubscriptions, PortalTeachers, QrCodesPage, QrPrintPage,
+    RegisterPage, SearchPage, SettingsPage, SimulatorPage, StatsPage, StudentsPage, TeacherApprovals, TeacherCheckin,
+    TeacherCheckinNew, TeacherCompose, TeacherHome, TeacherMessages, TeacherNotice, TeacherNotices, TeacherThread,
+    TemplatesPage, TokensPage, UsersPage,
 };
 use crate::session::{self, Auth};
 
@@ -40,6 +41,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s/bind") view=PortalBind />
                 <Route path=path!("/s/teachers") view=PortalTeachers />
                 <Route path=path!("/s/search") view=PortalSearch />
+                <Route path=path!("/s/guides") view=PortalGuides />
+                <Route path=path!("/s/guides/:id") view=PortalGuidePage />
                 <Route path=path!("/s/messages") view=PortalMessages />
                 <Route path=path!("/s/notices") view=PortalNotices />
                 <Route path=path!("/s/notices/:id") view=PortalNotice />
@@ -90,6 +93,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("activities/:id") view=ActivityDetailPage />
                     <Route path=path!("qrcodes") view=QrCodesPage />
                     <Route path=path!("search") view=SearchPage />
+                    <Route path=path!("guides") view=GuidesPage />
+                    <Route path=path!("guides/new") view=GuideNewPage />
+                    <Route path=path!("guides/:id") view=GuideEditPage />
                     <Route path=path!("stats") view=StatsPage />
                     <Route path=path!("categories") view=CategoriesPage />
                     <Route path=path!("templates") view=TemplatesPage />

@@ -39,7 +39,7 @@ pub fn features(state: &AppState) -> Vec<MenuFeature> {
     vec![
         MenuFeature { label: "绑定学号".into(), kind: "view".into(), key: None, url: Some(page("/s/bind")) },
         MenuFeature { label: "我的信息".into(), kind: "view".into(), key: None, url: Some(page("/s/")) },
-        MenuFeature { label: "老师通讯录".into(), kind: "view".into(), key: None, url: Some(page("/s/teachers")) },
+        MenuFeature { label: "联系方式".into(), kind: "view".into(), key: None, url: Some(page("/s/teachers")) },
         MenuFeature { label: "联系老师".into(), kind: "view".into(), key: None, url: Some(page("/s/messages")) },
         MenuFeature { label: "我的通知".into(), kind: "view".into(), key: None, url: Some(page("/s/notices")) },
         MenuFeature { label: "新通知".into(), kind: "click".into(), key: Some(NOTICES_KEY.into()), url: None },
@@ -50,7 +50,6 @@ pub fn features(state: &AppState) -> Vec<MenuFeature> {
         MenuFeature { label: "活动报名".into(), kind: "view".into(), key: None, url: Some(page("/s/activities")) },
         MenuFeature { label: "常用文档".into(), kind: "view".into(), key: None, url: Some(page("/s/documents")) },
         MenuFeature { label: "办事指南".into(), kind: "view".into(), key: None, url: Some(page("/s/guides")) },
-        MenuFeature { label: "联系方式".into(), kind: "view".into(), key: None, url: Some(page("/s/teachers")) },
         MenuFeature { label: "搜索".into(), kind: "view".into(), key: None, url: Some(page("/s/search")) },
         MenuFeature { label: "热门".into(), kind: "click".into(), key: Some(HOT_KEY.into()), url: None },
         MenuFeature { label: "使用帮助".into(), kind: "click".into(), key: Some(HELP_KEY.into()), url: None },

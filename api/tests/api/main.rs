@@ -23,6 +23,7 @@ mod desk;
 mod fault_proxy;
 mod faults;
 mod group_scope;
+mod guides;
 mod helpers;
 mod http;
 mod inbox;

@@ -13,9 +13,9 @@ use gloo_net::http::{Method, RequestBuilder, Response};
 use gloo_storage::{SessionStorage, Storage};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use shared::{BindRequest, Classmate, Page, PortalMe, TeacherProfile};
+use shared::{BindRequest, Classmate, PortalMe};
 
-use super::{query, ApiResult, ClientError};
+use super::{ApiResult, ClientError};
 
 const TOKEN_KEY: &str = "banji.student";
 /// The nonce of the authorisation this browser started, until it comes back.
@@ -176,10 +176,6 @@ pub async fn classmates() -> ApiResult<Vec<Classmate>> {
 /// The subscribe templates for WeChat's subscribe button, and where the reader stands.
 pub async fn subscribe_state() -> ApiResult<shared::StudentSubscriptions> {
     send::<(), _>(Method::GET, "/notification-subscriptions", None).await
-}
-
-pub async fn teachers(search: String, page: u32) -> ApiResult<Page<TeacherProfile>> {
-    send::<(), _>(Method::GET, &format!("/teachers{}", query(&[("q", search), ("page", page.to_string())])), None).await
 }
 
 /// The reader's conversation with the school, oldest first.

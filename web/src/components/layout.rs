@@ -66,6 +66,7 @@ pub fn Shell() -> impl IntoView {
                     <A href="/checkins">{t::NAV_CHECKINS}</A>
                     <A href="/activities">{t::NAV_ACTIVITIES}</A>
                     <A href="/qrcodes">{t::NAV_QRCODES}</A>
+                    <A href="/guides">{t::NAV_GUIDES}</A>
                     <A href="/stats">{t::NAV_STATS}</A>
                     <Show when=is_admin>
                         <A href="/categories">{t::NAV_CATEGORIES}</A>

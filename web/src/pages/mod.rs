@@ -10,6 +10,7 @@ mod classes;
 mod followers;
 mod forgot;
 mod groups;
+mod guides;
 mod home;
 mod inbox;
 pub mod live;
@@ -43,6 +44,7 @@ pub use classes::{ClassPage, ClassPosterPage, ClassesPage};
 pub use followers::FollowersPage;
 pub use forgot::ForgotPage;
 pub use groups::GroupsPage;
+pub use guides::{GuideEditPage, GuideNewPage, GuidesPage};
 pub use home::HomePage;
 pub use inbox::InboxPage;
 pub use login::LoginPage;
@@ -51,8 +53,8 @@ pub use menus::MenusPage;
 pub use not_found::NotFound;
 pub use notices::{NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage};
 pub use portal::{
-    PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalHome, PortalMessages, PortalNotice,
-    PortalNotices, PortalSearch, PortalSubscriptions, PortalTeachers,
+    PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalGuidePage, PortalGuides, PortalHome,
+    PortalMessages, PortalNotice, PortalNotices, PortalSearch, PortalSubscriptions, PortalTeachers,
 };
 pub use qrcodes::{QrCodesPage, QrPrintPage};
 pub use register::RegisterPage;

@@ -133,6 +133,12 @@ pub fn audit_action(action: &str) -> String {
         "activity_exported" => "导出报名名单",
         "qrcode_created" => "新建二维码",
         "qrcode_deleted" => "删除二维码",
+        "guide_created" => "新建办事指南",
+        "guide_updated" => "修改办事指南",
+        "guide_deleted" => "删除办事指南",
+        "office_created" => "新增办公室联系方式",
+        "office_updated" => "修改办公室联系方式",
+        "office_deleted" => "删除办公室联系方式",
         other => return other.to_string(),
     }
     .to_string()
@@ -155,6 +161,8 @@ pub fn audit_target(target: &str) -> String {
         "checkin" => "签到",
         "activity" => "活动",
         "qrcode" => "二维码",
+        "guide" => "办事指南",
+        "office" => "办公室",
         "api_token" => "API 令牌",
         "category" => "分类",
         "menu" => "菜单",

@@ -147,11 +147,14 @@ pub fn sender(kind: &str) -> &'static str {
 }
 
 /// Banji pages a link card may open.
-pub const PAGES: [(&str, &str); 6] = [
+pub const PAGES: [(&str, &str); 9] = [
     ("/s/checkin", "签到"),
     ("/s/notices", "我的通知"),
     ("/s/activities", "活动报名"),
-    ("/s/teachers", "老师通讯录"),
+    ("/s/documents", "常用文档"),
+    ("/s/guides", "办事指南"),
+    ("/s/search", "搜索"),
+    ("/s/teachers", "联系方式"),
     ("/s/messages", "联系老师"),
     ("/s/bind", "绑定学号"),
 ];

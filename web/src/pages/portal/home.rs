@@ -1,6 +1,7 @@
 //! `/s/`: who I am (or an invitation to bind), the way to my notices and their
 //! subscriptions, my check-ins and activities, my classmates if I am a class cadre, the
-//! teachers' contacts, the search box and the week's hot list, and the switch that lets Banji keep my position for check-ins.
+//! procedures (办事指南) and contacts (offices and teachers), the search box and the week's hot
+//! list, and the switch that lets Banji keep my position for check-ins.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -67,7 +68,10 @@ fn Home() -> impl IntoView {
                 <A href="/s/subscriptions" attr:class="button secondary wide">{t::PORTAL_SUBSCRIPTIONS}</A>
                 {cadre.then(|| view! { <Classmates /> })}
                 <A href="/s/messages" attr:class="button secondary wide" attr:id="portal-messages-link">{t::PORTAL_MESSAGES}</A>
-                <A href="/s/teachers" attr:class="button secondary wide">{t::PORTAL_TEACHERS}</A>
+                <div class="portal-pair">
+                    <A href="/s/guides" attr:class="button secondary wide" attr:id="portal-guides-link">{t::PORTAL_GUIDES}</A>
+                    <A href="/s/teachers" attr:class="button secondary wide" attr:id="portal-contacts-link">{t::PORTAL_CONTACTS}</A>
+                </div>
                 <HotCard />
                 <ConsentSwitch />
                 <button class="link danger wide" on:click=unbind>{t::PORTAL_UNBIND}</button>
