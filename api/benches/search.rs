@@ -328,6 +328,8 @@ fn main() {
         println!("| search ({backend}, {items} items, {terms} terms) | p50 | p95 | results |");
         println!("|---|---|---|---|");
         for (label, path, token) in measures {
+            // A student page may search 60 times a minute: each measure starts afresh.
+            state.kv.delete(&format!("portal:search:{openid}")).await.unwrap();
             let (p50, p95, last) = timed(|| api.get(&path, token)).await;
             let n = last["hits"].as_array().map_or(0, Vec::len);
             assert!(n > 0, "{label}: {last}");
