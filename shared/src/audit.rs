@@ -129,4 +129,12 @@ pub const ACTIONS: &[&str] = &[
     "mass_previewed",
     "mass_sent",
     "mass_deleted",
+    "document_created",
+    "document_updated",
+    "document_deleted",
+    "document_version_added",
+    "doc_folder_created",
+    "doc_folder_renamed",
+    "doc_folder_deleted",
+    "doc_folders_reordered",
 ];

@@ -14,6 +14,7 @@ pub mod channels;
 pub mod checkin;
 pub mod delivery;
 pub mod desk;
+pub mod documents;
 pub mod error;
 pub mod inbox;
 pub mod location;
@@ -60,6 +61,10 @@ pub use delivery::{
     TemplateSettings,
 };
 pub use desk::{Desk, SetupSteps, UnansweredQuestions};
+pub use documents::{
+    DocAudience, DocAudienceKind, DocFolder, DocFolderName, DocFolderOrder, Document, DocumentEdit, DocumentVersion,
+    StudentDocument,
+};
 pub use error::ErrorBody;
 pub use inbox::{
     InboxChanged, InboxThread, InboxThreadDetail, InboxUpload, LoggedMessage, NewInboxReply, NewQuickReply,
