@@ -21,7 +21,7 @@ use shared::documents::previewable;
 use shared::FileLink;
 
 use super::portal::{visible, Viewer};
-use super::store;
+use super::versions;
 use crate::auth::{DocumentLinkClaims, JwtProblem};
 use crate::db::{now_ms, Db};
 use crate::error::{ApiError, ApiResult};
@@ -133,7 +133,7 @@ pub async fn serve(state: Data<&AppState>, Path(token): Path<String>, req: &Requ
 async fn file(state: &AppState, claims: &DocumentLinkClaims, count_it: bool) -> ApiResult<Response> {
     let viewer = Viewer::of(&state.db, &claims.sub).await?;
     visible(&state.db, &viewer, claims.document).await?;
-    let file = store::version_file(state, claims.document, None).await?;
+    let file = versions::version_file(state, claims.document, None).await?;
     let bytes = tokio::fs::read(&file.path).await.map_err(|_| ApiError::not_found("file"))?;
     if count_it {
         count(&state.db, claims.document, file.id, &viewer).await?;

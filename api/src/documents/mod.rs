@@ -20,7 +20,7 @@
 //! Replacing a file adds a version and keeps the old ones, downloadable by teachers;
 //! students always get the current one. The search index is kept in step (`indexed`).
 //!
-//! - `store`: documents and versions; `folders`: the folders; `indexed`: the index item;
+//! - `store`: documents; `versions`: their files; `folders`: the folders; `indexed`: the index item;
 //! - `routes`: `/documents` for the console; `portal`: `/portal/documents`;
 //! - `files`: signed links (`/files/d/<token>`), 发送到微信, download counts.
 
@@ -30,6 +30,7 @@ pub mod indexed;
 pub mod portal;
 mod routes;
 pub mod store;
+pub mod versions;
 
 pub use portal::PortalDocumentsApi;
 pub use routes::DocumentsApi;

@@ -11,8 +11,8 @@ use poem_openapi::OpenApi;
 use shared::documents::previewable;
 use shared::{DocFolder, FileLink, Page, PageQuery, StudentDocument};
 
-use super::files;
 use super::store::{self, DocRow, SELECT};
+use super::{files, versions};
 use crate::api_tags::ApiTags;
 use crate::db::filter::{Arg, Filter};
 use crate::db::{to_time, Db};
@@ -159,7 +159,7 @@ impl PortalDocumentsApi {
     async fn file(&self, state: Data<&AppState>, auth: StudentAuth, id: Path<i64>) -> ApiResult<FileDownload> {
         let viewer = Viewer::of(&state.db, &auth.0).await?;
         visible(&state.db, &viewer, id.0).await?;
-        let file = store::version_file(&state, id.0, None).await?;
+        let file = versions::version_file(&state, id.0, None).await?;
         let bytes = tokio::fs::read(&file.path).await.map_err(|_| ApiError::not_found("file"))?;
         files::count(&state.db, id.0, file.id, &viewer).await?;
         Ok(FileDownload::File(Binary(bytes), attachments::disposition(&file.name)))

@@ -14,7 +14,7 @@ use shared::{
     Page, PageQuery,
 };
 
-use super::{folders, store};
+use super::{folders, store, versions};
 use crate::api_tags::ApiTags;
 use crate::auth::BearerAuth;
 use crate::db::filter::Filter;
@@ -77,7 +77,7 @@ async fn document(state: &AppState, scope: Scope, id: i64) -> ApiResult<Document
     dtos.pop().ok_or_else(|| ApiError::not_found("document"))
 }
 
-async fn send_file(file: store::VersionFile) -> ApiResult<FileDownload> {
+async fn send_file(file: versions::VersionFile) -> ApiResult<FileDownload> {
     let bytes = tokio::fs::read(&file.path).await.map_err(|_| ApiError::not_found("file"))?;
     Ok(FileDownload::File(Binary(bytes), attachments::disposition(&file.name)))
 }
@@ -238,7 +238,7 @@ impl DocumentsApi {
         let scope = Scope::of(&auth.0);
         let row = store::managed(&state.db, scope, id.0).await?;
         let (file_name, bytes) = body.read(name.0).await?;
-        store::replace(&state, &auth.0, &row, &file_name, &bytes).await?;
+        versions::replace(&state, &auth.0, &row, &file_name, &bytes).await?;
         Ok(Json(document(&state, scope, id.0).await?))
     }
 
@@ -246,7 +246,7 @@ impl DocumentsApi {
     #[oai(path = "/:id/file", method = "get")]
     async fn file(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i64>) -> ApiResult<FileDownload> {
         store::visible(&state.db, Scope::of(&auth.0), id.0).await?;
-        send_file(store::version_file(&state, id.0, None).await?).await
+        send_file(versions::version_file(&state, id.0, None).await?).await
     }
 
     /// Every file the document has had, newest first, with its downloads.
@@ -258,7 +258,7 @@ impl DocumentsApi {
         id: Path<i64>,
     ) -> ApiResult<Json<Vec<DocumentVersion>>> {
         let row = store::visible(&state.db, Scope::of(&auth.0), id.0).await?;
-        Ok(Json(store::versions(&state.db, &row).await?))
+        Ok(Json(versions::versions(&state.db, &row).await?))
     }
 
     /// One version's file, a previous one included (teachers only; students always get
@@ -272,6 +272,6 @@ impl DocumentsApi {
         version_id: Path<i64>,
     ) -> ApiResult<FileDownload> {
         store::visible(&state.db, Scope::of(&auth.0), id.0).await?;
-        send_file(store::version_file(&state, id.0, Some(version_id.0)).await?).await
+        send_file(versions::version_file(&state, id.0, Some(version_id.0)).await?).await
     }
 }

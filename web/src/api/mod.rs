@@ -8,6 +8,7 @@ pub mod auth;
 pub mod autoreply;
 pub mod checkin;
 pub mod desk;
+pub mod documents;
 pub mod inbox;
 pub mod mass;
 pub mod menus;
