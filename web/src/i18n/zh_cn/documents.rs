@@ -56,6 +56,8 @@ pub const FOLDER_DELETED: &str = "文件夹已删除。";
 pub const DELETE_DOCUMENT: &str = "删除文档";
 pub const DELETE_FOLDER: &str = "删除文件夹";
 pub const READ_ONLY: &str = "只读";
+pub const FILE_NAME: &str = "文件名";
+pub const UPLOADED_AT: &str = "上传者与时间";
 
 pub fn audience_kind(kind: DocAudienceKind) -> &'static str {
     match kind {
@@ -139,15 +141,20 @@ pub const PORTAL_PREVIEW: &str = "预览";
 pub const PORTAL_DOC_HINT: &str =
     "微信内置浏览器打不开 Word、Excel 等文件时，点「发送到微信」：文件链接会发到你和公众号的聊天中，可在手机浏览器打开，或转发到「文件传输助手」在电脑上打开。";
 
-pub fn file_kind(content_type: &str, file_name: &str) -> String {
-    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_uppercase()).unwrap_or_default();
-    match content_type {
-        "application/pdf" => "PDF".into(),
-        t if t.starts_with("image/") => format!("图片 {ext}"),
-        _ if ext.is_empty() => "文件".into(),
-        _ => ext,
+/// What kind of file it is, as a student says it (never the bare extension).
+pub fn file_kind(content_type: &str, file_name: &str) -> &'static str {
+    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "pdf" => "PDF",
+        "doc" | "docx" | "wps" => "Word 文档",
+        "xls" | "xlsx" => "Excel 表格",
+        "csv" => "CSV 表格",
+        "ppt" | "pptx" => "演示文稿",
+        "txt" => "文本",
+        "zip" | "rar" | "7z" => "压缩包",
+        _ if content_type.starts_with("image/") => "图片",
+        _ if content_type.starts_with("audio/") => "音频",
+        _ if content_type.starts_with("video/") => "视频",
+        _ => "文件",
     }
 }
-
-pub const FILE_NAME: &str = "文件名";
-pub const UPLOADED_AT: &str = "上传者与时间";

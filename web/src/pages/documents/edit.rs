@@ -136,7 +136,7 @@ pub fn EditDialog(
                 {move || error.get().map(|e| view! { <p class="alert error" role="alert">{e}</p> })}
                 <label class="field">
                     <span>{t::DOC_TITLE}</span>
-                    <input id="doc-title" maxlength="80" bind:value=title />
+                    <input type="text" id="doc-title" maxlength="80" bind:value=title />
                 </label>
                 <label class="field">
                     <span>{t::DOC_DESCRIPTION}</span>
@@ -144,7 +144,7 @@ pub fn EditDialog(
                 </label>
                 <label class="field">
                     <span>{t::DOC_TAGS}</span>
-                    <input id="doc-tags" placeholder=t::DOC_TAGS_HINT bind:value=tags />
+                    <input type="text" id="doc-tags" placeholder=t::DOC_TAGS_HINT bind:value=tags />
                 </label>
                 <label class="field">
                     <span>{t::DOC_FOLDER}</span>

@@ -140,7 +140,7 @@ pub fn FolderList(
             {if is_admin {
                 view! {
                     <form class="folder-add" on:submit=add>
-                        <input id="new-folder" placeholder=t::NEW_FOLDER_PLACEHOLDER aria-label=t::NEW_FOLDER maxlength="20" bind:value=new_name />
+                        <input type="text" id="new-folder" placeholder=t::NEW_FOLDER_PLACEHOLDER aria-label=t::NEW_FOLDER maxlength="20" bind:value=new_name />
                         <button type="submit" class="secondary" disabled=move || busy.get()>{t::ADD_FOLDER}</button>
                     </form>
                 }.into_any()
@@ -150,7 +150,7 @@ pub fn FolderList(
             <Dialog open=rename_open title=Signal::derive(|| t::RENAME_FOLDER.to_string()) on_confirm=confirm_rename busy=busy confirm_label=t::SAVE>
                 <label class="field">
                     <span>{t::FOLDER_NAME}</span>
-                    <input id="rename-folder" maxlength="20" bind:value=rename_to />
+                    <input type="text" id="rename-folder" maxlength="20" bind:value=rename_to />
                 </label>
             </Dialog>
             <Dialog open=delete_open title=Signal::derive(|| t::DELETE_FOLDER.to_string()) on_confirm=confirm_delete busy=busy confirm_label=t::DELETE danger=true>

@@ -140,20 +140,20 @@ pub fn DocumentsPage() -> impl IntoView {
         };
         view! {
             <tr data-document=d.id>
-                <td class="doc-title-cell">
+                <td><div class="doc-title-cell">
                     <strong>{d.title.clone()}</strong>
                     <small>{d.file_name.clone()}</small>
                     {(!d.tags.is_empty()).then(|| view! {
                         <span class="doc-tags">{d.tags.iter().map(|tag| view! { <span class="badge">{tag.clone()}</span> }).collect_view()}</span>
                     })}
-                </td>
-                <td>{d.folder.clone().unwrap_or_else(|| t::UNFILED.to_string())}</td>
+                </div></td>
+                <td class="nowrap">{d.folder.clone().unwrap_or_else(|| t::UNFILED.to_string())}</td>
                 <td>{audience_text(&d)}</td>
                 <td class="nowrap">{t::version_number(d.version)}</td>
                 <td class="nowrap">{t::file_size(d.size)}</td>
                 <td class="doc-downloads"><strong>{d.downloads}</strong></td>
                 <td class="nowrap"><small>{datetime(&d.updated_at)}</small></td>
-                <td class="row-actions nowrap">{actions}</td>
+                <td><div class="doc-actions">{actions}</div></td>
             </tr>
         }
     };

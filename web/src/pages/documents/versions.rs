@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use shared::{Document, DocumentVersion};
 
 use crate::api;
-use crate::components::{Dialog, ErrorNotice, Loading};
+use crate::components::{ErrorNotice, Loading};
 use crate::format::datetime;
 use crate::i18n::t;
 
@@ -42,7 +42,7 @@ pub fn VersionsDialog(showing: RwSignal<Option<Document>>, open: RwSignal<bool>)
                 <td class="nowrap">{t::file_size(v.size)}</td>
                 <td class="version-downloads">{v.downloads}</td>
                 <td><small>{t::uploaded_by(&v.uploaded_by_name, &datetime(&v.uploaded_at))}</small></td>
-                <td><button class="link" on:click=download>{t::DOWNLOAD}</button></td>
+                <td class="nowrap"><button class="link" on:click=download>{t::DOWNLOAD}</button></td>
             </tr>
         }
         .into_any()
@@ -50,7 +50,10 @@ pub fn VersionsDialog(showing: RwSignal<Option<Document>>, open: RwSignal<bool>)
     let title =
         Signal::derive(move || showing.get().map(|d| format!("{}：{}", t::VERSIONS_OF, d.title)).unwrap_or_default());
     view! {
-        <Dialog open=open title=title on_confirm=move |_| open.set(false) confirm_label=t::CLOSE_DIALOG>
+        <Show when=move || open.get()>
+        <div class="backdrop" on:click=move |_| open.set(false)>
+        <div class="dialog doc-versions-dialog" role="dialog" aria-modal="true" on:click=|ev| ev.stop_propagation()>
+            <h2>{move || title.get()}</h2>
             <p class="hint">{t::VERSIONS_HINT}</p>
             {move || error.get().map(|e| view! { <p class="alert error" role="alert">{e}</p> })}
             <Transition fallback=Loading>
@@ -70,6 +73,11 @@ pub fn VersionsDialog(showing: RwSignal<Option<Document>>, open: RwSignal<bool>)
                     Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
                 })}
             </Transition>
-        </Dialog>
+            <div class="dialog-actions">
+                <button class="primary" on:click=move |_| open.set(false)>{t::CLOSE_DIALOG}</button>
+            </div>
+        </div>
+        </div>
+        </Show>
     }
 }
