@@ -16,6 +16,7 @@ use crate::autoreply::AutoRepliesApi;
 use crate::checkin::{AttendanceApi, CheckinApi, LocationApi, PortalCheckinApi};
 use crate::delivery::{SubscribeApi, TemplatesApi};
 use crate::desk::DeskApi;
+use crate::documents::{DocumentsApi, PortalDocumentsApi};
 use crate::guides::{GuidesApi, OfficesApi, PortalGuidesApi};
 use crate::http::{ConsoleEndpoint, RequestContext, SecurityHeaders};
 use crate::inbox::{InboxApi, MessagesApi, PortalMessagesApi, QuickRepliesApi};
@@ -40,11 +41,15 @@ use crate::wechat::{AboutApi, WechatApi};
 /// Bodies larger than this are refused with 413 before they are read.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// Endpoints that take files: rosters, notice attachments, files to answer with in 消息.
+/// Endpoints that take files: rosters, notice attachments, files to answer with in 消息,
+/// the document library's uploads and new files.
 pub fn is_upload(path: &str) -> bool {
     path.starts_with("/api/v1/roster/imports")
         || path == "/api/v1/inbox/uploads"
         || (path.starts_with("/api/v1/notices/") && path.ends_with("/attachments"))
+        || path == "/api/v1/documents"
+        || path == "/api/v1/documents/"
+        || (path.starts_with("/api/v1/documents/") && path.ends_with("/file"))
 }
 
 /// Their bound, above the attachment limit (a 50 000-student roster fits in 20 MiB).
@@ -60,7 +65,7 @@ type Apis = (
     (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
     (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
     (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi),
-    (GuidesApi, OfficesApi, PortalGuidesApi, SearchApi),
+    (GuidesApi, OfficesApi, PortalGuidesApi, SearchApi, DocumentsApi, PortalDocumentsApi),
 );
 
 pub type ApiService = OpenApiService<Apis, ()>;
@@ -74,7 +79,7 @@ fn apis() -> Apis {
         (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
         (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
         (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi),
-        (GuidesApi, OfficesApi, PortalGuidesApi, SearchApi),
+        (GuidesApi, OfficesApi, PortalGuidesApi, SearchApi, DocumentsApi, PortalDocumentsApi),
     )
 }
 
@@ -127,6 +132,7 @@ pub fn build(state: AppState) -> impl Endpoint<Output = Response> {
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
         .at("/files/:token", get(crate::notices::links::serve))
+        .at("/files/d/:token", get(crate::documents::files::serve))
         .at("/exports/:token", get(crate::receipts::to_wechat::serve))
         .at("/inbox-media/:token", get(crate::inbox::media::serve))
         .nest("/wechat", crate::wechat::webhook::routes());

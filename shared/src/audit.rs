@@ -135,4 +135,12 @@ pub const ACTIONS: &[&str] = &[
     "office_created",
     "office_updated",
     "office_deleted",
+    "document_created",
+    "document_updated",
+    "document_deleted",
+    "document_version_added",
+    "doc_folder_created",
+    "doc_folder_renamed",
+    "doc_folder_deleted",
+    "doc_folders_reordered",
 ];

@@ -14,6 +14,7 @@ pub mod channels;
 pub mod checkin;
 pub mod delivery;
 pub mod desk;
+pub mod documents;
 pub mod error;
 pub mod guides;
 pub mod inbox;
@@ -62,6 +63,10 @@ pub use delivery::{
     TemplateSettings,
 };
 pub use desk::{Desk, SetupSteps, UnansweredQuestions};
+pub use documents::{
+    DocAudience, DocAudienceKind, DocFolder, DocFolderName, DocFolderOrder, Document, DocumentEdit, DocumentVersion,
+    StudentDocument,
+};
 pub use error::ErrorBody;
 pub use guides::{
     ContactCard, Guide, GuideContactRef, GuideMaterial, GuideSummary, NewGuide, NewGuideMaterial, NewOffice, Office,

@@ -12,9 +12,9 @@ use crate::i18n::t;
 use crate::pages::{
     AccountPage, ActivitiesPage, ActivityDetailPage, ActivityNewPage, AuditPage, AutoRepliesPage, CategoriesPage,
     CheckinDetailPage, CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage, ClassPage, ClassPosterPage,
-    ClassesPage, FollowersPage, ForgotPage, GroupsPage, GuideEditPage, GuideNewPage, GuidesPage, HomePage, InboxPage,
+    ClassesPage, DocumentsPage, FollowersPage, ForgotPage, GroupsPage, GuideEditPage, GuideNewPage, GuidesPage, HomePage, InboxPage,
     LoginPage, MassPage, MenusPage, NotFound, NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage,
-    PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalGuidePage, PortalGuides, PortalHome,
+    PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalDocuments, PortalGuidePage, PortalGuides, PortalHome,
     PortalMessages, PortalNotice, PortalNotices, PortalSearch, PortalSubscriptions, PortalTeachers, QrCodesPage, QrPrintPage,
     RegisterPage, SearchPage, SettingsPage, SimulatorPage, StatsPage, StudentsPage, TeacherApprovals, TeacherCheckin,
     TeacherCheckinNew, TeacherCompose, TeacherHome, TeacherMessages, TeacherNotice, TeacherNotices, TeacherThread,
@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s/guides/:id") view=PortalGuidePage />
                 <Route path=path!("/s/messages") view=PortalMessages />
                 <Route path=path!("/s/notices") view=PortalNotices />
+                <Route path=path!("/s/documents") view=PortalDocuments />
                 <Route path=path!("/s/notices/:id") view=PortalNotice />
                 <Route path=path!("/s/subscriptions") view=PortalSubscriptions />
                 <Route path=path!("/s/checkin") view=PortalCheckins />
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("groups") view=GroupsPage />
                     // `new` before `:id`, which would take it for an id.
                     <Route path=path!("mass") view=MassPage />
+                    <Route path=path!("documents") view=DocumentsPage />
                     <Route path=path!("notices") view=NoticesPage />
                     <Route path=path!("notices/new") view=NoticeComposePage />
                     <Route path=path!("notices/:id") view=NoticeDetailPage />

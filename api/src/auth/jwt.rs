@@ -152,6 +152,46 @@ impl JwtKeys {
     }
 }
 
+/// A signed link to a library document's current file (常用文档), for the student it was made
+/// for: like [`FileClaims`], the browser opens it with no header. Whether the student may
+/// still see the document is checked again when it is opened.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DocumentLinkClaims {
+    /// The openid of the student the link was made for (whose download is counted).
+    pub sub: String,
+    /// Always `document`.
+    pub aud: String,
+    pub document: i64,
+    /// Shown in place (a PDF or an image opened to preview) rather than offered to save.
+    pub inline: bool,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+impl JwtKeys {
+    pub fn issue_document_link(&self, openid: &str, document: i64, inline: bool, secs: i64) -> anyhow::Result<String> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = DocumentLinkClaims {
+            sub: openid.into(),
+            aud: "document".into(),
+            document,
+            inline,
+            iat: now,
+            exp: now + secs,
+        };
+        Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+    }
+
+    pub fn verify_document_link(&self, token: &str) -> Result<DocumentLinkClaims, JwtProblem> {
+        let mut validation = self.student_validation.clone();
+        validation.set_audience(&["document"]);
+        decode::<DocumentLinkClaims>(token, &self.decoding, &validation).map(|d| d.claims).map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => JwtProblem::Expired,
+            _ => JwtProblem::Invalid,
+        })
+    }
+}
+
 /// A signed link to a notice's receipt list as a spreadsheet, pushed to the teacher's own
 /// WeChat (the phone pages' "export sent to me"): opened in WeChat's browser, which sends no
 /// Authorization header. The teacher's access is checked again when it is opened.

@@ -60,15 +60,10 @@ pub struct Stored {
     pub id: i64,
 }
 
-/// Stores an upload for a notice.
-pub async fn store(
-    db: &Db,
-    data_dir: &Path,
-    max_bytes: usize,
-    notice_id: i64,
-    name: &str,
-    bytes: &[u8],
-) -> ApiResult<Stored> {
+/// An upload checked against the rules: its cleaned name and the type it is served as,
+/// or a 422 on `file` saying what is wrong (no name, a kind not taken, empty, too large).
+/// The document library takes files by the same rules.
+pub fn accept(name: &str, bytes: &[u8], max_bytes: usize) -> ApiResult<(String, &'static str)> {
     let name = clean_name(name);
     if name.is_empty() {
         return Err(ApiError::field("file", "needs a file name"));
@@ -83,13 +78,33 @@ pub async fn store(
     if bytes.len() > max_bytes {
         return Err(ApiError::field("file", format!("is larger than {} MB", max_bytes / 1024 / 1024)));
     }
+    Ok((name, content_type))
+}
+
+/// Writes an accepted upload under `folder` of the data folder by a generated name; the
+/// path relative to the data folder.
+pub async fn save(data_dir: &Path, folder: &str, name: &str, bytes: &[u8]) -> ApiResult<String> {
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    let relative = format!("attachments/{notice_id}/{}.{ext}", uuid::Uuid::new_v4().simple());
+    let relative = format!("{folder}/{}.{ext}", uuid::Uuid::new_v4().simple());
     let full = data_dir.join(&relative);
-    if let Some(folder) = full.parent() {
-        tokio::fs::create_dir_all(folder).await.map_err(ApiError::internal)?;
+    if let Some(parent) = full.parent() {
+        tokio::fs::create_dir_all(parent).await.map_err(ApiError::internal)?;
     }
     tokio::fs::write(&full, bytes).await.map_err(ApiError::internal)?;
+    Ok(relative)
+}
+
+/// Stores an upload for a notice.
+pub async fn store(
+    db: &Db,
+    data_dir: &Path,
+    max_bytes: usize,
+    notice_id: i64,
+    name: &str,
+    bytes: &[u8],
+) -> ApiResult<Stored> {
+    let (name, content_type) = accept(name, bytes, max_bytes)?;
+    let relative = save(data_dir, &format!("attachments/{notice_id}"), &name, bytes).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO notice_attachments (notice_id, file_name, content_type, size, path, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

@@ -123,7 +123,7 @@ pub async fn serve(state: Data<&AppState>, Path(token): Path<String>, req: &Requ
 
 /// A player asking for a later part of the file (`Range: bytes=1000-`) is the same
 /// download going on, not another.
-fn counted(req: &Request) -> bool {
+pub(crate) fn counted(req: &Request) -> bool {
     match req.headers().get("range").and_then(|r| r.to_str().ok()) {
         Some(range) => range.trim().starts_with("bytes=0-"),
         None => true,

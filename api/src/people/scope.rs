@@ -107,6 +107,39 @@ impl Scope {
         }
     }
 
+    /// Limits `filter` to the library documents (alias `d`) this scope sees in the console:
+    /// a teacher sees every document but those listed only for classes and groups that are
+    /// not theirs (and always the ones they made).
+    pub fn documents(self, filter: &mut Filter, d: &str) {
+        if let Scope::Teacher(id) = self {
+            filter.and(
+                &format!(
+                    "{d}.audience <> 'listed' OR {d}.created_by = ? OR EXISTS (SELECT 1 FROM document_audience da \
+                     WHERE da.document_id = {d}.id AND (da.class_id IN (SELECT class_id FROM class_teachers WHERE user_id = ?) \
+                     OR da.group_id IN (SELECT id FROM student_groups WHERE owner_id = ?)))"
+                ),
+                [Arg::Int(id), Arg::Int(id), Arg::Int(id)],
+            );
+        }
+    }
+
+    /// Limits `filter` to the documents (alias `d`) this scope may change (edit, replace,
+    /// delete): a teacher's own, and those listed only for classes and groups of theirs.
+    pub fn documents_managed(self, filter: &mut Filter, d: &str) {
+        if let Scope::Teacher(id) = self {
+            filter.and(
+                &format!(
+                    "{d}.created_by = ? OR ({d}.audience = 'listed' \
+                     AND EXISTS (SELECT 1 FROM document_audience da WHERE da.document_id = {d}.id) \
+                     AND NOT EXISTS (SELECT 1 FROM document_audience da WHERE da.document_id = {d}.id \
+                     AND ((da.class_id IS NOT NULL AND da.class_id NOT IN (SELECT class_id FROM class_teachers WHERE user_id = ?)) \
+                     OR (da.group_id IS NOT NULL AND da.group_id NOT IN (SELECT id FROM student_groups WHERE owner_id = ?)))))"
+                ),
+                [Arg::Int(id), Arg::Int(id), Arg::Int(id)],
+            );
+        }
+    }
+
     /// The student, if this scope sees them; otherwise 404.
     pub async fn student(self, db: &Db, id: i64) -> ApiResult<()> {
         let mut filter = Filter::new();

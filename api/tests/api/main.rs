@@ -20,6 +20,7 @@ mod class_page;
 mod cli;
 mod delivery;
 mod desk;
+mod documents;
 mod fault_proxy;
 mod faults;
 mod group_scope;

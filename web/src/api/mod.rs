@@ -9,6 +9,7 @@ pub mod autoreply;
 pub mod checkin;
 pub mod desk;
 pub mod guides;
+pub mod documents;
 pub mod inbox;
 pub mod mass;
 pub mod menus;

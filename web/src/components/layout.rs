@@ -63,6 +63,7 @@ pub fn Shell() -> impl IntoView {
                     <A href="/groups">{t::NAV_GROUPS}</A>
                     <A href="/notices">{t::NAV_NOTICES}</A>
                     <A href="/mass">{t::NAV_MASS}</A>
+                    <A href="/documents">{t::NAV_DOCUMENTS}</A>
                     <A href="/checkins">{t::NAV_CHECKINS}</A>
                     <A href="/activities">{t::NAV_ACTIVITIES}</A>
                     <A href="/qrcodes">{t::NAV_QRCODES}</A>

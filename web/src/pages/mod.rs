@@ -7,6 +7,7 @@ mod autoreply;
 mod categories;
 pub mod checkins;
 mod classes;
+mod documents;
 mod followers;
 mod forgot;
 mod groups;
@@ -41,6 +42,7 @@ pub use autoreply::AutoRepliesPage;
 pub use categories::CategoriesPage;
 pub use checkins::{CheckinDetailPage, CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage};
 pub use classes::{ClassPage, ClassPosterPage, ClassesPage};
+pub use documents::DocumentsPage;
 pub use followers::FollowersPage;
 pub use forgot::ForgotPage;
 pub use groups::GroupsPage;
@@ -53,7 +55,7 @@ pub use menus::MenusPage;
 pub use not_found::NotFound;
 pub use notices::{NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage};
 pub use portal::{
-    PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalGuidePage, PortalGuides, PortalHome,
+    PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalDocuments, PortalGuidePage, PortalGuides, PortalHome,
     PortalMessages, PortalNotice, PortalNotices, PortalSearch, PortalSubscriptions, PortalTeachers,
 };
 pub use qrcodes::{QrCodesPage, QrPrintPage};

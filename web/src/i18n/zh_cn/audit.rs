@@ -139,6 +139,14 @@ pub fn audit_action(action: &str) -> String {
         "office_created" => "新增办公室联系方式",
         "office_updated" => "修改办公室联系方式",
         "office_deleted" => "删除办公室联系方式",
+        "document_created" => "上传文档",
+        "document_updated" => "修改文档",
+        "document_deleted" => "删除文档",
+        "document_version_added" => "更新文档文件",
+        "doc_folder_created" => "新建文档文件夹",
+        "doc_folder_renamed" => "重命名文档文件夹",
+        "doc_folder_deleted" => "删除文档文件夹",
+        "doc_folders_reordered" => "调整文档文件夹顺序",
         other => return other.to_string(),
     }
     .to_string()
@@ -149,6 +157,7 @@ pub fn audit_target(target: &str) -> String {
     let Some((kind, id)) = target.split_once(':') else {
         return match target {
             "roster" => "名单".to_string(),
+            "doc_folders" => "文档文件夹".to_string(),
             other => other.to_string(),
         };
     };
@@ -163,6 +172,8 @@ pub fn audit_target(target: &str) -> String {
         "qrcode" => "二维码",
         "guide" => "办事指南",
         "office" => "办公室",
+        "document" => "文档",
+        "doc_folder" => "文档文件夹",
         "api_token" => "API 令牌",
         "category" => "分类",
         "menu" => "菜单",

@@ -249,6 +249,9 @@ pub fn error(err: &ClientError) -> String {
     if let Some(text) = super::mass::mass_error(err) {
         return text;
     }
+    if let Some(text) = super::documents::documents_error(err) {
+        return text;
+    }
     if let Some(code) = err.code() {
         let known = match code {
             "invalid_credentials" => Some("用户名或密码错误。"),

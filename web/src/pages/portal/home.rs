@@ -36,12 +36,14 @@ fn Home() -> impl IntoView {
             version.update(|v| *v += 1);
         });
     };
-    let show = move |me: PortalMe| match me.student {
+    let show = move |me: PortalMe| {
+        match me.student {
         None => view! {
             <div class="card">
                 <p>{t::PORTAL_NOT_BOUND}</p>
                 <A href="/s/bind" attr:class="button primary wide">{t::PORTAL_GO_BIND}</A>
             </div>
+            <A href="/s/documents" attr:class="button secondary wide" attr:id="portal-documents-link">{t::PORTAL_DOCUMENTS}</A>
             <SearchLink />
             <HotCard />
         }
@@ -69,15 +71,17 @@ fn Home() -> impl IntoView {
                 {cadre.then(|| view! { <Classmates /> })}
                 <A href="/s/messages" attr:class="button secondary wide" attr:id="portal-messages-link">{t::PORTAL_MESSAGES}</A>
                 <div class="portal-pair">
+                    <A href="/s/documents" attr:class="button secondary wide" attr:id="portal-documents-link">{t::PORTAL_DOCUMENTS}</A>
                     <A href="/s/guides" attr:class="button secondary wide" attr:id="portal-guides-link">{t::PORTAL_GUIDES}</A>
-                    <A href="/s/teachers" attr:class="button secondary wide" attr:id="portal-contacts-link">{t::PORTAL_CONTACTS}</A>
                 </div>
+                <A href="/s/teachers" attr:class="button secondary wide" attr:id="portal-contacts-link">{t::PORTAL_CONTACTS}</A>
                 <HotCard />
                 <ConsentSwitch />
                 <button class="link danger wide" on:click=unbind>{t::PORTAL_UNBIND}</button>
             }
             .into_any()
         }
+    }
     };
     view! {
         {move || message.get().map(|m| view! { <p class="alert success">{m}</p> })}
