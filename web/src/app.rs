@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/s/messages") view=PortalMessages />
                 <Route path=path!("/s/notices") view=PortalNotices />
                 <Route path=path!("/s/documents") view=PortalDocuments />
+                <Route path=path!("/s/documents/:id") view=PortalDocuments />
                 <Route path=path!("/s/notices/:id") view=PortalNotice />
                 <Route path=path!("/s/subscriptions") view=PortalSubscriptions />
                 <Route path=path!("/s/checkin") view=PortalCheckins />

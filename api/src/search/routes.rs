@@ -37,7 +37,10 @@ fn limit(asked: Option<u32>) -> usize {
 fn console_page(hit: &Hit) -> String {
     match hit.kind {
         SearchKind::Notice => format!("/notices/{}", hit.ref_id),
-        SearchKind::Document => format!("/documents?doc={}", hit.ref_id),
+        // The library's page, searched for the document's title.
+        SearchKind::Document => {
+            format!("/documents?{}", serde_urlencoded::to_string([("q", &hit.title)]).unwrap_or_default())
+        }
         SearchKind::Guide => format!("/guides/{}", hit.ref_id),
         SearchKind::Office => "/guides?tab=offices".into(),
         SearchKind::Teacher => "/users".into(),

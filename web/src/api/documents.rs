@@ -95,6 +95,11 @@ pub async fn my_documents(folder: Option<i64>, search: String, page: u32) -> Api
 }
 
 /// A short-lived link to open the file in this browser: in place for a preview.
+/// One document the reader may see (a link from a search, a procedure or WeChat).
+pub async fn my_document(id: i64) -> ApiResult<StudentDocument> {
+    super::portal::send::<(), _>(gloo_net::http::Method::GET, &format!("/documents/{id}"), None).await
+}
+
 pub async fn my_link(id: i64, preview: bool) -> ApiResult<FileLink> {
     portal::send::<(), _>(Method::POST, &format!("/documents/{id}/link?preview={preview}"), None).await
 }

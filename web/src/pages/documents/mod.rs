@@ -36,8 +36,10 @@ pub fn DocumentsPage() -> impl IntoView {
     let page = RwSignal::new(1u32);
     let version = RwSignal::new(0u32);
     let shown = RwSignal::new(None::<i64>);
-    let search = RwSignal::new(String::new());
-    let applied = RwSignal::new(String::new());
+    // `?q=` (the console's search links a document so) opens the library searched.
+    let asked = leptos_router::hooks::use_query_map().get_untracked().get("q").unwrap_or_default();
+    let search = RwSignal::new(asked.clone());
+    let applied = RwSignal::new(asked);
     let notice = RwSignal::new(None::<(bool, String)>);
     let documents = LocalResource::new(move || {
         version.track();

@@ -1,4 +1,4 @@
-//! `/s/documents`: the library as a student has it — folders as chips, a search box, the
+//! `/s/documents` (and `/s/documents/{id}`, opened on that document): the library as a student has it — folders as chips, a search box, the
 //! documents they may have; tapping one opens a sheet to download it (a real link WeChat's
 //! browser follows), preview a PDF or an image in place, or send it to their WeChat chat
 //! (发送到微信) when the in-app browser cannot open it (Word, Excel …).
@@ -6,6 +6,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
 use shared::StudentDocument;
 
 use super::notices::failed;
@@ -35,6 +36,14 @@ fn Library() -> impl IntoView {
     let list = LocalResource::new(move || api::documents::my_documents(folder.get(), applied.get(), page.get()));
     let folders = LocalResource::new(api::documents::my_folders);
     let chosen = RwSignal::new(None::<StudentDocument>);
+    // `/s/documents/{id}` (from a search, a procedure's materials, WeChat) opens its sheet.
+    if let Some(id) = use_params_map().get_untracked().get("id").and_then(|id| id.parse::<i64>().ok()) {
+        leptos::task::spawn_local(async move {
+            if let Ok(document) = api::documents::my_document(id).await {
+                chosen.set(Some(document));
+            }
+        });
+    }
     let filtered = move || folder.get().is_some() || !applied.with(String::is_empty);
     let on_search = move |ev: SubmitEvent| {
         ev.prevent_default();
