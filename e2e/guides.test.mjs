@@ -111,7 +111,7 @@ run('guides', async ({ page, base, shot, browser, watch }) => {
   await hits.filter({ hasText: '文档' }).waitFor({ state: 'detached' });
   await hits.filter({ hasText: '国家奖学金申请' }).click();
   await phone.waitForURL(`${base}/s/guides/${id}`);
-  await phone.locator('#guide-materials a', { hasText: '国家奖学金申请表' }).click();
+  await phone.locator('#guide-materials li', { hasText: '国家奖学金申请表' }).locator('a').click();
   await phone.waitForURL(`${base}/s/documents/${formDoc.id}`);
   await phone.locator('#doc-sheet', { hasText: '国家奖学金申请表（2024 版）.docx' }).waitFor();
   await shot(phone, 'portal-material');

@@ -293,3 +293,37 @@ async fn notices_sent_before_the_index_existed_are_indexed_at_start() {
     assert_eq!(banji::search::sources::backfill(&app.state.db).await.unwrap(), 1);
     assert_eq!(ids(&portal_search(&app, &token, "宿舍").await), vec![id]);
 }
+
+#[tokio::test]
+async fn wechat_forms_and_procedures_commands_answer_with_their_own_kind_only() {
+    let app = spawn_app().await;
+    let item = |kind, ref_id, title: &str| Item {
+        kind,
+        ref_id,
+        title: title.into(),
+        body: String::new(),
+        summary: "奖助".into(),
+        audience: Audience::Everyone,
+        at: 1,
+    };
+    index::put(&app.state.db, &item(Kind::Document, 11, "国家奖学金申请表")).await.unwrap();
+    index::put(&app.state.db, &item(Kind::Guide, 12, "国家奖学金申请流程")).await.unwrap();
+    let follower = app.follower("小李").await;
+    let titles = |said: Value| -> Vec<(String, String)> {
+        said["reply"]["articles"]
+            .as_array()
+            .unwrap_or_else(|| panic!("news: {said}"))
+            .iter()
+            .map(|a| (a["title"].as_str().unwrap().to_string(), a["url"].as_str().unwrap().to_string()))
+            .collect()
+    };
+    let forms = titles(app.say(&follower, json!({ "type": "text", "content": "表格 奖学金" })).await);
+    assert_eq!(forms.len(), 1);
+    assert_eq!(forms[0].0, "国家奖学金申请表");
+    assert!(forms[0].1.ends_with("next=/s/documents/11"), "{}", forms[0].1);
+    let guides = titles(app.say(&follower, json!({ "type": "text", "content": "流程 奖学金" })).await);
+    assert_eq!(guides.len(), 1);
+    assert!(guides[0].1.ends_with("next=/s/guides/12"));
+    let all = titles(app.say(&follower, json!({ "type": "text", "content": "搜索 奖学金" })).await);
+    assert_eq!(all.len(), 2, "搜索 finds both");
+}
