@@ -151,4 +151,10 @@ run('guides', async ({ page, base, shot, browser, watch }) => {
   await phone.locator('#portal-teachers .contact', { hasText: '王老师' }).waitFor();
   assert.deepEqual(await englishOn(phone), [], 'no English on 联系方式');
   await shot(phone, 'portal-contacts');
+
+  // The week's hot list on the home page has the form just downloaded.
+  await phone.goto(`${base}/s/`);
+  await phone.locator('#portal-hot li', { hasText: '国家奖学金申请表（2024 版）' }).filter({ hasText: '1 次下载' }).waitFor();
+  assert.deepEqual(await englishOn(phone), [], 'no English on /s/');
+  await shot(phone, 'portal-home-hot');
 }).catch(fail);

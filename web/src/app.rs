@@ -12,13 +12,13 @@ use crate::i18n::t;
 use crate::pages::{
     AccountPage, ActivitiesPage, ActivityDetailPage, ActivityNewPage, AuditPage, AutoRepliesPage, CategoriesPage,
     CheckinDetailPage, CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage, ClassPage, ClassPosterPage,
-    ClassesPage, DocumentsPage, FollowersPage, ForgotPage, GroupsPage, GuideEditPage, GuideNewPage, GuidesPage, HomePage, InboxPage,
-    LoginPage, MassPage, MenusPage, NotFound, NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage,
-    PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalDocuments, PortalGuidePage, PortalGuides, PortalHome,
-    PortalMessages, PortalNotice, PortalNotices, PortalSearch, PortalSubscriptions, PortalTeachers, QrCodesPage, QrPrintPage,
-    RegisterPage, SearchPage, SettingsPage, SimulatorPage, StatsPage, StudentsPage, TeacherApprovals, TeacherCheckin,
-    TeacherCheckinNew, TeacherCompose, TeacherHome, TeacherMessages, TeacherNotice, TeacherNotices, TeacherThread,
-    TemplatesPage, TokensPage, UsersPage,
+    ClassesPage, DocumentsPage, FollowersPage, ForgotPage, GroupsPage, GuideEditPage, GuideNewPage, GuidesPage,
+    HomePage, InboxPage, LoginPage, MassPage, MenusPage, NotFound, NoticeComposePage, NoticeDetailPage, NoticeEditPage,
+    NoticesPage, PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalDocuments, PortalGuidePage,
+    PortalGuides, PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSearch, PortalSubscriptions,
+    PortalTeachers, QrCodesPage, QrPrintPage, RegisterPage, SearchPage, SettingsPage, SimulatorPage, StatsPage,
+    StudentsPage, TeacherApprovals, TeacherCheckin, TeacherCheckinNew, TeacherCompose, TeacherHome, TeacherMessages,
+    TeacherNotice, TeacherNotices, TeacherThread, TemplatesPage, TokensPage, UsersPage,
 };
 use crate::session::{self, Auth};
 

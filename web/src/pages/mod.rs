@@ -55,8 +55,8 @@ pub use menus::MenusPage;
 pub use not_found::NotFound;
 pub use notices::{NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage};
 pub use portal::{
-    PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalDocuments, PortalGuidePage, PortalGuides, PortalHome,
-    PortalMessages, PortalNotice, PortalNotices, PortalSearch, PortalSubscriptions, PortalTeachers,
+    PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalDocuments, PortalGuidePage, PortalGuides,
+    PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSearch, PortalSubscriptions, PortalTeachers,
 };
 pub use qrcodes::{QrCodesPage, QrPrintPage};
 pub use register::RegisterPage;

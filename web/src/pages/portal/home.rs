@@ -43,8 +43,12 @@ fn Home() -> impl IntoView {
                 <p>{t::PORTAL_NOT_BOUND}</p>
                 <A href="/s/bind" attr:class="button primary wide">{t::PORTAL_GO_BIND}</A>
             </div>
-            <A href="/s/documents" attr:class="button secondary wide" attr:id="portal-documents-link">{t::PORTAL_DOCUMENTS}</A>
             <SearchLink />
+            <div class="portal-pair">
+                <A href="/s/documents" attr:class="button secondary wide" attr:id="portal-documents-link">{t::PORTAL_DOCUMENTS}</A>
+                <A href="/s/guides" attr:class="button secondary wide" attr:id="portal-guides-link">{t::PORTAL_GUIDES}</A>
+            </div>
+            <A href="/s/teachers" attr:class="button secondary wide" attr:id="portal-contacts-link">{t::PORTAL_CONTACTS}</A>
             <HotCard />
         }
         .into_any(),
