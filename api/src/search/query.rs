@@ -46,28 +46,42 @@ impl Viewer {
         })
     }
 
-    /// Limits `f` to the items (alias `i`) this viewer may find.
+    /// Limits `f` to the items (alias `i`) this viewer may find. Every check is a lookup
+    /// per candidate by an index (a delivery by its unique key, a notice by its id, an
+    /// item's classes by the item): a subquery listing all of a viewer's notices inside an
+    /// OR is computed whole on PostgreSQL, hundreds of milliseconds.
     pub fn limit(&self, f: &mut Filter) {
+        const DELIVERED: &str = "EXISTS (SELECT 1 FROM deliveries d WHERE d.notice_id = i.ref_id \
+             AND d.kind = 'notice' AND d.recipient IN (?, ?))";
         match self {
             Viewer::Follower { openid, student: None } => f.and(
-                "i.audience = 'all' OR (i.audience = 'recipients' AND i.ref_id IN \
-                 (SELECT d.notice_id FROM deliveries d WHERE d.openid = ? AND d.kind = 'notice'))",
-                [Arg::from(openid.as_str())],
+                &format!("i.audience = 'all' OR (i.audience = 'recipients' AND {DELIVERED})"),
+                [Arg::from(format!("o:{openid}")), Arg::from(format!("o:{openid}"))],
             ),
             Viewer::Follower { openid, student: Some(s) } => f.and(
-                "i.audience IN ('all', 'students') \
-                 OR (i.audience = 'listed' AND EXISTS (SELECT 1 FROM search_item_audience a WHERE a.item_id = i.id \
-                     AND (a.class_id = ? OR a.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.student_id = ?)))) \
-                 OR (i.audience = 'recipients' AND i.ref_id IN (SELECT d.notice_id FROM deliveries d \
-                     WHERE (d.openid = ? OR d.student_id = ?) AND d.kind = 'notice'))",
-                [Arg::Int(s.class_id.unwrap_or(-1)), Arg::Int(s.id), Arg::from(openid.as_str()), Arg::Int(s.id)],
+                &format!(
+                    "i.audience IN ('all', 'students') \
+                     OR (i.audience = 'listed' AND (EXISTS (SELECT 1 FROM search_item_audience a \
+                           WHERE a.item_id = i.id AND a.class_id = ?) \
+                         OR EXISTS (SELECT 1 FROM search_item_audience a JOIN group_members gm ON gm.group_id = a.group_id \
+                           WHERE a.item_id = i.id AND gm.student_id = ?))) \
+                     OR (i.audience = 'recipients' AND {DELIVERED})"
+                ),
+                [
+                    Arg::Int(s.class_id.unwrap_or(-1)),
+                    Arg::Int(s.id),
+                    Arg::from(format!("s:{}", s.id)),
+                    Arg::from(format!("o:{openid}")),
+                ],
             ),
             Viewer::Staff(Scope::All) => f,
             Viewer::Staff(Scope::Teacher(user)) => f.and(
-                "(i.audience <> 'listed' OR EXISTS (SELECT 1 FROM search_item_audience a WHERE a.item_id = i.id \
-                     AND (a.class_id IN (SELECT ct.class_id FROM class_teachers ct WHERE ct.user_id = ?) \
-                       OR a.group_id IN (SELECT g.id FROM student_groups g WHERE g.owner_id = ?)))) \
-                 AND (i.kind <> 'notice' OR i.ref_id IN (SELECT n.id FROM notices n WHERE n.author_id = ?))",
+                "(i.audience <> 'listed' \
+                   OR EXISTS (SELECT 1 FROM search_item_audience a JOIN class_teachers ct ON ct.class_id = a.class_id \
+                     WHERE a.item_id = i.id AND ct.user_id = ?) \
+                   OR EXISTS (SELECT 1 FROM search_item_audience a JOIN student_groups g ON g.id = a.group_id \
+                     WHERE a.item_id = i.id AND g.owner_id = ?)) \
+                 AND (i.kind <> 'notice' OR EXISTS (SELECT 1 FROM notices n WHERE n.id = i.ref_id AND n.author_id = ?))",
                 [Arg::Int(*user), Arg::Int(*user), Arg::Int(*user)],
             ),
         };
