@@ -116,11 +116,11 @@ run('notices', async ({ page, base, shot, work, browser, watch }) => {
   await page.locator('tbody tr', { hasText: '宿舍安全检查' }).waitFor();
   await page.locator('tbody tr', { hasText: '期末考试安排' }).waitFor({ state: 'detached' });
   await page.selectOption('#filter-category', '');
-  await page.getByRole('searchbox', { name: '搜索' }).fill('考试');
-  await page.getByRole('button', { name: '搜索' }).click();
+  await page.getByRole('searchbox', { name: '搜索', exact: true }).fill('考试');
+  await page.getByRole('button', { name: '搜索', exact: true }).click();
   await page.locator('tbody tr', { hasText: '宿舍安全检查' }).waitFor({ state: 'detached' });
-  await page.getByRole('searchbox', { name: '搜索' }).fill('');
-  await page.getByRole('button', { name: '搜索' }).click();
+  await page.getByRole('searchbox', { name: '搜索', exact: true }).fill('');
+  await page.getByRole('button', { name: '搜索', exact: true }).click();
   await page.locator('tbody tr', { hasText: '宿舍安全检查' }).waitFor();
   await shot(page, 'list');
   // Created from tomorrow on: nothing yet.

@@ -205,13 +205,13 @@ run('receipts', async ({ page, base, shot, browser, watch }) => {
 
   // The notice list searches the body too.
   await nav(page, '通知').click();
-  await page.getByRole('searchbox', { name: '搜索' }).fill('用电安全');
-  await page.getByRole('button', { name: '搜索' }).click();
+  await page.getByRole('searchbox', { name: '搜索', exact: true }).fill('用电安全');
+  await page.getByRole('button', { name: '搜索', exact: true }).click();
   await page.locator('tbody tr', { hasText: '寒假安全提醒' }).waitFor();
   await page.locator('tbody tr', { hasText: '返校时间确认' }).waitFor({ state: 'detached' });
   // A period preset fills the date range.
-  await page.getByRole('searchbox', { name: '搜索' }).fill('');
-  await page.getByRole('button', { name: '搜索' }).click();
+  await page.getByRole('searchbox', { name: '搜索', exact: true }).fill('');
+  await page.getByRole('button', { name: '搜索', exact: true }).click();
   await page.selectOption('#filter-period', 'week');
   assert.notEqual(await page.inputValue('#filter-from'), '', 'the week fills the dates');
   await page.locator('tbody tr', { hasText: '返校时间确认' }).waitFor();

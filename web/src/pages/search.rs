@@ -81,7 +81,7 @@ pub fn SearchBox() -> impl IntoView {
     };
     view! {
         <form class="topbar-search" role="search" on:submit=on_search>
-            <input type="search" id="console-search" placeholder=t::SEARCH_CONSOLE_PLACEHOLDER aria-label=t::SEARCH bind:value=typed />
+            <input type="search" id="console-search" placeholder=t::SEARCH_CONSOLE_PLACEHOLDER aria-label=t::SEARCH_CONSOLE_LABEL bind:value=typed />
         </form>
     }
 }

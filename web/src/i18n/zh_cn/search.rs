@@ -4,6 +4,7 @@ use shared::SearchKind;
 
 pub const SEARCH_TITLE: &str = "搜索";
 pub const SEARCH_PLACEHOLDER: &str = "搜通知、表格、办事指南、联系方式";
+pub const SEARCH_CONSOLE_LABEL: &str = "全站搜索";
 pub const SEARCH_CONSOLE_PLACEHOLDER: &str = "搜索通知、文档、办事指南";
 pub const SEARCH_ALL_KINDS: &str = "全部";
 pub const SEARCH_HINT: &str = "输入两个字以上的关键词，如「请假」「奖学」，或学号、姓名。";
