@@ -327,3 +327,32 @@ async fn wechat_forms_and_procedures_commands_answer_with_their_own_kind_only() 
     let all = titles(app.say(&follower, json!({ "type": "text", "content": "搜索 奖学金" })).await);
     assert_eq!(all.len(), 2, "搜索 finds both");
 }
+
+#[tokio::test]
+async fn items_a_student_may_find_are_found_past_the_first_pages_of_newer_ones_they_may_not() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (class_a, a) = app.bound_class(&admin, "一班", 1, &[]).await;
+    let (class_b, _) = app.bound_class(&admin, "二班", 1, &[]).await;
+    let item = |ref_id: i64, class: i64, at: i64| Item {
+        kind: Kind::Document,
+        ref_id,
+        title: format!("勤工助学岗位 {ref_id}"),
+        body: String::new(),
+        summary: String::new(),
+        audience: Audience::Listed { classes: vec![class], groups: vec![] },
+        at,
+    };
+    // Two older items for 一班, under 900 newer ones for 二班: the walk reads postings a
+    // page (400) at a time, so these are found only if it resumes where each page ended,
+    // and in the same order on items of equal time.
+    index::put(&app.state.db, &item(1, class_a, 1_000)).await.unwrap();
+    index::put(&app.state.db, &item(2, class_a, 1_000)).await.unwrap();
+    for n in 0..900 {
+        index::put(&app.state.db, &item(100 + n, class_b, 2_000 + n)).await.unwrap();
+    }
+    let token = student_token(&app, &a[0].1).await;
+    let mut found = ids(&portal_search(&app, &token, "勤工助学").await);
+    found.sort();
+    assert_eq!(found, vec![1, 2]);
+}
