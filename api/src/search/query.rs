@@ -21,10 +21,11 @@ use crate::people::Scope;
 
 /// How many matching items are ranked at most (a search answers at most 50).
 const CANDIDATES: i64 = 60;
-/// Postings of the walked term read per step.
-const PAGE: i64 = 400;
-/// Steps at most: a search looks at the best 4 800 postings of its rarest term.
-const MAX_PAGES: usize = 12;
+/// Postings of the walked term read by the first step; each next step reads twice as
+/// many (a common word is answered from the first, a rare pairing needs a long walk).
+const FIRST_PAGE: i64 = 100;
+/// Postings read at most: a search looks at the best 6 300 postings of its rarest term.
+const WALK: i64 = 6_300;
 /// Postings counted per term to find the rarest.
 const RARITY_BOUND: i64 = 5000;
 
@@ -128,11 +129,14 @@ pub async fn search(db: &Db, viewer: &Viewer, query: &str, kinds: &[Kind], limit
     let others: Vec<&String> = wanted.iter().filter(|t| **t != rarest).collect();
     let mut rows: Vec<Row> = Vec::new();
     let mut after: Option<Posting> = None;
-    for _ in 0..MAX_PAGES {
-        let page = postings(db, &rarest, after.as_ref()).await?;
+    let (mut size, mut walked) = (FIRST_PAGE, 0);
+    while walked < WALK {
+        let page = postings(db, &rarest, after.as_ref(), size).await?;
         let Some(last) = page.last() else { break };
         after = Some(last.clone());
-        let full = page.len() as i64 == PAGE;
+        let full = page.len() as i64 == size;
+        walked += size;
+        size = (size * 2).min(WALK - walked);
         let mut found = matching(db, viewer, &page, &others, kinds).await?;
         // Kept in the walk's order: title matches first, then newest.
         let order: std::collections::HashMap<i64, usize> =
@@ -155,9 +159,9 @@ struct Posting {
     at: i64,
 }
 
-/// The next page of `term`'s postings after `after`, in the rank index's order (an
+/// The next `size` of `term`'s postings after `after`, in the rank index's order (an
 /// index-only range scan on both backends).
-async fn postings(db: &Db, term: &str, after: Option<&Posting>) -> sqlx::Result<Vec<Posting>> {
+async fn postings(db: &Db, term: &str, after: Option<&Posting>, size: i64) -> sqlx::Result<Vec<Posting>> {
     let mut f = Filter::new();
     f.and("term = ?", [Arg::from(term)]);
     if let Some(p) = after {
@@ -168,7 +172,7 @@ async fn postings(db: &Db, term: &str, after: Option<&Posting>) -> sqlx::Result<
     }
     let sql = format!(
         "SELECT item_id, in_title, at FROM search_terms{} \
-         ORDER BY in_title DESC, at DESC, item_id DESC LIMIT {PAGE}",
+         ORDER BY in_title DESC, at DESC, item_id DESC LIMIT {size}",
         f.where_sql()
     );
     f.bind_as(sqlx::query_as(sqlx::AssertSqlSafe(sql))).fetch_all(db.pool()).await
