@@ -1,5 +1,5 @@
 # Banji's commands. The README's quick start is `make run` and `make test`.
-.PHONY: run test setup console lint openapi admin e2e bench bench-webhook bench-faults fuzz
+.PHONY: run test setup console lint openapi admin e2e bench bench-webhook bench-faults bench-pages fuzz
 
 # Set up the tools, build the console, and run Banji on the embedded defaults
 # (SQLite in ./data, in-process cache, mock WeChat) at http://127.0.0.1:8080.
@@ -16,7 +16,7 @@ test: console
 	  node e2e/console.test.mjs && node e2e/people.test.mjs && node e2e/notices.test.mjs && \
 	  node e2e/receipts.test.mjs && node e2e/checkin.test.mjs && node e2e/autoreply.test.mjs && \
 	  node e2e/teacher.test.mjs && node e2e/qrcodes.test.mjs && node e2e/channels.test.mjs && node e2e/mass.test.mjs && \
-	  node e2e/documents.test.mjs && node e2e/guides.test.mjs && \
+	  node e2e/documents.test.mjs && node e2e/guides.test.mjs && node e2e/phone.test.mjs && \
 	  node e2e/demo.test.mjs; fi
 
 setup:
@@ -28,9 +28,10 @@ fuzz:
 	scripts/setup.sh --test
 	scripts/fuzz-api.sh
 
-# Build the console into web/dist (served by `banji serve`).
+# Build the console and the phone pages into web/dist (served by `banji serve`),
+# precompressed and checked against their size budget (web/budget.json).
 console: setup
-	trunk build --release
+	scripts/build-web.sh
 
 lint:
 	cargo fmt --all --check
@@ -57,3 +58,8 @@ bench-webhook:
 # The webhook while its Redis is paused, killed and restarted (needs redis-server and wrk).
 bench-faults:
 	scripts/bench-faults.sh
+
+# How fast the pages open on a phone network (prints the table in docs/benchmarks.md).
+bench-pages: console
+	cargo build --release -p api --bin banji
+	BANJI_BIN=target/release/banji node e2e/bench-pages.mjs

@@ -4,6 +4,8 @@
 #   - the wasm32-unknown-unknown Rust target
 #   - trunk 0.21.14 (0.22 needs a newer rustc)
 #   - wasm-bindgen-cli at exactly the version in Cargo.lock
+#   - wasm-opt (binaryen 132) from the npm registry into ~/.binaryen: about 40 % off the
+#     bundles; Debian's binaryen breaks Leptos builds (TOOLCHAIN.md)
 #   - Debian's ffmpeg, which converts the voice notes followers send (AMR) for browsers
 #     (optional for running: without it the console offers the AMR as a download)
 # With --test, also what the test suite needs: Debian's chromium, a Chinese font for its
@@ -39,6 +41,12 @@ if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WBG_VERS
   log "installing wasm-bindgen-cli $WBG_VERSION (a few minutes, once per machine)"
   # Not --locked: its lockfile pins a webpki-roots release this registry does not carry.
   cargo install wasm-bindgen-cli --version "$WBG_VERSION"
+fi
+
+BINARYEN_VERSION=132.0.0
+if [[ "$("$HOME/.binaryen/node_modules/.bin/wasm-opt" --version 2>/dev/null || true)" != *"version ${BINARYEN_VERSION%%.*}"* ]]; then
+  log "installing wasm-opt (binaryen $BINARYEN_VERSION from the npm registry)"
+  npm install --prefix "$HOME/.binaryen" --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION"
 fi
 
 if ! command -v ffmpeg >/dev/null; then

@@ -3,7 +3,6 @@
 
 use poem::endpoint::make_sync;
 use poem::http::StatusCode;
-use poem::middleware::Compression;
 use poem::web::{Data, Json};
 use poem::{get, handler, Endpoint, EndpointExt, IntoResponse, Response, Route};
 use poem_openapi::OpenApiService;
@@ -18,7 +17,7 @@ use crate::delivery::{SubscribeApi, TemplatesApi};
 use crate::desk::DeskApi;
 use crate::documents::{DocumentsApi, PortalDocumentsApi};
 use crate::guides::{GuidesApi, OfficesApi, PortalGuidesApi};
-use crate::http::{ConsoleEndpoint, RequestContext, SecurityHeaders};
+use crate::http::{Compression, ConsoleEndpoint, RequestContext, SecurityHeaders};
 use crate::inbox::{InboxApi, MessagesApi, PortalMessagesApi, QuickRepliesApi};
 use crate::mass::MassApi;
 use crate::menus::MenusApi;
@@ -142,7 +141,7 @@ pub fn build(state: AppState) -> impl Endpoint<Output = Response> {
     }
     route
         .nest("/", ConsoleEndpoint::new(state.config.web_dist.clone()))
-        .with(Compression::new())
+        .with(Compression)
         .with(RequestContext {
             trust_proxy: state.config.trust_proxy_hops,
             max_body: MAX_BODY_BYTES,

@@ -12,55 +12,23 @@ use crate::i18n::t;
 use crate::pages::{
     AccountPage, ActivitiesPage, ActivityDetailPage, ActivityNewPage, AuditPage, AutoRepliesPage, CategoriesPage,
     CheckinDetailPage, CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage, ClassPage, ClassPosterPage,
-    ClassesPage, DocumentsPage, FollowersPage, ForgotPage, GroupsPage, GuideEditPage, GuideNewPage, GuidesPage,
-    HomePage, InboxPage, LoginPage, MassPage, MenusPage, NotFound, NoticeComposePage, NoticeDetailPage, NoticeEditPage,
-    NoticesPage, PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalDocuments, PortalGuidePage,
-    PortalGuides, PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSearch, PortalSubscriptions,
-    PortalTeachers, QrCodesPage, QrPrintPage, RegisterPage, SearchPage, SettingsPage, SimulatorPage, StatsPage,
-    StudentsPage, TeacherApprovals, TeacherCheckin, TeacherCheckinNew, TeacherCompose, TeacherHome, TeacherMessages,
-    TeacherNotice, TeacherNotices, TeacherThread, TemplatesPage, TokensPage, UsersPage,
+    ClassesPage, DocumentsPage, Elsewhere, FollowersPage, ForgotPage, GroupsPage, GuideEditPage, GuideNewPage,
+    GuidesPage, HomePage, InboxPage, LoginPage, MassPage, MenusPage, NoticeComposePage, NoticeDetailPage,
+    NoticeEditPage, NoticesPage, QrCodesPage, QrPrintPage, RegisterPage, SearchPage, SettingsPage, SimulatorPage,
+    StatsPage, StudentsPage, TemplatesPage, TokensPage, UsersPage,
 };
 use crate::session::{self, Auth};
 
 #[component]
 pub fn App() -> impl IntoView {
-    // Student pages have no console login to check.
-    let on_portal =
-        web_sys::window().and_then(|w| w.location().pathname().ok()).is_some_and(|p| p.starts_with("/s/") || p == "/s");
-    if !on_portal {
-        session::init();
-    }
+    session::init();
     view! {
         <DemoBanner />
         <Router>
-            <Routes fallback=NotFound>
+            <Routes fallback=|| view! { <Elsewhere phone=false /> }>
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/register") view=RegisterPage />
                 <Route path=path!("/forgot") view=ForgotPage />
-                <Route path=path!("/s") view=PortalHome />
-                <Route path=path!("/s/bind") view=PortalBind />
-                <Route path=path!("/s/teachers") view=PortalTeachers />
-                <Route path=path!("/s/search") view=PortalSearch />
-                <Route path=path!("/s/guides") view=PortalGuides />
-                <Route path=path!("/s/guides/:id") view=PortalGuidePage />
-                <Route path=path!("/s/messages") view=PortalMessages />
-                <Route path=path!("/s/notices") view=PortalNotices />
-                <Route path=path!("/s/documents") view=PortalDocuments />
-                <Route path=path!("/s/documents/:id") view=PortalDocuments />
-                <Route path=path!("/s/notices/:id") view=PortalNotice />
-                <Route path=path!("/s/subscriptions") view=PortalSubscriptions />
-                <Route path=path!("/s/checkin") view=PortalCheckins />
-                <Route path=path!("/s/checkin/:id") view=PortalCheckin />
-                <Route path=path!("/s/activities") view=PortalActivities />
-                <Route path=path!("/t") view=TeacherHome />
-                <Route path=path!("/t/notices") view=TeacherNotices />
-                <Route path=path!("/t/notices/new") view=TeacherCompose />
-                <Route path=path!("/t/notices/:id") view=TeacherNotice />
-                <Route path=path!("/t/checkin") view=TeacherCheckinNew />
-                <Route path=path!("/t/checkin/:id") view=TeacherCheckin />
-                <Route path=path!("/t/messages") view=TeacherMessages />
-                <Route path=path!("/t/messages/:openid") view=TeacherThread />
-                <Route path=path!("/t/approvals") view=TeacherApprovals />
                 // Signed in, without the console around it: the projector.
                 <ParentRoute path=path!("") view=SignedInBare>
                     <Route path=path!("checkins/:id/screen") view=CheckinScreenPage />

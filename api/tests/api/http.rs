@@ -84,6 +84,43 @@ async fn hashed_assets_are_cached_for_a_year_and_compressed_on_request() {
 }
 
 #[tokio::test]
+async fn students_and_teachers_pages_get_the_phone_shell_and_everything_else_the_consoles() {
+    let app = spawn_app().await;
+    for path in ["/s", "/s/notices/12", "/t", "/t/messages/o-1?x=1"] {
+        let resp = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        assert_eq!(resp.headers()["cache-control"], "no-cache", "{path}");
+        assert!(resp.text().await.unwrap().contains("<title>我的班级</title>"), "{path}");
+    }
+    for path in ["/", "/search", "/students", "/settings"] {
+        let resp = app.client.get(app.url(path)).send().await.unwrap();
+        assert!(resp.text().await.unwrap().contains("<title>班级</title>"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn bundles_are_sent_as_precompressed_at_build_time_in_the_coding_the_browser_takes() {
+    let app = spawn_app().await;
+    let wasm = app.url("/phone/phone-0123456789abcdef_bg.wasm");
+    let get = |coding: &'static str| app.client.get(wasm.clone()).header("accept-encoding", coding).send();
+    let br = get("gzip, deflate, br").await.unwrap();
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(br.headers()["content-type"], "application/wasm");
+    assert_eq!(br.headers()["vary"], "accept-encoding");
+    assert_eq!(br.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(br.bytes().await.unwrap().as_ref(), b"brotli twin", "the build's file, not compressed again");
+    let gz = get("gzip, br;q=0").await.unwrap();
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    assert_eq!(gz.bytes().await.unwrap().as_ref(), b"gzip twin");
+    let plain = get("identity").await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.unwrap().len(), 4096);
+    // The API's answers are still compressed on the fly.
+    let health = app.client.get(app.url("/healthz")).header("accept-encoding", "br").send().await.unwrap();
+    assert_eq!(health.headers()["content-encoding"], "br");
+}
+
+#[tokio::test]
 async fn health_and_readiness_report_ok() {
     let app = spawn_app().await;
     let health: Value = app.client.get(app.url("/healthz")).send().await.unwrap().json().await.unwrap();

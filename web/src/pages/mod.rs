@@ -52,7 +52,7 @@ pub use inbox::InboxPage;
 pub use login::LoginPage;
 pub use mass::MassPage;
 pub use menus::MenusPage;
-pub use not_found::NotFound;
+pub use not_found::{Elsewhere, NotFound};
 pub use notices::{NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage};
 pub use portal::{
     PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalDocuments, PortalGuidePage, PortalGuides,

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 use crate::i18n::t;
 
@@ -15,4 +16,25 @@ pub fn NotFound() -> impl IntoView {
             </div>
         </main>
     }
+}
+
+/// The routes' fallback in both bundles: a path of the other bundle (a console link on a
+/// phone page, a `/s/…` link in the console) is loaded whole, so the server answers it
+/// with that bundle's shell; anything else is not found.
+#[component]
+pub fn Elsewhere(
+    /// Whether this is the phone bundle.
+    phone: bool,
+) -> impl IntoView {
+    let path = use_location().pathname.get_untracked();
+    let ours = crate::is_phone_path(&path) == phone;
+    if !ours {
+        if let Some(window) = web_sys::window() {
+            let full =
+                path + &window.location().search().unwrap_or_default() + &window.location().hash().unwrap_or_default();
+            let _ = window.location().replace(&full);
+            return view! { <div class="fullpage state loading"><span class="spinner" aria-hidden="true"></span></div> }.into_any();
+        }
+    }
+    view! { <NotFound /> }.into_any()
 }

@@ -1,0 +1,88 @@
+// How fast the pages open in headless Chromium at 375 px, on the release build, with the
+// cache disabled: time from navigation to the page's first meaningful content, and the
+// bytes transferred (compressed, as on the wire), under no throttling and Chromium's
+// slow-4G and fast-3G profiles; then a repeat visit with a warm cache. Prints the
+// markdown table docs/benchmarks.md keeps ("Pages on a phone").
+//
+//   scripts/build-web.sh && cargo build --release -p api --bin banji
+//   BANJI_BIN=target/release/banji node e2e/bench-pages.mjs
+import { adminApi as api, boundFollower, fail, run } from './harness.mjs';
+
+const PROFILES = [
+  ['no throttling', null],
+  ['slow 4G (4 Mbps, 100 ms)', { latency: 100, downloadThroughput: (4 * 1024 * 1024) / 8, uploadThroughput: (3 * 1024 * 1024) / 8 }],
+  ['fast 3G (1.6 Mbps, 150 ms)', { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 }],
+];
+const RUNS = Number(process.env.RUNS ?? 3);
+
+/** Loads `url` until `selector` shows; the median time (s) and bytes of RUNS loads. */
+async function measure(page, cdp, url, selector, profile, cache) {
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: !cache });
+  await cdp.send('Network.emulateNetworkConditions', profile
+    ? { offline: false, ...profile }
+    : { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  const times = [];
+  const sizes = [];
+  let wasm = 0;
+  for (let i = 0; i < RUNS; i += 1) {
+    let bytes = 0;
+    const urls = new Map();
+    const onResponse = (e) => urls.set(e.requestId, e.response.url);
+    const onFinished = (e) => {
+      bytes += e.encodedDataLength;
+      if ((urls.get(e.requestId) ?? '').endsWith('.wasm') && e.encodedDataLength > 1000) wasm += 1;
+    };
+    cdp.on('Network.responseReceived', onResponse);
+    cdp.on('Network.loadingFinished', onFinished);
+    if (cache) await page.goto(url, { waitUntil: 'load' }); // warms the cache
+    wasm = 0;
+    bytes = 0;
+    const start = Date.now();
+    await page.goto(url, { waitUntil: 'commit', timeout: 120000 });
+    await page.locator(selector).first().waitFor({ timeout: 120000 });
+    times.push((Date.now() - start) / 1000);
+    await page.waitForLoadState('networkidle');
+    sizes.push(bytes);
+    cdp.off('Network.responseReceived', onResponse);
+    cdp.off('Network.loadingFinished', onFinished);
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { time: median(times), kb: Math.round(median(sizes) / 1024), wasm };
+}
+
+run('bench-pages', async ({ base, browser }) => {
+  const call = await api(base);
+  const klass = await call('POST', '/classes', { name: '测速2401', grade: '2024级' });
+  const student = await call('POST', '/students', { student_no: '2024990101', name: '测速同学', class_id: klass.id });
+  await boundFollower(base, '测速同学的微信', student);
+  await call('POST', '/offices', { name: '学工办', phone: '010-12345678', place: '行政楼 203', hours: '工作日 8:00–17:00' });
+  const notice = await call('POST', '/notices', { title: '期末考试安排', body: '第 18 周 **周一** 开始期末考试，请查看考场安排。', audience: { classes: [klass.id] } });
+  await call('POST', `/notices/${notice.id}/send`, {});
+
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'zh-CN', isMobile: true });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  // The student's token, as WeChat's authorisation leaves it (kept for the tab).
+  await page.goto(`${base}/api/v1/portal/oauth?next=/s/notices/${notice.id}`);
+  await page.getByRole('link', { name: '测速同学的微信' }).click();
+  await page.locator('#portal-notice strong', { hasText: '周一' }).waitFor();
+
+  const pages = [
+    ['`/login` (console)', `${base}/login`, '#username'],
+    ['`/s/notices/{id}` (student)', `${base}/s/notices/${notice.id}`, '#portal-notice strong'],
+    ['`/s/teachers` (student)', `${base}/s/teachers`, '#portal-offices'],
+  ];
+  const lines = ['| page | no throttling | slow 4G (4 Mbps, 100 ms) | fast 3G (1.6 Mbps, 150 ms) | repeat visit, warm cache |', '|---|---|---|---|---|'];
+  for (const [name, url, selector] of pages) {
+    const cells = [];
+    for (const [, profile] of PROFILES) {
+      const m = await measure(page, cdp, url, selector, profile, false);
+      cells.push(`${m.time.toFixed(2)} s, ${m.kb} KB`);
+    }
+    const warm = await measure(page, cdp, url, selector, PROFILES[2][1], true);
+    cells.push(`${warm.time.toFixed(2)} s on fast 3G, ${warm.kb} KB, wasm downloaded ${warm.wasm}×`);
+    lines.push(`| ${name} | ${cells.join(' | ')} |`);
+  }
+  console.log(lines.join('\n'));
+}).catch(fail);

@@ -1,0 +1,101 @@
+// Browser test of the phone pages' own bundle (issue: pages that open fast on a phone
+// inside WeChat). The student pages come in a shell of their own that shows the page's
+// frame before any WebAssembly has run, with a bundle of their own, sent precompressed;
+// a student on fast 3G (1.6 Mbps, 150 ms, no cache) opens a notice link through WeChat's
+// authorisation and the receipt is recorded (behaviour only: the timings are in
+// e2e/bench-pages.mjs and docs/benchmarks.md). Links across the two bundles load whole.
+
+import assert from 'node:assert/strict';
+import { adminApi as api, boundFollower, fail, logIn, run } from './harness.mjs';
+
+/** Chromium's own fast-3G profile, as in DevTools, with the cache off. */
+export async function throttle(page, profile) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, ...profile });
+  return cdp;
+}
+export const FAST_3G = { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
+
+run('phone', async ({ page, base, shot, browser, watch }) => {
+  // The shells: /s/… gets the phone bundle's, with its frame in the HTML itself.
+  const shell = await (await fetch(`${base}/s/notices/1`)).text();
+  assert.match(shell, /data-banji-wasm="\/phone\/phone-[0-9a-f]{16}_bg\.wasm"/, 'the phone shell loads the phone bundle');
+  assert.match(shell, /id="skeleton"[\s\S]*我的班级/, 'the phone shell shows the page frame before the bundle runs');
+  const consoleShell = await (await fetch(`${base}/notices/1`)).text();
+  assert.match(consoleShell, /data-banji-wasm="\/web-[0-9a-f]{16}_bg\.wasm"/, 'the console keeps its own bundle');
+  // The bundle is sent as compressed at build time: the .br file as it is.
+  const wasm = shell.match(/data-banji-wasm="([^"]+)"/)[1];
+  const br = await fetch(`${base}${wasm}`, { headers: { 'accept-encoding': 'br' } });
+  assert.equal(br.headers.get('content-encoding'), 'br');
+  assert.equal(br.headers.get('content-type'), 'application/wasm');
+  assert.match(br.headers.get('cache-control'), /immutable/);
+  const plain = await fetch(`${base}${wasm}`, { headers: { 'accept-encoding': 'identity' } });
+  assert.equal(plain.headers.get('content-encoding'), null, 'a browser that takes no brotli gets the file itself');
+  assert.ok(Number(plain.headers.get('content-length')) > Number(br.headers.get('content-length')), 'the .br is the smaller');
+
+  // What a phone shows before any script has run: the page's frame, not a blank page.
+  const bare = await (await browser.newContext({ viewport: { width: 375, height: 812 }, javaScriptEnabled: false })).newPage();
+  await bare.goto(`${base}/s/notices/1`);
+  await bare.locator('#skeleton .portal-head', { hasText: '我的班级' }).waitFor();
+  await shot(bare, 'shell-before-the-bundle');
+
+  // A notice to a bound student.
+  const call = await api(base);
+  const klass = await call('POST', '/classes', { name: '通信2402', grade: '2024级' });
+  const student = await call('POST', '/students', { student_no: '2024070201', name: '周晓', class_id: klass.id });
+  await boundFollower(base, '周晓的微信', student);
+  const notice = await call('POST', '/notices', { title: '体检安排', body: '周四上午 **8:00** 到校医院体检，请空腹。', audience: { classes: [klass.id] } });
+  await call('POST', `/notices/${notice.id}/send`, {});
+  for (let i = 0; i < 100 && (await call('GET', `/notices/${notice.id}/report`)).funnel.sent < 1; i += 1) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  // The student opens the link on fast 3G with nothing cached.
+  const phone = await (await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'zh-CN', isMobile: true })).newPage();
+  watch(phone);
+  await throttle(phone, FAST_3G);
+  const wasmFetched = [];
+  phone.on('response', (r) => { if (r.url().endsWith('.wasm')) wasmFetched.push(new URL(r.url()).pathname); });
+  await phone.goto(`${base}/api/v1/portal/oauth?next=/s/notices/${notice.id}`, { timeout: 60000 });
+  await phone.getByRole('link', { name: '周晓的微信' }).click();
+  await phone.waitForURL(`${base}/s/notices/${notice.id}`, { timeout: 60000 });
+  await phone.locator('#portal-notice strong', { hasText: '8:00' }).waitFor({ timeout: 60000 });
+  await shot(phone, 'notice-on-3g');
+  assert.ok(wasmFetched.length > 0 && wasmFetched.every((p) => p.startsWith('/phone/')), `only the phone bundle: ${wasmFetched}`);
+  let read = 0;
+  for (let i = 0; i < 50 && read < 1; i += 1) {
+    read = (await call('GET', `/notices/${notice.id}/report`)).funnel.read;
+    if (read < 1) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(read, 1, 'opening the notice on a slow network recorded the receipt');
+
+  // An unknown phone path is the phone bundle's 404; a console path from a phone page
+  // loads the console whole.
+  await phone.goto(`${base}/s/no-such-page`);
+  await phone.getByText('404').waitFor({ timeout: 60000 });
+  await phone.evaluate(() => {
+    const a = document.createElement('a');
+    a.href = '/login';
+    a.id = 'to-console';
+    a.textContent = 'console';
+    document.body.append(a);
+  });
+  await phone.click('#to-console');
+  await phone.locator('#username').waitFor({ timeout: 60000 });
+
+  // And the console sends a phone path to the phone bundle.
+  await logIn(page, base);
+  await page.evaluate(() => {
+    const a = document.createElement('a');
+    a.href = '/s/nope';
+    a.id = 'to-phone';
+    a.textContent = 'phone';
+    document.body.append(a);
+  });
+  await page.click('#to-phone');
+  await page.waitForURL(`${base}/s/nope`);
+  await page.getByText('404').waitFor();
+  assert.match(await page.locator('script[data-banji-wasm]').getAttribute('data-banji-wasm'), /^\/phone\//);
+}).catch(fail);

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the browser side into web/dist, which `banji serve` serves (BANJI_WEB_DIST):
+#   web/dist/        the console's bundle (web/index.html, src/main.rs)
+#   web/dist/phone/  the phone pages' bundle (web/phone.html, src/bin/phone.rs), whose
+#                    shell the server answers /s/… and /t/… with
+# then precompresses every hashed asset and checks the bundles against their budget
+# (web/budget.json). Trunk empties its own dist folder first, so the console goes first.
+# Skipped when nothing it builds from changed since the last build (CI's two test passes
+# share one build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# wasm-opt 132 from the npm registry (scripts/setup.sh), never Debian's.
+export PATH="$HOME/.binaryen/node_modules/.bin:$PATH"
+# One Trunk at a time: parallel builds share target/ and Trunk's staging folders.
+exec 9>/tmp/banji-trunk.lock
+flock 9
+
+stamp_file=target/web-build.stamp
+stamp=$({ cat Trunk.toml .cargo/config.toml Cargo.lock web/Cargo.toml shared/Cargo.toml web/*.html web/*.css web/boot.js \
+  scripts/build-web.sh scripts/precompress.mjs; find web/src shared/src -type f | sort | xargs cat; } | sha256sum | cut -c1-32)
+if [[ -f web/dist/index.html && -f web/dist/phone/index.html && "$(cat "$stamp_file" 2>/dev/null)" == "$stamp" ]]; then
+  echo "build-web: web/dist is up to date"
+else
+  trunk build --release
+  trunk build web/phone.html --release --dist web/dist/phone --public-url /phone/
+  node scripts/precompress.mjs web/dist
+  mkdir -p target && echo "$stamp" > "$stamp_file"
+fi
+node scripts/bundle-budget.mjs web/dist

@@ -1,0 +1,5 @@
+//! The phone pages' bundle: `/s/…` for students, `/t/…` for teachers, inside WeChat.
+
+fn main() {
+    web::phone();
+}
