@@ -28,7 +28,7 @@ fuzz:
 	scripts/setup.sh --test
 	scripts/fuzz-api.sh
 
-# Build the console and the phone pages into web/dist (served by `banji serve`),
+# Build the console and the students' and teachers' phone pages into web/dist (served by `banji serve`),
 # precompressed and checked against their size budget (web/budget.json).
 console: setup
 	scripts/build-web.sh

@@ -19,9 +19,12 @@ export async function throttle(page, profile) {
 export const FAST_3G = { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
 
 run('phone', async ({ page, base, shot, browser, watch }) => {
-  // The shells: /s/… gets the phone bundle's, with its frame in the HTML itself.
+  // The shells: /s/… gets the students' bundle's, with its frame in the HTML itself;
+  // /t/… the teachers'.
   const shell = await (await fetch(`${base}/s/notices/1`)).text();
-  assert.match(shell, /data-banji-wasm="\/phone\/phone-[0-9a-f]{16}_bg\.wasm"/, 'the phone shell loads the phone bundle');
+  assert.match(shell, /data-banji-wasm="\/student\/student-[0-9a-f]{16}_bg\.wasm"/, 'the students\' shell loads their bundle');
+  const teacherShell = await (await fetch(`${base}/t/notices`)).text();
+  assert.match(teacherShell, /data-banji-wasm="\/teacher\/teacher-[0-9a-f]{16}_bg\.wasm"/, 'the teachers\' shell loads theirs');
   assert.match(shell, /id="skeleton"[\s\S]*我的班级/, 'the phone shell shows the page frame before the bundle runs');
   const consoleShell = await (await fetch(`${base}/notices/1`)).text();
   assert.match(consoleShell, /data-banji-wasm="\/web-[0-9a-f]{16}_bg\.wasm"/, 'the console keeps its own bundle');
@@ -63,7 +66,7 @@ run('phone', async ({ page, base, shot, browser, watch }) => {
   await phone.waitForURL(`${base}/s/notices/${notice.id}`, { timeout: 60000 });
   await phone.locator('#portal-notice strong', { hasText: '8:00' }).waitFor({ timeout: 60000 });
   await shot(phone, 'notice-on-3g');
-  assert.ok(wasmFetched.length > 0 && wasmFetched.every((p) => p.startsWith('/phone/')), `only the phone bundle: ${wasmFetched}`);
+  assert.ok(wasmFetched.length > 0 && wasmFetched.every((p) => p.startsWith('/student/')), `only the students' bundle: ${wasmFetched}`);
   let read = 0;
   for (let i = 0; i < 50 && read < 1; i += 1) {
     read = (await call('GET', `/notices/${notice.id}/report`)).funnel.read;
@@ -97,5 +100,5 @@ run('phone', async ({ page, base, shot, browser, watch }) => {
   await page.click('#to-phone');
   await page.waitForURL(`${base}/s/nope`);
   await page.getByText('404').waitFor();
-  assert.match(await page.locator('script[data-banji-wasm]').getAttribute('data-banji-wasm'), /^\/phone\//);
+  assert.match(await page.locator('script[data-banji-wasm]').getAttribute('data-banji-wasm'), /^\/student\//);
 }).catch(fail);

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 
 cargo build --release -q -p api --bin banji
-[[ -f web/dist/phone/index.html ]] || scripts/build-web.sh
+[[ -f web/dist/student/index.html ]] || scripts/build-web.sh
 BIN=target/release/banji
 WORK=$(mktemp -d)
 trap 'kill $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT

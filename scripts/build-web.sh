@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the browser side into web/dist, which `banji serve` serves (BANJI_WEB_DIST):
-#   web/dist/        the console's bundle (web/index.html, src/main.rs)
-#   web/dist/phone/  the phone pages' bundle (web/phone.html, src/bin/phone.rs), whose
-#                    shell the server answers /s/… and /t/… with
+#   web/dist/          the console's bundle (web/index.html, src/main.rs)
+#   web/dist/student/  the students' pages (web/student.html, src/bin/student.rs), whose
+#                      shell the server answers /s/… with
+#   web/dist/teacher/  the teachers' phone pages (web/teacher.html, src/bin/teacher.rs), /t/…
 # then precompresses every hashed asset and checks the bundles against their budget
 # (web/budget.json). Trunk empties its own dist folder first, so the console goes first.
 # Skipped when nothing it builds from changed since the last build (CI's two test passes
@@ -18,11 +19,12 @@ flock 9
 stamp_file=target/web-build.stamp
 stamp=$({ cat Trunk.toml .cargo/config.toml Cargo.lock web/Cargo.toml shared/Cargo.toml web/*.html web/*.css web/boot.js \
   scripts/build-web.sh scripts/precompress.mjs; find web/src shared/src -type f | sort | xargs cat; } | sha256sum | cut -c1-32)
-if [[ -f web/dist/index.html && -f web/dist/phone/index.html && "$(cat "$stamp_file" 2>/dev/null)" == "$stamp" ]]; then
+if [[ -f web/dist/index.html && -f web/dist/student/index.html && -f web/dist/teacher/index.html && "$(cat "$stamp_file" 2>/dev/null)" == "$stamp" ]]; then
   echo "build-web: web/dist is up to date"
 else
   trunk build --release
-  trunk build web/phone.html --release --dist web/dist/phone --public-url /phone/
+  trunk build web/student.html --release --dist web/dist/student --public-url /student/
+  trunk build web/teacher.html --release --dist web/dist/teacher --public-url /teacher/
   node scripts/precompress.mjs web/dist
   mkdir -p target && echo "$stamp" > "$stamp_file"
 fi

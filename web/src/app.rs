@@ -25,7 +25,7 @@ pub fn App() -> impl IntoView {
     view! {
         <DemoBanner />
         <Router>
-            <Routes fallback=|| view! { <Elsewhere phone=false /> }>
+            <Routes fallback=|| view! { <Elsewhere bundle=crate::Bundle::Console /> }>
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/register") view=RegisterPage />
                 <Route path=path!("/forgot") view=ForgotPage />

@@ -1,6 +1,7 @@
-//! The phone bundle's routes: the students' pages (`/s/…`, signed in by WeChat's web
-//! authorisation, no console login) and the teachers' (`/t/…`, a console login obtained
-//! through WeChat). Nothing of the console is reachable from here, so none of it is linked.
+//! The routes of the pages opened inside WeChat on a phone, one bundle each: the
+//! students' (`/s/…`, signed in by WeChat's web authorisation, no console login) and the
+//! teachers' (`/t/…`, a console login obtained through WeChat). Nothing of the console is
+//! reachable from either, nor the one from the other, so none of it is linked.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -13,19 +14,14 @@ use crate::pages::{
     PortalTeachers, TeacherApprovals, TeacherCheckin, TeacherCheckinNew, TeacherCompose, TeacherHome, TeacherMessages,
     TeacherNotice, TeacherNotices, TeacherThread,
 };
+use crate::Bundle;
 
 #[component]
-pub fn PhoneApp() -> impl IntoView {
-    // Student pages have no console login to check; the teachers' do.
-    let teacher =
-        web_sys::window().and_then(|w| w.location().pathname().ok()).is_some_and(|p| p == "/t" || p.starts_with("/t/"));
-    if teacher {
-        crate::session::init();
-    }
+pub fn StudentApp() -> impl IntoView {
     view! {
         <DemoBanner />
         <Router>
-            <Routes fallback=|| view! { <Elsewhere phone=true /> }>
+            <Routes fallback=|| view! { <Elsewhere bundle=Bundle::Student /> }>
                 <Route path=path!("/s") view=PortalHome />
                 <Route path=path!("/s/bind") view=PortalBind />
                 <Route path=path!("/s/teachers") view=PortalTeachers />
@@ -41,6 +37,18 @@ pub fn PhoneApp() -> impl IntoView {
                 <Route path=path!("/s/checkin") view=PortalCheckins />
                 <Route path=path!("/s/checkin/:id") view=PortalCheckin />
                 <Route path=path!("/s/activities") view=PortalActivities />
+            </Routes>
+        </Router>
+    }
+}
+
+#[component]
+pub fn TeacherApp() -> impl IntoView {
+    crate::session::init();
+    view! {
+        <DemoBanner />
+        <Router>
+            <Routes fallback=|| view! { <Elsewhere bundle=Bundle::Teacher /> }>
                 <Route path=path!("/t") view=TeacherHome />
                 <Route path=path!("/t/notices") view=TeacherNotices />
                 <Route path=path!("/t/notices/new") view=TeacherCompose />

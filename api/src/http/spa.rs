@@ -1,8 +1,8 @@
 //! Serves the built browser side (Trunk's output folder) with an SPA fallback: any path
 //! that is not a file and not under `/api/` gets a shell, so deep links work on reload.
-//! The phone pages (`/s/…`, `/t/…`) get the phone bundle's shell (`phone/index.html`),
-//! everything else the console's (`index.html`); the rule is the web crate's
-//! `is_phone_path`, repeated here.
+//! The students' pages (`/s/…`) get their bundle's shell (`student/index.html`), the
+//! teachers' phone pages (`/t/…`) theirs (`teacher/index.html`), everything else the
+//! console's (`index.html`); the rule is the web crate's `Bundle::of`, repeated here.
 //!
 //! Hashed assets (`web-<16 hex>.wasm`) never change and are cached for a year; they are
 //! served precompressed (`.br`, `.gz` made at build time by `scripts/precompress.mjs`)
@@ -19,21 +19,22 @@ use poem::{Endpoint, IntoResponse, Request, Response, Result};
 
 use super::compress::preferred;
 
-/// Where the phone bundle is built, inside the console's folder.
-const PHONE: &str = "phone";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 pub struct ConsoleEndpoint {
     dist: PathBuf,
     files: StaticFilesEndpoint,
-    phone: StaticFilesEndpoint,
+    student: StaticFilesEndpoint,
+    teacher: StaticFilesEndpoint,
 }
 
 impl ConsoleEndpoint {
     pub fn new(dist: PathBuf) -> Self {
         let files = StaticFilesEndpoint::new(&dist).index_file("index.html").fallback_to_index();
-        let phone = StaticFilesEndpoint::new(dist.join(PHONE)).index_file("index.html").fallback_to_index();
-        ConsoleEndpoint { dist, files, phone }
+        let shell =
+            |folder: &str| StaticFilesEndpoint::new(dist.join(folder)).index_file("index.html").fallback_to_index();
+        let (student, teacher) = (shell(STUDENT), shell(TEACHER));
+        ConsoleEndpoint { dist, files, student, teacher }
     }
 
     /// A hashed asset's precompressed twin, when there is one the client accepts.
@@ -65,9 +66,21 @@ impl ConsoleEndpoint {
     }
 }
 
-/// Whether a path is one of the phone pages (the web crate's `is_phone_path`).
-pub fn is_phone_path(path: &str) -> bool {
-    ["/s", "/t"].iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+/// Where the phone pages' bundles are built, inside the console's folder.
+const STUDENT: &str = "student";
+const TEACHER: &str = "teacher";
+
+/// The folder of the bundle whose shell answers `path`, when it is not the console's (the
+/// web crate's `Bundle::of`).
+pub fn phone_bundle(path: &str) -> Option<&'static str> {
+    let under = |p: &str| path == p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/'));
+    if under("/s") {
+        Some(STUDENT)
+    } else if under("/t") {
+        Some(TEACHER)
+    } else {
+        None
+    }
 }
 
 /// Trunk names assets `<stem>-<16 hex digits>[_bg].<ext>`.
@@ -109,9 +122,13 @@ impl Endpoint for ConsoleEndpoint {
                 return Ok(resp);
             }
         }
-        let phone_shell = is_phone_path(&path) && self.dist.join(PHONE).join("index.html").is_file();
-        let mut resp =
-            if phone_shell { self.phone.call(req).await } else { self.files.call(req).await }?.into_response();
+        let shell = phone_bundle(&path).filter(|folder| self.dist.join(folder).join("index.html").is_file());
+        let mut resp = match shell {
+            Some(STUDENT) => self.student.call(req).await,
+            Some(_) => self.teacher.call(req).await,
+            None => self.files.call(req).await,
+        }?
+        .into_response();
         let cache = if resp.status().is_success() && hashed { IMMUTABLE } else { "no-cache" };
         resp.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(cache));
         Ok(resp)
@@ -120,23 +137,26 @@ impl Endpoint for ConsoleEndpoint {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_hashed_asset, is_phone_path};
+    use super::{is_hashed_asset, phone_bundle};
 
     #[test]
     fn trunk_asset_names_count_as_hashed_and_routes_do_not() {
         assert!(is_hashed_asset("/web-3f2a1b9c8d7e6f5a_bg.wasm"));
-        assert!(is_hashed_asset("/phone/phone-3f2a1b9c8d7e6f5a.js"));
+        assert!(is_hashed_asset("/student/student-3f2a1b9c8d7e6f5a.js"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/users/12"));
     }
 
     #[test]
-    fn the_students_and_teachers_pages_are_the_phone_bundles_and_nothing_else_is() {
-        for path in ["/s", "/s/", "/s/notices/12", "/t", "/t/messages/o-1"] {
-            assert!(is_phone_path(path), "{path}");
+    fn the_students_and_teachers_pages_are_their_own_bundles_and_nothing_else_is() {
+        for path in ["/s", "/s/", "/s/notices/12"] {
+            assert_eq!(phone_bundle(path), Some("student"), "{path}");
         }
-        for path in ["/", "/settings", "/search", "/students", "/templates", "/phone/index.html"] {
-            assert!(!is_phone_path(path), "{path}");
+        for path in ["/t", "/t/messages/o-1"] {
+            assert_eq!(phone_bundle(path), Some("teacher"), "{path}");
+        }
+        for path in ["/", "/settings", "/search", "/students", "/templates", "/student/index.html"] {
+            assert_eq!(phone_bundle(path), None, "{path}");
         }
     }
 }

@@ -90,15 +90,18 @@ fn fake_dist(dirs: &mut Vec<TempDir>) -> std::path::PathBuf {
     std::fs::write(dir.path().join("index.html"), "<!doctype html><title>班级</title><div id=app></div>").unwrap();
     std::fs::write(dir.path().join("web-0123456789abcdef_bg.wasm"), vec![0u8; 4096]).unwrap();
     std::fs::write(dir.path().join("web-0123456789abcdef.js"), "console.log('banji');".repeat(200)).unwrap();
-    // The phone pages' bundle, with the twins scripts/precompress.mjs makes (fake bytes,
+    // The phone pages' bundles, with the twins scripts/precompress.mjs makes (fake bytes,
     // so a test can tell which file was sent).
-    let phone = dir.path().join("phone");
-    std::fs::create_dir(&phone).unwrap();
-    std::fs::write(phone.join("index.html"), "<!doctype html><title>我的班级</title><main id=skeleton></main>")
+    let student = dir.path().join("student");
+    std::fs::create_dir(&student).unwrap();
+    std::fs::write(student.join("index.html"), "<!doctype html><title>我的班级</title><main id=skeleton></main>")
         .unwrap();
-    std::fs::write(phone.join("phone-0123456789abcdef_bg.wasm"), vec![1u8; 4096]).unwrap();
-    std::fs::write(phone.join("phone-0123456789abcdef_bg.wasm.br"), b"brotli twin").unwrap();
-    std::fs::write(phone.join("phone-0123456789abcdef_bg.wasm.gz"), b"gzip twin").unwrap();
+    std::fs::write(student.join("student-0123456789abcdef_bg.wasm"), vec![1u8; 4096]).unwrap();
+    std::fs::write(student.join("student-0123456789abcdef_bg.wasm.br"), b"brotli twin").unwrap();
+    std::fs::write(student.join("student-0123456789abcdef_bg.wasm.gz"), b"gzip twin").unwrap();
+    let teacher = dir.path().join("teacher");
+    std::fs::create_dir(&teacher).unwrap();
+    std::fs::write(teacher.join("index.html"), "<!doctype html><title>教师工作台</title>").unwrap();
     let path = dir.path().to_path_buf();
     dirs.push(dir);
     path

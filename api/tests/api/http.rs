@@ -84,13 +84,15 @@ async fn hashed_assets_are_cached_for_a_year_and_compressed_on_request() {
 }
 
 #[tokio::test]
-async fn students_and_teachers_pages_get_the_phone_shell_and_everything_else_the_consoles() {
+async fn students_and_teachers_pages_get_their_own_shells_and_everything_else_the_consoles() {
     let app = spawn_app().await;
-    for path in ["/s", "/s/notices/12", "/t", "/t/messages/o-1?x=1"] {
+    for (path, title) in
+        [("/s", "我的班级"), ("/s/notices/12", "我的班级"), ("/t", "教师工作台"), ("/t/messages/o-1?x=1", "教师工作台")]
+    {
         let resp = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(resp.status(), 200, "{path}");
         assert_eq!(resp.headers()["cache-control"], "no-cache", "{path}");
-        assert!(resp.text().await.unwrap().contains("<title>我的班级</title>"), "{path}");
+        assert!(resp.text().await.unwrap().contains(&format!("<title>{title}</title>")), "{path}");
     }
     for path in ["/", "/search", "/students", "/settings"] {
         let resp = app.client.get(app.url(path)).send().await.unwrap();
@@ -101,7 +103,7 @@ async fn students_and_teachers_pages_get_the_phone_shell_and_everything_else_the
 #[tokio::test]
 async fn bundles_are_sent_as_precompressed_at_build_time_in_the_coding_the_browser_takes() {
     let app = spawn_app().await;
-    let wasm = app.url("/phone/phone-0123456789abcdef_bg.wasm");
+    let wasm = app.url("/student/student-0123456789abcdef_bg.wasm");
     let get = |coding: &'static str| app.client.get(wasm.clone()).header("accept-encoding", coding).send();
     let br = get("gzip, deflate, br").await.unwrap();
     assert_eq!(br.headers()["content-encoding"], "br");

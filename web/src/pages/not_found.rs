@@ -18,16 +18,16 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
-/// The routes' fallback in both bundles: a path of the other bundle (a console link on a
+/// The routes' fallback in every bundle: a path of another bundle (a console link on a
 /// phone page, a `/s/…` link in the console) is loaded whole, so the server answers it
 /// with that bundle's shell; anything else is not found.
 #[component]
 pub fn Elsewhere(
-    /// Whether this is the phone bundle.
-    phone: bool,
+    /// The bundle this is.
+    bundle: crate::Bundle,
 ) -> impl IntoView {
     let path = use_location().pathname.get_untracked();
-    let ours = crate::is_phone_path(&path) == phone;
+    let ours = crate::Bundle::of(&path) == bundle;
     if !ours {
         if let Some(window) = web_sys::window() {
             let full =

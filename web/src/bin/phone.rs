@@ -1,5 +1,0 @@
-//! The phone pages' bundle: `/s/…` for students, `/t/…` for teachers, inside WeChat.
-
-fn main() {
-    web::phone();
-}

@@ -1,0 +1,5 @@
+//! The students' bundle: their pages inside WeChat (`/s/…`).
+
+fn main() {
+    web::student();
+}

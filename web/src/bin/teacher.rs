@@ -1,0 +1,5 @@
+//! The teachers' phone bundle: their pages inside WeChat (`/t/…`).
+
+fn main() {
+    web::teacher();
+}
