@@ -77,22 +77,6 @@ impl Filter {
         }
     }
 
-    /// How many parts there are so far.
-    pub fn parts(&self) -> usize {
-        self.clauses.len()
-    }
-
-    /// The parts in `range` as one condition (`a AND b`; `1 = 1` when none), for a query
-    /// that puts its parts in different places (a subquery's WHERE, a CASE). The values of
-    /// all parts are still bound by `bind`, in the order they were added.
-    pub fn condition(&self, range: std::ops::Range<usize>) -> String {
-        if range.is_empty() {
-            "1 = 1".into()
-        } else {
-            self.clauses[range].join(" AND ")
-        }
-    }
-
     /// The placeholder after the bound values (`$n`), e.g. for LIMIT and OFFSET; call it
     /// once per extra value, in order, then bind those values after `bind`.
     pub fn next(&self, offset: usize) -> String {

@@ -3,9 +3,9 @@
 //!
 //! The same queries on both backends. A search walks the postings of the query's
 //! **rarest** term (counted up to a bound, so a common term costs little) in the order of
-//! its index — title matches first, then newest — a page at a time, one query a page that
-//! marks the items holding the other terms (by primary key) that the viewer may find; it
-//! stops at [`CANDIDATES`]. The few candidates are then ranked here: the
+//! its index — title matches first, then newest — a page at a time; for each page one
+//! query keeps the items that hold the other terms (by primary key) and that the viewer
+//! may find; it stops at [`CANDIDATES`]. The few candidates are then ranked here: the
 //! whole query in the title, then how many of its terms are in the title, then recency.
 //!
 //! The walk is driven from here, not left to one query with a LIMIT: the bigrams of one
@@ -21,11 +21,10 @@ use crate::people::Scope;
 
 /// How many matching items are ranked at most (a search answers at most 50).
 const CANDIDATES: i64 = 60;
-/// Postings of the walked term read by the first step; each next step reads twice as
-/// many (a common word is answered from the first, a rare pairing needs a long walk).
-const FIRST_PAGE: i64 = 100;
-/// Postings read at most: a search looks at the best 6 300 postings of its rarest term.
-const WALK: i64 = 6_300;
+/// Postings of the walked term read per step.
+const PAGE: i64 = 400;
+/// Steps at most: a search looks at the best 4 800 postings of its rarest term.
+const MAX_PAGES: usize = 12;
 /// Postings counted per term to find the rarest.
 const RARITY_BOUND: i64 = 5000;
 
@@ -129,23 +128,17 @@ pub async fn search(db: &Db, viewer: &Viewer, query: &str, kinds: &[Kind], limit
     let others: Vec<&String> = wanted.iter().filter(|t| **t != rarest).collect();
     let mut rows: Vec<Row> = Vec::new();
     let mut after: Option<Posting> = None;
-    let (mut size, mut walked) = (FIRST_PAGE, 0);
-    while walked < WALK {
-        let page = step(db, viewer, &rarest, &others, kinds, after.as_ref(), size).await?;
+    for _ in 0..MAX_PAGES {
+        let page = postings(db, &rarest, after.as_ref()).await?;
         let Some(last) = page.last() else { break };
-        after = Some(Posting { item_id: last.id, in_title: last.in_title, at: last.posted });
-        let full = page.len() as i64 == size;
-        walked += size;
-        size = (size * 2).min(WALK - walked);
-        // In the walk's order: title matches first, then newest.
-        rows.extend(page.into_iter().filter(|r| r.found == 1).map(|r| Row {
-            id: r.id,
-            kind: r.kind,
-            ref_id: r.ref_id,
-            title: r.title,
-            summary: r.summary,
-            at: r.at,
-        }));
+        after = Some(last.clone());
+        let full = page.len() as i64 == PAGE;
+        let mut found = matching(db, viewer, &page, &others, kinds).await?;
+        // Kept in the walk's order: title matches first, then newest.
+        let order: std::collections::HashMap<i64, usize> =
+            page.iter().enumerate().map(|(n, p)| (p.item_id, n)).collect();
+        found.sort_by_key(|r| order.get(&r.id).copied().unwrap_or(usize::MAX));
+        rows.extend(found);
         if rows.len() as i64 >= CANDIDATES || !full {
             break;
         }
@@ -154,50 +147,44 @@ pub async fn search(db: &Db, viewer: &Viewer, query: &str, kinds: &[Kind], limit
     Ok(rank(query, &wanted, rows, limit))
 }
 
-/// Where the walk resumes: the last posting it read.
+/// One posting of the walked term, in the walk's order.
+#[derive(Debug, Clone, sqlx::FromRow)]
 struct Posting {
     item_id: i64,
     in_title: i64,
     at: i64,
 }
 
-/// One posting read by a step, with its item and whether the item is found (holds the
-/// other terms, is of the kinds asked for, and the viewer may find it).
-#[derive(sqlx::FromRow)]
-struct Stepped {
-    id: i64,
-    in_title: i64,
-    posted: i64,
-    found: i64,
-    kind: String,
-    ref_id: i64,
-    title: String,
-    summary: String,
-    at: i64,
-}
-
-/// One step of the walk, in one query: the next `size` postings of `term` after `after`
-/// in the rank index's order (an index-only range scan, fenced by its LIMIT so no planner
-/// can turn it into a join of whole posting lists), each with its item and whether it is
-/// found. Every posting comes back, found or not, so the next step knows where to resume.
-async fn step(
-    db: &Db,
-    viewer: &Viewer,
-    term: &str,
-    others: &[&String],
-    kinds: &[Kind],
-    after: Option<&Posting>,
-    size: i64,
-) -> sqlx::Result<Vec<Stepped>> {
+/// The next page of `term`'s postings after `after`, in the rank index's order (an
+/// index-only range scan on both backends).
+async fn postings(db: &Db, term: &str, after: Option<&Posting>) -> sqlx::Result<Vec<Posting>> {
     let mut f = Filter::new();
     f.and("term = ?", [Arg::from(term)]);
     if let Some(p) = after {
         f.and(
-            "in_title < ? OR (in_title = ? AND (at < ? OR (at = ? AND item_id < ?)))",
+            "(in_title < ? OR (in_title = ? AND (at < ? OR (at = ? AND item_id < ?))))",
             [Arg::Int(p.in_title), Arg::Int(p.in_title), Arg::Int(p.at), Arg::Int(p.at), Arg::Int(p.item_id)],
         );
     }
-    let walk = f.parts();
+    let sql = format!(
+        "SELECT item_id, in_title, at FROM search_terms{} \
+         ORDER BY in_title DESC, at DESC, item_id DESC LIMIT {PAGE}",
+        f.where_sql()
+    );
+    f.bind_as(sqlx::query_as(sqlx::AssertSqlSafe(sql))).fetch_all(db.pool()).await
+}
+
+/// Of one page's items, those holding the other terms that the viewer may find.
+async fn matching(
+    db: &Db,
+    viewer: &Viewer,
+    page: &[Posting],
+    others: &[&String],
+    kinds: &[Kind],
+) -> sqlx::Result<Vec<Row>> {
+    let mut f = Filter::new();
+    let marks = vec!["?"; page.len()].join(", ");
+    f.and(&format!("i.id IN ({marks})"), page.iter().map(|p| Arg::Int(p.item_id)));
     for term in others {
         f.and(
             "EXISTS (SELECT 1 FROM search_terms u WHERE u.term = ? AND u.item_id = i.id)",
@@ -209,16 +196,7 @@ async fn step(
         f.and(&format!("i.kind IN ({marks})"), kinds.iter().map(|k| Arg::from(k.as_str())));
     }
     viewer.limit(&mut f);
-    let sql = format!(
-        "SELECT i.id, p.in_title, p.at AS posted, CASE WHEN {found} THEN 1 ELSE 0 END AS found, \
-           i.kind, i.ref_id, i.title, i.summary, i.at \
-         FROM (SELECT item_id, in_title, at FROM search_terms WHERE {walked} \
-               ORDER BY in_title DESC, at DESC, item_id DESC LIMIT {size}) p \
-         JOIN search_items i ON i.id = p.item_id \
-         ORDER BY p.in_title DESC, p.at DESC, p.item_id DESC",
-        found = f.condition(walk..f.parts()),
-        walked = f.condition(0..walk),
-    );
+    let sql = format!("SELECT i.id, i.kind, i.ref_id, i.title, i.summary, i.at FROM search_items i{}", f.where_sql());
     f.bind_as(sqlx::query_as(sqlx::AssertSqlSafe(sql))).fetch_all(db.pool()).await
 }
 

@@ -344,8 +344,8 @@ async fn items_a_student_may_find_are_found_past_the_first_pages_of_newer_ones_t
         at,
     };
     // Two older items for 一班, under 900 newer ones for 二班: the walk reads postings a
-    // page at a time (100, 200, 400…), so these are found only if it resumes where each
-    // page ended, and in the same order on items of equal time.
+    // page (400) at a time, so these are found only if it resumes where each page ended,
+    // and in the same order on items of equal time.
     index::put(&app.state.db, &item(1, class_a, 1_000)).await.unwrap();
     index::put(&app.state.db, &item(2, class_a, 1_000)).await.unwrap();
     for n in 0..900 {
