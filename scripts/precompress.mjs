@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 
-const HASHED = /-[0-9a-f]{16}(_bg)?\.(wasm|js|css)$/;
+const HASHED = /-[0-9a-f]{12,16}(_bg)?\.(wasm|js|css)$/;
 
 function* files(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

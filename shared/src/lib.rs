@@ -10,6 +10,7 @@ pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod autoreply;
+pub mod bundles;
 pub mod channels;
 pub mod checkin;
 pub mod delivery;
@@ -21,6 +22,7 @@ pub mod inbox;
 pub mod location;
 pub mod mass;
 pub mod menus;
+pub mod notice_page;
 pub mod notices;
 pub mod page;
 pub mod people;
@@ -52,6 +54,7 @@ pub use autoreply::{
     AutoReplyItem, AutoReplySwitch, AutoRule, AutoRuleList, BuiltinRule, DayCount, MatchedMessage, NewAutoRule,
     ReplyArticle, ReplyPreview, RuleConflict, RuleHits, RuleImport, RuleOrder, TryMessage, TryOutcome, UnansweredGroup,
 };
+pub use bundles::Bundle;
 pub use channels::{NewLibraryTemplate, RefusedTemplate, StudentSubscriptions, SubscriptionState, TemplateKeyword};
 pub use checkin::{
     AbsentNotice, AbsentNoticeSent, AttendanceCounts, AttendanceEntry, AttendanceStatus, CheckinAttempt,

@@ -1,6 +1,7 @@
-//! Routes and the sign-in guard. Every page but the login page sits inside the `Shell`
-//! and is shown only to a signed-in user; anyone else is sent to the login page, which
-//! brings them back to where they were going.
+//! Routes and the sign-in guard. Every page but registration and password reset sits
+//! inside the `Shell` and is shown only to a signed-in user; anyone else is sent to the
+//! sign-in page (`/login`: its own page without this bundle, `web/login.html`, loaded
+//! whole by the routes' fallback), which brings them back to where they were going.
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};
@@ -13,9 +14,9 @@ use crate::pages::{
     AccountPage, ActivitiesPage, ActivityDetailPage, ActivityNewPage, AuditPage, AutoRepliesPage, CategoriesPage,
     CheckinDetailPage, CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage, ClassPage, ClassPosterPage,
     ClassesPage, DocumentsPage, Elsewhere, FollowersPage, ForgotPage, GroupsPage, GuideEditPage, GuideNewPage,
-    GuidesPage, HomePage, InboxPage, LoginPage, MassPage, MenusPage, NoticeComposePage, NoticeDetailPage,
-    NoticeEditPage, NoticesPage, QrCodesPage, QrPrintPage, RegisterPage, SearchPage, SettingsPage, SimulatorPage,
-    StatsPage, StudentsPage, TemplatesPage, TokensPage, UsersPage,
+    GuidesPage, HomePage, InboxPage, MassPage, MenusPage, NoticeComposePage, NoticeDetailPage, NoticeEditPage,
+    NoticesPage, QrCodesPage, QrPrintPage, RegisterPage, SearchPage, SettingsPage, SimulatorPage, StatsPage,
+    StudentsPage, TemplatesPage, TokensPage, UsersPage,
 };
 use crate::session::{self, Auth};
 
@@ -26,7 +27,6 @@ pub fn App() -> impl IntoView {
         <DemoBanner />
         <Router>
             <Routes fallback=|| view! { <Elsewhere bundle=crate::Bundle::Console /> }>
-                <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/register") view=RegisterPage />
                 <Route path=path!("/forgot") view=ForgotPage />
                 // Signed in, without the console around it: the projector.

@@ -7,7 +7,7 @@
 //! that opens their notice: the linker keeps only what each entry point reaches, so the
 //! students' bundle carries neither the console's pages nor the teachers'
 //! (docs/benchmarks.md, "Pages on a phone"). Which paths belong to which bundle is decided
-//! in one place, [`Bundle::of`], mirrored by the server's `http::spa`.
+//! in one place, `shared::Bundle::of`, which the server's `http::spa` reads too.
 //!
 //! Layout: `api/` has one function per endpoint over one request helper; `session`
 //! keeps the tokens and the signed-in user; `pages/` has one file per page;
@@ -23,30 +23,7 @@ mod phone;
 mod position;
 mod session;
 
-/// The bundle a page belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bundle {
-    Console,
-    /// `/s`, `/s/…`
-    Student,
-    /// `/t`, `/t/…`
-    Teacher,
-}
-
-impl Bundle {
-    /// The bundle whose shell the server answers `path` with (`api/src/http/spa.rs`,
-    /// same rule).
-    pub fn of(path: &str) -> Bundle {
-        let under = |p: &str| path == p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/'));
-        if under("/s") {
-            Bundle::Student
-        } else if under("/t") {
-            Bundle::Teacher
-        } else {
-            Bundle::Console
-        }
-    }
-}
+pub use shared::Bundle;
 
 /// Starts the console.
 pub fn console() {
@@ -55,10 +32,13 @@ pub fn console() {
     leptos::mount::mount_to_body(app::App);
 }
 
-/// Starts the students' pages.
+/// Starts the students' pages. A first view the server drew into the shell (a notice,
+/// `api::receipts::page`) stays until the page has drawn its own (`drop_first_view`).
 pub fn student() {
     console_error_panic_hook::set_once();
-    drop_skeleton();
+    if !skeleton().is_some_and(|s| s.has_attribute("data-prerendered")) {
+        drop_skeleton();
+    }
     leptos::mount::mount_to_body(phone::StudentApp);
 }
 
@@ -69,9 +49,20 @@ pub fn teacher() {
     leptos::mount::mount_to_body(phone::TeacherApp);
 }
 
+fn skeleton() -> Option<web_sys::Element> {
+    web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("skeleton"))
+}
+
 /// Removes what the HTML shell shows while the bundle loads (`#skeleton`).
 fn drop_skeleton() {
-    if let Some(skeleton) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("skeleton")) {
+    if let Some(skeleton) = skeleton() {
         skeleton.remove();
     }
+}
+
+/// Hands over from the server's first view of the page (kept in `#skeleton`, with the
+/// page's own drawing hidden beside it by style.css) to the page: once it has its data,
+/// or as soon as the student goes elsewhere.
+pub(crate) fn drop_first_view() {
+    drop_skeleton();
 }

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::components::DemoBanner;
@@ -16,11 +17,25 @@ use crate::pages::{
 };
 use crate::Bundle;
 
+/// Leaving the page the server drew a first view of ends that view (the notice page ends
+/// it itself once it has drawn the notice).
+#[component]
+fn FirstViewHandOver() -> impl IntoView {
+    let location = use_location();
+    let first = location.pathname.get_untracked();
+    Effect::new(move |_| {
+        if location.pathname.get() != first {
+            crate::drop_first_view();
+        }
+    });
+}
+
 #[component]
 pub fn StudentApp() -> impl IntoView {
     view! {
         <DemoBanner />
         <Router>
+            <FirstViewHandOver />
             <Routes fallback=|| view! { <Elsewhere bundle=Bundle::Student /> }>
                 <Route path=path!("/s") view=PortalHome />
                 <Route path=path!("/s/bind") view=PortalBind />

@@ -16,7 +16,7 @@ mod throttle;
 pub mod wechat;
 
 pub use caller::{BearerAuth, Caller, Channel, Via};
-pub use jwt::{DocumentLinkClaims, ExportClaims, FileClaims, JwtKeys, JwtProblem};
+pub use jwt::{DocumentLinkClaims, ExportClaims, FileClaims, JwtKeys, JwtProblem, STUDENT_TOKEN_SECS};
 pub use reset::PasswordResetApi;
 pub use routes::{AuthApi, MeApi};
 pub use throttle::LoginThrottle;

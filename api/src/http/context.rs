@@ -24,6 +24,16 @@ pub fn user_agent(req: &Request) -> Option<String> {
     req.headers().get("user-agent").and_then(|v| v.to_str().ok()).map(|s| s.chars().take(256).collect())
 }
 
+/// The value of the cookie `name` the request carries, if any.
+pub fn cookie<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    req.headers()
+        .get_all(poem::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(name)?.strip_prefix('='))
+}
+
 pub struct RequestContext {
     /// Proxies of ours before Banji (`Config::trust_proxy_hops`).
     pub trust_proxy: usize,

@@ -1,8 +1,13 @@
 //! Serves the built browser side (Trunk's output folder) with an SPA fallback: any path
 //! that is not a file and not under `/api/` gets a shell, so deep links work on reload.
 //! The students' pages (`/s/…`) get their bundle's shell (`student/index.html`), the
-//! teachers' phone pages (`/t/…`) theirs (`teacher/index.html`), everything else the
-//! console's (`index.html`); the rule is the web crate's `Bundle::of`, repeated here.
+//! teachers' phone pages (`/t/…`) theirs (`teacher/index.html`), the console's sign-in
+//! page (`/login`) its own (`login/index.html`, no WebAssembly), everything else the
+//! console's (`index.html`), as `shared::Bundle::of` decides.
+//!
+//! A student page the server draws a first view of (`portal::first_view`: a notice, for
+//! a browser with the student cookie) gets the shell with that view in its skeleton's
+//! place, so the notice shows before the bundle runs.
 //!
 //! Hashed assets (`web-<16 hex>.wasm`) never change and are cached for a year; they are
 //! served precompressed (`.br`, `.gz` made at build time by `scripts/precompress.mjs`)
@@ -17,6 +22,8 @@ use poem::http::{HeaderValue, Method, StatusCode};
 use poem::web::CompressionAlgo;
 use poem::{Endpoint, IntoResponse, Request, Response, Result};
 
+use shared::Bundle;
+
 use super::compress::preferred;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -26,6 +33,7 @@ pub struct ConsoleEndpoint {
     files: StaticFilesEndpoint,
     student: StaticFilesEndpoint,
     teacher: StaticFilesEndpoint,
+    login: StaticFilesEndpoint,
 }
 
 impl ConsoleEndpoint {
@@ -33,8 +41,8 @@ impl ConsoleEndpoint {
         let files = StaticFilesEndpoint::new(&dist).index_file("index.html").fallback_to_index();
         let shell =
             |folder: &str| StaticFilesEndpoint::new(dist.join(folder)).index_file("index.html").fallback_to_index();
-        let (student, teacher) = (shell(STUDENT), shell(TEACHER));
-        ConsoleEndpoint { dist, files, student, teacher }
+        let (student, teacher, login) = (shell(STUDENT), shell(TEACHER), shell(LOGIN));
+        ConsoleEndpoint { dist, files, student, teacher, login }
     }
 
     /// A hashed asset's precompressed twin, when there is one the client accepts.
@@ -66,27 +74,61 @@ impl ConsoleEndpoint {
     }
 }
 
-/// Where the phone pages' bundles are built, inside the console's folder.
-const STUDENT: &str = "student";
-const TEACHER: &str = "teacher";
-
-/// The folder of the bundle whose shell answers `path`, when it is not the console's (the
-/// web crate's `Bundle::of`).
-pub fn phone_bundle(path: &str) -> Option<&'static str> {
-    let under = |p: &str| path == p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/'));
-    if under("/s") {
-        Some(STUDENT)
-    } else if under("/t") {
-        Some(TEACHER)
-    } else {
-        None
+impl ConsoleEndpoint {
+    /// The students' shell with the page's first view in place of its skeleton, when the
+    /// server draws one for this page and browser (`portal::first_view`). Personal, so
+    /// never stored by a cache.
+    async fn with_first_view(&self, req: &Request, path: &str) -> Option<Response> {
+        let state = req.data::<crate::state::AppState>()?;
+        let view = crate::portal::first_view::for_page(state, req, path).await?;
+        let shell = tokio::fs::read_to_string(self.dist.join(STUDENT).join("index.html")).await.ok()?;
+        let page = splice_first_view(&shell, &view)?;
+        Some(
+            Response::builder()
+                .header(CONTENT_TYPE, "text/html; charset=utf-8")
+                .header(CACHE_CONTROL, "private, no-store")
+                .body(page),
+        )
     }
 }
 
-/// Trunk names assets `<stem>-<16 hex digits>[_bg].<ext>`.
+/// The shell with `view` after its skeleton's header, in place of the rest of the
+/// skeleton, marked `data-prerendered` (the bundle keeps it until the page is drawn).
+fn splice_first_view(shell: &str, view: &str) -> Option<String> {
+    let at = shell.find(r#"id="skeleton""#)?;
+    let open = shell[..at].rfind("<main")?;
+    let header_end = at + shell[at..].find("</header>")? + "</header>".len();
+    let close = header_end + shell[header_end..].find("</main>")?;
+    let tag_end = at + shell[at..].find('>')?;
+    let header = &shell[tag_end + 1..header_end];
+    Some(format!(
+        r#"{}<main class="portal" id="skeleton" data-prerendered>{header}{view}{}"#,
+        &shell[..open],
+        &shell[close..]
+    ))
+}
+
+/// Where the phone pages' bundles are built, inside the console's folder.
+const STUDENT: &str = "student";
+const TEACHER: &str = "teacher";
+const LOGIN: &str = "login";
+
+/// The folder of the bundle whose shell answers `path`, when it is not the console's.
+fn own_bundle(path: &str) -> Option<&'static str> {
+    match Bundle::of(path) {
+        Bundle::Student => Some(STUDENT),
+        Bundle::Teacher => Some(TEACHER),
+        Bundle::Login => Some(LOGIN),
+        Bundle::Console => None,
+    }
+}
+
+/// Trunk names assets `<stem>-<hash>[_bg].<ext>`, the hash a 64-bit number in hex without
+/// its leading zeros (16 digits, 15 one build in 16, fewer more rarely).
 fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or("");
-    name.split(['-', '_', '.']).any(|part| part.len() == 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
+    name.split(['-', '_', '.'])
+        .any(|part| (12..=16).contains(&part.len()) && part.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// The types Trunk's output has.
@@ -122,10 +164,16 @@ impl Endpoint for ConsoleEndpoint {
                 return Ok(resp);
             }
         }
-        let shell = phone_bundle(&path).filter(|folder| self.dist.join(folder).join("index.html").is_file());
+        let shell = own_bundle(&path).filter(|folder| self.dist.join(folder).join("index.html").is_file());
+        if shell == Some(STUDENT) && req.method() == Method::GET {
+            if let Some(resp) = self.with_first_view(&req, &path).await {
+                return Ok(resp);
+            }
+        }
         let mut resp = match shell {
             Some(STUDENT) => self.student.call(req).await,
-            Some(_) => self.teacher.call(req).await,
+            Some(TEACHER) => self.teacher.call(req).await,
+            Some(_) => self.login.call(req).await,
             None => self.files.call(req).await,
         }?
         .into_response();
@@ -137,26 +185,25 @@ impl Endpoint for ConsoleEndpoint {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_hashed_asset, phone_bundle};
+    use super::{is_hashed_asset, splice_first_view};
+
+    #[test]
+    fn a_first_view_replaces_the_skeleton_below_its_header() {
+        let shell = r#"<html><body><main class="portal" id="skeleton" aria-busy="true"><header class="portal-head">班</header><div class="card skeleton"></div></main></body></html>"#;
+        let page = splice_first_view(shell, "<article>通知</article>").unwrap();
+        assert_eq!(
+            page,
+            r#"<html><body><main class="portal" id="skeleton" data-prerendered><header class="portal-head">班</header><article>通知</article></main></body></html>"#
+        );
+        assert_eq!(splice_first_view("<html></html>", "x"), None, "no skeleton, no first view");
+    }
 
     #[test]
     fn trunk_asset_names_count_as_hashed_and_routes_do_not() {
         assert!(is_hashed_asset("/web-3f2a1b9c8d7e6f5a_bg.wasm"));
         assert!(is_hashed_asset("/student/student-3f2a1b9c8d7e6f5a.js"));
+        assert!(is_hashed_asset("/student/student-96230df8db07f5b_bg.wasm"), "a hash that began with 0");
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/users/12"));
-    }
-
-    #[test]
-    fn the_students_and_teachers_pages_are_their_own_bundles_and_nothing_else_is() {
-        for path in ["/s", "/s/", "/s/notices/12"] {
-            assert_eq!(phone_bundle(path), Some("student"), "{path}");
-        }
-        for path in ["/t", "/t/messages/o-1"] {
-            assert_eq!(phone_bundle(path), Some("teacher"), "{path}");
-        }
-        for path in ["/", "/settings", "/search", "/students", "/templates", "/student/index.html"] {
-            assert_eq!(phone_bundle(path), None, "{path}");
-        }
     }
 }

@@ -10,11 +10,13 @@
 //! - `report`, `export`: what the teacher sees and downloads; `live` tells an open
 //!   report that something changed (through the Kv's pub/sub, so across replicas).
 //! - `to_wechat`: the report's list pushed to the teacher's own WeChat as a signed link.
-//! - `routes` (teachers) and `portal` (students and cadres): the endpoints.
+//! - `routes` (teachers) and `portal` (students and cadres): the endpoints; `page` the
+//!   notice page's first view, sent with the page itself.
 
 pub mod comments;
 pub mod export;
 pub mod live;
+pub mod page;
 mod portal;
 pub mod reading;
 pub mod reminders;

@@ -135,6 +135,20 @@ async fn detail(state: &AppState, o: Opened) -> ApiResult<StudentNoticeDetail> {
     })
 }
 
+/// Opens notice `id` for the WeChat `openid`: a recipient's first open records that they
+/// read it. The page's API call and the page's first view (`page`) both read it here.
+pub(super) async fn read(state: &AppState, id: i64, openid: &str) -> ApiResult<StudentNoticeDetail> {
+    let mut o = opened(&state.db, id, openid).await?;
+    if is_out(&o.notice) {
+        if let Some(mine) = o.mine.as_mut() {
+            if reading::record_open(&state.db, mine).await? {
+                live::changed(&state.kv, [o.notice.id]).await;
+            }
+        }
+    }
+    detail(state, o).await
+}
+
 /// The reader must be a current cadre of the class.
 async fn cadre_of(state: &AppState, reader: &Reader, class_id: i64) -> ApiResult<(i64, String)> {
     let (student, name) = bound(reader)?;
@@ -156,15 +170,7 @@ impl PortalReceiptsApi {
         auth: StudentAuth,
         id: Path<i64>,
     ) -> ApiResult<Json<StudentNoticeDetail>> {
-        let mut o = opened(&state.db, id.0, &auth.0).await?;
-        if is_out(&o.notice) {
-            if let Some(mine) = o.mine.as_mut() {
-                if reading::record_open(&state.db, mine).await? {
-                    live::changed(&state.kv, [o.notice.id]).await;
-                }
-            }
-        }
-        Ok(Json(detail(&state, o).await?))
+        Ok(Json(read(&state, id.0, &auth.0).await?))
     }
 
     /// 收到/确认: recorded once, for a recipient of a notice that asks for it.

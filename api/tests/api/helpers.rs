@@ -94,7 +94,10 @@ fn fake_dist(dirs: &mut Vec<TempDir>) -> std::path::PathBuf {
     // so a test can tell which file was sent).
     let student = dir.path().join("student");
     std::fs::create_dir(&student).unwrap();
-    std::fs::write(student.join("index.html"), "<!doctype html><title>我的班级</title><main id=skeleton></main>")
+    std::fs::write(
+        student.join("index.html"),
+        r#"<!doctype html><title>我的班级</title><main class="portal" id="skeleton" aria-busy="true"><header class="portal-head">我的班级</header><div class="card skeleton"></div></main>"#,
+    )
         .unwrap();
     std::fs::write(student.join("student-0123456789abcdef_bg.wasm"), vec![1u8; 4096]).unwrap();
     std::fs::write(student.join("student-0123456789abcdef_bg.wasm.br"), b"brotli twin").unwrap();
@@ -102,6 +105,10 @@ fn fake_dist(dirs: &mut Vec<TempDir>) -> std::path::PathBuf {
     let teacher = dir.path().join("teacher");
     std::fs::create_dir(&teacher).unwrap();
     std::fs::write(teacher.join("index.html"), "<!doctype html><title>教师工作台</title>").unwrap();
+    let login = dir.path().join("login");
+    std::fs::create_dir(&login).unwrap();
+    std::fs::write(login.join("index.html"), "<!doctype html><title>登录 · 班级</title><form id=login-form></form>")
+        .unwrap();
     let path = dir.path().to_path_buf();
     dirs.push(dir);
     path

@@ -84,11 +84,16 @@ async fn hashed_assets_are_cached_for_a_year_and_compressed_on_request() {
 }
 
 #[tokio::test]
-async fn students_and_teachers_pages_get_their_own_shells_and_everything_else_the_consoles() {
+async fn students_and_teachers_pages_and_the_sign_in_page_get_their_own_shells_and_everything_else_the_consoles() {
     let app = spawn_app().await;
-    for (path, title) in
-        [("/s", "我的班级"), ("/s/notices/12", "我的班级"), ("/t", "教师工作台"), ("/t/messages/o-1?x=1", "教师工作台")]
-    {
+    for (path, title) in [
+        ("/s", "我的班级"),
+        ("/s/notices/12", "我的班级"),
+        ("/t", "教师工作台"),
+        ("/t/messages/o-1?x=1", "教师工作台"),
+        ("/login", "登录 · 班级"),
+        ("/login?next=%2Fusers", "登录 · 班级"),
+    ] {
         let resp = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(resp.status(), 200, "{path}");
         assert_eq!(resp.headers()["cache-control"], "no-cache", "{path}");

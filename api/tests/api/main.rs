@@ -23,6 +23,7 @@ mod desk;
 mod documents;
 mod fault_proxy;
 mod faults;
+mod first_view;
 mod group_scope;
 mod guides;
 mod helpers;

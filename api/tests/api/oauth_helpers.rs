@@ -48,7 +48,7 @@ pub async fn open_phone_page(app: &TestApp, next: &str, openid: &str) -> (String
     let start = app.client.get(app.url(&format!("/api/v1/portal/oauth?next={next}"))).send().await.unwrap();
     assert_eq!(start.status(), 302);
     let cookie = start.headers()["set-cookie"].to_str().unwrap().to_string();
-    assert!(cookie.contains("Path=/t/"), "the nonce is kept for the teacher pages: {cookie}");
+    assert!(cookie.contains("Path=/;"), "the nonce is kept for the site: {cookie}");
     let kept = cookie.strip_prefix("banji_oauth=").and_then(|c| c.split(';').next()).unwrap().to_string();
     let authorize = start.headers()["location"].to_str().unwrap().to_string();
     let callback = location(app, &format!("{}&openid={openid}", authorize.trim_end_matches("#wechat_redirect"))).await;
@@ -65,4 +65,39 @@ pub async fn phone_login(app: &TestApp, openid: &str) -> Session {
     let resp = app.request(Method::POST, "/api/v1/auth/wechat", None, Some(json!({ "grant": grant }))).await;
     assert_eq!(resp.status(), 200);
     Session::from(resp.json::<Value>().await.unwrap())
+}
+
+/// What a browser keeps and where it lands after following `link` as `openid`, sending
+/// back the nonce cookie the start set when `same_browser` (else the callback arrives
+/// without it, as in a browser the callback link was forwarded to).
+pub struct Arrival {
+    pub page: String,
+    pub token: String,
+    /// The `banji_student` cookie's value, when the callback set one.
+    pub student_cookie: Option<String>,
+    /// The whole `Set-Cookie` of the callback.
+    pub set_cookie: Option<String>,
+}
+
+pub async fn arrive(app: &TestApp, link: &str, openid: &str, same_browser: bool) -> Arrival {
+    let start = app.client.get(link).send().await.unwrap();
+    assert_eq!(start.status(), 302, "{link} redirects");
+    let nonce_cookie = start.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let authorize = start.headers()["location"].to_str().unwrap().to_string();
+    let callback = location(app, &format!("{}&openid={openid}", authorize.trim_end_matches("#wechat_redirect"))).await;
+    let mut req = app.client.get(&callback);
+    if same_browser {
+        req = req.header("cookie", format!("other=1; {nonce_cookie}"));
+    }
+    let resp = req.send().await.unwrap();
+    assert_eq!(resp.status(), 302);
+    let page = resp.headers()["location"].to_str().unwrap().to_string();
+    let set_cookie = resp.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_string());
+    let student_cookie = set_cookie
+        .as_deref()
+        .and_then(|c| c.strip_prefix("banji_student="))
+        .map(|c| c.split(';').next().unwrap().to_string());
+    let (page, fragment) = page.split_once("#token=").unwrap_or_else(|| panic!("a token: {page}"));
+    let token = fragment.split('&').next().unwrap().to_string();
+    Arrival { page: page.to_string(), token, student_cookie, set_cookie }
 }

@@ -1,13 +1,8 @@
 use shared::{
-    ChangePasswordRequest, LoginRequest, LoginResponse, PasswordResetCodeRequest, PasswordResetRequest, RefreshRequest,
-    User,
+    ChangePasswordRequest, LoginResponse, PasswordResetCodeRequest, PasswordResetRequest, RefreshRequest, User,
 };
 
 use super::ApiResult;
-
-pub async fn login(request: &LoginRequest) -> ApiResult<LoginResponse> {
-    super::post_public("/auth/login", request).await
-}
 
 /// Exchanges the grant WeChat's authorisation gave a bound teacher's phone for a login.
 pub async fn wechat_sign_in(grant: String) -> ApiResult<LoginResponse> {

@@ -4,7 +4,7 @@
 //!
 //! A token is taken only from the authorisation this browser started: before leaving,
 //! the page keeps a random nonce (a flow started by a menu button or a pushed link gets
-//! one from the server, as the `banji_oauth` cookie); the way back carries
+//! one from the server; every start also leaves it as the `banji_oauth` cookie); the way back carries
 //! `#token=…&nonce=…`, and a token whose nonce is not the kept one is ignored. Otherwise a link carrying someone else's
 //! token (`/s/bind#token=…`) would sign the student in as that someone, and binding would
 //! tie the other person's WeChat to the student's record.
@@ -34,7 +34,7 @@ pub fn token() -> Option<String> {
     let hash = window.location().hash().ok().unwrap_or_default();
     if let Some(token) = fragment_value(&hash, "token") {
         let given = fragment_value(&hash, "nonce");
-        let ours = nonce_is_ours(given.as_deref(), "/s/");
+        let ours = nonce_is_ours(given.as_deref());
         if let Ok(history) = window.history() {
             // The query stays (a check-in link's `?code=…`).
             let path =
@@ -52,14 +52,14 @@ pub fn token() -> Option<String> {
     SessionStorage::get::<String>(TOKEN_KEY).ok()
 }
 
-/// The nonce the server kept for a flow a link started (and forgets it); `path` is the
-/// cookie's, `/s/` for the student pages and `/t/` for the teachers'.
-fn take_nonce_cookie(path: &str) -> Option<String> {
+/// The nonce the server kept for the flow (the `banji_oauth` cookie, for the whole site),
+/// and forgets it.
+fn take_nonce_cookie() -> Option<String> {
     use wasm_bindgen::JsCast;
     let document = web_sys::window()?.document()?.dyn_into::<web_sys::HtmlDocument>().ok()?;
     let cookies = document.cookie().ok()?;
     let nonce = cookies.split(';').find_map(|c| c.trim().strip_prefix("banji_oauth=")).map(str::to_string);
-    let _ = document.set_cookie(&format!("banji_oauth=; Path={path}; Max-Age=0"));
+    let _ = document.set_cookie("banji_oauth=; Path=/; Max-Age=0");
     nonce
 }
 
@@ -71,9 +71,9 @@ fn new_nonce() -> Option<String> {
 }
 
 /// Whether `given` (the nonce that came back) is the one this browser kept for the
-/// authorisation it started, for pages under `path` (each kept nonce is forgotten).
-pub(crate) fn nonce_is_ours(given: Option<&str>, path: &str) -> bool {
-    let kept = [SessionStorage::get::<String>(NONCE_KEY).ok(), take_nonce_cookie(path)];
+/// authorisation it started (each kept nonce is forgotten).
+pub(crate) fn nonce_is_ours(given: Option<&str>) -> bool {
+    let kept = [SessionStorage::get::<String>(NONCE_KEY).ok(), take_nonce_cookie()];
     SessionStorage::delete(NONCE_KEY);
     kept.into_iter().flatten().any(|n| !n.is_empty() && given == Some(n.as_str()))
 }

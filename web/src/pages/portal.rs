@@ -57,12 +57,15 @@ pub fn PortalGate(children: ChildrenFn) -> impl IntoView {
                 <strong>{t::PORTAL_TITLE}</strong>
             </header>
             {match (error, token) {
-                (Some(code), _) => view! {
+                (Some(code), _) => {
+                    crate::drop_first_view();
+                    view! {
                     <div class="state error">
                         <p>{t::portal_oauth_error(&code)}</p>
                         <button class="primary" on:click=|_| portal::authorise()>{t::PORTAL_RETRY}</button>
                     </div>
-                }.into_any(),
+                }.into_any()
+                }
                 (None, Some(_)) => children.read_value()().into_any(),
                 (None, None) => view! { <div class="state loading"><span class="spinner"></span>{t::PORTAL_SIGNING_IN}</div> }.into_any(),
             }}

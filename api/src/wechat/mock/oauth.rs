@@ -24,9 +24,7 @@ pub fn sns_routes() -> Route {
     Route::new().at("/oauth2/access_token", get(exchange)).at("/userinfo", get(userinfo))
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+use crate::http::escape_html as escape;
 
 /// The page WeChat shows (or skips, for `snsapi_base`). The mock lists its followers;
 /// choosing one — or passing `openid=` directly, for scripts — returns to the

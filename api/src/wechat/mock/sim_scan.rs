@@ -12,9 +12,7 @@ use super::sim::{deliver, new_openid, Refusal, SimMessage};
 use super::state::SimUser;
 use super::MockPlatform;
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+use crate::http::escape_html as escape;
 
 fn page(title: &str, body: &str) -> Html<String> {
     Html(format!(

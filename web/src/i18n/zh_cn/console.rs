@@ -31,11 +31,9 @@ pub const BACK_HOME: &str = "返回首页";
 pub const ADMIN_ONLY: &str = "此页面仅管理员可访问。";
 
 // Login and session
-pub const LOGIN_TITLE: &str = "登录控制台";
 pub const USERNAME: &str = "用户名";
 pub const PASSWORD: &str = "密码";
 pub const SIGN_IN: &str = "登录";
-pub const SIGNING_IN: &str = "登录中…";
 pub const SIGN_OUT: &str = "退出登录";
 pub const CHECKING_SESSION: &str = "正在验证登录状态…";
 
@@ -283,7 +281,6 @@ pub fn error(err: &ClientError) -> String {
 }
 
 // 忘记密码
-pub const FORGOT_PASSWORD: &str = "忘记密码？";
 pub const FORGOT_TITLE: &str = "找回密码";
 pub const FORGOT_INTRO: &str =
     "已绑定微信的教师：填写用户名，验证码会发到你的微信；也可以在学校公众号中发送「重置密码」获取。未绑定微信的教师请联系管理员重置密码。";

@@ -42,13 +42,7 @@ pub fn notice_status(status: NoticeStatus) -> &'static str {
 pub const NOTICE_STATUSES: [NoticeStatus; 5] =
     [NoticeStatus::Draft, NoticeStatus::Scheduled, NoticeStatus::Sending, NoticeStatus::Sent, NoticeStatus::Withdrawn];
 
-pub fn urgency(urgency: Urgency) -> &'static str {
-    match urgency {
-        Urgency::Urgent => "紧急",
-        Urgency::Important => "重要",
-        Urgency::Normal => "普通",
-    }
-}
+pub use shared::notice_page::urgency;
 
 pub const URGENCIES: [Urgency; 3] = [Urgency::Urgent, Urgency::Important, Urgency::Normal];
 
@@ -186,13 +180,7 @@ pub const PICK_A_FILE: &str = "请先选择要上传的文件。";
 pub const ATTACHMENT_ADDED: &str = "附件已上传。";
 pub const ATTACHMENT_REMOVED: &str = "附件已删除。";
 
-pub fn file_size(bytes: i64) -> String {
-    match bytes {
-        b if b < 1024 => format!("{b} B"),
-        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
-        b => format!("{:.1} MB", b as f64 / 1024.0 / 1024.0),
-    }
-}
+pub use shared::notice_page::file_size;
 
 pub fn downloads(n: i64) -> String {
     format!("下载 {n} 次")

@@ -314,7 +314,6 @@ pub const REGISTER: &str = "注册";
 pub const REGISTERED_PENDING: &str = "注册成功！请等待管理员审核，通过后即可登录。";
 pub const REGISTERED_DONE: &str = "注册成功！现在可以登录了。";
 pub const TO_LOGIN: &str = "前往登录";
-pub const HAVE_NO_ACCOUNT: &str = "没有账号？教师注册";
 
 // Menus
 pub const MENUS_TITLE: &str = "公众号菜单";

@@ -4,7 +4,13 @@ use shared::{ReminderPolicy, VoteResults};
 
 use crate::api::ClientError;
 
-pub const PORTAL_TITLE: &str = "我的班级";
+// The notice page's words, shared with the first view the server sends.
+pub use shared::notice_page::{
+    portal_corrected, portal_sent, PORTAL_ATTACHMENTS, PORTAL_CONFIRM, PORTAL_CONFIRMED, PORTAL_DEADLINE,
+    PORTAL_FILES_HINT, PORTAL_NEEDS_CONFIRM, PORTAL_NOTICES, PORTAL_SEND_TO_WECHAT, PORTAL_TITLE, PORTAL_WITHDRAWN,
+    PORTAL_WITHDRAWN_BODY,
+};
+
 pub const PORTAL_SIGNING_IN: &str = "正在通过微信确认身份…";
 pub const PORTAL_RETRY: &str = "重新进入";
 pub const PORTAL_NOT_BOUND: &str = "你还没有绑定学号。绑定后即可接收班级通知、确认已读、参与签到。";
@@ -28,19 +34,10 @@ pub const PORTAL_BOUND_MARK: &str = "已绑定";
 pub const PORTAL_UNBOUND_MARK: &str = "未绑定";
 
 // Notices and subscriptions
-pub const PORTAL_NOTICES: &str = "我的通知";
 pub const PORTAL_SUBSCRIPTIONS: &str = "通知订阅";
 pub const PORTAL_NO_NOTICES: &str = "还没有收到通知。";
 pub const PORTAL_UNREAD: &str = "未读";
-pub const PORTAL_WITHDRAWN: &str = "已撤回";
 pub const PORTAL_MUTED: &str = "已屏蔽";
-pub const PORTAL_WITHDRAWN_BODY: &str = "该通知已撤回，内容不再显示。";
-pub const PORTAL_DEADLINE: &str = "截止时间";
-pub const PORTAL_NEEDS_CONFIRM: &str = "发布者要求确认收到此通知。";
-pub const PORTAL_ATTACHMENTS: &str = "附件";
-pub const PORTAL_SEND_TO_WECHAT: &str = "发送到微信";
-pub const PORTAL_FILES_HINT: &str =
-    "点文件名打开。微信里打不开的文件（如 Word、Excel），点「发送到微信」，再在聊天里转发到「文件传输助手」，用电脑打开。";
 
 /// After 发送到微信.
 pub fn portal_file_sent(name: &str) -> String {
@@ -56,9 +53,7 @@ pub const PORTAL_RECEIVING: &str = "推送到微信";
 pub const PORTAL_TO_CONFIRM: &str = "待确认";
 pub const PORTAL_SEARCH: &str = "搜索通知标题或内容";
 pub const PORTAL_NO_MATCH: &str = "没有找到相关通知。";
-pub const PORTAL_CONFIRM: &str = "确认收到";
 pub const PORTAL_CONFIRMING: &str = "提交中…";
-pub const PORTAL_CONFIRMED: &str = "已确认";
 pub const PORTAL_VOTE: &str = "投票";
 pub const PORTAL_SUBMIT_VOTE: &str = "提交投票";
 pub const PORTAL_CHANGE_VOTE: &str = "修改投票";
@@ -113,13 +108,6 @@ pub fn portal_remind_confirm(n: usize, p: &ReminderPolicy) -> String {
     )
 }
 
-pub fn portal_sent(author: Option<&str>, time: &str) -> String {
-    match author {
-        Some(a) => format!("{a} · {time}"),
-        None => time.to_string(),
-    }
-}
-
 pub fn portal_oauth_error(code: &str) -> &'static str {
     match code {
         "expired" => "登录已过期，请重新进入。",
@@ -163,11 +151,6 @@ pub fn portal_error(err: &ClientError) -> String {
         (ClientError::Network, _) => "网络不太好，请稍后再试。".into(),
         _ => "出了点问题，请稍后再试。".into(),
     }
-}
-
-/// A sent notice corrected afterwards.
-pub fn portal_corrected(when: &str) -> String {
-    format!("已修改 · {when}")
 }
 
 // 联系老师

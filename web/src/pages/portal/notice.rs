@@ -40,7 +40,10 @@ fn NoticePage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || notice.get().map(|r| match r {
                 Ok(n) => view! { <NoticeView notice=n error=error /> }.into_any(),
-                Err(err) => failed(err),
+                Err(err) => {
+                    crate::drop_first_view();
+                    failed(err)
+                }
             })}
         </Transition>
     }
@@ -57,6 +60,8 @@ fn NoticeView(notice: StudentNoticeDetail, error: RwSignal<Option<String>>) -> i
     let asks = n.requires_confirmation && n.recipient && !n.withdrawn;
     let live = !n.withdrawn;
     let asks_confirmation = n.requires_confirmation;
+    // The server's first view of this notice (if it sent one) gives way once this is drawn.
+    Effect::new(|_| crate::drop_first_view());
     view! {
         <article class="card portal-notice" id="portal-notice">
             <h2>{n.title.clone()}</h2>

@@ -48,8 +48,7 @@ pub fn marks(urgency: Urgency, withdrawn: bool, muted: bool, unread: bool) -> im
     view! {
         // A withdrawn notice asks nothing of its reader any more: no 未读 on it.
         {(unread && !withdrawn).then(|| view! { <span class="badge info">{t::PORTAL_UNREAD}</span> })}
-        {(urgency == Urgency::Urgent).then(|| view! { <span class="badge off">{t::urgency(urgency)}</span> })}
-        {(urgency == Urgency::Important).then(|| view! { <span class="badge warn">{t::urgency(urgency)}</span> })}
+        {shared::notice_page::urgency_badge(urgency).map(|class| view! { <span class=class>{t::urgency(urgency)}</span> })}
         {withdrawn.then(|| view! { <span class="badge">{t::PORTAL_WITHDRAWN}</span> })}
         {muted.then(|| view! { <span class="badge">{t::PORTAL_MUTED}</span> })}
     }

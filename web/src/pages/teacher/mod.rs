@@ -44,7 +44,7 @@ fn arrival() -> Option<Result<String, String>> {
     if grant.is_none() && error.is_none() {
         return None;
     }
-    let ours = portal::nonce_is_ours(portal::fragment_value(&hash, "nonce").as_deref(), "/t/");
+    let ours = portal::nonce_is_ours(portal::fragment_value(&hash, "nonce").as_deref());
     if let Ok(history) = window.history() {
         let path = window.location().pathname().unwrap_or_default() + &window.location().search().unwrap_or_default();
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
