@@ -1,8 +1,10 @@
 // How fast the pages open in headless Chromium at 375 px, on the release build, with the
 // cache disabled: time from navigation to the page's first meaningful content, and the
 // bytes transferred (compressed, as on the wire), under no throttling and Chromium's
-// slow-4G and fast-3G profiles; then a repeat visit with a warm cache. Prints the
-// markdown table docs/benchmarks.md keeps ("Pages on a phone").
+// slow-4G and fast-3G profiles; then a repeat visit with a warm cache: the console's
+// sign-in page, a student's notice (drawn by the server) and contacts page, and a
+// teacher's phone home (signed in through WeChat). Prints the markdown table
+// docs/benchmarks.md keeps ("Pages on a phone").
 //
 //   scripts/build-web.sh && cargo build --release -p api --bin banji
 //   BANJI_BIN=target/release/banji node e2e/bench-pages.mjs
@@ -68,13 +70,35 @@ run('bench-pages', async ({ base, browser }) => {
   await page.getByRole('link', { name: '测速同学的微信' }).click();
   await page.locator('#portal-notice strong', { hasText: '周一' }).waitFor();
 
+  // A teacher whose WeChat is bound (the QR on 账号设置, scanned in the simulator), for the
+  // teachers' phone pages, signed in on the phone after the console's sign-in page is
+  // measured (a stored login sends /login on to the console).
+  const teacher = await call('POST', '/users', { username: 'bench.teacher', display_name: '测速老师', password: 'bench-password-1', role: 'teacher' });
+  const login = await (await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'bench.teacher', password: 'bench-password-1' }),
+  })).json();
+  const shown = await (await fetch(`${base}/api/v1/me/wechat`, { headers: { authorization: `Bearer ${login.access_token}` } })).json();
+  const sim = (path, body) => fetch(`${base}/mock-wechat/sim${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  }).then((r) => r.json());
+  const { openid: teacherWechat } = await sim('/users', { nickname: '测速老师的微信' });
+  await sim(`/users/${teacherWechat}/messages`, { type: 'scan', ticket: decodeURIComponent(shown.qr_image_url.split('ticket=')[1]) });
+  const teacherSignsIn = async () => {
+    await page.goto(`${base}/api/v1/portal/oauth?next=/t/`);
+    await page.getByRole('link', { name: '测速老师的微信' }).click();
+    await page.locator('#teacher-hello').waitFor();
+  };
+
   const pages = [
     ['`/login` (console)', `${base}/login`, '#username'],
     ['`/s/notices/{id}` (student)', `${base}/s/notices/${notice.id}`, '#portal-notice strong'],
     ['`/s/teachers` (student)', `${base}/s/teachers`, '#portal-offices'],
+    ['`/t/` (teacher)', `${base}/t/`, '#teacher-hello', teacherSignsIn],
   ];
   const lines = ['| page | no throttling | slow 4G (4 Mbps, 100 ms) | fast 3G (1.6 Mbps, 150 ms) | repeat visit, warm cache |', '|---|---|---|---|---|'];
-  for (const [name, url, selector] of pages) {
+  for (const [name, url, selector, before] of pages) {
+    if (before) await before();
     const cells = [];
     for (const [, profile] of PROFILES) {
       const m = await measure(page, cdp, url, selector, profile, false);
