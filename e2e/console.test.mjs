@@ -132,6 +132,7 @@ run('console', async ({ page, base, shot }) => {
     await shot(page, 'sign-out-stuck');
     throw new Error(`still at ${page.url()} after signing out: ${err.message}`);
   });
+  await page.locator('#login-form').waitFor(); // the sign-in page itself, loaded whole
   assert.equal(await page.evaluate(() => localStorage.getItem('banji.session')), null);
   const refresh = await fetch(`${base}/api/v1/auth/refresh`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
@@ -140,6 +141,7 @@ run('console', async ({ page, base, shot }) => {
   assert.equal(refresh.status, 401, 'the refresh token died with the logout');
   await page.goto(`${base}/`);
   await page.waitForURL(/\/login$/);
+  await page.locator('#login-form').waitFor();
   await shot(page, 'logged-out');
 
   // 忘记密码: 李雷 binds WeChat (scanning the code his account page shows), then resets his
