@@ -9,7 +9,7 @@
 //! a browser with the student cookie) gets the shell with that view in its skeleton's
 //! place, so the notice shows before the bundle runs.
 //!
-//! Hashed assets (`web-<16 hex>.wasm`) never change and are cached for a year; they are
+//! Hashed assets (`web-<hex hash>.wasm`) never change and are cached for a year; they are
 //! served precompressed (`.br`, `.gz` made at build time by `scripts/precompress.mjs`)
 //! when the browser accepts it. The shells are revalidated every time so a new release is
 //! picked up at once.
@@ -72,9 +72,7 @@ impl ConsoleEndpoint {
                 .body(body),
         )
     }
-}
 
-impl ConsoleEndpoint {
     /// The students' shell with the page's first view in place of its skeleton, when the
     /// server draws one for this page and browser (`portal::first_view`). Personal, so
     /// never stored by a cache.
