@@ -181,6 +181,12 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
     }
 }
 
+/// True when the error is a foreign-key violation (on either backend): a row written
+/// names one that is not there (any more).
+pub fn is_foreign_key_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error().is_some_and(|e| e.is_foreign_key_violation())
+}
+
 /// True when the error is a unique-constraint violation (on either backend).
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     err.as_database_error().is_some_and(|e| e.is_unique_violation())

@@ -323,15 +323,38 @@ pub async fn create(
         Ok::<i64, sqlx::Error>(id)
     }
     .await;
-    if made.is_err() {
-        let _ = tokio::fs::remove_file(state.config.data_dir.join(&path)).await;
+    match made {
+        Ok(id) => Ok(id),
+        Err(err) => {
+            let _ = tokio::fs::remove_file(state.config.data_dir.join(&path)).await;
+            Err(vanished_meanwhile(db, Scope::of(caller), &edit, err).await)
+        }
     }
-    Ok(made?)
+}
+
+/// A write that failed on a foreign key: its folder, class or group was deleted between
+/// the check and the write (the folder list is edited by others at the same time). The
+/// check, run again, says which, as it would have said before; anything else stays the
+/// error it was.
+async fn vanished_meanwhile(db: &Db, scope: Scope, edit: &DocumentEdit, err: sqlx::Error) -> ApiError {
+    if crate::db::is_foreign_key_violation(&err) {
+        if let Err(answer) = check_edit(db, scope, edit).await {
+            return answer;
+        }
+    }
+    err.into()
 }
 
 /// Changes what a document is (title, description, tags, folder, audience).
 pub async fn edit(db: &Db, caller: &Caller, row: &DocRow, edit: &DocumentEdit) -> ApiResult<()> {
     check_edit(db, Scope::of(caller), edit).await?;
+    match write_edit(db, caller, row, edit).await {
+        Ok(()) => Ok(()),
+        Err(err) => Err(vanished_meanwhile(db, Scope::of(caller), edit, err).await),
+    }
+}
+
+async fn write_edit(db: &Db, caller: &Caller, row: &DocRow, edit: &DocumentEdit) -> sqlx::Result<()> {
     let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE documents SET folder_id = $1, title = $2, description = $3, tags = $4, audience = $5, updated_at = $6 \

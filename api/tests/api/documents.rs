@@ -405,3 +405,20 @@ async fn admins_keep_the_folders_and_deleting_one_keeps_its_documents() {
     let audit: Value = app.get("/api/v1/audit?action=doc_folder_deleted", &admin.access).await.json().await.unwrap();
     assert!(audit["items"][0]["detail"].as_str().unwrap().contains("1 份文档移到未分类"), "{audit}");
 }
+
+#[tokio::test]
+async fn a_document_written_into_a_folder_deleted_meanwhile_is_told_apart_from_a_server_fault() {
+    // The check before the write and the write race a folder's deletion (the fuzzer found
+    // a 500): the write's foreign-key refusal is recognised on either backend and the
+    // check, run again, answers 422 folder_id.
+    let app = spawn_app().await;
+    let err = sqlx::query(
+        "INSERT INTO documents (folder_id, title, description, tags, audience, created_by, created_at, updated_at) \
+         VALUES (987654, 't', '', '[]', 'all', NULL, 0, 0)",
+    )
+    .execute(app.state.db.pool())
+    .await
+    .expect_err("no such folder");
+    assert!(banji::db::is_foreign_key_violation(&err), "{err}");
+    assert!(!banji::db::is_unique_violation(&err));
+}
