@@ -343,12 +343,12 @@ async fn items_a_student_may_find_are_found_past_the_first_pages_of_newer_ones_t
         audience: Audience::Listed { classes: vec![class], groups: vec![] },
         at,
     };
-    // Two older items for 一班, under 900 newer ones for 二班: the walk reads postings a
-    // page (400) at a time, so these are found only if it resumes where each page ended,
-    // and in the same order on items of equal time.
+    // Two older items for 一班, under 1 700 newer ones for 二班: the walk reads postings
+    // a page (400), then up to three pages at once, so these are found only if each step
+    // resumes where the one before ended, in the same order on items of equal time.
     index::put(&app.state.db, &item(1, class_a, 1_000)).await.unwrap();
     index::put(&app.state.db, &item(2, class_a, 1_000)).await.unwrap();
-    for n in 0..900 {
+    for n in 0..1_700 {
         index::put(&app.state.db, &item(100 + n, class_b, 2_000 + n)).await.unwrap();
     }
     let token = student_token(&app, &a[0].1).await;
