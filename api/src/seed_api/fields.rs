@@ -12,13 +12,13 @@ use poem_openapi::registry::{MetaMediaType, MetaRequest, Registry};
 use poem_openapi::types::{ParseFromJSON, Type};
 use poem_openapi::{ApiExtractor, ApiExtractorType, ExtractParamOptions};
 
-use super::routes::{missing, SeedError};
+use super::errors::{missing, SeedError};
 
 /// A body that could not be read, as the seed answers it: 415 when it is in a content
 /// type the operation does not take, else 400 as for a missing field.
 fn unreadable(status: StatusCode, message: impl Into<String>) -> poem::Error {
     let answer = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
-        SeedError::UnsupportedMediaType(super::routes::status(-1, message))
+        SeedError::UnsupportedMediaType(super::errors::status(-1, message))
     } else {
         missing()
     };

@@ -5,7 +5,9 @@
 //! and passes through to WeChat. Token-authenticated, for admins. New clients use the
 //! `/api/v1` equivalents (menus, groups, followers).
 
+mod errors;
 mod fields;
+mod forms;
 mod routes;
 
 pub use routes::SeedApi;

@@ -7,116 +7,20 @@
 use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi, Union};
-use shared::{ErrorBody, GroupMembersChange, GroupPatch, MenuButton, NewGroup};
+use poem_openapi::OpenApi;
+use shared::{GroupMembersChange, GroupPatch, MenuButton, NewGroup};
 
-use super::fields::{Fields, FormFields, FromFields, SeedJson};
+use super::errors::{missing, ok, platform, status, SeedError, SeedResult, WxStatus};
+use super::fields::{FormFields, SeedJson};
+use super::forms::{
+    MenuAnswer, OpenidList, RemarkForm, SeedMenu, TagCount, TagCreated, TagId, TagIdList, TagList, TagMembers, TagName,
+    TagRef, TagRename, TagUsers, UserTags,
+};
 use crate::api_tags::ApiTags;
 use crate::audit::Audit;
 use crate::auth::BearerAuth;
-use crate::error::ApiError;
 use crate::people::{groups, Scope};
 use crate::state::AppState;
-use crate::wechat::{Blame, WechatError};
-
-/// `{"errcode": 0, "errmsg": "ok"}`, or an error's code and message.
-#[derive(Object, Debug)]
-#[oai(skip_serializing_if_is_none)]
-pub struct WxStatus {
-    pub errcode: i64,
-    pub errmsg: String,
-}
-
-fn ok() -> Json<WxStatus> {
-    Json(WxStatus { errcode: 0, errmsg: "ok".into() })
-}
-
-#[derive(ApiResponse, Debug)]
-pub enum SeedError {
-    /// A field is missing or wrong (`errcode` -1), or the request breaks a platform rule
-    /// (the platform's errcode).
-    #[oai(status = 400)]
-    BadRequest(Json<WxStatus>),
-    /// No credentials, or invalid ones.
-    #[oai(status = 401)]
-    Unauthorized(Json<ErrorBody>),
-    /// The caller is not an administrator.
-    #[oai(status = 403)]
-    Forbidden(Json<ErrorBody>),
-    /// Nothing there (no menu, no such tag).
-    #[oai(status = 404)]
-    NotFound(Json<WxStatus>),
-    /// The request conflicts with Banji's data (a class's tag cannot be deleted here)
-    /// or the platform's (a taken tag name).
-    #[oai(status = 409)]
-    Conflict(Json<WxStatus>),
-    /// The body is larger than the server accepts.
-    #[oai(status = 413)]
-    PayloadTooLarge(Json<ErrorBody>),
-    /// The body is not in a content type the operation takes (`errcode` -1).
-    #[oai(status = 415)]
-    UnsupportedMediaType(Json<WxStatus>),
-    #[oai(status = 422)]
-    Unprocessable(Json<WxStatus>),
-    #[oai(status = 500)]
-    Internal(Json<WxStatus>),
-    /// WeChat failed or refused Banji itself: its errcode and errmsg.
-    #[oai(status = 502)]
-    Platform(Json<WxStatus>),
-    /// WeChat is busy or unreachable: try again later.
-    #[oai(status = 503)]
-    Unavailable(Json<WxStatus>),
-}
-
-type SeedResult<T> = Result<Json<T>, SeedError>;
-
-pub(super) fn status(errcode: i64, errmsg: impl Into<String>) -> Json<WxStatus> {
-    Json(WxStatus { errcode, errmsg: errmsg.into() })
-}
-
-pub(super) fn missing() -> SeedError {
-    SeedError::BadRequest(status(-1, "参数缺失或参数错误"))
-}
-
-/// The platform's refusal with its own errcode, under the status its blame gives.
-fn platform(err: WechatError) -> SeedError {
-    let blame = err.blame();
-    let body = match err {
-        WechatError::Api { code, message } => status(code, message),
-        other => status(-1, other.to_string()),
-    };
-    match blame {
-        Blame::Unknown => SeedError::NotFound(body),
-        Blame::Invalid => SeedError::BadRequest(body),
-        Blame::Conflict => SeedError::Conflict(body),
-        Blame::Unavailable => SeedError::Unavailable(body),
-        Blame::Platform => SeedError::Platform(body),
-    }
-}
-
-impl From<ApiError> for SeedError {
-    fn from(err: ApiError) -> Self {
-        let body = err.body().clone();
-        match err.status() {
-            401 => SeedError::Unauthorized(Json(body)),
-            403 => SeedError::Forbidden(Json(body)),
-            404 => SeedError::NotFound(status(-1, body.message)),
-            409 => SeedError::Conflict(status(-1, body.message)),
-            413 => SeedError::PayloadTooLarge(Json(body)),
-            415 => SeedError::UnsupportedMediaType(status(-1, body.message)),
-            400 | 422 => SeedError::BadRequest(status(-1, body.message)),
-            502 => SeedError::Platform(status(-1, body.message)),
-            503 => SeedError::Unavailable(status(-1, body.message)),
-            _ => SeedError::Internal(status(-1, "internal server error")),
-        }
-    }
-}
-
-impl From<sqlx::Error> for SeedError {
-    fn from(err: sqlx::Error) -> Self {
-        ApiError::from(err).into()
-    }
-}
 
 fn admin(auth: &BearerAuth) -> Result<(), SeedError> {
     auth.0.require_admin().map_err(SeedError::from)
@@ -133,141 +37,6 @@ fn menu_errcode(code: &str) -> (i64, &'static str) {
         "url_required" | "url_too_long" | "url_invalid" => (40055, "invalid button url domain"),
         "media_id_required" | "article_id_required" => (40007, "invalid media_id"),
         _ => (40027, "invalid sub button url domain"),
-    }
-}
-
-/// The seed's menu JSON: `{"button": [...]}`.
-#[derive(Object, Debug)]
-#[oai(skip_serializing_if_is_none)]
-pub struct SeedMenu {
-    pub button: Vec<MenuButton>,
-}
-
-#[derive(Object, Debug)]
-#[oai(skip_serializing_if_is_none)]
-pub struct MenuAnswer {
-    pub menu: SeedMenu,
-}
-
-#[derive(Object, Debug)]
-#[oai(skip_serializing_if_is_none)]
-pub struct TagRef {
-    pub id: i64,
-    pub name: String,
-}
-
-#[derive(Object, Debug)]
-#[oai(skip_serializing_if_is_none)]
-pub struct TagCreated {
-    pub tag: TagRef,
-}
-
-#[derive(Object, Debug)]
-#[oai(skip_serializing_if_is_none)]
-pub struct TagCount {
-    pub id: i64,
-    pub name: String,
-    /// Followers with this tag.
-    pub count: i64,
-}
-
-#[derive(Object, Debug)]
-#[oai(skip_serializing_if_is_none)]
-pub struct TagList {
-    pub tags: Vec<TagCount>,
-}
-
-#[derive(Object, Debug)]
-#[oai(skip_serializing_if_is_none)]
-pub struct OpenidList {
-    pub openid: Vec<String>,
-}
-
-/// Followers with a tag, a page at a time (`next_openid` continues).
-#[derive(Object, Debug)]
-#[oai(skip_serializing_if_is_none)]
-pub struct TagUsers {
-    pub count: i64,
-    pub data: OpenidList,
-    pub next_openid: String,
-}
-
-/// The tags of one follower.
-#[derive(Object, Debug)]
-#[oai(skip_serializing_if_is_none)]
-pub struct TagIdList {
-    pub tagid_list: Vec<i64>,
-}
-
-#[derive(Union, Debug)]
-pub enum UserTags {
-    Users(TagUsers),
-    Tags(TagIdList),
-}
-
-#[derive(Object, Debug, Default)]
-#[oai(skip_serializing_if_is_none)]
-pub struct TagName {
-    /// The new tag's name.
-    pub name: Option<String>,
-}
-
-impl FromFields for TagName {
-    fn from_fields(f: &Fields) -> Self {
-        TagName { name: f.one("name") }
-    }
-}
-
-#[derive(Object, Debug, Default)]
-#[oai(skip_serializing_if_is_none)]
-pub struct TagRename {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-impl FromFields for TagRename {
-    fn from_fields(f: &Fields) -> Self {
-        TagRename { id: f.one("id"), name: f.one("name") }
-    }
-}
-
-#[derive(Object, Debug, Default)]
-#[oai(skip_serializing_if_is_none)]
-pub struct TagId {
-    pub id: Option<String>,
-}
-
-impl FromFields for TagId {
-    fn from_fields(f: &Fields) -> Self {
-        TagId { id: f.one("id") }
-    }
-}
-
-#[derive(Object, Debug, Default)]
-#[oai(skip_serializing_if_is_none)]
-pub struct TagMembers {
-    /// Repeated fields, or one field holding a JSON array.
-    pub openid_list: Vec<String>,
-    pub tagid: Option<String>,
-}
-
-impl FromFields for TagMembers {
-    fn from_fields(f: &Fields) -> Self {
-        TagMembers { openid_list: f.list("openid_list"), tagid: f.one("tagid") }
-    }
-}
-
-#[derive(Object, Debug, Default)]
-#[oai(skip_serializing_if_is_none)]
-pub struct RemarkForm {
-    pub openid: Option<String>,
-    pub remark: Option<String>,
-}
-
-impl FromFields for RemarkForm {
-    fn from_fields(f: &Fields) -> Self {
-        // An empty remark clears it, so keep it even when empty.
-        RemarkForm { openid: f.one("openid"), remark: f.one("remark").or(Some(String::new())) }
     }
 }
 
