@@ -1,10 +1,10 @@
 //! Routes and the sign-in guard. Every page but registration and password reset sits
 //! inside the `Shell` and is shown only to a signed-in user; anyone else is sent to the
 //! sign-in page (`/login`: its own page without this bundle, `web/login.html`, loaded
-//! whole by the routes' fallback), which brings them back to where they were going.
+//! whole by `crate::load_page`), which brings them back to where they were going.
 
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 
@@ -118,7 +118,14 @@ fn Gated(bare: bool) -> impl IntoView {
             let next = location.pathname.get_untracked();
             let path =
                 if next == "/" { "/login".to_string() } else { format!("/login?next={}", crate::api::encode(&next)) };
-            view! { <Redirect path=path /> }.into_any()
+            // The sign-in page is not this bundle's: loaded whole, at once.
+            crate::load_page(&path);
+            view! {
+                <div class="fullpage state loading" role="status">
+                    <span class="spinner" aria-hidden="true"></span>
+                </div>
+            }
+            .into_any()
         }
         Gate::In if bare => view! { <Outlet /> }.into_any(),
         Gate::In => view! { <Shell /> }.into_any(),

@@ -60,6 +60,15 @@ fn drop_skeleton() {
     }
 }
 
+/// Loads `path` whole, as if typed (in place of this page in the history): for a page
+/// another bundle draws, or none (the sign-in page is plain HTML, `web/login.html`), so
+/// the router does not first draw its fallback and then leave.
+pub(crate) fn load_page(path: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().replace(path);
+    }
+}
+
 /// Hands over from the server's first view of the page (kept in `#skeleton`, with the
 /// page's own drawing hidden beside it by style.css) to the page: once it has its data,
 /// or as soon as the student goes elsewhere.

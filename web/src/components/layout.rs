@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::use_location;
 use shared::Role;
 
 use crate::i18n::t;
@@ -16,14 +16,12 @@ pub struct InboxChanged(pub RwSignal<u32>);
 
 #[component]
 pub fn Shell() -> impl IntoView {
-    let navigate = use_navigate();
     let signing_out = RwSignal::new(false);
     let sign_out = move |_| {
         signing_out.set(true);
-        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             session::sign_out().await;
-            navigate("/login", Default::default());
+            crate::load_page("/login");
         });
     };
     let is_admin = move || session::user().is_some_and(|u| u.role == Role::Admin);

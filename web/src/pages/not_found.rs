@@ -32,7 +32,7 @@ pub fn Elsewhere(
         if let Some(window) = web_sys::window() {
             let full =
                 path + &window.location().search().unwrap_or_default() + &window.location().hash().unwrap_or_default();
-            let _ = window.location().replace(&full);
+            crate::load_page(&full);
             return view! { <div class="fullpage state loading"><span class="spinner" aria-hidden="true"></span></div> }.into_any();
         }
     }
