@@ -14,6 +14,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod autoreply;
+pub mod broadcast;
 pub mod checkin;
 pub mod cli;
 pub mod config;
