@@ -74,6 +74,12 @@ pub struct Config {
     pub message_retention_days: i64,
     /// The ffmpeg that converts followers' voice notes (AMR) for browsers (`BANJI_FFMPEG`).
     pub ffmpeg: String,
+    /// The daily broadcast's weather: 和风天气 (QWeather)'s API base (`BANJI_WEATHER_URL`),
+    /// its key (`BANJI_WEATHER_KEY`; without one, and outside mock mode, no weather) and
+    /// how long one forecast may take (`BANJI_WEATHER_TIMEOUT_MS`).
+    pub weather_url: String,
+    pub weather_key: Option<SecretString>,
+    pub weather_timeout: std::time::Duration,
 }
 
 /// A configuration problem, phrased for the operator.
@@ -158,6 +164,11 @@ impl Config {
             }
         }
 
+        let weather_url = var("BANJI_WEATHER_URL").unwrap_or_else(|| "https://devapi.qweather.com".into());
+        if !(weather_url.starts_with("https://") || weather_url.starts_with("http://")) {
+            return Err(bad("BANJI_WEATHER_URL", "must start with https:// or http://"));
+        }
+
         let wechat = crate::wechat::WechatConfig::from_vars(&var)?;
         let demo = parse_bool("BANJI_DEMO", var("BANJI_DEMO"), false)?;
         crate::wechat::config::check_mock_exposure(
@@ -183,6 +194,11 @@ impl Config {
                 parse_num("BANJI_DB_WAIT_MS", var("BANJI_DB_WAIT_MS"), 1500u64)?.clamp(100, 60_000),
             ),
             jwt_secret: jwt_secret.map(SecretString::from),
+            weather_url,
+            weather_key: var("BANJI_WEATHER_KEY").filter(|k| !k.is_empty()).map(SecretString::from),
+            weather_timeout: std::time::Duration::from_millis(
+                parse_num("BANJI_WEATHER_TIMEOUT_MS", var("BANJI_WEATHER_TIMEOUT_MS"), 3000u64)?.clamp(100, 30_000),
+            ),
             web_dist: PathBuf::from(var("BANJI_WEB_DIST").unwrap_or_else(|| "web/dist".into())),
             trust_proxy_hops: parse_hops(var("BANJI_TRUST_PROXY"))?,
             oauth_starts_per_minute: parse_num(
@@ -320,6 +336,18 @@ mod tests {
         assert_eq!(c.public_url, "http://127.0.0.1:8080");
         assert_eq!(c.database_url, DEFAULT_SQLITE_URL);
         assert!(c.redis_url.is_none() && c.jwt_secret.is_none());
+    }
+
+    #[test]
+    fn the_weather_is_qweathers_unless_set_and_its_address_must_be_http() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.weather_url, "https://devapi.qweather.com");
+        assert!(c.weather_key.is_none());
+        assert_eq!(c.weather_timeout, std::time::Duration::from_secs(3));
+        let c = config(&[("BANJI_WEATHER_URL", "http://127.0.0.1:9"), ("BANJI_WEATHER_KEY", "k")]).unwrap();
+        assert_eq!((c.weather_url.as_str(), c.weather_key.is_some()), ("http://127.0.0.1:9", true));
+        assert_eq!(config(&[("BANJI_WEATHER_URL", "ftp://x")]).unwrap_err().variable, "BANJI_WEATHER_URL");
+        assert_eq!(config(&[("BANJI_WEATHER_TIMEOUT_MS", "soon")]).unwrap_err().variable, "BANJI_WEATHER_TIMEOUT_MS");
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub struct AppState {
     pub background: tokio_util::task::TaskTracker,
     /// The auto-reply rules this replica answers with (`autoreply`).
     pub autoreply: Arc<crate::autoreply::Rules>,
+    /// The daily broadcast's weather, when this installation has one.
+    pub weather: Option<crate::broadcast::weather::Weather>,
 }
 
 impl AppState {
@@ -56,7 +58,9 @@ impl AppState {
         let delivery = Arc::new(crate::delivery::Engine::new());
         let autoreply = Arc::new(crate::autoreply::Rules::default());
         autoreply.reload(&db).await.context("compiling the auto-reply rules")?;
+        let weather = crate::broadcast::weather::from_config(&config, kv.clone());
         Ok(AppState {
+            weather,
             config: Arc::new(config),
             db,
             kv,

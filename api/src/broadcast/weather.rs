@@ -130,6 +130,18 @@ impl Provider for QWeather {
     }
 }
 
+/// The weather this installation has: the mock's in mock mode, QWeather's with a key
+/// (`BANJI_WEATHER_KEY`), otherwise none.
+pub fn from_config(config: &crate::config::Config, kv: Kv) -> Option<Weather> {
+    let provider: Arc<dyn Provider> = if config.wechat.mock {
+        Arc::new(MockWeather)
+    } else {
+        let key = config.weather_key.clone()?;
+        Arc::new(QWeather::new(&config.weather_url, key, config.weather_timeout))
+    };
+    Some(Weather::new(provider, kv))
+}
+
 /// A provider with its hourly cache.
 #[derive(Clone)]
 pub struct Weather {

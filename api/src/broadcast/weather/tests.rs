@@ -123,3 +123,22 @@ async fn the_mock_gives_one_forecast_per_place_and_day() {
     let weather = Weather::new(Arc::new(MockWeather), Kv::memory("weather-mock:"));
     assert_eq!(weather.today("101010100").await, Some(MockWeather::forecast("101010100", now_ms() / 86_400_000)));
 }
+
+#[tokio::test]
+async fn mock_mode_has_the_mocks_weather_a_real_account_qweathers_with_a_key_and_none_without() {
+    let config = |pairs: &[(&str, &str)]| {
+        let map: std::collections::HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        crate::config::Config::from_vars(|name| map.get(name).cloned()).unwrap()
+    };
+    let kv = || Kv::memory("weather-config:");
+    let mock = from_config(&config(&[]), kv()).expect("mock mode has weather");
+    assert_eq!(mock.today("101010100").await, Some(MockWeather::forecast("101010100", now_ms() / 86_400_000)));
+    let real = [("WECHAT_APPID", "wx1"), ("WECHAT_APPSECRET", "s"), ("WECHAT_TOKEN", "t")];
+    assert!(from_config(&config(&real), kv()).is_none(), "no key, no weather");
+    let service = fake(200, SUNNY, Duration::ZERO).await;
+    let keyed = [&real[..], &[("BANJI_WEATHER_URL", service.base.as_str()), ("BANJI_WEATHER_KEY", "k")]].concat();
+    let weather = from_config(&config(&keyed), kv()).expect("a key gives QWeather's");
+    assert_eq!(weather.today("101010100").await.map(|f| f.text), Some("多云".to_string()));
+    assert_eq!(service.hits.load(Ordering::SeqCst), 1);
+}
