@@ -20,10 +20,11 @@
 //! Replacing a file adds a version and keeps the old ones, downloadable by teachers;
 //! students always get the current one. The search index is kept in step (`indexed`).
 //!
-//! - `store`: documents; `versions`: their files; `folders`: the folders; `indexed`: the index item;
+//! - `store`: documents as read; `changes`: made, edited, deleted; `versions`: their files; `folders`: the folders; `indexed`: the index item;
 //! - `routes`: `/documents` for the console; `portal`: `/portal/documents`;
 //! - `files`: signed links (`/files/d/<token>`), 发送到微信, download counts.
 
+pub mod changes;
 pub mod files;
 pub mod folders;
 pub mod indexed;

@@ -14,7 +14,7 @@ use shared::{
     Page, PageQuery,
 };
 
-use super::{folders, store, versions};
+use super::{changes, folders, store, versions};
 use crate::api_tags::ApiTags;
 use crate::auth::BearerAuth;
 use crate::db::filter::Filter;
@@ -188,7 +188,7 @@ impl DocumentsApi {
             folder_id: folder_id.0,
             audience: DocAudience { kind: audience.0.unwrap_or_default(), classes: classes.0, groups: groups.0 },
         };
-        let id = store::create(&state, &auth.0, edit, &file_name, &bytes).await?;
+        let id = changes::create(&state, &auth.0, edit, &file_name, &bytes).await?;
         Ok(DocumentMade::Created(Json(document(&state, Scope::of(&auth.0), id).await?)))
     }
 
@@ -211,7 +211,7 @@ impl DocumentsApi {
     ) -> ApiResult<Json<Document>> {
         let scope = Scope::of(&auth.0);
         let row = store::managed(&state.db, scope, id.0).await?;
-        store::edit(&state.db, &auth.0, &row, &body.0).await?;
+        changes::edit(&state.db, &auth.0, &row, &body.0).await?;
         Ok(Json(document(&state, scope, id.0).await?))
     }
 
@@ -219,7 +219,7 @@ impl DocumentsApi {
     #[oai(path = "/:id", method = "delete")]
     async fn delete(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i64>) -> ApiResult<NoContent> {
         let row = store::managed(&state.db, Scope::of(&auth.0), id.0).await?;
-        store::delete(&state, &auth.0, &row).await?;
+        changes::delete(&state, &auth.0, &row).await?;
         Ok(NoContent::Done)
     }
 

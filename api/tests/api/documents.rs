@@ -3,7 +3,8 @@
 //! and the links; a follower bound to no one sees only what is for everyone; a teacher
 //! outside the class does not see it in the console), versions (old files kept for
 //! teachers, students always get the current), downloads counted per version, 发送到微信,
-//! the file rules, who may change a document, and the search index kept in step.
+//! the file rules and who may change a document (the search index kept in step:
+//! `documents_index`).
 
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
@@ -19,19 +20,19 @@ async fn upload(app: &TestApp, who: &Session, name: &str, bytes: &[u8], query: &
     app.client.post(url).bearer_auth(&who.access).multipart(form).send().await.unwrap()
 }
 
-async fn uploaded(app: &TestApp, who: &Session, name: &str, bytes: &[u8], query: &str) -> Value {
+pub(crate) async fn uploaded(app: &TestApp, who: &Session, name: &str, bytes: &[u8], query: &str) -> Value {
     let resp = upload(app, who, name, bytes, query).await;
     assert_eq!(resp.status(), 201, "{name}");
     resp.json().await.unwrap()
 }
 
-async fn replace(app: &TestApp, who: &Session, id: i64, name: &str, bytes: &[u8]) -> reqwest::Response {
+pub(crate) async fn replace(app: &TestApp, who: &Session, id: i64, name: &str, bytes: &[u8]) -> reqwest::Response {
     let url = app.url(&format!("/api/v1/documents/{id}/file?name={name}"));
     let raw = app.client.post(url).bearer_auth(&who.access).header("Content-Type", "application/octet-stream");
     raw.body(bytes.to_vec()).send().await.unwrap()
 }
 
-async fn put(app: &TestApp, who: &Session, id: i64, body: Value) -> reqwest::Response {
+pub(crate) async fn put(app: &TestApp, who: &Session, id: i64, body: Value) -> reqwest::Response {
     app.request(Method::PUT, &format!("/api/v1/documents/{id}"), Some(&who.access), Some(body)).await
 }
 
@@ -49,22 +50,22 @@ async fn titles(resp: reqwest::Response) -> Vec<String> {
     titles
 }
 
-fn id(doc: &Value) -> i64 {
+pub(crate) fn id(doc: &Value) -> i64 {
     doc["id"].as_i64().unwrap()
 }
 
 /// An admin's documents for everyone, students, teachers, and class A only; the classes.
-struct Library {
-    admin: Session,
+pub(crate) struct Library {
+    pub(crate) admin: Session,
     teacher_a: Session,
     teacher_b: Session,
-    class_a: i64,
+    pub(crate) class_a: i64,
     students_a: Vec<(i64, String)>,
     students_b: Vec<(i64, String)>,
     for_class_a: i64,
 }
 
-async fn library(app: &TestApp) -> Library {
+pub(crate) async fn library(app: &TestApp) -> Library {
     let admin = app.admin().await;
     let (a_id, teacher_a) = app.teacher("teacher_a").await;
     let (b_id, teacher_b) = app.teacher("teacher_b").await;
@@ -289,73 +290,6 @@ async fn a_teacher_changes_their_own_documents_and_those_of_their_classes_only()
     )
     .await;
     assert_eq!(app.delete(&format!("/api/v1/documents/{}", id(&own)), &teacher_a.access).await.status(), 204);
-}
-
-async fn indexed(app: &TestApp, doc: i64) -> Option<(String, String, String)> {
-    sqlx::query_as("SELECT title, summary, audience FROM search_items WHERE kind = 'document' AND ref_id = $1")
-        .bind(doc)
-        .fetch_optional(app.state.db.pool())
-        .await
-        .unwrap()
-}
-
-async fn has_term(app: &TestApp, doc: i64, term: &str) -> bool {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM search_terms t JOIN search_items i ON i.id = t.item_id \
-         WHERE i.kind = 'document' AND i.ref_id = $1 AND t.term = $2",
-    )
-    .bind(doc)
-    .bind(term)
-    .fetch_one(app.state.db.pool())
-    .await
-    .unwrap();
-    n > 0
-}
-
-#[tokio::test]
-async fn the_search_index_follows_a_document_from_upload_to_delete() {
-    let app = spawn_app().await;
-    let lib = library(&app).await;
-    let admin = &lib.admin;
-    let folder: Value =
-        app.post("/api/v1/documents/folders", &admin.access, json!({ "name": "奖助" })).await.json().await.unwrap();
-    let query =
-        format!("folder_id={}&title=奖学金申请表&tags=表格&audience=listed&classes={}", folder["id"], lib.class_a);
-    let doc = id(&uploaded(&app, admin, "申请表.docx", b"PK", &query).await);
-    assert_eq!(indexed(&app, doc).await, Some(("奖学金申请表".into(), "奖助".into(), "listed".into())));
-    let listed: Vec<Option<i64>> = sqlx::query_scalar(
-        "SELECT a.class_id FROM search_item_audience a JOIN search_items i ON i.id = a.item_id WHERE i.ref_id = $1 AND i.kind = 'document'",
-    )
-    .bind(doc)
-    .fetch_all(app.state.db.pool())
-    .await
-    .unwrap();
-    assert_eq!(listed, [Some(lib.class_a)]);
-    for term in ["奖学", "表格", "奖助"] {
-        assert!(has_term(&app, doc, term).await, "{term}");
-    }
-
-    let edit = json!({ "title": "助学金申请表", "description": "每年九月申请", "folder_id": folder["id"], "audience": { "kind": "students" } });
-    assert_eq!(put(&app, admin, doc, edit).await.status(), 200);
-    assert_eq!(indexed(&app, doc).await, Some(("助学金申请表".into(), "每年九月申请".into(), "students".into())));
-    assert!(has_term(&app, doc, "九月").await && !has_term(&app, doc, "奖学").await);
-    let renamed = app
-        .patch(&format!("/api/v1/documents/folders/{}", folder["id"]), &admin.access, json!({ "name": "资助" }))
-        .await;
-    assert_eq!(renamed.status(), 200);
-    assert!(has_term(&app, doc, "资助").await && !has_term(&app, doc, "奖助").await);
-    assert_eq!(replace(&app, admin, doc, "困难认定表.xlsx", b"PK").await.status(), 200);
-    assert!(has_term(&app, doc, "认定").await);
-
-    assert_eq!(app.delete(&format!("/api/v1/documents/{doc}"), &admin.access).await.status(), 204);
-    assert_eq!(indexed(&app, doc).await, None);
-    assert!(!has_term(&app, doc, "助学").await);
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM document_versions WHERE document_id = $1")
-        .bind(doc)
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
-    assert_eq!(left, 0);
 }
 
 #[tokio::test]

@@ -21,6 +21,7 @@ mod cli;
 mod delivery;
 mod desk;
 mod documents;
+mod documents_index;
 mod fault_proxy;
 mod faults;
 mod first_view;
