@@ -1,9 +1,10 @@
 // How fast the pages open in headless Chromium at 375 px, on the release build, with the
-// cache disabled: time from navigation to the page's first meaningful content, and the
-// bytes transferred (compressed, as on the wire), under no throttling and Chromium's
+// cache disabled: time from navigation to the page's first meaningful content, as the page
+// itself saw it appear (a MutationObserver; Playwright's waits poll with a growing interval
+// and noticed it up to 0.35 s late), and the bytes transferred (compressed, as on the wire), under no throttling and Chromium's
 // slow-4G and fast-3G profiles; then a repeat visit with a warm cache: the console's
-// sign-in page, a student's notice (drawn by the server) and contacts page, and a
-// teacher's phone home (signed in through WeChat). Prints the markdown table
+// sign-in page, a student's notice (drawn by the server), check-in result and contacts
+// page, and a teacher's phone home (signed in through WeChat). Prints the markdown table
 // docs/benchmarks.md keeps ("Pages on a phone").
 //
 //   scripts/build-web.sh && cargo build --release -p api --bin banji
@@ -16,6 +17,30 @@ const PROFILES = [
   ['fast 3G (1.6 Mbps, 150 ms)', { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 }],
 ];
 const RUNS = Number(process.env.RUNS ?? 3);
+/** Each page's first meaningful content. */
+const CONTENT = ['#username', '#portal-notice strong', '#checkin-done', '#portal-name', '#portal-offices', '#teacher-hello', '#tp-threads, .state.empty'];
+// TRACE=1 also prints, for one more load of each page on fast 3G, cold and warm, when each request
+// started and ended (Resource Timing) and when the content showed: where the time goes.
+const TRACE = process.env.TRACE === '1';
+
+/** One load of `url` on `profile`, cold or warm: each request's start and end, in seconds. */
+async function trace(page, cdp, url, selector, profile, cache) {
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: !cache });
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, ...profile });
+  const start = Date.now();
+  await page.goto(url, { waitUntil: 'commit', timeout: 120000 });
+  await page.locator(selector).first().waitFor({ timeout: 120000 });
+  const shown = (Date.now() - start) / 1000;
+  await page.waitForLoadState('networkidle');
+  const entries = await page.evaluate(() => performance.getEntriesByType('resource')
+    .map((e) => [e.name.replace(location.origin, ''), e.startTime / 1000, e.responseStart / 1000, e.responseEnd / 1000]));
+  const nav = await page.evaluate(() => performance.getEntriesByType('navigation')[0].responseEnd / 1000);
+  const inPage = await page.evaluate((sel) => window.__shown?.[sel], selector);
+  console.log(`${url.replace(/^https?:\/\/[^/]+/, '')}${cache ? ' (warm)' : ''}: shell by ${nav.toFixed(2)} s, content at ${shown.toFixed(2)} s (the page saw it at ${(inPage / 1000).toFixed(2)} s)`);
+  for (const [name, begin, first, end] of entries) {
+    console.log(`  ${begin.toFixed(2)}–${end.toFixed(2)} s (first byte ${first.toFixed(2)})  ${name.slice(0, 90)}`);
+  }
+}
 
 /** Loads `url` until `selector` shows; the median time (s) and bytes of RUNS loads. */
 async function measure(page, cdp, url, selector, profile, cache) {
@@ -42,7 +67,8 @@ async function measure(page, cdp, url, selector, profile, cache) {
     const start = Date.now();
     await page.goto(url, { waitUntil: 'commit', timeout: 120000 });
     await page.locator(selector).first().waitFor({ timeout: 120000 });
-    times.push((Date.now() - start) / 1000);
+    const seen = await page.evaluate((sel) => window.__shown?.[sel], selector);
+    times.push(seen === undefined ? (Date.now() - start) / 1000 : seen / 1000);
     await page.waitForLoadState('networkidle');
     sizes.push(bytes);
     cdp.off('Network.responseReceived', onResponse);
@@ -63,12 +89,29 @@ run('bench-pages', async ({ base, browser }) => {
 
   const context = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'zh-CN', isMobile: true });
   const page = await context.newPage();
+  // When each page's content first appeared, as the page saw it: ms since navigation.
+  await page.addInitScript((selectors) => {
+    window.__shown = {};
+    new MutationObserver(() => {
+      for (const sel of selectors) if (!window.__shown[sel] && document.querySelector(sel)) window.__shown[sel] = performance.now();
+    }).observe(document, { childList: true, subtree: true });
+  }, CONTENT);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   // The student's token, as WeChat's authorisation leaves it (kept for the tab).
   await page.goto(`${base}/api/v1/portal/oauth?next=/s/notices/${notice.id}`);
   await page.getByRole('link', { name: '测速同学的微信' }).click();
   await page.locator('#portal-notice strong', { hasText: '周一' }).waitFor();
+  // A check-in the student has done: the check-in page opens on its result.
+  const now = Date.now();
+  const session = await call('POST', '/checkins', {
+    title: '周一班会', audience: { classes: [klass.id] }, methods: ['code'],
+    starts_at: new Date(now - 60000).toISOString(), ends_at: new Date(now + 7200000).toISOString(),
+  });
+  const { code } = await call('GET', `/checkins/${session.id}/display`);
+  await page.goto(`${base}/s/checkin/${session.id}?code=${code}`);
+  await page.click('#checkin-button');
+  await page.locator('#checkin-done').waitFor();
 
   // A teacher whose WeChat is bound (the QR on 账号设置, scanned in the simulator), for the
   // teachers' phone pages, signed in on the phone after the console's sign-in page is
@@ -91,10 +134,13 @@ run('bench-pages', async ({ base, browser }) => {
   };
 
   const pages = [
-    ['`/login` (console)', `${base}/login`, '#username'],
-    ['`/s/notices/{id}` (student)', `${base}/s/notices/${notice.id}`, '#portal-notice strong'],
-    ['`/s/teachers` (student)', `${base}/s/teachers`, '#portal-offices'],
-    ['`/t/` (teacher)', `${base}/t/`, '#teacher-hello', teacherSignsIn],
+    ['`/login` (console)', `${base}/login`, CONTENT[0]],
+    ['`/s/notices/{id}` (student)', `${base}/s/notices/${notice.id}`, CONTENT[1]],
+    ['`/s/checkin/{id}` (student)', `${base}/s/checkin/${session.id}`, CONTENT[2]],
+    ['`/s/` (student)', `${base}/s/`, CONTENT[3]],
+    ['`/s/teachers` (student)', `${base}/s/teachers`, CONTENT[4]],
+    ['`/t/` (teacher)', `${base}/t/`, CONTENT[5], teacherSignsIn],
+    ['`/t/messages` (teacher)', `${base}/t/messages`, CONTENT[6]],
   ];
   const lines = ['| page | no throttling | slow 4G (4 Mbps, 100 ms) | fast 3G (1.6 Mbps, 150 ms) | repeat visit, warm cache |', '|---|---|---|---|---|'];
   for (const [name, url, selector, before] of pages) {
@@ -105,6 +151,10 @@ run('bench-pages', async ({ base, browser }) => {
       cells.push(`${m.time.toFixed(2)} s, ${m.kb} KB`);
     }
     const warm = await measure(page, cdp, url, selector, PROFILES[2][1], true);
+    if (TRACE) {
+      await trace(page, cdp, url, selector, PROFILES[2][1], false);
+      await trace(page, cdp, url, selector, PROFILES[2][1], true);
+    }
     cells.push(`${warm.time.toFixed(2)} s on fast 3G, ${warm.kb} KB, wasm downloaded ${warm.wasm}×`);
     lines.push(`| ${name} | ${cells.join(' | ')} |`);
   }

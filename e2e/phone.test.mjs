@@ -33,10 +33,18 @@ async function followLink(page, href) {
 export const FAST_3G = { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
 
 run('phone', async ({ page, base, shot, browser, watch }) => {
-  // The shells: /s/… gets the students' bundle's, with its frame in the HTML itself;
-  // /t/… the teachers'.
+  // The shells: /s/… gets one of the students' bundles', with its frame in the HTML
+  // itself; /t/… one of the teachers'.
   const shell = await (await fetch(`${base}/s/notices/1`)).text();
-  assert.match(shell, /data-banji-wasm="\/student\/student-[0-9a-f]{12,16}_bg\.wasm"/, 'the students\' shell loads their bundle');
+  assert.match(shell, /data-banji-wasm="\/student-notices\/student-notices-[0-9a-f]{12,16}_bg\.wasm"/, 'a notice\'s shell loads the students\' notices bundle');
+  // The students' home, check-in and guides, the teachers' tasks are bundles of their
+  // own (shared::Bundle::of).
+  for (const [path, bundle] of [['/s/checkin/3', 'student-checkin'], ['/s/checkin', 'student-checkin'], ['/s/teachers', 'student-guides'],
+    ['/s/documents/2', 'student-guides'], ['/s/', 'student'], ['/s/messages', 'student'], ['/s/notices', 'student-notices'],
+    ['/t/messages/o-1', 'teacher-tasks'], ['/t/checkin', 'teacher-tasks'], ['/t/', 'teacher']]) {
+    const html = await (await fetch(`${base}${path}`)).text();
+    assert.match(html, new RegExp(`data-banji-wasm="/${bundle}/${bundle}-[0-9a-f]{12,16}_bg\\.wasm"`), `${path} loads ${bundle}`);
+  }
   const teacherShell = await (await fetch(`${base}/t/notices`)).text();
   assert.match(teacherShell, /data-banji-wasm="\/teacher\/teacher-[0-9a-f]{12,16}_bg\.wasm"/, 'the teachers\' shell loads theirs');
   assert.match(shell, /id="skeleton"[\s\S]*我的班级/, 'the phone shell shows the page frame before the bundle runs');
@@ -51,6 +59,11 @@ run('phone', async ({ page, base, shot, browser, watch }) => {
   const plain = await fetch(`${base}${wasm}`, { headers: { 'accept-encoding': 'identity' } });
   assert.equal(plain.headers.get('content-encoding'), null, 'a browser that takes no brotli gets the file itself');
   assert.ok(Number(plain.headers.get('content-length')) > Number(br.headers.get('content-length')), 'the .br is the smaller');
+
+  // The loader is named by its hash like the bundle, so a repeat visit does not ask for it.
+  const boot = shell.match(/src="(\/student-notices\/boot-[0-9a-f]{16}\.js)"/);
+  assert.ok(boot, 'the shell loads a hashed boot script');
+  assert.match((await fetch(`${base}${boot[1]}`)).headers.get('cache-control'), /immutable/);
 
   // What a phone shows before any script has run: the page's frame, not a blank page.
   const bare = await (await browser.newContext({ viewport: { width: 375, height: 812 }, javaScriptEnabled: false })).newPage();
@@ -82,7 +95,7 @@ run('phone', async ({ page, base, shot, browser, watch }) => {
   await phone.waitForURL(`${base}/s/notices/${notice.id}`, { timeout: 60000 });
   await phone.locator('#portal-notice strong', { hasText: '8:00' }).waitFor({ timeout: 60000 });
   await shot(phone, 'notice-on-3g');
-  assert.ok(wasmFetched.length > 0 && wasmFetched.every((p) => p.startsWith('/student/')), `only the students' bundle: ${wasmFetched}`);
+  assert.ok(wasmFetched.length > 0 && wasmFetched.every((p) => p.startsWith('/student-notices/')), `only the students' notices bundle: ${wasmFetched}`);
   let read = 0;
   for (let i = 0; i < 50 && read < 1; i += 1) {
     read = (await call('GET', `/notices/${notice.id}/report`)).funnel.read;
@@ -105,6 +118,18 @@ run('phone', async ({ page, base, shot, browser, watch }) => {
   await noScript.locator('#portal-notice strong', { hasText: '8:00' }).waitFor();
   await shot(noScript, 'notice-first-view-without-script');
   assert.equal((await call('GET', `/notices/${notice.id}/report`)).funnel.read, 2, 'the classmate who ran no script is counted');
+
+  // A link from the notice (the students' home bundle) to the contacts loads the guides'
+  // bundle and its page, the student still signed in; from there, the check-in's.
+  const crossed = [];
+  phone.on('response', (r) => { if (r.url().endsWith('.wasm')) crossed.push(new URL(r.url()).pathname.split('/')[1]); });
+  await followLink(phone, '/s/teachers');
+  await phone.waitForURL(`${base}/s/teachers`);
+  await phone.locator('#portal-offices, .state.empty').first().waitFor({ timeout: 60000 });
+  await followLink(phone, '/s/checkin');
+  await phone.waitForURL(`${base}/s/checkin`);
+  await phone.locator('#portal-checkins, .portal-checkins, .state.empty').first().waitFor({ timeout: 60000 });
+  assert.deepEqual(crossed, ['student-guides', 'student-checkin'], 'each page across loaded its own bundle, once');
 
   // An unknown phone path is the phone bundle's 404; a console path from a phone page
   // loads the console whole.

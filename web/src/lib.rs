@@ -1,11 +1,14 @@
-//! Banji's browser side, built by Trunk into three bundles from one library:
+//! Banji's browser side, built by Trunk into seven bundles from one library:
 //! - `web` (`src/main.rs`): the console, for counselors and admins at a desk;
-//! - `student` (`src/bin/student.rs`): the students' pages inside WeChat, `/s/…`;
-//! - `teacher` (`src/bin/teacher.rs`): the teachers' phone pages inside WeChat, `/t/…`.
+//! - `student`, `student-notices`, `student-checkin`, `student-guides`
+//!   (`src/bin/student*.rs`): the students' pages inside WeChat, `/s/…`: the home and its
+//!   menu's pages, the notices, the check-in, the school's guides;
+//! - `teacher`, `teacher-tasks` (`src/bin/teacher*.rs`): the teachers' phone pages inside
+//!   WeChat, `/t/…`: the home and notices; check-ins, messages and approvals.
 //!
 //! Separate bundles because a student on a 3G network waits for every byte of the one
 //! that opens their notice: the linker keeps only what each entry point reaches, so the
-//! students' bundle carries neither the console's pages nor the teachers'
+//! students' bundles carry neither the console's pages nor the teachers', nor each other's
 //! (docs/benchmarks.md, "Pages on a phone"). Which paths belong to which bundle is decided
 //! in one place, `shared::Bundle::of`, which the server's `http::spa` reads too.
 //!
@@ -32,21 +35,53 @@ pub fn console() {
     leptos::mount::mount_to_body(app::App);
 }
 
-/// Starts the students' pages. A first view the server drew into the shell (a notice,
-/// `api::receipts::page`) stays until the page has drawn its own (`drop_first_view`).
-pub fn student() {
+/// Starts one of the students' bundles (`bin/student*.rs`). A first view the server drew
+/// into the shell (a notice, `api::receipts::page`) stays until the page has drawn its own
+/// (`drop_first_view`).
+fn student<F, V>(app: F)
+where
+    F: FnOnce() -> V + 'static,
+    V: leptos::IntoView + 'static,
+{
     console_error_panic_hook::set_once();
     if !skeleton().is_some_and(|s| s.has_attribute("data-prerendered")) {
         drop_skeleton();
     }
-    leptos::mount::mount_to_body(phone::StudentApp);
+    leptos::mount::mount_to_body(app);
 }
 
-/// Starts the teachers' phone pages.
+/// Starts the students' home and their menu's pages.
+pub fn student_home() {
+    student(phone::StudentApp);
+}
+
+/// Starts the students' notices.
+pub fn student_notices() {
+    student(phone::StudentNoticesApp);
+}
+
+/// Starts the students' check-in pages.
+pub fn student_checkin() {
+    student(phone::StudentCheckinApp);
+}
+
+/// Starts the school's guides as students read them.
+pub fn student_guides() {
+    student(phone::StudentGuidesApp);
+}
+
+/// Starts the teachers' phone home and notices.
 pub fn teacher() {
     console_error_panic_hook::set_once();
     drop_skeleton();
     leptos::mount::mount_to_body(phone::TeacherApp);
+}
+
+/// Starts the teachers' tasks on the phone.
+pub fn teacher_tasks() {
+    console_error_panic_hook::set_once();
+    drop_skeleton();
+    leptos::mount::mount_to_body(phone::TeacherTasksApp);
 }
 
 fn skeleton() -> Option<web_sys::Element> {

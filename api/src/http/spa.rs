@@ -1,13 +1,13 @@
 //! Serves the built browser side (Trunk's output folder) with an SPA fallback: any path
 //! that is not a file and not under `/api/` gets a shell, so deep links work on reload.
-//! The students' pages (`/s/…`) get their bundle's shell (`student/index.html`), the
-//! teachers' phone pages (`/t/…`) theirs (`teacher/index.html`), the console's sign-in
-//! page (`/login`) its own (`login/index.html`, no WebAssembly), everything else the
-//! console's (`index.html`), as `shared::Bundle::of` decides.
+//! A phone page (`/s/…`, `/t/…`) gets the shell of the bundle that draws it
+//! (`student/index.html`, `student-notices/…`, `teacher/…`), the console's sign-in page
+//! (`/login`) its own (`login/index.html`, no WebAssembly), everything else the console's
+//! (`index.html`), as `shared::Bundle::of` and `Bundle::folder` decide.
 //!
 //! A student page the server draws a first view of (`portal::first_view`: a notice, for
-//! a browser with the student cookie) gets the shell with that view in its skeleton's
-//! place, so the notice shows before the bundle runs.
+//! a browser with the student cookie) gets its bundle's shell (`student-notices`) with
+//! that view in its skeleton's place, so the notice shows before the bundle runs.
 //!
 //! Hashed assets (`web-<hex hash>.wasm`) never change and are cached for a year; they are
 //! served precompressed (`.br`, `.gz` made at build time by `scripts/precompress.mjs`)
@@ -31,18 +31,21 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub struct ConsoleEndpoint {
     dist: PathBuf,
     files: StaticFilesEndpoint,
-    student: StaticFilesEndpoint,
-    teacher: StaticFilesEndpoint,
-    login: StaticFilesEndpoint,
+    /// Each bundle with a folder of its own, answering with its shell.
+    shells: Vec<(Bundle, StaticFilesEndpoint)>,
 }
 
 impl ConsoleEndpoint {
     pub fn new(dist: PathBuf) -> Self {
         let files = StaticFilesEndpoint::new(&dist).index_file("index.html").fallback_to_index();
-        let shell =
-            |folder: &str| StaticFilesEndpoint::new(dist.join(folder)).index_file("index.html").fallback_to_index();
-        let (student, teacher, login) = (shell(STUDENT), shell(TEACHER), shell(LOGIN));
-        ConsoleEndpoint { dist, files, student, teacher, login }
+        let shells = Bundle::WITH_FOLDER
+            .into_iter()
+            .filter_map(|bundle| {
+                let folder = dist.join(bundle.folder()?);
+                Some((bundle, StaticFilesEndpoint::new(folder).index_file("index.html").fallback_to_index()))
+            })
+            .collect();
+        ConsoleEndpoint { dist, files, shells }
     }
 
     /// A hashed asset's precompressed twin, when there is one the client accepts.
@@ -79,7 +82,8 @@ impl ConsoleEndpoint {
     async fn with_first_view(&self, req: &Request, path: &str) -> Option<Response> {
         let state = req.data::<crate::state::AppState>()?;
         let view = crate::portal::first_view::for_page(state, req, path).await?;
-        let shell = tokio::fs::read_to_string(self.dist.join(STUDENT).join("index.html")).await.ok()?;
+        let folder = Bundle::StudentNotices.folder()?;
+        let shell = tokio::fs::read_to_string(self.dist.join(folder).join("index.html")).await.ok()?;
         let page = splice_first_view(&shell, &view)?;
         Some(
             Response::builder()
@@ -104,21 +108,6 @@ fn splice_first_view(shell: &str, view: &str) -> Option<String> {
         &shell[..open],
         &shell[close..]
     ))
-}
-
-/// Where the phone pages' bundles are built, inside the console's folder.
-const STUDENT: &str = "student";
-const TEACHER: &str = "teacher";
-const LOGIN: &str = "login";
-
-/// The folder of the bundle whose shell answers `path`, when it is not the console's.
-fn own_bundle(path: &str) -> Option<&'static str> {
-    match Bundle::of(path) {
-        Bundle::Student => Some(STUDENT),
-        Bundle::Teacher => Some(TEACHER),
-        Bundle::Login => Some(LOGIN),
-        Bundle::Console => None,
-    }
 }
 
 /// Trunk names assets `<stem>-<hash>[_bg].<ext>`, the hash a 64-bit number in hex without
@@ -162,19 +151,15 @@ impl Endpoint for ConsoleEndpoint {
                 return Ok(resp);
             }
         }
-        let shell = own_bundle(&path).filter(|folder| self.dist.join(folder).join("index.html").is_file());
-        if shell == Some(STUDENT) && req.method() == Method::GET {
+        let bundle = Bundle::of(&path);
+        let built = bundle.folder().is_some_and(|folder| self.dist.join(folder).join("index.html").is_file());
+        if built && bundle == Bundle::StudentNotices && req.method() == Method::GET {
             if let Some(resp) = self.with_first_view(&req, &path).await {
                 return Ok(resp);
             }
         }
-        let mut resp = match shell {
-            Some(STUDENT) => self.student.call(req).await,
-            Some(TEACHER) => self.teacher.call(req).await,
-            Some(_) => self.login.call(req).await,
-            None => self.files.call(req).await,
-        }?
-        .into_response();
+        let shell = self.shells.iter().find(|(b, _)| built && *b == bundle).map(|(_, files)| files);
+        let mut resp = shell.unwrap_or(&self.files).call(req).await?.into_response();
         let cache = if resp.status().is_success() && hashed { IMMUTABLE } else { "no-cache" };
         resp.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(cache));
         Ok(resp)

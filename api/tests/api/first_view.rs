@@ -36,7 +36,7 @@ async fn a_notice_opened_from_wechat_arrives_drawn_in_the_page_and_is_counted_re
     let resp = page(&app, &format!("/s/notices/{id}"), arrival.student_cookie.as_deref()).await;
     assert_eq!(resp.headers()["cache-control"], "private, no-store", "a personal page is never cached");
     let html = resp.text().await.unwrap();
-    assert!(html.contains("<title>我的班级</title>"), "the students' shell: {html}");
+    assert!(html.contains("<title>我的班级 · 通知</title>"), "the students' notices shell: {html}");
     assert!(html.contains(r#"id="skeleton" data-prerendered"#), "{html}");
     assert!(html.contains(r#"id="portal-notice"><h2>体测通知</h2>"#), "{html}");
     assert!(html.contains("周五下午<strong>体测</strong>。"), "the body as rendered: {html}");

@@ -92,19 +92,33 @@ fn fake_dist(dirs: &mut Vec<TempDir>) -> std::path::PathBuf {
     std::fs::write(dir.path().join("web-0123456789abcdef.js"), "console.log('banji');".repeat(200)).unwrap();
     // The phone pages' bundles, with the twins scripts/precompress.mjs makes (fake bytes,
     // so a test can tell which file was sent).
-    let student = dir.path().join("student");
-    std::fs::create_dir(&student).unwrap();
-    std::fs::write(
-        student.join("index.html"),
-        r#"<!doctype html><title>我的班级</title><main class="portal" id="skeleton" aria-busy="true"><header class="portal-head">我的班级</header><div class="card skeleton"></div></main>"#,
-    )
+    // Each students' bundle's shell, named by its title so a test can tell which was sent.
+    for (folder, title) in [
+        ("student", "我的班级"),
+        ("student-notices", "我的班级 · 通知"),
+        ("student-checkin", "我的班级 · 签到"),
+        ("student-guides", "我的班级 · 办事指南"),
+    ] {
+        let shell = dir.path().join(folder);
+        std::fs::create_dir(&shell).unwrap();
+        std::fs::write(
+            shell.join("index.html"),
+            format!(
+                r#"<!doctype html><title>{title}</title><main class="portal" id="skeleton" aria-busy="true"><header class="portal-head">我的班级</header><div class="card skeleton"></div></main>"#
+            ),
+        )
         .unwrap();
+    }
+    let student = dir.path().join("student");
     std::fs::write(student.join("student-0123456789abcdef_bg.wasm"), vec![1u8; 4096]).unwrap();
     std::fs::write(student.join("student-0123456789abcdef_bg.wasm.br"), b"brotli twin").unwrap();
     std::fs::write(student.join("student-0123456789abcdef_bg.wasm.gz"), b"gzip twin").unwrap();
     let teacher = dir.path().join("teacher");
     std::fs::create_dir(&teacher).unwrap();
     std::fs::write(teacher.join("index.html"), "<!doctype html><title>教师工作台</title>").unwrap();
+    let tasks = dir.path().join("teacher-tasks");
+    std::fs::create_dir(&tasks).unwrap();
+    std::fs::write(tasks.join("index.html"), "<!doctype html><title>教师工作台 · 待办</title>").unwrap();
     let login = dir.path().join("login");
     std::fs::create_dir(&login).unwrap();
     std::fs::write(login.join("index.html"), "<!doctype html><title>登录 · 班级</title><form id=login-form></form>")

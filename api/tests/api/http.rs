@@ -88,9 +88,13 @@ async fn students_and_teachers_pages_and_the_sign_in_page_get_their_own_shells_a
     let app = spawn_app().await;
     for (path, title) in [
         ("/s", "我的班级"),
-        ("/s/notices/12", "我的班级"),
+        ("/s/messages", "我的班级"),
+        ("/s/notices/12", "我的班级 · 通知"),
+        ("/s/checkin/3?code=123456", "我的班级 · 签到"),
+        ("/s/documents/2", "我的班级 · 办事指南"),
         ("/t", "教师工作台"),
-        ("/t/messages/o-1?x=1", "教师工作台"),
+        ("/t/notices/new", "教师工作台"),
+        ("/t/messages/o-1?x=1", "教师工作台 · 待办"),
         ("/login", "登录 · 班级"),
         ("/login?next=%2Fusers", "登录 · 班级"),
     ] {

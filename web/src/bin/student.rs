@@ -1,5 +1,5 @@
-//! The students' bundle: their pages inside WeChat (`/s/…`).
+//! The students' home and their menu's pages inside WeChat (`/s`, messages, activities, …).
 
 fn main() {
-    web::student();
+    web::student_home();
 }

@@ -1,4 +1,4 @@
-//! The teachers' phone bundle: their pages inside WeChat (`/t/…`).
+//! The teachers' phone home and notices inside WeChat (`/t`, `/t/notices/…`).
 
 fn main() {
     web::teacher();

@@ -108,7 +108,8 @@ fn Classmates() -> impl IntoView {
     view! {
         <div class="card">
             <h2>{t::PORTAL_CLASSMATES}</h2>
-            {move || mates.get().map(|r| match r {
+            // Its own boundary, so the home shows without waiting for the list.
+            <Suspense fallback=Loading>{move || mates.get().map(|r| match r {
                 Ok(list) => view! {
                     <ul class="portal-list">
                         {list.into_iter().map(|m| view! {
@@ -120,7 +121,7 @@ fn Classmates() -> impl IntoView {
                     </ul>
                 }.into_any(),
                 Err(err) => view! { <p class="problem">{t::portal_error(&err)}</p> }.into_any(),
-            })}
+            })}</Suspense>
         </div>
     }
 }

@@ -112,14 +112,15 @@ pub fn HotCard() -> impl IntoView {
     view! {
         <div class="card" id="portal-hot">
             <h2>{t::PORTAL_HOT_TITLE}</h2>
-            {move || hot.get().map(|r| match r {
+            // Its own boundary, so the page it sits on shows without waiting for it.
+            <Suspense fallback=|| ()>{move || hot.get().map(|r| match r {
                 Ok(h) if h.notices.is_empty() && h.documents.is_empty() => view! { <p class="hint">{t::PORTAL_HOT_EMPTY}</p> }.into_any(),
                 Ok(h) => view! {
                     {(!h.notices.is_empty()).then(|| view! { <h3>{t::PORTAL_HOT_NOTICES}</h3>{list(h.notices.clone(), t::PORTAL_HOT_READS)} })}
                     {(!h.documents.is_empty()).then(|| view! { <h3>{t::PORTAL_HOT_DOCUMENTS}</h3>{list(h.documents.clone(), t::PORTAL_HOT_DOWNLOADS)} })}
                 }.into_any(),
                 Err(err) => view! { <p class="problem">{t::portal_error(&err)}</p> }.into_any(),
-            })}
+            })}</Suspense>
         </div>
     }
 }

@@ -1,0 +1,5 @@
+//! The students' check-in pages inside WeChat (`/s/checkin/…`).
+
+fn main() {
+    web::student_checkin();
+}

@@ -1,0 +1,5 @@
+//! The students' notices inside WeChat (`/s/notices/…`): what a pushed notice opens.
+
+fn main() {
+    web::student_notices();
+}
