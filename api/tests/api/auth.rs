@@ -281,8 +281,10 @@ async fn pruning_drops_expired_refresh_tokens_and_long_ended_logins_but_keeps_li
 
     let removed = banji::auth::sessions::prune(&app.state.db).await.unwrap();
 
-    // The expired (used) token, and the ended session (whose token goes with it).
-    assert_eq!(removed, 2);
+    // The expired (used) token, and the ended session (whose token goes with it). The
+    // app's own pruning runs once at start too and, on a slow start, may have removed them
+    // first: what is left is what counts.
+    assert!(removed <= 2, "{removed}");
     let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(pool).await.unwrap();
     let tokens: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM refresh_tokens").fetch_one(pool).await.unwrap();
     assert_eq!((sessions, tokens), (1, 1));
