@@ -12,6 +12,7 @@ use crate::api_tokens::ApiTokensApi;
 use crate::audit::AuditApi;
 use crate::auth::{AuthApi, MeApi, PasswordResetApi, WechatSignInApi};
 use crate::autoreply::AutoRepliesApi;
+use crate::broadcast::PortalBroadcastApi;
 use crate::checkin::{AttendanceApi, CheckinApi, LocationApi, PortalCheckinApi};
 use crate::delivery::{SubscribeApi, TemplatesApi};
 use crate::desk::DeskApi;
@@ -59,7 +60,7 @@ pub fn max_upload(config: &crate::config::Config) -> usize {
 type Apis = (
     (AuthApi, MeApi, PasswordResetApi, UsersApi, ApiTokensApi, AuditApi, WechatApi, AboutApi),
     (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi, PosterApi),
-    (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
+    (PortalApi, PortalOauthApi, PortalBroadcastApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
     (NoticesApi, CategoriesApi, TemplatesApi, SubscribeApi, PortalNoticesApi),
     (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
     (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
@@ -73,7 +74,7 @@ fn apis() -> Apis {
     (
         (AuthApi, MeApi, PasswordResetApi, UsersApi, ApiTokensApi, AuditApi, WechatApi, AboutApi),
         (ClassesApi, StudentsApi, CadresApi, GroupsApi, TeachersApi, RosterApi, SettingsApi, FollowersApi, PosterApi),
-        (PortalApi, PortalOauthApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
+        (PortalApi, PortalOauthApi, PortalBroadcastApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
         (NoticesApi, CategoriesApi, TemplatesApi, SubscribeApi, PortalNoticesApi),
         (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
         (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),

@@ -10,6 +10,7 @@ pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod autoreply;
+pub mod broadcast;
 pub mod bundles;
 pub mod channels;
 pub mod checkin;
@@ -54,6 +55,7 @@ pub use autoreply::{
     AutoReplyItem, AutoReplySwitch, AutoRule, AutoRuleList, BuiltinRule, DayCount, MatchedMessage, NewAutoRule,
     ReplyArticle, ReplyPreview, RuleConflict, RuleHits, RuleImport, RuleOrder, TryMessage, TryOutcome, UnansweredGroup,
 };
+pub use broadcast::{BroadcastSubscribe, BroadcastSubscription};
 pub use bundles::Bundle;
 pub use channels::{NewLibraryTemplate, RefusedTemplate, StudentSubscriptions, SubscriptionState, TemplateKeyword};
 pub use checkin::{

@@ -1,6 +1,13 @@
 //! 每日播报, the daily broadcast (issue 20): each morning a short message per subscriber —
 //! the date and school week, the weather, the student's day, one curated item. Built so
-//! far: the weather it carries ([`weather`]); the subscriptions, the assembling and the
-//! sending through the channel planner are still to come.
+//! far: the weather it carries ([`weather`]), who receives it and when ([`subscribers`],
+//! by message or on the page, [`routes`]), the school's city and term start (系统设置,
+//! `settings`), what a subscriber's day says ([`day`]); the curated items, the daily run
+//! and the sending through the channel planner are still to come.
 
+pub mod day;
+mod routes;
+pub mod subscribers;
 pub mod weather;
+
+pub use routes::PortalBroadcastApi;

@@ -1,7 +1,8 @@
 //! What Banji does with each message a follower sends: every capability's rules, in the
 //! order they are tried (first match wins), in this one place. Handlers live with their
 //! capability (`people::replies` for following, binding and registering,
-//! `notices::subscriptions` for muting categories, `delivery` for job results and the
+//! `notices::subscriptions` for muting categories, `broadcast::subscribers` for the daily
+//! broadcast, `delivery` for job results and the
 //! digest of held notices, which rides on the welcome and on unmatched messages),
 //! `people::poster` for a class's binding poster, `qrcodes::wechat` for the other
 //! parametric QR codes (`qr:{id}`, answered by the code's purpose), `checkin::wechat` for
@@ -20,6 +21,7 @@ use regex::Regex;
 use crate::activities;
 use crate::auth::Caller;
 use crate::autoreply;
+use crate::broadcast;
 use crate::checkin::{self, codes::SCENE_PREFIX};
 use crate::delivery::{digest, jobs};
 use crate::notices::subscriptions;
@@ -40,6 +42,7 @@ const HELP: &str = "可用指令：\n\
 · 绑定 学号 姓名 验证码 —— 绑定学生身份\n\
 · 解绑 —— 解除绑定\n\
 · 通知 —— 查看未收到的通知\n\
+· 订阅 每日播报 7:30 / 退订 每日播报 —— 每天早上收到当天的安排\n\
 · 退订 分类 / 订阅 分类 —— 不再推送或恢复推送某类通知\n\
 · 签到 123456 —— 用屏幕上的签到码签到
 · 报名 活动码 / 取消报名 活动码 —— 活动、讲座报名
@@ -176,6 +179,20 @@ pub fn router() -> Router {
                 Match::Text(Text::Exact("热门".into())),
             ]),
             search::hot_list,
+        )
+        // 「订阅 每日播报」 before the categories' 「订阅 分类」.
+        .rule(
+            "subscribe to the daily broadcast",
+            text_regex(r"^\s*订阅\s*每日播报\s*(.*?)\s*$"),
+            |ctx: Context| {
+                let time = capture(&ctx);
+                broadcast::subscribers::subscribe_by_text(ctx, time)
+            },
+        )
+        .rule(
+            "unsubscribe from the daily broadcast",
+            text_regex(r"^\s*退订\s*每日播报\s*$"),
+            broadcast::subscribers::unsubscribe_by_text,
         )
         .rule("mute a category", Match::Text(Text::Keyword("退订".into())), subscriptions::mute)
         .rule("unmute a category", Match::Text(Text::Keyword("订阅".into())), subscriptions::unmute)

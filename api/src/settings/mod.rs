@@ -1,6 +1,7 @@
 //! Product settings an admin changes in the console (automatic remarks, teacher
-//! registration and its approval, the school's name printed on QR codes), kept in the
-//! `settings` table so every replica reads the same values.
+//! registration and its approval, the school's name printed on QR codes, its city and
+//! term start for the daily broadcast), kept in the `settings` table so every replica
+//! reads the same values.
 
 use poem::web::Data;
 use poem_openapi::payload::Json;
@@ -31,6 +32,8 @@ pub async fn load(db: &Db) -> sqlx::Result<Settings> {
             Some("registration_open") => settings.registration_open = on,
             Some("registration_requires_approval") => settings.registration_requires_approval = on,
             Some("school_name") => settings.school_name = v,
+            Some("school_city") => settings.school_city = v,
+            Some("term_start") => settings.term_start = v,
             _ => {}
         }
     }
@@ -83,13 +86,19 @@ async fn save(db: &Db, patch: &SettingsPatch, audit: Audit<'_>) -> sqlx::Result<
         };
         changed.push(format!("{label}：{}", if value { "开" } else { "关" }));
     }
-    if let Some(name) = &patch.school_name {
+    let texts = [
+        (&patch.school_name, "school_name", "学校名称"),
+        (&patch.school_city, "school_city", "学校所在城市"),
+        (&patch.term_start, "term_start", "开学日期"),
+    ];
+    for (text, name, label) in texts {
+        let Some(text) = text else { continue };
         sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
-            .bind(key("school_name"))
-            .bind(name.trim())
+            .bind(key(name))
+            .bind(text.trim())
             .execute(&mut *tx)
             .await?;
-        changed.push(format!("学校名称：{}", name.trim()));
+        changed.push(format!("{label}：{}", text.trim()));
     }
     let lists = [
         (&patch.inbox_stewards, "inbox_stewards", "未绑定用户的消息由"),
@@ -127,9 +136,16 @@ impl SettingsApi {
         body: Json<SettingsPatch>,
     ) -> ApiResult<Json<Settings>> {
         auth.0.require_admin()?;
-        if let Some(name) = &body.0.school_name {
-            let problem = shared::validate::optional_label(name, shared::settings::MAX_SCHOOL_NAME_CHARS);
-            problem.map_err(|p| ApiError::field("school_name", p.message()))?;
+        for (field, text) in [("school_name", &body.0.school_name), ("school_city", &body.0.school_city)] {
+            if let Some(text) = text {
+                let problem = shared::validate::optional_label(text, shared::settings::MAX_SCHOOL_NAME_CHARS);
+                problem.map_err(|p| ApiError::field(field, p.message()))?;
+            }
+        }
+        if let Some(day) = body.0.term_start.as_deref().filter(|d| !d.trim().is_empty()) {
+            if shared::settings::parse_term_start(day).is_none() {
+                return Err(ApiError::field("term_start", "not a date (YYYY-MM-DD)"));
+            }
         }
         if let Err((field, id)) = save(&state.db, &body.0, Audit::by(&auth.0, "settings_changed")).await? {
             return Err(ApiError::field(field, format!("user {id} is not a teacher")));

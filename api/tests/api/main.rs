@@ -11,6 +11,7 @@ mod auth;
 mod auto_replies;
 mod auto_reply_data;
 mod binding;
+mod broadcast;
 mod channels;
 mod checkin;
 mod checkin_helpers;

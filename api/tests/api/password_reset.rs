@@ -6,16 +6,7 @@
 use serde_json::{json, Value};
 
 use crate::helpers::{error_body, spawn_app, TestApp, PASSWORD};
-use crate::teacher_binding::ticket_of;
-
-/// A teacher whose WeChat is bound and who wrote to the account lately; their openid.
-async fn bound_teacher(app: &TestApp, username: &str) -> String {
-    let (_, session) = app.teacher(username).await;
-    let shown: Value = app.get("/api/v1/me/wechat", &session.access).await.json().await.unwrap();
-    let wechat = app.follower(&format!("{username}的微信")).await;
-    app.say(&wechat, json!({ "type": "scan", "ticket": ticket_of(shown["qr_image_url"].as_str().unwrap()) })).await;
-    wechat
-}
+use crate::teacher_binding::bound_teacher;
 
 async fn ask(app: &TestApp, username: &str) -> u16 {
     app.request(reqwest::Method::POST, "/api/v1/auth/password-reset/code", None, Some(json!({ "username": username })))

@@ -3,7 +3,16 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{error_body, spawn_app, PASSWORD};
+use crate::helpers::{error_body, spawn_app, TestApp, PASSWORD};
+
+/// A teacher whose WeChat is bound and who wrote to the account lately; their openid.
+pub async fn bound_teacher(app: &TestApp, username: &str) -> String {
+    let (_, session) = app.teacher(username).await;
+    let shown: Value = app.get("/api/v1/me/wechat", &session.access).await.json().await.unwrap();
+    let wechat = app.follower(&format!("{username}的微信")).await;
+    app.say(&wechat, json!({ "type": "scan", "ticket": ticket_of(shown["qr_image_url"].as_str().unwrap()) })).await;
+    wechat
+}
 
 pub fn ticket_of(qr_image_url: &str) -> String {
     let encoded = qr_image_url.split("ticket=").nth(1).unwrap();

@@ -187,3 +187,18 @@ pub async fn messages() -> ApiResult<Vec<shared::ThreadMessage>> {
 pub async fn write_message(text: String) -> ApiResult<shared::ThreadMessage> {
     send(Method::POST, "/messages", Some(&shared::NewStudentMessage { text })).await
 }
+
+/// Whether the reader receives the daily broadcast (每日播报), and when.
+pub async fn broadcast() -> ApiResult<shared::BroadcastSubscription> {
+    send::<(), _>(Method::GET, "/broadcast", None).await
+}
+
+/// Subscribes to the daily broadcast at `time` (`HH:MM`), or changes the time.
+pub async fn subscribe_broadcast(time: String) -> ApiResult<shared::BroadcastSubscription> {
+    send(Method::PUT, "/broadcast", Some(&shared::BroadcastSubscribe { time: Some(time) })).await
+}
+
+/// Stops the daily broadcast.
+pub async fn unsubscribe_broadcast() -> ApiResult<shared::BroadcastSubscription> {
+    send::<(), _>(Method::DELETE, "/broadcast", None).await
+}

@@ -4,6 +4,7 @@
 
 mod activities;
 mod bind;
+mod broadcast;
 mod cadre;
 mod checkin;
 mod comments;

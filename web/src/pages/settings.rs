@@ -124,7 +124,12 @@ fn SettingsAdmin() -> impl IntoView {
                         </div>
                     })}
                     {move || settings.get().and_then(|s| s.ok()).map(|s| view! {
-                        <SchoolName initial=s.school_name on_save=Callback::new(move |name: String| change(SettingsPatch { school_name: Some(name), ..Default::default() })) />
+                        <TextSetting id="school-name" label=t::SCHOOL_NAME placeholder=t::SCHOOL_NAME_PLACEHOLDER hint=t::SCHOOL_NAME_HINT
+                            initial=s.school_name on_save=Callback::new(move |name: String| change(SettingsPatch { school_name: Some(name), ..Default::default() })) />
+                        <TextSetting id="school-city" label=t::SCHOOL_CITY placeholder=t::SCHOOL_CITY_PLACEHOLDER hint=t::SCHOOL_CITY_HINT
+                            initial=s.school_city on_save=Callback::new(move |city: String| change(SettingsPatch { school_city: Some(city), ..Default::default() })) />
+                        <TextSetting id="term-start" label=t::TERM_START placeholder="" hint=t::TERM_START_HINT input_type="date"
+                            initial=s.term_start on_save=Callback::new(move |day: String| change(SettingsPatch { term_start: Some(day), ..Default::default() })) />
                     })}
                     <hr />
                     <p class="hint">{t::TAG_RESYNC_HINT}</p>
@@ -160,18 +165,28 @@ fn SettingsAdmin() -> impl IntoView {
     }
 }
 
-/// The school's name, saved on its own button.
+/// One line of text (the school's name, its city, the term's first day), saved on its own
+/// button.
 #[component]
-fn SchoolName(initial: String, on_save: Callback<String>) -> impl IntoView {
-    let name = RwSignal::new(initial);
+fn TextSetting(
+    id: &'static str,
+    label: &'static str,
+    placeholder: &'static str,
+    hint: &'static str,
+    initial: String,
+    on_save: Callback<String>,
+    #[prop(default = "text")] input_type: &'static str,
+) -> impl IntoView {
+    let value = RwSignal::new(initial);
+    let input = format!("f-{id}");
     view! {
-        <div class="field" id="school-name">
-            <label for="f-school-name">{t::SCHOOL_NAME}</label>
+        <div class="field" id=id>
+            <label for=input.clone()>{label}</label>
             <div class="toolbar">
-                <input id="f-school-name" type="text" maxlength="40" placeholder=t::SCHOOL_NAME_PLACEHOLDER bind:value=name />
-                <button class="secondary" on:click=move |_| on_save.run(name.get_untracked().trim().to_string())>{t::SAVE}</button>
+                <input id=input type=input_type maxlength="40" placeholder=placeholder bind:value=value />
+                <button class="secondary" on:click=move |_| on_save.run(value.get_untracked().trim().to_string())>{t::SAVE}</button>
             </div>
-            <small class="hint">{t::SCHOOL_NAME_HINT}</small>
+            <small class="hint">{hint}</small>
         </div>
     }
 }

@@ -3,6 +3,7 @@
 mod activities;
 mod audit;
 mod autoreply;
+mod broadcast;
 mod checkin;
 mod console;
 mod delivery;
@@ -25,6 +26,7 @@ mod templates;
 pub use activities::*;
 pub use audit::*;
 pub use autoreply::*;
+pub use broadcast::*;
 pub use checkin::*;
 pub use console::*;
 pub use delivery::*;

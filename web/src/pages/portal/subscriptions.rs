@@ -1,5 +1,6 @@
-//! `/s/subscriptions`: which categories of notices are pushed to my WeChat. A muted
-//! category's notices still appear in my list; urgent ones are pushed regardless.
+//! `/s/subscriptions`: the daily broadcast (每日播报) and which categories of notices are
+//! pushed to my WeChat. A muted category's notices still appear in my list; urgent ones
+//! are pushed regardless.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -62,6 +63,7 @@ fn Subscriptions() -> impl IntoView {
         <h2>{t::PORTAL_SUBSCRIPTIONS}</h2>
         <p class="hint">{t::PORTAL_SUBSCRIPTIONS_INTRO}</p>
         <p class="alert warn">{t::PORTAL_URGENT_ALWAYS}</p>
+        <super::broadcast::BroadcastCard />
         <super::wx_subscribe::SubscribeButton />
         {move || message.get().map(|(ok, m)| view! { <p class=if ok { "alert success" } else { "alert error" } role="status">{m}</p> })}
         <Transition fallback=Loading>
