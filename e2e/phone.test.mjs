@@ -75,7 +75,7 @@ run('phone', async ({ page, base, shot, browser, watch }) => {
   const call = await api(base);
   const klass = await call('POST', '/classes', { name: '通信2402', grade: '2024级' });
   const student = await call('POST', '/students', { student_no: '2024070201', name: '周晓', class_id: klass.id });
-  await boundFollower(base, '周晓的微信', student);
+  const zhou = await boundFollower(base, '周晓的微信', student);
   const classmate = await call('POST', '/students', { student_no: '2024070202', name: '吴桐', class_id: klass.id });
   await boundFollower(base, '吴桐的微信', classmate);
   const notice = await call('POST', '/notices', { title: '体检安排', body: '周四上午 **8:00** 到校医院体检，请空腹。', audience: { classes: [klass.id] } });
@@ -130,6 +130,21 @@ run('phone', async ({ page, base, shot, browser, watch }) => {
   await phone.waitForURL(`${base}/s/checkin`);
   await phone.locator('#portal-checkins, .portal-checkins, .state.empty').first().waitFor({ timeout: 60000 });
   assert.deepEqual(crossed, ['student-guides', 'student-checkin'], 'each page across loaded its own bundle, once');
+
+  // 每日播报 on the subscriptions page: subscribed at a time of the student's choosing,
+  // which the WeChat command then keeps.
+  await followLink(phone, '/s/subscriptions');
+  await phone.waitForURL(`${base}/s/subscriptions`);
+  await phone.locator('#broadcast-time').waitFor({ timeout: 60000 });
+  await phone.fill('#broadcast-time', '06:45');
+  await phone.click('#broadcast-save');
+  await phone.locator('#broadcast .alert.success', { hasText: '每天 06:45 推送' }).waitFor();
+  await phone.locator('#broadcast-on:checked').waitFor();
+  await shot(phone, 'broadcast-subscribed');
+  const said = await (await fetch(`${base}/mock-wechat/sim/users/${zhou}/messages`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'text', content: '订阅 每日播报' }),
+  })).json();
+  assert.match(JSON.stringify(said), /06:45/, `the time chosen on the page is kept: ${JSON.stringify(said)}`);
 
   // An unknown phone path is the phone bundle's 404; a console path from a phone page
   // loads the console whole.

@@ -7,6 +7,12 @@
 import assert from 'node:assert/strict';
 import { adminApi, englishOn, fail, logIn, nav, run } from './harness.mjs';
 
+/** Waits until the input `selector` holds `value` (the page drawn again keeps it). */
+async function expectValue(page, selector, value) {
+  for (let i = 0; i < 50 && (await page.inputValue(selector)) !== value; i += 1) await page.waitForTimeout(100);
+  assert.equal(await page.inputValue(selector), value, selector);
+}
+
 run('qrcodes', async ({ page, base, shot, browser, watch }) => {
   const api = await adminApi(base);
   const klass = await api('POST', '/classes', { name: '软件2401', grade: '2024级' });
@@ -18,6 +24,26 @@ run('qrcodes', async ({ page, base, shot, browser, watch }) => {
   await page.locator('#school-name').getByRole('button', { name: '保存' }).click();
   await page.getByText('设置已保存').waitFor();
   await shot(page, 'school-name');
+  // The city and the term's first day, for the daily broadcast's weather and 第N周.
+  // Each saved on its own button; the card is drawn again from the saved settings.
+  const saved = async (field, value) => {
+    for (let i = 0; i < 50; i += 1) {
+      const kept = await api('GET', '/settings');
+      if (kept[field] === value) return;
+      assert.ok(i < 49, `${field} is saved: ${JSON.stringify(kept)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  await page.fill('#f-school-city', '北京');
+  await page.locator('#school-city').getByRole('button', { name: '保存' }).click();
+  await saved('school_city', '北京');
+  await expectValue(page, '#f-school-city', '北京');
+  await page.fill('#f-term-start', '2026-09-07');
+  await page.locator('#term-start').getByRole('button', { name: '保存' }).click();
+  await saved('term_start', '2026-09-07');
+  await expectValue(page, '#f-term-start', '2026-09-07');
+  assert.deepEqual(await englishOn(page), [], 'no English on 系统设置');
+  await shot(page, 'broadcast-settings');
 
   // An empty list first, then the form.
   await nav(page, '二维码').click();

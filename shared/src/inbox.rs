@@ -278,3 +278,35 @@ pub struct LoggedMessage {
 pub struct InboxChanged {
     pub at: DateTime<Utc>,
 }
+
+/// The first link the account wrote in a text message, `<a href="http…">words</a>` (WeChat
+/// draws it as the words, linked): what comes before, the link, its words, what follows.
+pub fn next_link(s: &str) -> Option<(&str, &str, &str, &str)> {
+    let start = s.find("<a href=\"")?;
+    let href_start = start + "<a href=\"".len();
+    let href_end = href_start + s[href_start..].find('"')?;
+    let href = &s[href_start..href_end];
+    let words_start = href_end + s[href_end..].find('>')? + 1;
+    let words_end = words_start + s[words_start..].find("</a>")?;
+    if !(href.starts_with("https://") || href.starts_with("http://")) {
+        return None;
+    }
+    Some((&s[..start], href, &s[words_start..words_end], &s[words_end + "</a>".len()..]))
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::next_link;
+
+    #[test]
+    fn a_link_the_account_wrote_is_found_and_anything_else_is_left_as_text() {
+        let s = "您有 1 条新通知：\n1. <a href=\"http://x.cn/a?next=/s/notices/1\">周五班会</a> 请查看";
+        assert_eq!(
+            next_link(s),
+            Some(("您有 1 条新通知：\n1. ", "http://x.cn/a?next=/s/notices/1", "周五班会", " 请查看"))
+        );
+        assert_eq!(next_link("<a href=\"javascript:alert(1)\">点我</a>"), None);
+        assert_eq!(next_link("没有链接"), None);
+        assert_eq!(next_link("<a href=\"http://x.cn\">没有结尾"), None);
+    }
+}

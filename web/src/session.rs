@@ -82,6 +82,13 @@ fn set_auth(auth: Auth) {
     });
 }
 
+/// Whether two answers about the signed-in user draw the same pages: who, their name,
+/// role and state.
+fn same_rights(a: &User, b: &User) -> bool {
+    (a.id, &a.username, &a.display_name, a.role, a.disabled, a.pending)
+        == (b.id, &b.username, &b.display_name, b.role, b.disabled, b.pending)
+}
+
 /// Creates the app-wide auth signal and checks stored tokens against `/me`: signed in at
 /// once as the kept user when there is one (the page's own calls start beside `/me`),
 /// checking otherwise.
@@ -99,10 +106,11 @@ pub fn init() -> RwSignal<Auth> {
             match crate::api::auth::me().await {
                 Ok(user) => {
                     remember(&user);
-                    let confirmed = Auth::SignedIn(user);
-                    // The same user: nothing to redraw.
-                    if auth.get_untracked() != confirmed {
-                        auth.set(confirmed);
+                    // The same user as drawn (a later last login aside): nothing to redraw,
+                    // or the page would be made again under the reader's fingers.
+                    let drawn = matches!(auth.get_untracked(), Auth::SignedIn(kept) if same_rights(&kept, &user));
+                    if !drawn {
+                        auth.set(Auth::SignedIn(user));
                     }
                 }
                 Err(_) => expire(),

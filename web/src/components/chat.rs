@@ -1,6 +1,7 @@
 //! What one message of a conversation holds beyond its text, drawn the same in 消息 and on
 //! the student's 联系老师 page: a picture, a voice note or a video Banji kept (or why it
-//! could not), a titled link (news, music, video, a link they sent), a pushed notice.
+//! could not), a titled link (news, music, video, a link they sent), a pushed notice; and
+//! its text, with the links the account wrote drawn as links.
 
 use leptos::prelude::*;
 use shared::ThreadMessage;
@@ -33,4 +34,24 @@ pub fn extras(m: &ThreadMessage) -> impl IntoView {
         None => view! { <strong class="chat-title">{title}</strong> }.into_any(),
     });
     view! { {titled} {media} }
+}
+
+/// A message's text as WeChat shows it: the account's answers may carry links written as
+/// `<a href="…">words</a>` (the digest of held notices, auto-replies), which WeChat draws
+/// as the words, linked; anything else is shown as written. Only http(s) links are links.
+pub fn text(text: &str) -> impl IntoView {
+    let mut parts: Vec<AnyView> = Vec::new();
+    let mut rest = text;
+    while let Some((before, href, words, after)) = shared::inbox::next_link(rest) {
+        if !before.is_empty() {
+            parts.push(before.to_string().into_any());
+        }
+        parts
+            .push(view! { <a href=href.to_string() target="_blank" rel="noopener">{words.to_string()}</a> }.into_any());
+        rest = after;
+    }
+    if !rest.is_empty() {
+        parts.push(rest.to_string().into_any());
+    }
+    view! { <p>{parts}</p> }
 }

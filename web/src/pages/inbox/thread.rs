@@ -145,7 +145,7 @@ fn message(m: ThreadMessage) -> impl IntoView {
             <div class="bubble" class:failed=failed class:pending=pending>
                 {by.map(|a| view! { <span class="channel">{a}</span> })}
                 {extras(&m)}
-                {(!text.is_empty()).then(|| view! { <p>{text}</p> })}
+                {(!text.is_empty()).then(|| crate::components::chat::text(&text))}
                 {failed.then(|| view! {
                     <small class="problem">{t::reply_failed(m.failure.as_deref().unwrap_or_default())}</small>
                 })}

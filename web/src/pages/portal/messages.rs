@@ -98,7 +98,7 @@ fn bubble(m: ThreadMessage) -> impl IntoView {
             <div class="bubble">
                 {by.map(|a| view! { <span class="channel">{a}</span> })}
                 {extras(&m)}
-                {(!text.is_empty()).then(|| view! { <p>{text}</p> })}
+                {(!text.is_empty()).then(|| crate::components::chat::text(&text))}
                 <time>{datetime(&m.at)}</time>
             </div>
         </li>

@@ -103,7 +103,7 @@ fn Thread() -> impl IntoView {
                             let more = crate::components::chat::extras(&m);
                             view! {
                                 <li class:ours=ours>
-                                    {body.map(|b| view! { <p>{b}</p> })}
+                                    {body.map(|b| crate::components::chat::text(&b))}
                                     {more}
                                     <small>{m.author.clone().unwrap_or_default()}" "{crate::format::clock(&m.at)}</small>
                                 </li>
