@@ -26,15 +26,17 @@ pub fn Elsewhere(
     /// The bundle this is.
     bundle: crate::Bundle,
 ) -> impl IntoView {
-    let path = use_location().pathname.get_untracked();
-    let ours = crate::Bundle::of(&path) == bundle;
-    if !ours {
-        if let Some(window) = web_sys::window() {
-            let full =
-                path + &window.location().search().unwrap_or_default() + &window.location().hash().unwrap_or_default();
-            crate::load_page(&full);
-            return view! { <div class="fullpage state loading"><span class="spinner" aria-hidden="true"></span></div> }.into_any();
-        }
+    let location = use_location();
+    let path = location.pathname.get_untracked();
+    if crate::Bundle::of(&path) != bundle {
+        // The router's address, not the window's: after a link's click the window may
+        // still show the page being left (its query lost, `/s/bind?next=…` → `/s/bind`).
+        let (search, hash) = (location.search.get_untracked(), location.hash.get_untracked());
+        let question = if search.is_empty() { "" } else { "?" };
+        let sharp = if hash.is_empty() || hash.starts_with('#') { "" } else { "#" };
+        crate::load_page(&format!("{path}{question}{search}{sharp}{hash}"));
+        return view! { <div class="fullpage state loading"><span class="spinner" aria-hidden="true"></span></div> }
+            .into_any();
     }
     view! { <NotFound /> }.into_any()
 }
