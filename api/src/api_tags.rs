@@ -52,4 +52,6 @@ pub enum ApiTags {
     Guides,
     /// One search over notices, documents, procedures and contacts; the week's hot list.
     Search,
+    /// The daily broadcast (每日播报): its curated items.
+    Broadcast,
 }

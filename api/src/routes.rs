@@ -12,7 +12,7 @@ use crate::api_tokens::ApiTokensApi;
 use crate::audit::AuditApi;
 use crate::auth::{AuthApi, MeApi, PasswordResetApi, WechatSignInApi};
 use crate::autoreply::AutoRepliesApi;
-use crate::broadcast::PortalBroadcastApi;
+use crate::broadcast::{BroadcastItemsApi, PortalBroadcastApi};
 use crate::checkin::{AttendanceApi, CheckinApi, LocationApi, PortalCheckinApi};
 use crate::delivery::{SubscribeApi, TemplatesApi};
 use crate::desk::DeskApi;
@@ -65,7 +65,7 @@ type Apis = (
     (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
     (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
     (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi),
-    (GuidesApi, OfficesApi, PortalGuidesApi, SearchApi, DocumentsApi, PortalDocumentsApi),
+    (GuidesApi, OfficesApi, PortalGuidesApi, SearchApi, DocumentsApi, PortalDocumentsApi, BroadcastItemsApi),
 );
 
 pub type ApiService = OpenApiService<Apis, ()>;
@@ -79,7 +79,7 @@ fn apis() -> Apis {
         (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
         (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
         (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi),
-        (GuidesApi, OfficesApi, PortalGuidesApi, SearchApi, DocumentsApi, PortalDocumentsApi),
+        (GuidesApi, OfficesApi, PortalGuidesApi, SearchApi, DocumentsApi, PortalDocumentsApi, BroadcastItemsApi),
     )
 }
 

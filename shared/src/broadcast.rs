@@ -28,6 +28,108 @@ pub struct BroadcastSubscribe {
     pub time: Option<String>,
 }
 
+/// What a curated item is: an article to read, a song to hear, a quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Enum))]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", oai(rename_all = "snake_case"))]
+pub enum ItemKind {
+    Article,
+    Song,
+    Quote,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Article => "article",
+            ItemKind::Song => "song",
+            ItemKind::Quote => "quote",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ItemKind> {
+        Some(match s {
+            "article" => ItemKind::Article,
+            "song" => ItemKind::Song,
+            "quote" => ItemKind::Quote,
+            _ => return None,
+        })
+    }
+
+    /// How the broadcast names it: 「今日推荐文章」…
+    pub fn label(self) -> &'static str {
+        match self {
+            ItemKind::Article => "文章",
+            ItemKind::Song => "歌曲",
+            ItemKind::Quote => "一句话",
+        }
+    }
+}
+
+/// The longest title, and text, of a curated item.
+pub const MAX_ITEM_TITLE_CHARS: usize = 60;
+pub const MAX_ITEM_TEXT_CHARS: usize = 200;
+
+/// A curated item as a teacher writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct NewBroadcastItem {
+    pub kind: ItemKind,
+    /// The article's or song's title; for a quote, who said it (may be empty).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub title: String,
+    /// A line about it; for a quote, the quote itself.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub text: String,
+    /// Where to read or hear it (http or https); none for a quote.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub url: String,
+}
+
+impl NewBroadcastItem {
+    pub fn validate(&self) -> Result<(), crate::validate::FieldErrors> {
+        use crate::validate::{self, FieldErrors, Problem};
+        let mut errors = FieldErrors::default();
+        let (title, text) = (self.title.trim(), self.text.trim());
+        if self.kind == ItemKind::Quote {
+            errors.check("text", validate::label(text, MAX_ITEM_TEXT_CHARS));
+            errors.check("title", validate::optional_label(title, MAX_ITEM_TITLE_CHARS));
+        } else {
+            errors.check("title", validate::label(title, MAX_ITEM_TITLE_CHARS));
+            errors.check("text", validate::optional_label(text, MAX_ITEM_TEXT_CHARS));
+        }
+        let url = self.url.trim();
+        let web = url.is_empty() || url.starts_with("https://") || url.starts_with("http://");
+        if !web || url.chars().count() > 500 {
+            errors.add("url", Problem::Invalid);
+        }
+        errors.into_result()
+    }
+}
+
+/// A curated item in the queue: waiting, or the day it went out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct BroadcastItem {
+    pub id: i64,
+    pub kind: ItemKind,
+    pub title: String,
+    pub text: String,
+    pub url: String,
+    /// The day (`YYYY-MM-DD`, China time) it was the broadcast's item; absent while it waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_on: Option<String>,
+    /// Who added it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added_by: Option<String>,
+}
+
 /// `HH:MM` of a minute of the day.
 pub fn format_time(minute: u16) -> String {
     format!("{:02}:{:02}", minute / 60, minute % 60)

@@ -1,6 +1,7 @@
 //! What one subscriber's broadcast says on a day: the date and school week, the weather,
 //! their day — the check-ins they are on the roll of and the activities they signed up
-//! for, starting that day (China time), and how many notices they have not read. Gathered
+//! for, starting that day (China time), and how many notices they have not read — and the
+//! day's curated item. Gathered
 //! (`gather`) and written (`compose`) here, so the run that sends it and a page that
 //! shows it say the same.
 
@@ -28,6 +29,8 @@ pub struct Day {
     pub checkins: Vec<Entry>,
     pub activities: Vec<Entry>,
     pub unread: i64,
+    /// The day's curated item, as `items::line` writes it.
+    pub item: Option<String>,
 }
 
 /// The first and the last millisecond (exclusive) of `date` in China time.
@@ -82,17 +85,20 @@ pub async fn student_day(db: &Db, openid: &str, date: NaiveDate) -> sqlx::Result
     ))
 }
 
-/// The subscriber's day on `date`: `weather` is the city's line, fetched once per run.
-pub async fn gather(
-    db: &Db,
-    openid: &str,
-    date: NaiveDate,
-    term_start: Option<NaiveDate>,
-    weather: Option<String>,
-) -> sqlx::Result<Day> {
+/// What every subscriber's broadcast of a day shares, found once per run: the term's
+/// first day, the city's weather line, the day's item line.
+#[derive(Debug, Clone, Default)]
+pub struct Common {
+    pub term_start: Option<NaiveDate>,
+    pub weather: Option<String>,
+    pub item: Option<String>,
+}
+
+/// The subscriber's day on `date`.
+pub async fn gather(db: &Db, openid: &str, date: NaiveDate, common: &Common) -> sqlx::Result<Day> {
     let (checkins, activities, unread) = student_day(db, openid, date).await?;
-    let week = term_start.and_then(|start| shared::settings::school_week(start, date));
-    Ok(Day { date, week, weather, checkins, activities, unread })
+    let week = common.term_start.and_then(|start| shared::settings::school_week(start, date));
+    Ok(Day { date, week, weather: common.weather.clone(), checkins, activities, unread, item: common.item.clone() })
 }
 
 const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
@@ -129,6 +135,9 @@ pub fn compose(day: &Day) -> String {
     if day.unread > 0 {
         lines.push(format!("你有 {} 条通知还没看。", day.unread));
     }
+    if let Some(item) = &day.item {
+        lines.push(item.clone());
+    }
     lines.join("\n")
 }
 
@@ -162,18 +171,27 @@ mod tests {
                 place: Some("图书馆报告厅".into()),
             }],
             unread: 2,
+            item: Some("今日一句：「天行健，君子以自强不息。」——《周易》".into()),
         };
         assert_eq!(
             compose(&day),
             "早上好！今天是12月7日 星期一 · 第14周\n天气：北京 多云 2～9℃\n今天的安排：\n\
-             · 08:00 签到「周一班会」\n· 14:30 活动「考研经验分享」，图书馆报告厅\n你有 2 条通知还没看。"
+             · 08:00 签到「周一班会」\n· 14:30 活动「考研经验分享」，图书馆报告厅\n你有 2 条通知还没看。\n\
+             今日一句：「天行健，君子以自强不息。」——《周易》"
         );
     }
 
     #[test]
     fn a_day_with_nothing_says_so_and_leaves_out_what_is_not_known() {
-        let day =
-            Day { date: monday(), week: None, weather: None, checkins: Vec::new(), activities: Vec::new(), unread: 0 };
+        let day = Day {
+            date: monday(),
+            week: None,
+            weather: None,
+            checkins: Vec::new(),
+            activities: Vec::new(),
+            unread: 0,
+            item: None,
+        };
         assert_eq!(compose(&day), "早上好！今天是12月7日 星期一\n今天没有签到和活动安排。");
     }
 }

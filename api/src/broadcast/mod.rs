@@ -2,12 +2,15 @@
 //! the date and school week, the weather, the student's day, one curated item. Built so
 //! far: the weather it carries ([`weather`]), who receives it and when ([`subscribers`],
 //! by message or on the page, [`routes`]), the school's city and term start (系统设置,
-//! `settings`), what a subscriber's day says ([`day`]); the curated items, the daily run
-//! and the sending through the channel planner are still to come.
+//! `settings`), what a subscriber's day says ([`day`]), the curated items teachers queue
+//! ([`items`]); the daily run and the sending through the channel planner are still to
+//! come.
 
 pub mod day;
+pub mod items;
 mod routes;
 pub mod subscribers;
 pub mod weather;
 
+pub use items::BroadcastItemsApi;
 pub use routes::PortalBroadcastApi;

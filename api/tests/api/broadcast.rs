@@ -5,6 +5,8 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use banji::broadcast::day::Common;
+
 use crate::helpers::{error_body, spawn_app, TestApp};
 use crate::oauth_helpers::student_token;
 use crate::teacher_binding::bound_teacher;
@@ -194,10 +196,12 @@ async fn a_students_day_holds_their_check_ins_and_activities_of_that_day_and_the
         .await
         .unwrap();
 
-    let term = chrono::NaiveDate::from_ymd_opt(2026, 9, 7);
-    let day = banji::broadcast::day::gather(&app.state.db, &openid, monday, term, Some("北京 晴 1～8℃".into()))
-        .await
-        .unwrap();
+    let common = Common {
+        term_start: chrono::NaiveDate::from_ymd_opt(2026, 9, 7),
+        weather: Some("北京 晴 1～8℃".into()),
+        item: None,
+    };
+    let day = banji::broadcast::day::gather(&app.state.db, &openid, monday, &common).await.unwrap();
     let text = banji::broadcast::day::compose(&day);
     assert_eq!(
         text,
@@ -206,6 +210,71 @@ async fn a_students_day_holds_their_check_ins_and_activities_of_that_day_and_the
     );
     // A teacher's broadcast has no student's day.
     let teacher = bound_teacher(&app, "zhao").await;
-    let theirs = banji::broadcast::day::gather(&app.state.db, &teacher, monday, None, None).await.unwrap();
+    let theirs = banji::broadcast::day::gather(&app.state.db, &teacher, monday, &Common::default()).await.unwrap();
     assert_eq!(banji::broadcast::day::compose(&theirs), "早上好！今天是12月7日 星期一\n今天没有签到和活动安排。");
+}
+
+#[tokio::test]
+async fn teachers_queue_curated_items_and_each_day_takes_the_next_one_once_or_a_standing_quote() {
+    let app = spawn_app().await;
+    let (_, teacher) = app.teacher("li").await;
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+    // Nothing queued: a standing quote, the same all day.
+    let empty = banji::broadcast::items::item_of_day(&app.state.db, day(7)).await.unwrap();
+    assert_eq!((empty.id, empty.kind), (0, shared::ItemKind::Quote));
+    assert_eq!(banji::broadcast::items::item_of_day(&app.state.db, day(7)).await.unwrap(), empty);
+
+    let add = |body: Value| app.post("/api/v1/broadcast/items", &teacher.access, body);
+    let first = add(json!({ "kind": "article", "title": "如何准备期末", "text": "学长的复习笔记", "url": "https://mp.weixin.qq.com/s/abc" })).await;
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    assert_eq!(first["added_by"], "li 老师");
+    let second: Value = add(json!({ "kind": "song", "title": "明天会更好" })).await.json().await.unwrap();
+    for (bad, field) in [
+        (json!({ "kind": "article", "title": "" }), "title"),
+        (json!({ "kind": "quote", "title": "鲁迅" }), "text"),
+        (json!({ "kind": "article", "title": "x", "url": "javascript:alert(1)" }), "url"),
+    ] {
+        let body = error_body(add(bad).await, 422, "validation_failed").await;
+        assert!(body["fields"][field].is_string(), "{body}");
+    }
+    let refused = app
+        .request(reqwest::Method::POST, "/api/v1/broadcast/items", None, Some(json!({ "kind": "quote", "text": "x" })))
+        .await;
+    assert_eq!(refused.status(), 401);
+
+    // Two replicas asking for the same day at once get the same item, and only it is used.
+    let (a, b) = tokio::join!(
+        banji::broadcast::items::item_of_day(&app.state.db, day(8)),
+        banji::broadcast::items::item_of_day(&app.state.db, day(8))
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a, b);
+    assert_eq!(a.id, first["id"].as_i64().unwrap(), "the first queued goes first");
+    assert_eq!(
+        banji::broadcast::items::line(&a),
+        "今日推荐文章：《如何准备期末》 学长的复习笔记\nhttps://mp.weixin.qq.com/s/abc"
+    );
+    let next = banji::broadcast::items::item_of_day(&app.state.db, day(9)).await.unwrap();
+    assert_eq!(next.id, second["id"].as_i64().unwrap());
+    let after = banji::broadcast::items::item_of_day(&app.state.db, day(10)).await.unwrap();
+    assert_eq!(after.id, 0, "the queue is empty again: a standing quote");
+
+    // The list: nothing waiting, the two sent newest first; a sent item stays.
+    let list: Vec<Value> = app.get("/api/v1/broadcast/items", &teacher.access).await.json().await.unwrap();
+    let days: Vec<_> = list.iter().map(|i| i["used_on"].as_str().unwrap_or("waiting").to_string()).collect();
+    assert_eq!(days, ["2026-12-09", "2026-12-08"]);
+    let kept = app.delete(&format!("/api/v1/broadcast/items/{}", first["id"]), &teacher.access).await;
+    error_body(kept, 409, "item_sent").await;
+    let waiting: Value =
+        add(json!({ "kind": "quote", "text": "知之为知之，不知为不知，是知也。", "title": "《论语》" }))
+            .await
+            .json()
+            .await
+            .unwrap();
+    let gone = app.delete(&format!("/api/v1/broadcast/items/{}", waiting["id"]), &teacher.access).await;
+    assert_eq!(gone.status(), 204);
+    let audit: Value =
+        app.get("/api/v1/audit?action=broadcast_item_removed", &app.admin().await.access).await.json().await.unwrap();
+    assert_eq!(audit["items"].as_array().map(Vec::len), Some(1), "{audit}");
 }
