@@ -135,6 +135,8 @@ pub const ACTIONS: &[&str] = &[
     "office_created",
     "office_updated",
     "office_deleted",
+    "broadcast_item_added",
+    "broadcast_item_removed",
     "document_created",
     "document_updated",
     "document_deleted",

@@ -139,6 +139,8 @@ pub fn audit_action(action: &str) -> String {
         "office_created" => "新增办公室联系方式",
         "office_updated" => "修改办公室联系方式",
         "office_deleted" => "删除办公室联系方式",
+        "broadcast_item_added" => "添加每日播报推荐",
+        "broadcast_item_removed" => "撤回每日播报推荐",
         "document_created" => "上传文档",
         "document_updated" => "修改文档",
         "document_deleted" => "删除文档",
