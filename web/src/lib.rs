@@ -35,10 +35,10 @@ pub fn console() {
     leptos::mount::mount_to_body(app::App);
 }
 
-/// Starts one of the students' bundles (`bin/student*.rs`). A first view the server drew
+/// Starts one of the phone bundles (`bin/student*.rs`, `bin/teacher*.rs`). A first view the server drew
 /// into the shell (a notice, `api::receipts::page`) stays until the page has drawn its own
 /// (`drop_first_view`).
-fn student<F, V>(app: F)
+fn phone_app<F, V>(app: F)
 where
     F: FnOnce() -> V + 'static,
     V: leptos::IntoView + 'static,
@@ -52,36 +52,32 @@ where
 
 /// Starts the students' home and their menu's pages.
 pub fn student_home() {
-    student(phone::StudentApp);
+    phone_app(phone::StudentApp);
 }
 
 /// Starts the students' notices.
 pub fn student_notices() {
-    student(phone::StudentNoticesApp);
+    phone_app(phone::StudentNoticesApp);
 }
 
 /// Starts the students' check-in pages.
 pub fn student_checkin() {
-    student(phone::StudentCheckinApp);
+    phone_app(phone::StudentCheckinApp);
 }
 
 /// Starts the school's guides as students read them.
 pub fn student_guides() {
-    student(phone::StudentGuidesApp);
+    phone_app(phone::StudentGuidesApp);
 }
 
 /// Starts the teachers' phone home and notices.
 pub fn teacher() {
-    console_error_panic_hook::set_once();
-    drop_skeleton();
-    leptos::mount::mount_to_body(phone::TeacherApp);
+    phone_app(phone::TeacherApp);
 }
 
 /// Starts the teachers' tasks on the phone.
 pub fn teacher_tasks() {
-    console_error_panic_hook::set_once();
-    drop_skeleton();
-    leptos::mount::mount_to_body(phone::TeacherTasksApp);
+    phone_app(phone::TeacherTasksApp);
 }
 
 fn skeleton() -> Option<web_sys::Element> {

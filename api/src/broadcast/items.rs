@@ -174,16 +174,18 @@ async fn add(db: &Db, caller: &Caller, new: &NewBroadcastItem) -> ApiResult<Broa
 
 async fn take_back(db: &Db, caller: &Caller, id: i64) -> ApiResult<()> {
     let mut tx = db.begin_write().await?;
-    let used: Option<Option<String>> = sqlx::query_scalar("SELECT used_on FROM broadcast_items WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    match used {
-        None => return Err(ApiError::not_found("broadcast item")),
-        Some(Some(day)) => {
-            return Err(ApiError::conflict("item_sent", format!("it went out on {day}; it stays as the record")))
-        }
-        Some(None) => {}
+    let found: Option<(Option<String>, Option<i64>)> =
+        sqlx::query_as("SELECT used_on, created_by FROM broadcast_items WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((used, by)) = found else { return Err(ApiError::not_found("broadcast item")) };
+    // Another teacher's item is theirs to take back (or an admin's).
+    if by != Some(caller.user_id) {
+        caller.require_admin()?;
+    }
+    if let Some(day) = used {
+        return Err(ApiError::conflict("item_sent", format!("it went out on {day}; it stays as the record")));
     }
     sqlx::query("DELETE FROM broadcast_items WHERE id = $1 AND used_on IS NULL").bind(id).execute(&mut *tx).await?;
     Audit::by(caller, "broadcast_item_removed").target(format!("broadcast_item:{id}")).record(&mut *tx).await?;
@@ -218,7 +220,8 @@ impl BroadcastItemsApi {
         Ok(ItemAdded::Created(Json(add(&state.db, &auth.0, &body.0).await?)))
     }
 
-    /// Take back a waiting item; one that went out stays (409 `item_sent`).
+    /// Take back a waiting item (its author, or an admin); one that went out stays (409
+    /// `item_sent`).
     #[oai(path = "/:id", method = "delete")]
     async fn take_back(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i64>) -> ApiResult<NoContent> {
         take_back(&state.db, &auth.0, id.0).await?;

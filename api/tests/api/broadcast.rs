@@ -272,6 +272,9 @@ async fn teachers_queue_curated_items_and_each_day_takes_the_next_one_once_or_a_
             .json()
             .await
             .unwrap();
+    let (_, other) = app.teacher("zhou").await;
+    let refused = app.delete(&format!("/api/v1/broadcast/items/{}", waiting["id"]), &other.access).await;
+    assert_eq!(refused.status(), 403, "another teacher's item is not theirs to take back");
     let gone = app.delete(&format!("/api/v1/broadcast/items/{}", waiting["id"]), &teacher.access).await;
     assert_eq!(gone.status(), 204);
     let audit: Value =
