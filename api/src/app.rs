@@ -56,6 +56,11 @@ impl Application {
         let rules = tokio::spawn(crate::autoreply::listen_forever(self.state.clone()));
         let mass = tokio::spawn(crate::mass::follow_forever(self.state.clone()));
         let search = tokio::spawn(crate::search::sources::keep_forever(self.state.db.clone()));
+        let broadcast = self
+            .state
+            .config
+            .broadcast_enabled
+            .then(|| tokio::spawn(crate::broadcast::run::run_forever(self.state.clone())));
         let log = self.state.wechat.log.clone();
         let delivery = crate::delivery::spawn(self.state.clone());
         let engine = self.state.delivery.clone();
@@ -72,6 +77,9 @@ impl Application {
         rules.abort();
         mass.abort();
         search.abort();
+        if let Some(broadcast) = broadcast {
+            broadcast.abort();
+        }
         // The batch in hand is sent and recorded before the process ends.
         engine.stop();
         if let Some(worker) = delivery {

@@ -59,6 +59,9 @@ pub struct Config {
     pub lease_secs: u64,
     /// Whether this replica sends deliveries (`BANJI_DELIVERY=off` for an API-only replica).
     pub delivery_enabled: bool,
+    /// Whether this replica runs the daily broadcast (`BANJI_BROADCAST=off`: it does not;
+    /// tests run it at times they choose).
+    pub broadcast_enabled: bool,
     /// A notice's unread (or unconfirmed) are reminded at most once in this many minutes…
     pub remind_interval_minutes: i64,
     /// …and at most this many times.
@@ -226,6 +229,11 @@ impl Config {
                 None | Some("on") => true,
                 Some("off") => false,
                 Some(other) => return Err(bad("BANJI_DELIVERY", format!("'{other}' is not on or off"))),
+            },
+            broadcast_enabled: match var("BANJI_BROADCAST").as_deref() {
+                None | Some("on") => true,
+                Some("off") => false,
+                Some(other) => return Err(bad("BANJI_BROADCAST", format!("'{other}' is not on or off"))),
             },
             // 0: no wait between reminders (the count still holds).
             remind_interval_minutes: match var("BANJI_REMIND_INTERVAL_MINUTES") {

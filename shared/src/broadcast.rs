@@ -130,6 +130,46 @@ pub struct BroadcastItem {
     pub added_by: Option<String>,
 }
 
+/// A subscriber's broadcast of a day, as its page shows it (opening it counts as read).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct BroadcastDay {
+    pub id: i64,
+    /// `YYYY-MM-DD`, China time.
+    pub date: String,
+    /// What it said, line by line.
+    pub text: String,
+    /// The day's curated item, when teachers queued one (a standing quote is only in the text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<BroadcastItem>,
+}
+
+/// How one day's broadcast went: queued, carried (by any channel), waiting (to be sent, or
+/// held for the subscriber's next message), failed, and opened.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct BroadcastDayCount {
+    /// `YYYY-MM-DD`, China time.
+    pub day: String,
+    pub queued: i64,
+    pub sent: i64,
+    pub waiting: i64,
+    pub failed: i64,
+    pub opened: i64,
+}
+
+/// The broadcast at a glance: who receives it, and its last days.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct BroadcastOverview {
+    pub subscribers: i64,
+    /// Newest first, the last 14 days it went out.
+    pub days: Vec<BroadcastDayCount>,
+}
+
 /// `HH:MM` of a minute of the day.
 pub fn format_time(minute: u16) -> String {
     format!("{:02}:{:02}", minute / 60, minute % 60)

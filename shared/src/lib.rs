@@ -55,7 +55,10 @@ pub use autoreply::{
     AutoReplyItem, AutoReplySwitch, AutoRule, AutoRuleList, BuiltinRule, DayCount, MatchedMessage, NewAutoRule,
     ReplyArticle, ReplyPreview, RuleConflict, RuleHits, RuleImport, RuleOrder, TryMessage, TryOutcome, UnansweredGroup,
 };
-pub use broadcast::{BroadcastItem, BroadcastSubscribe, BroadcastSubscription, ItemKind, NewBroadcastItem};
+pub use broadcast::{
+    BroadcastDay, BroadcastDayCount, BroadcastItem, BroadcastOverview, BroadcastSubscribe, BroadcastSubscription,
+    ItemKind, NewBroadcastItem,
+};
 pub use bundles::Bundle;
 pub use channels::{NewLibraryTemplate, RefusedTemplate, StudentSubscriptions, SubscriptionState, TemplateKeyword};
 pub use checkin::{

@@ -11,12 +11,12 @@ use leptos_router::path;
 use crate::components::{DemoBanner, Shell};
 use crate::i18n::t;
 use crate::pages::{
-    AccountPage, ActivitiesPage, ActivityDetailPage, ActivityNewPage, AuditPage, AutoRepliesPage, CategoriesPage,
-    CheckinDetailPage, CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage, ClassPage, ClassPosterPage,
-    ClassesPage, DocumentsPage, Elsewhere, FollowersPage, ForgotPage, GroupsPage, GuideEditPage, GuideNewPage,
-    GuidesPage, HomePage, InboxPage, MassPage, MenusPage, NoticeComposePage, NoticeDetailPage, NoticeEditPage,
-    NoticesPage, QrCodesPage, QrPrintPage, RegisterPage, SearchPage, SettingsPage, SimulatorPage, StatsPage,
-    StudentsPage, TemplatesPage, TokensPage, UsersPage,
+    AccountPage, ActivitiesPage, ActivityDetailPage, ActivityNewPage, AuditPage, AutoRepliesPage, BroadcastPage,
+    CategoriesPage, CheckinDetailPage, CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage, ClassPage,
+    ClassPosterPage, ClassesPage, DocumentsPage, Elsewhere, FollowersPage, ForgotPage, GroupsPage, GuideEditPage,
+    GuideNewPage, GuidesPage, HomePage, InboxPage, MassPage, MenusPage, NoticeComposePage, NoticeDetailPage,
+    NoticeEditPage, NoticesPage, QrCodesPage, QrPrintPage, RegisterPage, SearchPage, SettingsPage, SimulatorPage,
+    StatsPage, StudentsPage, TemplatesPage, TokensPage, UsersPage,
 };
 use crate::session::{self, Auth};
 
@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("groups") view=GroupsPage />
                     // `new` before `:id`, which would take it for an id.
                     <Route path=path!("mass") view=MassPage />
+                    <Route path=path!("broadcast") view=BroadcastPage />
                     <Route path=path!("documents") view=DocumentsPage />
                     <Route path=path!("notices") view=NoticesPage />
                     <Route path=path!("notices/new") view=NoticeComposePage />

@@ -11,10 +11,10 @@ use leptos_router::path;
 
 use crate::components::DemoBanner;
 use crate::pages::{
-    Elsewhere, PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalDocuments, PortalGuidePage,
-    PortalGuides, PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSearch, PortalSubscriptions,
-    PortalTeachers, TeacherApprovals, TeacherCheckin, TeacherCheckinNew, TeacherCompose, TeacherHome, TeacherMessages,
-    TeacherNotice, TeacherNotices, TeacherThread,
+    Elsewhere, PortalActivities, PortalBind, PortalBroadcastDay, PortalCheckin, PortalCheckins, PortalDocuments,
+    PortalGuidePage, PortalGuides, PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSearch,
+    PortalSubscriptions, PortalTeachers, TeacherApprovals, TeacherCheckin, TeacherCheckinNew, TeacherCompose,
+    TeacherHome, TeacherMessages, TeacherNotice, TeacherNotices, TeacherThread,
 };
 use crate::Bundle;
 
@@ -42,6 +42,7 @@ pub fn StudentApp() -> impl IntoView {
                 <Route path=path!("/s/bind") view=PortalBind />
                 <Route path=path!("/s/messages") view=PortalMessages />
                 <Route path=path!("/s/subscriptions") view=PortalSubscriptions />
+                <Route path=path!("/s/broadcast/:id") view=PortalBroadcastDay />
                 <Route path=path!("/s/activities") view=PortalActivities />
             </Routes>
         </Router>

@@ -5,6 +5,8 @@
 //! (`gather`) and written (`compose`) here, so the run that sends it and a page that
 //! shows it say the same.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 
 use crate::db::{china_minute, Db};
@@ -26,9 +28,8 @@ pub struct Day {
     pub week: Option<i64>,
     /// 「北京 多云 12～21℃」, when the city is set and the weather could be had.
     pub weather: Option<String>,
-    pub checkins: Vec<Entry>,
-    pub activities: Vec<Entry>,
-    pub unread: i64,
+    /// A student's schedule; `None` for a teacher (their day is not Banji's to tell).
+    pub schedule: Option<Schedule>,
     /// The day's curated item, as `items::line` writes it.
     pub item: Option<String>,
 }
@@ -40,49 +41,63 @@ pub fn bounds(date: NaiveDate) -> (i64, i64) {
     (start, start + 86_400_000)
 }
 
-/// The check-ins and activities of the student behind `openid` that start on `date`, and
-/// the notices they have not read; nothing of the kind for a teacher.
-pub async fn student_day(db: &Db, openid: &str, date: NaiveDate) -> sqlx::Result<(Vec<Entry>, Vec<Entry>, i64)> {
-    let student: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM students WHERE openid = $1").bind(openid).fetch_optional(db.pool()).await?;
-    let Some(student) = student else { return Ok((Vec::new(), Vec::new(), 0)) };
+/// What a student's day holds: the check-ins they are on the roll of and the activities
+/// they signed up for that start that day, and how many notices they have not read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Schedule {
+    pub checkins: Vec<Entry>,
+    pub activities: Vec<Entry>,
+    pub unread: i64,
+}
+
+/// The schedules of these students on `date`, in three queries whatever their number (the
+/// daily run asks for hundreds at a time); a student with nothing has a default one.
+pub async fn schedules(db: &Db, students: &[i64], date: NaiveDate) -> sqlx::Result<HashMap<i64, Schedule>> {
+    let mut map: HashMap<i64, Schedule> = students.iter().map(|s| (*s, Schedule::default())).collect();
+    if students.is_empty() {
+        return Ok(map);
+    }
+    // Ids are numbers from the database, written into the statement.
+    let ids = students.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let (from, to) = bounds(date);
-    let checkins: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT s.title, s.starts_at FROM checkin_roll r JOIN checkin_sessions s ON s.id = r.session_id \
-         WHERE r.student_id = $1 AND s.starts_at >= $2 AND s.starts_at < $3 AND s.closed_early_at IS NULL \
-         ORDER BY s.starts_at, s.id",
-    )
-    .bind(student)
+    let checkins: Vec<(i64, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT r.student_id, s.title, s.starts_at FROM checkin_roll r JOIN checkin_sessions s ON s.id = r.session_id \
+         WHERE r.student_id IN ({ids}) AND s.starts_at >= $1 AND s.starts_at < $2 AND s.closed_early_at IS NULL \
+         ORDER BY s.starts_at, s.id"
+    )))
     .bind(from)
     .bind(to)
     .fetch_all(db.pool())
     .await?;
-    let activities: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT a.title, a.place, a.starts_at FROM activity_signups g JOIN activities a ON a.id = g.activity_id \
-         WHERE g.student_id = $1 AND g.status = 'signed_up' AND a.cancelled_at IS NULL \
-         AND a.starts_at >= $2 AND a.starts_at < $3 ORDER BY a.starts_at, a.id",
-    )
-    .bind(student)
+    for (student, title, at_ms) in checkins {
+        map.entry(student).or_default().checkins.push(Entry { at_ms, title, place: None });
+    }
+    let activities: Vec<(i64, String, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT g.student_id, a.title, a.place, a.starts_at FROM activity_signups g \
+         JOIN activities a ON a.id = g.activity_id \
+         WHERE g.student_id IN ({ids}) AND g.status = 'signed_up' AND a.cancelled_at IS NULL \
+         AND a.starts_at >= $1 AND a.starts_at < $2 ORDER BY a.starts_at, a.id"
+    )))
     .bind(from)
     .bind(to)
     .fetch_all(db.pool())
     .await?;
+    for (student, title, place, at_ms) in activities {
+        map.entry(student).or_default().activities.push(Entry { at_ms, title, place: Some(place) });
+    }
     // As the student's notice list counts them: their rows, unread, not withdrawn; a
     // muted category's notices were not pushed and are not counted.
-    let unread: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM deliveries d JOIN notices n ON n.id = d.notice_id \
-         WHERE (d.openid = $1 OR d.student_id = $2) AND d.kind = 'notice' AND d.read_at IS NULL \
-         AND d.status <> 'muted' AND n.status <> 'withdrawn'",
-    )
-    .bind(openid)
-    .bind(student)
-    .fetch_one(db.pool())
+    let unread: Vec<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT d.student_id, COUNT(*) FROM deliveries d JOIN notices n ON n.id = d.notice_id \
+         WHERE d.student_id IN ({ids}) AND d.kind = 'notice' AND d.read_at IS NULL \
+         AND d.status <> 'muted' AND n.status <> 'withdrawn' GROUP BY d.student_id"
+    )))
+    .fetch_all(db.pool())
     .await?;
-    Ok((
-        checkins.into_iter().map(|(title, at_ms)| Entry { at_ms, title, place: None }).collect(),
-        activities.into_iter().map(|(title, place, at_ms)| Entry { at_ms, title, place: Some(place) }).collect(),
-        unread,
-    ))
+    for (student, count) in unread {
+        map.entry(student).or_default().unread = count;
+    }
+    Ok(map)
 }
 
 /// What every subscriber's broadcast of a day shares, found once per run: the term's
@@ -94,11 +109,21 @@ pub struct Common {
     pub item: Option<String>,
 }
 
-/// The subscriber's day on `date`.
-pub async fn gather(db: &Db, openid: &str, date: NaiveDate, common: &Common) -> sqlx::Result<Day> {
-    let (checkins, activities, unread) = student_day(db, openid, date).await?;
+/// A subscriber's day on `date`, from their schedule (`None`: a teacher's).
+pub fn day_of(date: NaiveDate, schedule: Option<Schedule>, common: &Common) -> Day {
     let week = common.term_start.and_then(|start| shared::settings::school_week(start, date));
-    Ok(Day { date, week, weather: common.weather.clone(), checkins, activities, unread, item: common.item.clone() })
+    Day { date, week, weather: common.weather.clone(), schedule, item: common.item.clone() }
+}
+
+/// The day of the subscriber behind `openid` on `date`.
+pub async fn gather(db: &Db, openid: &str, date: NaiveDate, common: &Common) -> sqlx::Result<Day> {
+    let student: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM students WHERE openid = $1").bind(openid).fetch_optional(db.pool()).await?;
+    let schedule = match student {
+        Some(id) => schedules(db, &[id], date).await?.remove(&id),
+        None => None,
+    };
+    Ok(day_of(date, schedule, common))
 }
 
 const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
@@ -120,20 +145,22 @@ pub fn compose(day: &Day) -> String {
     if let Some(weather) = &day.weather {
         lines.push(format!("天气：{weather}"));
     }
-    if day.checkins.is_empty() && day.activities.is_empty() {
-        lines.push("今天没有签到和活动安排。".into());
-    } else {
-        lines.push("今天的安排：".into());
-        for c in &day.checkins {
-            lines.push(format!("· {} 签到「{}」", clock(c.at_ms), c.title));
+    if let Some(schedule) = &day.schedule {
+        if schedule.checkins.is_empty() && schedule.activities.is_empty() {
+            lines.push("今天没有签到和活动安排。".into());
+        } else {
+            lines.push("今天的安排：".into());
+            for c in &schedule.checkins {
+                lines.push(format!("· {} 签到「{}」", clock(c.at_ms), c.title));
+            }
+            for a in &schedule.activities {
+                let place = a.place.as_deref().filter(|p| !p.is_empty()).map(|p| format!("，{p}")).unwrap_or_default();
+                lines.push(format!("· {} 活动「{}」{place}", clock(a.at_ms), a.title));
+            }
         }
-        for a in &day.activities {
-            let place = a.place.as_deref().filter(|p| !p.is_empty()).map(|p| format!("，{p}")).unwrap_or_default();
-            lines.push(format!("· {} 活动「{}」{place}", clock(a.at_ms), a.title));
+        if schedule.unread > 0 {
+            lines.push(format!("你有 {} 条通知还没看。", schedule.unread));
         }
-    }
-    if day.unread > 0 {
-        lines.push(format!("你有 {} 条通知还没看。", day.unread));
     }
     if let Some(item) = &day.item {
         lines.push(item.clone());
@@ -143,7 +170,7 @@ pub fn compose(day: &Day) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{bounds, compose, Day, Entry};
+    use super::{bounds, compose, Day, Entry, Schedule};
     use chrono::NaiveDate;
 
     fn monday() -> NaiveDate {
@@ -164,13 +191,15 @@ mod tests {
             date: monday(),
             week: Some(14),
             weather: Some("北京 多云 2～9℃".into()),
-            checkins: vec![Entry { at_ms: from + 8 * 3_600_000, title: "周一班会".into(), place: None }],
-            activities: vec![Entry {
-                at_ms: from + 14 * 3_600_000 + 30 * 60_000,
-                title: "考研经验分享".into(),
-                place: Some("图书馆报告厅".into()),
-            }],
-            unread: 2,
+            schedule: Some(Schedule {
+                checkins: vec![Entry { at_ms: from + 8 * 3_600_000, title: "周一班会".into(), place: None }],
+                activities: vec![Entry {
+                    at_ms: from + 14 * 3_600_000 + 30 * 60_000,
+                    title: "考研经验分享".into(),
+                    place: Some("图书馆报告厅".into()),
+                }],
+                unread: 2,
+            }),
             item: Some("今日一句：「天行健，君子以自强不息。」——《周易》".into()),
         };
         assert_eq!(
@@ -183,15 +212,9 @@ mod tests {
 
     #[test]
     fn a_day_with_nothing_says_so_and_leaves_out_what_is_not_known() {
-        let day = Day {
-            date: monday(),
-            week: None,
-            weather: None,
-            checkins: Vec::new(),
-            activities: Vec::new(),
-            unread: 0,
-            item: None,
-        };
+        let day = Day { date: monday(), week: None, weather: None, schedule: Some(Schedule::default()), item: None };
         assert_eq!(compose(&day), "早上好！今天是12月7日 星期一\n今天没有签到和活动安排。");
+        let teachers = Day { schedule: None, ..day };
+        assert_eq!(compose(&teachers), "早上好！今天是12月7日 星期一", "a teacher's day is not told");
     }
 }

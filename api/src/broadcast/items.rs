@@ -89,7 +89,7 @@ fn standing(date: NaiveDate) -> BroadcastItem {
     }
 }
 
-async fn used_on(db: &Db, day: &str) -> sqlx::Result<Option<BroadcastItem>> {
+pub(super) async fn used_on(db: &Db, day: &str) -> sqlx::Result<Option<BroadcastItem>> {
     let row: Option<ItemRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE i.used_on = $1")))
         .bind(day)
         .fetch_optional(db.pool())
@@ -201,16 +201,23 @@ enum ItemAdded {
 
 pub struct BroadcastItemsApi;
 
-#[OpenApi(prefix_path = "/v1/broadcast/items", tag = "ApiTags::Broadcast")]
+#[OpenApi(prefix_path = "/v1/broadcast", tag = "ApiTags::Broadcast")]
 impl BroadcastItemsApi {
+    /// Who receives the daily broadcast, and how its last 14 days went (queued, sent,
+    /// waiting, failed, opened).
+    #[oai(path = "/overview", method = "get")]
+    async fn overview(&self, state: Data<&AppState>, _auth: BearerAuth) -> ApiResult<Json<shared::BroadcastOverview>> {
+        Ok(Json(super::sends::overview(&state.db).await?))
+    }
+
     /// The curated items: those waiting, in the order they go out, then the last 30 sent.
-    #[oai(path = "/", method = "get")]
+    #[oai(path = "/items", method = "get")]
     async fn list(&self, state: Data<&AppState>, _auth: BearerAuth) -> ApiResult<Json<Vec<BroadcastItem>>> {
         Ok(Json(list(&state.db).await?))
     }
 
     /// Queue an article, a song or a quote (any teacher).
-    #[oai(path = "/", method = "post")]
+    #[oai(path = "/items", method = "post")]
     async fn add(
         &self,
         state: Data<&AppState>,
@@ -222,7 +229,7 @@ impl BroadcastItemsApi {
 
     /// Take back a waiting item (its author, or an admin); one that went out stays (409
     /// `item_sent`).
-    #[oai(path = "/:id", method = "delete")]
+    #[oai(path = "/items/:id", method = "delete")]
     async fn take_back(&self, state: Data<&AppState>, auth: BearerAuth, id: Path<i64>) -> ApiResult<NoContent> {
         take_back(&state.db, &auth.0, id.0).await?;
         Ok(NoContent::Done)

@@ -1,11 +1,13 @@
 //! `/portal/broadcast`: a student's (or a bound teacher's) subscription to the daily
-//! broadcast from their page, the same as 「订阅 每日播报」 by message.
+//! broadcast from their page, the same as 「订阅 每日播报」 by message, and the page a
+//! day's broadcast links to.
 
 use poem::web::Data;
+use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::OpenApi;
 use shared::broadcast::parse_time;
-use shared::{BroadcastSubscribe, BroadcastSubscription};
+use shared::{BroadcastDay, BroadcastSubscribe, BroadcastSubscription};
 
 use super::subscribers;
 use crate::api_tags::ApiTags;
@@ -43,6 +45,16 @@ impl PortalBroadcastApi {
         let minute = asked.or(kept).unwrap_or(shared::broadcast::DEFAULT_MINUTE);
         subscribers::subscribe(&state.db, &auth.0, minute).await?;
         Ok(Json(subscribers::of(&state.db, &auth.0).await?))
+    }
+
+    /// The broadcast its message linked to, if it was this WeChat's (404 otherwise);
+    /// opening it counts as read.
+    #[oai(path = "/days/:id", method = "get")]
+    async fn day(&self, state: Data<&AppState>, auth: StudentAuth, id: Path<i64>) -> ApiResult<Json<BroadcastDay>> {
+        match super::sends::open(&state.db, &auth.0, id.0).await? {
+            Some(day) => Ok(Json(day)),
+            None => Err(ApiError::not_found("broadcast")),
+        }
     }
 
     /// Stop receiving it (nothing to stop is no error).

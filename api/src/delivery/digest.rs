@@ -33,9 +33,9 @@ pub async fn take(state: &AppState, openid: &str) -> sqlx::Result<Option<String>
     }
     let list = held.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     // Only the rows this call changed are listed: a concurrent reply never lists them twice.
-    let taken: Vec<Option<i64>> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+    let taken: Vec<(Option<i64>, String, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "UPDATE deliveries SET status = 'sent', channel = 'digest', sent_at = $1, sent_by = 'digest', delivered_at = $1 \
-         WHERE status = 'held' AND id IN ({list}) RETURNING notice_id"
+         WHERE status = 'held' AND id IN ({list}) RETURNING notice_id, kind, ref_id"
     )))
     .bind(now_ms())
     .fetch_all(db.pool())
@@ -43,9 +43,11 @@ pub async fn take(state: &AppState, openid: &str) -> sqlx::Result<Option<String>
     if taken.is_empty() {
         return Ok(None);
     }
-    // Rows of no notice are teachers' answers from 消息, listed once as a link to them.
-    let answers = taken.iter().filter(|n| n.is_none()).count();
-    let ids = taken.iter().flatten().map(i64::to_string).collect::<Vec<_>>().join(",");
+    // Rows of no notice are teachers' answers from 消息, listed once as a link to them, and
+    // the day's broadcast (one at most: a new day's replaces one still held).
+    let broadcast = taken.iter().find(|(n, kind, _)| n.is_none() && kind.starts_with(super::send::BROADCAST));
+    let answers = taken.iter().filter(|(n, kind, _)| n.is_none() && !kind.starts_with(super::send::BROADCAST)).count();
+    let ids = taken.iter().filter_map(|(n, _, _)| *n).map(|n| n.to_string()).collect::<Vec<_>>().join(",");
     let ids = if ids.is_empty() { "0".to_string() } else { ids };
     let notices: Vec<(i64, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT id, title, urgency FROM notices WHERE id IN ({ids}) ORDER BY id"
@@ -62,6 +64,10 @@ pub async fn take(state: &AppState, openid: &str) -> sqlx::Result<Option<String>
     } else {
         String::new()
     };
+    if let Some((_, _, Some(id))) = broadcast {
+        let link = crate::broadcast::sends::link(&state.config.public_url, *id);
+        text.push_str(&format!("今天的每日播报，<a href=\"{link}\">点击查看</a>。\n"));
+    }
     if notices.is_empty() && remaining == 0 {
         return Ok(Some(text.trim_end().to_string()));
     }

@@ -38,6 +38,16 @@ impl Work {
         self.row.openid.as_deref().unwrap_or_default()
     }
 
+    /// Channels this row never takes: the daily broadcast goes neither by mass (it would
+    /// spend the month's four) nor by a one-time subscription (given for notices).
+    fn never(&self) -> &'static [Channel] {
+        if self.row.kind.starts_with(send::BROADCAST) {
+            &[Channel::Subscribe, Channel::Mass]
+        } else {
+            &[]
+        }
+    }
+
     /// Which letter carries it.
     fn key(&self) -> send::LetterKey {
         (self.row.notice_id, self.row.kind.clone())
@@ -82,6 +92,7 @@ pub(super) async fn dispatch(state: &AppState, rows: Vec<Row>, ledger: &mut Ledg
                 Resume::Afresh => {
                     // A fresh plan: the reasons of an earlier attempt no longer hold.
                     work.fallback.clear();
+                    work.tried.extend(work.never());
                     if work.row.notice_id.is_some_and(|n| blocked.contains(&n)) && account.template.is_some() {
                         reasons::push(&mut work.fallback, "template", "blocked");
                         work.tried.push(Channel::Template);
@@ -288,6 +299,7 @@ fn settle_or_fall(
             reasons::push(&mut work.fallback, channel.as_str(), &code);
             // Every channel up to this one has been passed over or tried.
             work.tried = ORDER.into_iter().take_while(|c| *c != channel).chain([channel]).collect();
+            work.tried.extend(work.never());
             let standing = standings.get(work.openid()).copied().unwrap_or_default();
             let next = planner::choose(account, &standing, &work.tried, &mut work.fallback);
             enqueue(queues, work, next);

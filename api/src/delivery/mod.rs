@@ -30,7 +30,7 @@ pub mod rate;
 pub mod reasons;
 pub mod refusals;
 pub mod report;
-mod send;
+pub(crate) mod send;
 pub mod subscribe;
 pub mod templates;
 mod worker;

@@ -37,9 +37,12 @@ pub struct Letter {
     pub withdrawn: bool,
     /// The notice asks its readers to confirm (said in the first push, not only in reminders).
     pub confirm: bool,
+    /// The whole message, for a letter that is its own text (the daily broadcast): a
+    /// customer-service message says it all rather than a card.
+    pub text: Option<String>,
 }
 
-fn china_time(ms: i64) -> String {
+pub(crate) fn china_time(ms: i64) -> String {
     let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
     crate::db::to_time(ms).with_timezone(&china).format("%Y-%m-%d %H:%M").to_string()
 }
@@ -71,6 +74,7 @@ impl Letter {
             link: link_of(row, public_url),
             withdrawn: row.status == "withdrawn",
             confirm: false,
+            text: None,
         }
     }
 
@@ -156,6 +160,11 @@ impl Letter {
     }
 
     pub fn custom(&self) -> CustomMessage {
+        if let Some(text) = &self.text {
+            return CustomMessage::Text {
+                content: format!("{text}\n<a href=\"{}\">打开今日播报</a>", self.link)
+            };
+        }
         let by = if self.author.is_empty() { String::new() } else { format!("{} · ", self.author) };
         CustomMessage::News {
             articles: vec![NewsArticle {
@@ -174,7 +183,11 @@ impl Letter {
     }
 }
 
-/// A notice (none for an answer from 消息) and a kind of row: which letter a row carries.
+/// The kind of a daily broadcast's row (`broadcast:<send id>`).
+pub const BROADCAST: &str = "broadcast:";
+
+/// A notice (none for an answer from 消息 or a daily broadcast) and a kind of row: which
+/// letter a row carries.
 pub type LetterKey = (Option<i64>, String);
 
 /// The letter of a teacher's answer from 消息 carried outside the customer-service window:
@@ -196,6 +209,7 @@ async fn answer_letter(state: &AppState, answer_id: i64) -> sqlx::Result<Option<
         link: format!("{}/api/v1/portal/oauth?next=/s/messages", state.config.public_url),
         withdrawn: false,
         confirm: false,
+        text: None,
     }))
 }
 
@@ -209,7 +223,13 @@ pub async fn letters(state: &AppState, rows: &[Row]) -> sqlx::Result<HashMap<Let
             continue;
         }
         let Some(notice_id) = row.notice_id else {
-            if let Some(letter) = answer_letter(state, row.ref_id.unwrap_or_default()).await? {
+            let id = row.ref_id.unwrap_or_default();
+            let letter = if row.kind.starts_with(BROADCAST) {
+                crate::broadcast::sends::letter(state, id).await?
+            } else {
+                answer_letter(state, id).await?
+            };
+            if let Some(letter) = letter {
                 letters.insert(key, letter);
             }
             continue;

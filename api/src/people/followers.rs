@@ -48,6 +48,8 @@ pub async fn unfollowed(db: &Db, openid: &str) -> sqlx::Result<()> {
     .execute(db.pool())
     .await?;
     sqlx::query("UPDATE students SET following = FALSE WHERE openid = $1").bind(openid).execute(db.pool()).await?;
+    // Leaving the account ends the daily broadcast: following again does not restart it.
+    crate::broadcast::subscribers::unsubscribe(db, openid).await?;
     Ok(())
 }
 

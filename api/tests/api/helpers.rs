@@ -141,6 +141,8 @@ pub fn config_for(storage: &Storage, dist: &std::path::Path, extra: &[(&str, &st
     vars.insert("BANJI_KV_PREFIX".into(), storage.kv_prefix.clone());
     vars.insert("BANJI_WEB_DIST".into(), dist.display().to_string());
     vars.insert("BANJI_DATA_DIR".into(), storage.data_dir.display().to_string());
+    // The daily broadcast runs when a test says (`broadcast::run::run_at`), not by the clock.
+    vars.insert("BANJI_BROADCAST".into(), "off".into());
     for (k, v) in extra {
         vars.insert(k.to_string(), v.to_string());
     }

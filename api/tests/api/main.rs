@@ -12,6 +12,7 @@ mod auto_replies;
 mod auto_reply_data;
 mod binding;
 mod broadcast;
+mod broadcast_run;
 mod channels;
 mod checkin;
 mod checkin_helpers;

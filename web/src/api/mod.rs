@@ -6,6 +6,7 @@ pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod autoreply;
+pub mod broadcast;
 pub mod checkin;
 pub mod desk;
 pub mod documents;

@@ -198,6 +198,11 @@ pub async fn subscribe_broadcast(time: String) -> ApiResult<shared::BroadcastSub
     send(Method::PUT, "/broadcast", Some(&shared::BroadcastSubscribe { time: Some(time) })).await
 }
 
+/// A day's broadcast (opening it counts as read).
+pub async fn broadcast_day(id: i64) -> ApiResult<shared::BroadcastDay> {
+    send::<(), _>(Method::GET, &format!("/broadcast/days/{id}"), None).await
+}
+
 /// Stops the daily broadcast.
 pub async fn unsubscribe_broadcast() -> ApiResult<shared::BroadcastSubscription> {
     send::<(), _>(Method::DELETE, "/broadcast", None).await

@@ -61,6 +61,7 @@ pub fn Shell() -> impl IntoView {
                     <A href="/groups">{t::NAV_GROUPS}</A>
                     <A href="/notices">{t::NAV_NOTICES}</A>
                     <A href="/mass">{t::NAV_MASS}</A>
+                    <A href="/broadcast">{t::NAV_BROADCAST}</A>
                     <A href="/documents">{t::NAV_DOCUMENTS}</A>
                     <A href="/checkins">{t::NAV_CHECKINS}</A>
                     <A href="/activities">{t::NAV_ACTIVITIES}</A>

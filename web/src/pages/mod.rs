@@ -4,6 +4,7 @@ mod account;
 pub mod activities;
 mod audit;
 mod autoreply;
+mod broadcast;
 mod categories;
 pub mod checkins;
 mod classes;
@@ -38,6 +39,7 @@ pub use account::AccountPage;
 pub use activities::{ActivitiesPage, ActivityDetailPage, ActivityNewPage};
 pub use audit::AuditPage;
 pub use autoreply::AutoRepliesPage;
+pub use broadcast::BroadcastPage;
 pub use categories::CategoriesPage;
 pub use checkins::{CheckinDetailPage, CheckinNewPage, CheckinScreenPage, CheckinStatsPage, CheckinsPage};
 pub use classes::{ClassPage, ClassPosterPage, ClassesPage};
@@ -53,8 +55,9 @@ pub use menus::MenusPage;
 pub use not_found::{Elsewhere, NotFound};
 pub use notices::{NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPage};
 pub use portal::{
-    PortalActivities, PortalBind, PortalCheckin, PortalCheckins, PortalDocuments, PortalGuidePage, PortalGuides,
-    PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSearch, PortalSubscriptions, PortalTeachers,
+    PortalActivities, PortalBind, PortalBroadcastDay, PortalCheckin, PortalCheckins, PortalDocuments, PortalGuidePage,
+    PortalGuides, PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSearch, PortalSubscriptions,
+    PortalTeachers,
 };
 pub use qrcodes::{QrCodesPage, QrPrintPage};
 pub use register::RegisterPage;

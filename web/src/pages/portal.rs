@@ -24,6 +24,7 @@ mod wx_subscribe;
 
 pub use activities::PortalActivities;
 pub use bind::PortalBind;
+pub use broadcast::PortalBroadcastDay;
 pub use checkin::{PortalCheckin, PortalCheckins};
 pub use documents::PortalDocuments;
 pub use guide::{GuideView, PortalGuidePage};

@@ -263,6 +263,7 @@ pub fn error(err: &ClientError) -> String {
             "not_found" => Some("要操作的对象不存在，可能已被删除。"),
             "database_unavailable" => Some("数据库暂时无法连接，系统正在自动重连，请稍后重试。"),
             "cache_unavailable" => Some("缓存服务暂时不可用，请稍后重试。"),
+            "item_sent" => Some("这条推荐已经发出，保留为记录，不能撤回。"),
             _ => None,
         };
         if let Some(text) = known {

@@ -61,3 +61,43 @@ pub fn BroadcastCard() -> impl IntoView {
         </div>
     }
 }
+
+/// `/s/broadcast/:id`: the day's broadcast its message linked to — the text line by line,
+/// the day's recommendation as a link when it has one, and where to change the time.
+/// Opening it is what the console counts as opened.
+#[component]
+pub fn PortalBroadcastDay() -> impl IntoView {
+    view! { <super::PortalGate><BroadcastDayPage /></super::PortalGate> }
+}
+
+#[component]
+fn BroadcastDayPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let day = LocalResource::new(move || {
+        let id = params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+        portal::broadcast_day(id)
+    });
+    view! {
+        <Transition fallback=crate::components::Loading>
+            {move || day.get().map(|r| match r {
+                Ok(d) => {
+                    let link = d.item.as_ref().filter(|i| !i.url.is_empty()).map(|i| (i.url.clone(), i.title.clone()));
+                    view! {
+                        <article class="card broadcast-day" id="broadcast-day">
+                            <h2>{t::broadcast_day_title(&d.date)}</h2>
+                            {d.text.lines().map(|line| view! { <p>{line.to_string()}</p> }).collect_view()}
+                            {link.map(|(url, title)| view! {
+                                <a class="button primary" href=url rel="noopener">{t::broadcast_open_item(&title)}</a>
+                            })}
+                        </article>
+                        <p class="hint portal-foot">
+                            <leptos_router::components::A href="/s/subscriptions" attr:class="link">{t::BROADCAST_CHANGE_LINK}</leptos_router::components::A>
+                        </p>
+                    }
+                    .into_any()
+                }
+                Err(err) => super::notices::failed(err),
+            })}
+        </Transition>
+    }
+}
