@@ -52,6 +52,8 @@ pub enum ApiTags {
     Guides,
     /// One search over notices, documents, procedures and contacts; the week's hot list.
     Search,
-    /// The daily broadcast (每日播报): its curated items.
+    /// The daily broadcast (每日播报): its curated items and how its days went.
     Broadcast,
+    /// Topics students discuss (话题): moderation, the review queue, the word list.
+    Topics,
 }

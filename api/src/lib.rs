@@ -44,6 +44,7 @@ pub mod state;
 pub mod stats;
 pub mod teacher_commands;
 pub mod telemetry;
+pub mod topics;
 pub mod users;
 pub mod wechat;
 

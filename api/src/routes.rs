@@ -35,6 +35,7 @@ use crate::seed_api::SeedApi;
 use crate::settings::SettingsApi;
 use crate::state::AppState;
 use crate::stats::StatsApi;
+use crate::topics::{PortalTopicsApi, TopicsApi};
 use crate::users::UsersApi;
 use crate::wechat::{AboutApi, WechatApi};
 
@@ -63,7 +64,7 @@ type Apis = (
     (PortalApi, PortalOauthApi, PortalBroadcastApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
     (NoticesApi, CategoriesApi, TemplatesApi, SubscribeApi, PortalNoticesApi),
     (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
-    (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
+    (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi, TopicsApi, PortalTopicsApi),
     (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi),
     (GuidesApi, OfficesApi, PortalGuidesApi, SearchApi, DocumentsApi, PortalDocumentsApi, BroadcastItemsApi),
 );
@@ -77,7 +78,7 @@ fn apis() -> Apis {
         (PortalApi, PortalOauthApi, PortalBroadcastApi, TeacherWechatApi, TagsApi, ManagedTagsApi, MenusApi, SeedApi),
         (NoticesApi, CategoriesApi, TemplatesApi, SubscribeApi, PortalNoticesApi),
         (StatsApi, ReceiptsApi, PortalReceiptsApi, DeskApi, InboxApi, PortalMessagesApi, MessagesApi, QuickRepliesApi),
-        (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi),
+        (AutoRepliesApi, WechatSignInApi, ReceiptsToWechatApi, MassApi, TopicsApi, PortalTopicsApi),
         (CheckinApi, PortalCheckinApi, AttendanceApi, LocationApi, ActivitiesApi, PortalActivitiesApi, QrCodesApi),
         (GuidesApi, OfficesApi, PortalGuidesApi, SearchApi, DocumentsApi, PortalDocumentsApi, BroadcastItemsApi),
     )

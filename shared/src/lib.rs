@@ -35,6 +35,7 @@ pub mod settings;
 pub mod stats;
 pub mod student_notices;
 pub mod tokens;
+pub mod topics;
 pub mod users;
 pub mod validate;
 pub mod wechat;
@@ -112,6 +113,10 @@ pub use settings::{Settings, SettingsPatch, TemplateStatus};
 pub use stats::{ClassRate, CountBy, Dashboard, HotNotice, StudentUnread};
 pub use student_notices::{CategorySubscription, FileLink, StudentNotice, StudentNoticeDetail, SubscriptionChange};
 pub use tokens::{ApiToken, CreatedApiToken, NewApiToken, Scope};
+pub use topics::{
+    ModerationWords, NewPost, NewTopic, PostReport, PostReview, PostStatus, ReviewAction, Topic, TopicActivity,
+    TopicMute, TopicPage, TopicPatch, TopicPost, TopicStatus, TopicTally,
+};
 pub use users::{NewUser, Role, User, UserPatch};
 pub use validate::{FieldErrors, Problem};
 pub use wechat::{About, JssdkConfig, WechatStatus};

@@ -38,6 +38,8 @@ const BUILTINS: &[(&str, &str, &str)] = &[
     ("the week's hot list", "热门 / 菜单「热门」", "本周阅读最多的通知和下载最多的文档"),
     ("subscribe to the daily broadcast", "订阅 每日播报 [7:30]", "每天早上收到当天的日期、天气、安排和一条推荐"),
     ("unsubscribe from the daily broadcast", "退订 每日播报", "不再收到每日播报"),
+    ("topics: list the open ones", "话题 或 #", "列出正在进行的话题"),
+    ("topics: post by #", "#话题名 你想说的话", "在话题中发言"),
     ("mute a category", "退订 分类", "不再推送某类通知"),
     ("unmute a category", "订阅 分类", "恢复推送某类通知"),
     ("help", "帮助 / ? / 菜单「使用帮助」", "显示可用指令"),

@@ -180,6 +180,16 @@ pub fn router() -> Router {
             ]),
             search::hot_list,
         )
+        .rule(
+            "topics: list the open ones",
+            Match::Any(vec![text_regex(r"^\s*[#＃]\s*$"), Match::Text(Text::Exact("话题".into()))]),
+            crate::topics::wechat::list,
+        )
+        .rule("topics: post by #", text_regex(r"(?s)^\s*[#＃]\s*(\S+)\s*(.*)$"), |ctx: Context| {
+            let title = capture(&ctx);
+            let body = ctx.captures.get(2).map(|c| c.trim().to_string()).unwrap_or_default();
+            crate::topics::wechat::post(ctx, title, body)
+        })
         // 「订阅 每日播报」 before the categories' 「订阅 分类」.
         .rule(
             "subscribe to the daily broadcast",

@@ -63,6 +63,7 @@ mod teacher_binding;
 mod teacher_commands;
 mod teacher_phone;
 mod throttles;
+mod topics;
 mod unreachable;
 mod users;
 mod webhook;
