@@ -168,6 +168,9 @@ pub struct TopicPost {
     pub parent_id: Option<i64>,
     /// The student's name, or 匿名同学 (to students, for an anonymous post).
     pub author: String,
+    /// The author (teachers only: to mute them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub student_id: Option<i64>,
     /// The class, when the author is shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,

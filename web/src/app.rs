@@ -16,7 +16,7 @@ use crate::pages::{
     ClassPosterPage, ClassesPage, DocumentsPage, Elsewhere, FollowersPage, ForgotPage, GroupsPage, GuideEditPage,
     GuideNewPage, GuidesPage, HomePage, InboxPage, MassPage, MenusPage, NoticeComposePage, NoticeDetailPage,
     NoticeEditPage, NoticesPage, QrCodesPage, QrPrintPage, RegisterPage, SearchPage, SettingsPage, SimulatorPage,
-    StatsPage, StudentsPage, TemplatesPage, TokensPage, UsersPage,
+    StatsPage, StudentsPage, TemplatesPage, TokensPage, TopicsPage, UsersPage,
 };
 use crate::session::{self, Auth};
 
@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                     // `new` before `:id`, which would take it for an id.
                     <Route path=path!("mass") view=MassPage />
                     <Route path=path!("broadcast") view=BroadcastPage />
+                    <Route path=path!("topics") view=TopicsPage />
                     <Route path=path!("documents") view=DocumentsPage />
                     <Route path=path!("notices") view=NoticesPage />
                     <Route path=path!("notices/new") view=NoticeComposePage />

@@ -13,8 +13,8 @@ use crate::components::DemoBanner;
 use crate::pages::{
     Elsewhere, PortalActivities, PortalBind, PortalBroadcastDay, PortalCheckin, PortalCheckins, PortalDocuments,
     PortalGuidePage, PortalGuides, PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSearch,
-    PortalSubscriptions, PortalTeachers, TeacherApprovals, TeacherCheckin, TeacherCheckinNew, TeacherCompose,
-    TeacherHome, TeacherMessages, TeacherNotice, TeacherNotices, TeacherThread,
+    PortalSubscriptions, PortalTeachers, PortalTopic, PortalTopics, TeacherApprovals, TeacherCheckin,
+    TeacherCheckinNew, TeacherCompose, TeacherHome, TeacherMessages, TeacherNotice, TeacherNotices, TeacherThread,
 };
 use crate::Bundle;
 
@@ -43,6 +43,8 @@ pub fn StudentApp() -> impl IntoView {
                 <Route path=path!("/s/messages") view=PortalMessages />
                 <Route path=path!("/s/subscriptions") view=PortalSubscriptions />
                 <Route path=path!("/s/broadcast/:id") view=PortalBroadcastDay />
+                <Route path=path!("/s/topics") view=PortalTopics />
+                <Route path=path!("/s/topics/:id") view=PortalTopic />
                 <Route path=path!("/s/activities") view=PortalActivities />
             </Routes>
         </Router>

@@ -142,6 +142,7 @@ impl PostRow {
             id: self.id,
             topic_id: self.topic_id,
             parent_id: self.parent_id,
+            student_id: if teacher { self.student_id } else { None },
             author: if hide_author { shared::topics::ANONYMOUS.into() } else { self.name.unwrap_or_default() },
             class_name: if hide_author { None } else { self.class_name },
             anonymous: self.anonymous.0,

@@ -23,6 +23,7 @@ pub mod search;
 pub mod simulator;
 pub mod stats;
 pub mod tokens;
+pub mod topics;
 pub mod users;
 pub mod wechat;
 

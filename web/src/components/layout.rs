@@ -62,6 +62,7 @@ pub fn Shell() -> impl IntoView {
                     <A href="/notices">{t::NAV_NOTICES}</A>
                     <A href="/mass">{t::NAV_MASS}</A>
                     <A href="/broadcast">{t::NAV_BROADCAST}</A>
+                    <A href="/topics">{t::NAV_TOPICS}</A>
                     <A href="/documents">{t::NAV_DOCUMENTS}</A>
                     <A href="/checkins">{t::NAV_CHECKINS}</A>
                     <A href="/activities">{t::NAV_ACTIVITIES}</A>

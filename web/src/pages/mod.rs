@@ -33,6 +33,7 @@ mod teacher;
 mod template_library;
 mod templates;
 mod tokens;
+mod topics;
 mod users;
 
 pub use account::AccountPage;
@@ -57,7 +58,7 @@ pub use notices::{NoticeComposePage, NoticeDetailPage, NoticeEditPage, NoticesPa
 pub use portal::{
     PortalActivities, PortalBind, PortalBroadcastDay, PortalCheckin, PortalCheckins, PortalDocuments, PortalGuidePage,
     PortalGuides, PortalHome, PortalMessages, PortalNotice, PortalNotices, PortalSearch, PortalSubscriptions,
-    PortalTeachers,
+    PortalTeachers, PortalTopic, PortalTopics,
 };
 pub use qrcodes::{QrCodesPage, QrPrintPage};
 pub use register::RegisterPage;
@@ -72,6 +73,7 @@ pub use teacher::{
 };
 pub use templates::TemplatesPage;
 pub use tokens::TokensPage;
+pub use topics::TopicsPage;
 pub use users::UsersPage;
 
 /// A pause of `ms` milliseconds (a promise resolved by `setTimeout`).

@@ -19,6 +19,7 @@ mod notices;
 mod search;
 mod subscriptions;
 mod teachers;
+mod topics;
 mod vote;
 mod wx_subscribe;
 
@@ -36,6 +37,7 @@ pub use notices::PortalNotices;
 pub use search::PortalSearch;
 pub use subscriptions::PortalSubscriptions;
 pub use teachers::PortalTeachers;
+pub use topics::{PortalTopic, PortalTopics};
 
 use leptos::prelude::*;
 

@@ -22,6 +22,7 @@ mod search;
 mod stats;
 mod teacher;
 mod templates;
+mod topics;
 
 pub use activities::*;
 pub use audit::*;
@@ -45,3 +46,4 @@ pub use search::*;
 pub use stats::*;
 pub use teacher::*;
 pub use templates::*;
+pub use topics::*;

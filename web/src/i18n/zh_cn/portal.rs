@@ -133,10 +133,19 @@ pub fn portal_error(err: &ClientError) -> String {
         }
         Some("not_following") => return "请先关注公众号，才能接收消息。".into(),
         Some("no_customer_service") => return "本公众号不能给你发消息，请直接点文件名打开。".into(),
+        Some("topic_locked") => return super::topics::TOPIC_LOCKED.into(),
+        Some("topic_closed") => return super::topics::TOPIC_CLOSED.into(),
+        Some("muted") => return "你在这个话题中被暂时禁言。".into(),
         _ => {}
     }
     if err.field("choices").is_some() {
         return "请按要求选择选项。".into();
+    }
+    if err.field("anonymous").is_some() {
+        return "这个话题不能匿名发言。".into();
+    }
+    if err.field("title").is_some() {
+        return "请填写话题名（20 字以内，不含空格和 #）。".into();
     }
     if err.field("body").is_some() {
         return "请填写内容（不超过 1000 字）。".into();
