@@ -16,7 +16,7 @@ test: console
 	  node e2e/console.test.mjs && node e2e/people.test.mjs && node e2e/notices.test.mjs && \
 	  node e2e/receipts.test.mjs && node e2e/checkin.test.mjs && node e2e/autoreply.test.mjs && \
 	  node e2e/teacher.test.mjs && node e2e/qrcodes.test.mjs && node e2e/channels.test.mjs && node e2e/mass.test.mjs && \
-	  node e2e/documents.test.mjs && node e2e/guides.test.mjs && node e2e/phone.test.mjs && \
+	  node e2e/documents.test.mjs && node e2e/guides.test.mjs && node e2e/phone.test.mjs && node e2e/topics.test.mjs && \
 	  node e2e/demo.test.mjs; fi
 
 setup:

@@ -28,7 +28,7 @@ pub fn BroadcastPage() -> impl IntoView {
             <h1>{t::BROADCAST_TITLE}</h1>
             <p class="lead">{t::BROADCAST_CONSOLE_INTRO}</p>
             <Notice message=notice />
-            <div class="card">
+            <div class="card form-card">
                 <h2>{t::BROADCAST_DAYS}</h2>
                 <Transition fallback=Loading>
                     {move || overview.get().map(|r| match r {
@@ -37,7 +37,7 @@ pub fn BroadcastPage() -> impl IntoView {
                     })}
                 </Transition>
             </div>
-            <div class="card">
+            <div class="card form-card">
                 <h2>{t::BROADCAST_ITEMS}</h2>
                 <p class="hint">{t::BROADCAST_ITEMS_HINT}</p>
                 <ItemForm notice=notice on_added=move || reload() />
@@ -194,7 +194,7 @@ fn ItemForm(
             <Show when=move || !quote()>
                 <div class="field" class:invalid=move || url_error.get().is_some()>
                     <label for="item-url">{t::BROADCAST_ITEM_URL}</label>
-                    <input id="item-url" type="url" placeholder="https://" bind:value=url />
+                    <input id="item-url" type="text" inputmode="url" placeholder="https://" bind:value=url />
                     {problem(url_error)}
                 </div>
             </Show>

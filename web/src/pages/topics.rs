@@ -48,7 +48,7 @@ pub fn TopicsPage() -> impl IntoView {
             <h1>{t::NAV_TOPICS}</h1>
             <p class="lead">{t::TOPICS_CONSOLE_INTRO}</p>
             <Notice message=notice />
-            <div class="card">
+            <div class="card form-card">
                 <h2>{t::TOPICS_QUEUE}</h2>
                 <Transition fallback=Loading>
                     {move || queue.get().map(|r| match r {
@@ -62,7 +62,7 @@ pub fn TopicsPage() -> impl IntoView {
                     })}
                 </Transition>
             </div>
-            <div class="card">
+            <div class="card form-card">
                 <h2>{t::TOPICS_LIST}</h2>
                 <Transition fallback=Loading>
                     {move || topics.get().map(|r| match r {
@@ -192,7 +192,7 @@ fn TopicDetail(id: i64, notice: Flash, reload: impl Fn() + Copy + Send + Sync + 
                 {move || activity.get().map(|r| r.ok().map(|a| view! {
                     <div class="table-wrap flat">
                         <table>
-                            <thead><tr><th>{t::TOPIC_ACTIVITY}</th><th class="num">{t::TOPIC_POSTS}</th><th class="num">{t::TOPIC_PEOPLE}</th></tr></thead>
+                            <thead><tr><th>{t::TOPIC_ACTIVITY}</th><th class="num">{t::TOPIC_COL_POSTS}</th><th class="num">{t::TOPIC_COL_PEOPLE}</th></tr></thead>
                             <tbody>
                                 {a.days.into_iter().map(|d| view! { <tr><td>{d.label}</td><td class="num">{d.posts}</td><td class="num">{d.participants}</td></tr> }).collect_view()}
                             </tbody>
@@ -248,7 +248,7 @@ fn OpenTopic(notice: Flash, reload: impl Fn() + Copy + Send + Sync + 'static) ->
         });
     };
     view! {
-        <div class="card">
+        <div class="card form-card">
             <h2>{t::TOPICS_OPEN_NEW}</h2>
             <form id="topic-open-form" on:submit=submit>
                 <div class="field">
@@ -259,13 +259,13 @@ fn OpenTopic(notice: Flash, reload: impl Fn() + Copy + Send + Sync + 'static) ->
                     <label for="topic-description">{t::TOPIC_DESCRIPTION_LABEL}</label>
                     <textarea id="topic-description" rows="2" maxlength="300" bind:value=description></textarea>
                 </div>
-                <fieldset class="field">
+                <fieldset class="checks">
                     <legend>{t::TOPIC_FOR_CLASSES}</legend>
                     <Transition fallback=Loading>
                         {move || classes.get().map(|r| r.ok().map(|page| page.items.into_iter().map(|c| {
                             let id = c.id;
                             view! {
-                                <label class="check">
+                                <label>
                                     <input type="checkbox" prop:checked=move || chosen.get().contains(&id)
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
@@ -277,7 +277,9 @@ fn OpenTopic(notice: Flash, reload: impl Fn() + Copy + Send + Sync + 'static) ->
                         }).collect_view()))}
                     </Transition>
                 </fieldset>
-                <label class="check"><input type="checkbox" id="topic-anonymous-allowed" bind:checked=anonymous />{t::TOPIC_ALLOW_ANONYMOUS}</label>
+                <fieldset class="checks">
+                    <label><input type="checkbox" id="topic-anonymous-allowed" bind:checked=anonymous />{t::TOPIC_ALLOW_ANONYMOUS}</label>
+                </fieldset>
                 <div class="toolbar"><button type="submit" class="primary" id="topic-open">{t::TOPICS_OPEN_NEW}</button></div>
             </form>
         </div>
@@ -306,7 +308,7 @@ fn Words(notice: Flash) -> impl IntoView {
         });
     };
     view! {
-        <div class="card">
+        <div class="card form-card">
             <h2>{t::TOPIC_WORDS}</h2>
             <p class="hint">{t::TOPIC_WORDS_HINT}</p>
             <form id="topic-words-form" on:submit=save>

@@ -3,8 +3,8 @@
 pub const TOPICS_TITLE: &str = "话题讨论";
 pub const TOPICS_INTRO: &str = "和同学们聊聊正在进行的话题。在公众号里发送「#话题名 你想说的话」也可以参与。";
 pub const TOPICS_NONE: &str = "现在没有你可以参加的话题。";
-pub const TOPIC_POSTS: &str = "条发言";
-pub const TOPIC_PEOPLE: &str = "人参与";
+pub const TOPIC_COL_POSTS: &str = "发言数";
+pub const TOPIC_COL_PEOPLE: &str = "参与人数";
 pub const TOPIC_NEW: &str = "最新";
 pub const TOPIC_HOT: &str = "最热";
 pub const TOPIC_WRITE_PLACEHOLDER: &str = "说说你的想法……";

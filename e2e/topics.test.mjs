@@ -1,0 +1,101 @@
+// Browser test of topics (话题, issue 20) and the daily broadcast's console page: a teacher
+// sets the word list and opens a topic in the console; one student posts by 「#毕业季 …」
+// from the simulator, another (375 px) on the topic's page — a post the word list holds
+// shows to its author as 审核中 — the teacher approves it from the review queue; the
+// student then likes the first post and replies to it. 每日播报's console page shows its
+// empty state and takes a curated item.
+
+import assert from 'node:assert/strict';
+import { adminApi, boundFollower, englishOn, fail, logIn, nav, run } from './harness.mjs';
+
+run('topics', async ({ page, base, shot, browser, watch }) => {
+  const api = await adminApi(base);
+  const klass = await api('POST', '/classes', { name: '软件2402', grade: '2024级' });
+  const student = (no, name, phone) => api('POST', '/students', { student_no: no, name, class_id: klass.id, phone });
+  const [li, zhou] = [await student('2024020101', '李雷', '13900000401'), await student('2024020102', '周晓', '13900000402')];
+  const liWechat = await boundFollower(base, '李雷的微信', li);
+  await boundFollower(base, '周晓的微信', zhou);
+  await logIn(page, base);
+
+  // The teacher: the word list, then a topic for everyone that takes anonymous posts.
+  await nav(page, '话题').click();
+  await page.getByText('没有待审核的发言').waitFor();
+  await page.fill('#topic-words', '不及格\n作弊');
+  await page.click('#topic-words-save');
+  await page.getByText('审核词表已保存').waitFor();
+  await page.fill('#topic-title', '毕业季');
+  await page.fill('#topic-description', '说说你的毕业心愿');
+  await page.check('#topic-anonymous-allowed');
+  await page.click('#topic-open');
+  await page.getByText('话题已开设').waitFor();
+  const row = page.locator('#topics > li', { hasText: '#毕业季' });
+  await row.waitFor();
+  const topicId = Number(await row.getAttribute('data-topic'));
+  assert.deepEqual(await englishOn(page), [], 'no English on 话题');
+
+  // 李雷 posts from WeChat.
+  const said = await fetch(`${base}/mock-wechat/sim/users/${liWechat}/messages`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'text', content: '#毕业季 想和大家去海边看日出' }),
+  }).then((r) => r.json());
+  assert.match(said.reply.content, /已发到话题「毕业季」/);
+
+  // 周晓 on the phone: sees it, writes a post the word list holds.
+  const phone = await (await browser.newContext({ viewport: { width: 375, height: 740 }, locale: 'zh-CN', isMobile: true })).newPage();
+  watch(phone);
+  await phone.goto(`${base}/api/v1/portal/oauth?next=/s/topics/${topicId}`);
+  await phone.getByRole('link', { name: '周晓的微信' }).click();
+  await phone.waitForURL(`${base}/s/topics/${topicId}`);
+  const posts = phone.locator('#topic-posts .topic-post:not(.reply)');
+  await posts.filter({ hasText: '想和大家去海边看日出' }).waitFor();
+  await phone.fill('#topic-compose textarea', '希望大家都不要不及格');
+  await phone.click('#topic-send');
+  await phone.getByText('已提交，老师审核后显示').waitFor();
+  await posts.filter({ hasText: '希望大家都不要不及格' }).filter({ hasText: '审核中' }).waitFor();
+
+  // The teacher approves it from the queue.
+  await page.reload();
+  const held = page.locator('#topic-queue li', { hasText: '希望大家都不要不及格' });
+  await held.filter({ hasText: '命中审核词：不及格' }).waitFor();
+  await shot(page, 'console-queue');
+  await held.locator('button.approve').click();
+  await page.getByText('没有待审核的发言').waitFor();
+
+  // 周晓 again: the post is shown; likes 李雷's post and replies to it.
+  await phone.reload();
+  await posts.filter({ hasText: '希望大家都不要不及格' }).waitFor();
+  assert.equal(await posts.filter({ hasText: '审核中' }).count(), 0, 'approved: no longer held');
+  const first = posts.filter({ hasText: '想和大家去海边看日出' });
+  await first.locator('button.like').click();
+  await first.locator('button.like', { hasText: '赞 1' }).waitFor();
+  const thread = phone.locator('#topic-posts .thread', { hasText: '想和大家去海边看日出' });
+  await thread.locator('button.reply-open').click();
+  await thread.locator('.reply-form input').fill('算我一个！');
+  await thread.locator('.reply-form button').click();
+  await thread.locator('.topic-post.reply', { hasText: '算我一个！' }).waitFor();
+  await phone.click('#sort-hot');
+  await posts.first().filter({ hasText: '想和大家去海边看日出' }).waitFor();
+  assert.deepEqual(await englishOn(phone), [], 'no English on the topic page');
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 375, `the topic fits the phone (${width}px)`);
+  await shot(phone, 'phone-topic');
+
+  // The console shows the topic's posts with their authors, and its activity.
+  await page.reload();
+  await row.getByRole('button', { name: '查看发言' }).click();
+  await row.locator('.topic-detail li', { hasText: '算我一个！' }).waitFor();
+  await row.locator('.topic-detail td', { hasText: '软件2402' }).waitFor();
+  await shot(page, 'console-topics');
+
+  // 每日播报: the empty state, then a curated item queued.
+  await nav(page, '每日播报').click();
+  await page.locator('#broadcast-subscribers', { hasText: '当前订阅：0 人' }).waitFor();
+  await page.getByText('还没有发出过播报').waitFor();
+  await page.fill('#item-title', '如何准备期末考试');
+  await page.fill('#item-text', '学长学姐的复习笔记');
+  await page.fill('#item-url', 'https://mp.weixin.qq.com/s/example');
+  await page.click('#item-add');
+  await page.getByText('已加入推荐队列').waitFor();
+  await page.locator('#broadcast-items li', { hasText: '如何准备期末考试' }).filter({ hasText: '排队中' }).waitFor();
+  assert.deepEqual(await englishOn(page), [], 'no English on 每日播报');
+  await shot(page, 'console-broadcast');
+}).catch(fail);
