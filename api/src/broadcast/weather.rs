@@ -47,8 +47,8 @@ pub enum WeatherError {
 
 /// Where forecasts come from.
 pub trait Provider: Send + Sync {
-    /// Today's forecast for `location` (QWeather's location id, such as `101010100`, or
-    /// `longitude,latitude`).
+    /// Today's forecast for `location` (a city's name, QWeather's location id such as
+    /// `101010100`, or `longitude,latitude`).
     fn today<'a>(&'a self, location: &'a str) -> BoxFuture<'a, Result<Forecast, WeatherError>>;
 }
 
@@ -85,6 +85,19 @@ struct ThreeDays {
     daily: Vec<Day>,
 }
 
+/// QWeather GeoAPI's `city/lookup` answer.
+#[derive(Deserialize)]
+struct Places {
+    code: String,
+    #[serde(default)]
+    location: Vec<Place>,
+}
+
+#[derive(Deserialize)]
+struct Place {
+    id: String,
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Day {
@@ -100,7 +113,37 @@ impl QWeather {
         QWeather { http: crate::wechat::http_client(timeout), base: base.trim_end_matches('/').to_string(), key }
     }
 
+    /// QWeather's forecast wants a LocationID or `longitude,latitude`; a city's name (as
+    /// 系统设置 keeps it, 「北京」) is looked up first with its GeoAPI on the same host (a
+    /// QWeather project's own API Host serves both; with the old public hosts, where the
+    /// GeoAPI lives apart, write the LocationID in 系统设置 instead).
+    async fn location_id(&self, location: &str) -> Result<String, WeatherError> {
+        let is_id = !location.is_empty() && location.chars().all(|c| c.is_ascii_digit());
+        let is_point = location.split(',').count() == 2 && location.split(',').all(|p| p.trim().parse::<f64>().is_ok());
+        if is_id || is_point {
+            return Ok(location.to_string());
+        }
+        let url = format!("{}/geo/v2/city/lookup", self.base);
+        let resp = self
+            .http
+            .get(&url)
+            .query(&[("location", location), ("number", "1"), ("key", self.key.expose_secret())])
+            .send()
+            .await
+            .map_err(|e| WeatherError::Unreachable(e.without_url().to_string()))?;
+        let status = resp.status();
+        let body = resp.text().await.map_err(|e| WeatherError::Unreachable(e.without_url().to_string()))?;
+        let answer: Places =
+            serde_json::from_str(&body).map_err(|e| WeatherError::Malformed(format!("HTTP {status}: {e}")))?;
+        if answer.code != "200" {
+            return Err(WeatherError::Refused(answer.code));
+        }
+        answer.location.into_iter().next().map(|p| p.id).ok_or_else(|| WeatherError::Malformed("no such city".into()))
+    }
+
     async fn fetch(&self, location: &str) -> Result<Forecast, WeatherError> {
+        let location = self.location_id(location).await?;
+        let location = location.as_str();
         let url = format!("{}/v7/weather/3d", self.base);
         let resp = self
             .http

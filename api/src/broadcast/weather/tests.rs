@@ -26,21 +26,40 @@ async fn fake(status: u16, body: &'static str, delay: Duration) -> Fake {
     let hits = Arc::new(AtomicUsize::new(0));
     let queries = Arc::new(Mutex::new(Vec::new()));
     let (h, q) = (hits.clone(), queries.clone());
-    let app = Route::new().at(
-        "/v7/weather/3d",
-        make(move |req: poem::Request| {
-            let (h, q) = (h.clone(), q.clone());
-            async move {
-                h.fetch_add(1, Ordering::SeqCst);
-                q.lock().unwrap().push(req.uri().query().unwrap_or_default().to_string());
-                tokio::time::sleep(delay).await;
-                poem::Response::builder()
-                    .status(StatusCode::from_u16(status).unwrap())
-                    .content_type("application/json")
-                    .body(body)
-            }
-        }),
-    );
+    let geo = q.clone();
+    let app = Route::new()
+        .at(
+            "/geo/v2/city/lookup",
+            make(move |req: poem::Request| {
+                let q = geo.clone();
+                async move {
+                    let query = req.uri().query().unwrap_or_default().to_string();
+                    q.lock().unwrap().push(format!("geo:{query}"));
+                    // 北京 is known; any other name is not.
+                    let body = if query.contains("%E5%8C%97%E4%BA%AC") {
+                        r#"{"code":"200","location":[{"name":"北京","id":"101010100","adm1":"北京市"}]}"#
+                    } else {
+                        r#"{"code":"404","location":[]}"#
+                    };
+                    poem::Response::builder().content_type("application/json").body(body)
+                }
+            }),
+        )
+        .at(
+            "/v7/weather/3d",
+            make(move |req: poem::Request| {
+                let (h, q) = (h.clone(), q.clone());
+                async move {
+                    h.fetch_add(1, Ordering::SeqCst);
+                    q.lock().unwrap().push(req.uri().query().unwrap_or_default().to_string());
+                    tokio::time::sleep(delay).await;
+                    poem::Response::builder()
+                        .status(StatusCode::from_u16(status).unwrap())
+                        .content_type("application/json")
+                        .body(body)
+                }
+            }),
+        );
     let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
     let addr = acceptor.local_addr()[0].as_socket_addr().copied().unwrap();
     tokio::spawn(Server::new_with_acceptor(acceptor).run(app));
@@ -67,6 +86,21 @@ async fn todays_forecast_is_read_from_the_service_and_kept_for_the_hour() {
     assert_eq!(service.hits.load(Ordering::SeqCst), 2);
     let queries = service.queries.lock().unwrap().clone();
     assert!(queries[0].contains("location=101010100") && queries[0].contains("key=k-secret-123"), "{queries:?}");
+}
+
+#[tokio::test]
+async fn a_citys_name_is_looked_up_for_its_location_id_and_an_unknown_one_has_no_weather() {
+    let service = fake(200, SUNNY, Duration::ZERO).await;
+    let weather = weather_from(&service.base, Duration::from_secs(5));
+    assert_eq!(weather.today("北京").await.map(|f| f.max), Some(21));
+    let queries = service.queries.lock().unwrap().clone();
+    assert!(queries[0].starts_with("geo:location=%E5%8C%97%E4%BA%AC"), "{queries:?}");
+    assert!(queries[1].contains("location=101010100"), "the forecast asks for the id: {queries:?}");
+    assert_eq!(weather.today("不存在的城").await, None);
+    assert_eq!(service.hits.load(Ordering::SeqCst), 1, "no forecast asked for a city not found");
+    // Coordinates go as they are.
+    assert!(weather.today("116.41,39.92").await.is_some());
+    assert!(service.queries.lock().unwrap().last().unwrap().contains("location=116.41%2C39.92"));
 }
 
 #[tokio::test]
