@@ -1,9 +1,10 @@
-// Browser test of topics (话题, issue 20) and the daily broadcast's console page: a teacher
-// sets the word list and opens a topic in the console; one student posts by 「#毕业季 …」
-// from the simulator, another (375 px) on the topic's page — a post the word list holds
-// shows to its author as 审核中 — the teacher approves it from the review queue; the
-// student then likes the first post and replies to it. 每日播报's console page shows its
-// empty state and takes a curated item.
+// Browser test of topics (话题) and the daily broadcast (每日播报), issue 20: a teacher sets
+// the word list and opens a topic in the console; one student posts by 「#毕业季 …」 from
+// the simulator, another (375 px) on the topic's page — a post the word list holds shows
+// to its author as 审核中 — the teacher approves it from the review queue; the student then
+// likes the first post and replies to it. The student subscribes to 每日播报 at the minute
+// just past: the server's own run sends it within a tick, its page opens on the phone and
+// the console counts it opened; a curated item is queued.
 
 import assert from 'node:assert/strict';
 import { adminApi, boundFollower, englishOn, fail, logIn, nav, run } from './harness.mjs';
@@ -14,7 +15,7 @@ run('topics', async ({ page, base, shot, browser, watch }) => {
   const student = (no, name, phone) => api('POST', '/students', { student_no: no, name, class_id: klass.id, phone });
   const [li, zhou] = [await student('2024020101', '李雷', '13900000401'), await student('2024020102', '周晓', '13900000402')];
   const liWechat = await boundFollower(base, '李雷的微信', li);
-  await boundFollower(base, '周晓的微信', zhou);
+  const zhouWechat = await boundFollower(base, '周晓的微信', zhou);
   await logIn(page, base);
 
   // The teacher: the word list, then a topic for everyone that takes anonymous posts.
@@ -86,10 +87,35 @@ run('topics', async ({ page, base, shot, browser, watch }) => {
   await row.locator('.topic-detail td', { hasText: '软件2402' }).waitFor();
   await shot(page, 'console-topics');
 
-  // 每日播报: the empty state, then a curated item queued.
+  // 每日播报 by the server's own clock: 周晓 subscribes at the minute just past (China time);
+  // within a tick the run queues it and customer service carries it (they just wrote); the
+  // page it links to counts the opening.
   await nav(page, '每日播报').click();
   await page.locator('#broadcast-subscribers', { hasText: '当前订阅：0 人' }).waitFor();
   await page.getByText('还没有发出过播报').waitFor();
+  const china = new Date(Date.now() + 8 * 3600 * 1000);
+  const minute = Math.max(0, china.getUTCHours() * 60 + china.getUTCMinutes() - 1);
+  const hhmm = `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+  const subscribed = await fetch(`${base}/mock-wechat/sim/users/${zhouWechat}/messages`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'text', content: `订阅 每日播报 ${hhmm}` }),
+  }).then((r) => r.json());
+  assert.match(subscribed.reply.content, /已订阅每日播报/);
+  let day;
+  for (let i = 0; i < 60 && !day; i += 1) {
+    const inbox = await fetch(`${base}/mock-wechat/sim/users/${zhouWechat}/inbox`).then((r) => r.json());
+    const pushed = inbox.find((m) => m.channel === 'custom' && /早上好/.test(m.content ?? ''));
+    if (pushed) [, day] = pushed.content.match(/next=\/s\/broadcast\/(\d+)/);
+    else await new Promise((done) => setTimeout(done, 1000));
+  }
+  assert.ok(day, 'the broadcast reached the student within a minute');
+  await phone.goto(`${base}/s/broadcast/${day}`);
+  const broadcast = phone.locator('#broadcast-day');
+  await broadcast.filter({ hasText: '今日一句' }).waitFor();
+  assert.match(await broadcast.innerText(), /今天没有签到和活动安排/);
+  assert.deepEqual(await englishOn(phone), [], 'no English on the broadcast page');
+  await shot(phone, 'phone-broadcast');
+  await page.reload();
+  await page.locator('#broadcast-days tr', { hasText: '1（100%）' }).waitFor();
   await page.fill('#item-title', '如何准备期末考试');
   await page.fill('#item-text', '学长学姐的复习笔记');
   await page.fill('#item-url', 'https://mp.weixin.qq.com/s/example');
