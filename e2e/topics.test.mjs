@@ -1,8 +1,8 @@
 // Browser test of topics (话题) and the daily broadcast (每日播报), issue 20: a teacher sets
 // the word list and opens a topic in the console; one student posts by 「#毕业季 …」 from
-// the simulator, another (375 px) on the topic's page — a post the word list holds shows
-// to its author as 审核中 — the teacher approves it from the review queue; the student then
-// likes the first post and replies to it. The student subscribes to 每日播报 at the minute
+// the simulator, another (375 px) on the topic's page with a picture — a post the word
+// list holds shows to its author as 审核中 — the teacher approves it from the review
+// queue; the student then likes the first post and replies to it. The student subscribes to 每日播报 at the minute
 // just past: the server's own run sends it within a tick, its page opens on the phone and
 // the console counts it opened; a curated item is queued.
 
@@ -49,14 +49,22 @@ run('topics', async ({ page, base, shot, browser, watch }) => {
   const posts = phone.locator('#topic-posts .topic-post:not(.reply)');
   await posts.filter({ hasText: '想和大家去海边看日出' }).waitFor();
   await phone.fill('#topic-compose textarea', '希望大家都不要不及格');
+  // A picture goes with it (a 2×2 PNG).
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4UaEBRAwQCgAp7gWhjAnOiAAAAABJRU5ErkJggg==', 'base64');
+  await phone.setInputFiles('#topic-pictures', { name: '银杏.png', mimeType: 'image/png', buffer: png });
+  await phone.getByText('已选 1 张图片').waitFor();
   await phone.click('#topic-send');
   await phone.getByText('已提交，老师审核后显示').waitFor();
   await posts.filter({ hasText: '希望大家都不要不及格' }).filter({ hasText: '审核中' }).waitFor();
+  const picture = posts.filter({ hasText: '希望大家都不要不及格' }).locator('img.topic-picture');
+  await picture.waitFor();
+  assert.ok(await picture.evaluate((img) => img.complete && img.naturalWidth === 2), 'the picture is drawn');
 
   // The teacher approves it from the queue.
   await page.reload();
   const held = page.locator('#topic-queue li', { hasText: '希望大家都不要不及格' });
   await held.filter({ hasText: '命中审核词：不及格' }).waitFor();
+  await held.locator('img.topic-picture').waitFor();
   await shot(page, 'console-queue');
   await held.locator('button.approve').click();
   await page.getByText('没有待审核的发言').waitFor();

@@ -115,7 +115,7 @@ pub use student_notices::{CategorySubscription, FileLink, StudentNotice, Student
 pub use tokens::{ApiToken, CreatedApiToken, NewApiToken, Scope};
 pub use topics::{
     ModerationWords, NewPost, NewTopic, PostReport, PostReview, PostStatus, ReviewAction, Topic, TopicActivity,
-    TopicMute, TopicPage, TopicPatch, TopicPost, TopicStatus, TopicTally,
+    TopicImage, TopicMute, TopicPage, TopicPatch, TopicPost, TopicStatus, TopicTally,
 };
 pub use users::{NewUser, Role, User, UserPatch};
 pub use validate::{FieldErrors, Problem};

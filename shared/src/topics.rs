@@ -189,6 +189,10 @@ pub struct TopicPost {
     /// Reports not yet reviewed (teachers only, else 0).
     pub open_reports: i64,
     pub created_at: DateTime<Utc>,
+    /// Its pictures (`/portal/topics/images/{id}`, `/topics/images/{id}`).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub images: Vec<i64>,
     /// Replies, oldest first (on a post of the page; none on a reply).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", oai(default))]
@@ -206,6 +210,18 @@ pub struct NewPost {
     pub anonymous: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
+    /// Pictures uploaded for it (`POST /portal/topics/{id}/images`), at most 3.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", oai(default))]
+    pub images: Vec<i64>,
+}
+
+/// A picture kept for a post about to be written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(poem_openapi::Object))]
+#[cfg_attr(feature = "openapi", oai(skip_serializing_if_is_none))]
+pub struct TopicImage {
+    pub id: i64,
 }
 
 /// A topic as its students' page shows it.

@@ -6,7 +6,8 @@
 //! reported posts join the same review queue; teachers hide, pin, lock and mute (`routes`),
 //! every such act audited. Posting is throttled per student (`posts`).
 
-mod portal;
+pub mod images;
+pub mod portal;
 pub mod posts;
 mod report;
 mod routes;

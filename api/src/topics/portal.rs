@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
-use poem_openapi::payload::Json;
+use poem_openapi::payload::{Attachment, AttachmentType, Binary, Json};
 use poem_openapi::{ApiResponse, OpenApi};
-use shared::{NewPost, NewTopic, PostReport, Topic, TopicPage, TopicPost};
+use shared::{NewPost, NewTopic, PostReport, Topic, TopicImage, TopicPage, TopicPost};
 
+use super::images;
 use super::posts::{self, Viewer};
 use super::store::{self, Member};
 use crate::api_tags::ApiTags;
@@ -39,6 +40,18 @@ async fn topic_for(state: &AppState, member: &Member, id: i64) -> ApiResult<stor
 enum Written {
     #[oai(status = 201)]
     Post(Json<TopicPost>),
+}
+
+#[derive(ApiResponse)]
+enum Kept {
+    #[oai(status = 201)]
+    Image(Json<TopicImage>),
+}
+
+/// A picture as a response, shown in place (named by its type).
+pub fn picture_of(id: i64, bytes: Vec<u8>, content_type: &str) -> Attachment<Vec<u8>> {
+    let ext = content_type.rsplit('/').next().unwrap_or("jpg");
+    Attachment::new(bytes).attachment_type(AttachmentType::Inline).filename(format!("picture-{id}.{ext}"))
 }
 
 #[derive(ApiResponse)]
@@ -122,6 +135,30 @@ impl PortalTopicsApi {
         let member = member(&state, &auth.0).await?;
         let topic = topic_for(&state, &member, id.0).await?;
         Ok(Written::Post(Json(posts::write(&state, &topic, &member, &body.0, "page").await?)))
+    }
+
+    /// Keep a picture (JPEG, PNG, GIF or WebP as the body, 5 MB at most, 20 an hour) for a
+    /// post about to be written here: the post names it in `images`.
+    #[oai(path = "/:id/images", method = "post")]
+    async fn picture(
+        &self,
+        state: Data<&AppState>,
+        auth: StudentAuth,
+        id: Path<i64>,
+        body: Binary<Vec<u8>>,
+    ) -> ApiResult<Kept> {
+        let member = member(&state, &auth.0).await?;
+        let topic = topic_for(&state, &member, id.0).await?;
+        let id = images::upload(&state, &topic, &member, &body.0).await?;
+        Ok(Kept::Image(Json(TopicImage { id })))
+    }
+
+    /// A picture of a post this student may see (or their own).
+    #[oai(path = "/images/:id", method = "get")]
+    async fn image(&self, state: Data<&AppState>, auth: StudentAuth, id: Path<i64>) -> ApiResult<Attachment<Vec<u8>>> {
+        let member = member(&state, &auth.0).await?;
+        let (bytes, content_type) = images::file(&state, id.0, Some(&member)).await?;
+        Ok(picture_of(id.0, bytes, &content_type))
     }
 
     /// Like a post.

@@ -30,18 +30,7 @@ pub async fn write(
     via: &str,
 ) -> ApiResult<TopicPost> {
     let db = &state.db;
-    if !store::may_join(topic, member) {
-        return Err(ApiError::not_found("topic"));
-    }
-    if !topic.is_open() {
-        return Err(ApiError::conflict("topic_closed", "the topic is closed"));
-    }
-    if topic.locked.0 {
-        return Err(ApiError::conflict("topic_locked", "the topic is locked: no new posts"));
-    }
-    if let Some(until) = muted_until(db, topic.id, member.student_id).await? {
-        return Err(ApiError::forbidden("muted", format!("muted in this topic until {}", to_time(until).to_rfc3339())));
-    }
+    may_write(db, topic, member).await?;
     let body = new.body.trim();
     if body.is_empty() || body.chars().count() > MAX_POST_CHARS {
         return Err(ApiError::field("body", format!("1 to {MAX_POST_CHARS} characters")));
@@ -61,6 +50,7 @@ pub async fn write(
             return Err(ApiError::field("parent_id", "not a post of this topic"));
         }
     }
+    super::images::check(db, topic.id, member.student_id, &new.images).await?;
     for (key, max, window) in [
         (format!("topic-posts:m:{}", member.student_id), PER_MINUTE, Duration::from_secs(60)),
         (format!("topic-posts:h:{}", member.student_id), PER_HOUR, Duration::from_secs(3600)),
@@ -88,8 +78,27 @@ pub async fn write(
     .bind(now_ms())
     .fetch_one(db.pool())
     .await?;
+    super::images::attach(db, id, member.student_id, &new.images).await?;
     let post = one(db, id, Viewer::Student(member.student_id)).await?;
     post.ok_or_else(|| ApiError::internal("the post just written is gone"))
+}
+
+/// Whether `member` may write in `topic` now: they may join it (404), it is open (409
+/// `topic_closed`) and not locked (409 `topic_locked`), they are not muted in it (403).
+pub async fn may_write(db: &Db, topic: &TopicRow, member: &Member) -> ApiResult<()> {
+    if !store::may_join(topic, member) {
+        return Err(ApiError::not_found("topic"));
+    }
+    if !topic.is_open() {
+        return Err(ApiError::conflict("topic_closed", "the topic is closed"));
+    }
+    if topic.locked.0 {
+        return Err(ApiError::conflict("topic_locked", "the topic is locked: no new posts"));
+    }
+    if let Some(until) = muted_until(db, topic.id, member.student_id).await? {
+        return Err(ApiError::forbidden("muted", format!("muted in this topic until {}", to_time(until).to_rfc3339())));
+    }
+    Ok(())
 }
 
 pub async fn muted_until(db: &Db, topic: i64, student: i64) -> sqlx::Result<Option<i64>> {
@@ -155,6 +164,7 @@ impl PostRow {
             mine,
             open_reports: if teacher { self.open_reports } else { 0 },
             created_at: to_time(self.created_at),
+            images: Vec::new(),
             replies: Vec::new(),
         }
     }
@@ -173,7 +183,9 @@ pub async fn one(db: &Db, id: i64, viewer: Viewer) -> sqlx::Result<Option<TopicP
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
-    Ok(row.map(|r| r.dto(viewer)))
+    let Some(mut post) = row.map(|r| r.dto(viewer)) else { return Ok(None) };
+    post.images = super::images::of_posts(db, &[post.id]).await?.remove(&post.id).unwrap_or_default();
+    Ok(Some(post))
 }
 
 /// What a student may see of a topic's posts: shown, and their own held.
@@ -211,8 +223,15 @@ pub async fn page(db: &Db, topic: i64, viewer: Viewer, hot: bool) -> sqlx::Resul
     .bind(topic)
     .fetch_all(db.pool())
     .await?;
+    let mut ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
+    ids.extend(replies.iter().map(|r| r.id));
+    let mut pictures = super::images::of_posts(db, &ids).await?;
+    for post in posts.iter_mut() {
+        post.images = pictures.remove(&post.id).unwrap_or_default();
+    }
     for reply in replies {
-        let reply = reply.dto(viewer);
+        let mut reply = reply.dto(viewer);
+        reply.images = pictures.remove(&reply.id).unwrap_or_default();
         if let Some(post) = posts.iter_mut().find(|p| Some(p.id) == reply.parent_id) {
             post.replies.push(reply);
         }

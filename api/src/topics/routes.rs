@@ -253,6 +253,13 @@ impl TopicsApi {
         Ok(NoContent::Done)
     }
 
+    /// A post's picture (any teacher).
+    #[oai(path = "/images/:id", method = "get")]
+    async fn image(&self, state: Data<&AppState>, _auth: BearerAuth, id: Path<i64>) -> ApiResult<Attachment<Vec<u8>>> {
+        let (bytes, content_type) = super::images::file(&state, id.0, None).await?;
+        Ok(super::portal::picture_of(id.0, bytes, &content_type))
+    }
+
     /// The word list: a post containing one of them is held for review.
     #[oai(path = "/words", method = "get")]
     async fn words(&self, state: Data<&AppState>, _auth: BearerAuth) -> ApiResult<Json<ModerationWords>> {

@@ -51,7 +51,7 @@ pub async fn post(ctx: Context, title: String, body: String) -> HandlerResult {
             topic.title, topic.description, topic.title
         ))));
     }
-    let new = NewPost { body, anonymous: false, parent_id: None };
+    let new = NewPost { body, anonymous: false, parent_id: None, images: Vec::new() };
     let text = match posts::write(state, topic, &member, &new, "wechat").await {
         Ok(post) if post.status == shared::PostStatus::Held => {
             format!("已提交到「{}」，老师审核后显示。<a href=\"{link}\">查看话题</a>", topic.title)

@@ -246,3 +246,68 @@ async fn a_students_proposal_waits_for_a_teacher_and_only_a_topics_teacher_or_an
     let export = app.get(&format!("{path}/export"), &admin.access).await;
     assert_eq!(export.status(), 200);
 }
+
+#[tokio::test]
+async fn a_post_carries_up_to_three_pictures_seen_by_whoever_may_see_the_post() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (class, ours) = app.bound_class(&admin, "计算机2508", 2, &[]).await;
+    let (_, theirs) = app.bound_class(&admin, "计算机2509", 1, &[]).await;
+    let id = open_topic(&app, &admin, json!({ "title": "校园随拍", "classes": [class] })).await["id"].as_i64().unwrap();
+    let (writer, reader, outsider) = (
+        student_token(&app, &ours[0].1).await,
+        student_token(&app, &ours[1].1).await,
+        student_token(&app, &theirs[0].1).await,
+    );
+    let png = [b"\x89PNG\r\n\x1a\n".as_slice(), &[7u8; 64]].concat();
+    let jpeg = [[0xFFu8, 0xD8, 0xFF, 0xE0].as_slice(), &[9u8; 64]].concat();
+    let upload = |token: &str, bytes: Vec<u8>| {
+        let request = app
+            .client
+            .post(app.url(&format!("/api/v1/portal/topics/{id}/images")))
+            .bearer_auth(token)
+            .header("content-type", "application/octet-stream")
+            .body(bytes);
+        async move { request.send().await.unwrap() }
+    };
+    let body = error_body(upload(&writer, b"just text".to_vec()).await, 422, "validation_failed").await;
+    assert!(body["fields"]["file"].is_string(), "{body}");
+    assert_eq!(upload(&outsider, png.clone()).await.status(), 404, "a topic of another class");
+    let mut kept = Vec::new();
+    for bytes in [png.clone(), jpeg.clone(), png.clone(), jpeg.clone()] {
+        let resp = upload(&writer, bytes).await;
+        assert_eq!(resp.status(), 201);
+        kept.push(resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+    }
+    let four = write(&app, &writer, id, json!({ "body": "四张", "images": kept })).await;
+    error_body(four, 422, "validation_failed").await;
+    let others = write(&app, &reader, id, json!({ "body": "用别人的图", "images": [kept[0]] })).await;
+    error_body(others, 422, "validation_failed").await;
+
+    let post: Value = write(&app, &writer, id, json!({ "body": "图书馆的银杏", "images": [kept[0], kept[1]] }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(post["images"], json!([kept[0], kept[1]]));
+    let seen = page(&app, &reader, id).await;
+    assert_eq!(seen["posts"][0]["images"], json!([kept[0], kept[1]]));
+    let picture = app.get(&format!("/api/v1/portal/topics/images/{}", kept[1]), &reader).await;
+    assert_eq!(picture.status(), 200);
+    assert_eq!(picture.bytes().await.unwrap().to_vec(), jpeg);
+    assert_eq!(app.get(&format!("/api/v1/portal/topics/images/{}", kept[1]), &outsider).await.status(), 404);
+    assert_eq!(
+        app.get(&format!("/api/v1/portal/topics/images/{}", kept[2]), &reader).await.status(),
+        404,
+        "not in a post yet"
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/portal/topics/images/{}", kept[2]), &writer).await.status(),
+        200,
+        "its uploader sees it"
+    );
+    assert_eq!(app.get(&format!("/api/v1/topics/images/{}", kept[0]), &admin.access).await.status(), 200);
+    // Used once: a picture already in a post is not another post's.
+    let again = write(&app, &writer, id, json!({ "body": "再发一次", "images": [kept[0]] })).await;
+    error_body(again, 422, "validation_failed").await;
+}

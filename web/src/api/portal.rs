@@ -114,7 +114,23 @@ pub(super) async fn request<B: Serialize>(method: Method, path: &str, body: Opti
         Some(b) => req.json(b).map_err(|_| ClientError::Network)?,
         None => req.build().map_err(|_| ClientError::Network)?,
     };
-    let resp = req.send().await.map_err(|_| ClientError::Network)?;
+    answer(req.send().await.map_err(|_| ClientError::Network)?).await
+}
+
+/// A file as the body, with the student token.
+pub(super) async fn request_file(path: &str, file: &web_sys::File) -> ApiResult<Response> {
+    let token = token().ok_or(ClientError::Unauthorized)?;
+    let req = RequestBuilder::new(&format!("/api/v1/portal{path}"))
+        .method(Method::POST)
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", "application/octet-stream")
+        .body(wasm_bindgen::JsValue::from(file.clone()))
+        .map_err(|_| ClientError::Network)?;
+    answer(req.send().await.map_err(|_| ClientError::Network)?).await
+}
+
+/// The response, or its error status as a `ClientError`.
+async fn answer(resp: Response) -> ApiResult<Response> {
     if resp.ok() {
         return Ok(resp);
     }

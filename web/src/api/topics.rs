@@ -3,8 +3,8 @@
 
 use gloo_net::http::Method;
 use shared::{
-    ModerationWords, NewPost, NewTopic, PostReport, PostReview, ReviewAction, Topic, TopicActivity, TopicMute,
-    TopicPage, TopicPatch, TopicPost,
+    ModerationWords, NewPost, NewTopic, PostReport, PostReview, ReviewAction, Topic, TopicActivity, TopicImage,
+    TopicMute, TopicPage, TopicPatch, TopicPost,
 };
 
 use super::portal::{request, send};
@@ -34,6 +34,27 @@ pub async fn like(post: i64, on: bool) -> ApiResult<TopicPost> {
 
 pub async fn report(post: i64) -> ApiResult<()> {
     request(Method::POST, &format!("/topics/posts/{post}/report"), Some(&PostReport::default())).await.map(|_| ())
+}
+
+/// Keeps a picture for a post about to be written in `topic`.
+pub async fn upload_image(topic: i64, file: &web_sys::File) -> ApiResult<TopicImage> {
+    let resp = super::portal::request_file(&format!("/topics/{topic}/images"), file).await?;
+    resp.json().await.map_err(|_| super::ClientError::Server)
+}
+
+/// A picture, fetched with the student token (or, `console`, the session's), as a URL an
+/// `<img>` shows.
+pub async fn image_url(id: i64, console: bool) -> ApiResult<String> {
+    let resp = if console {
+        super::send(Method::GET, &format!("/topics/images/{id}"), None, true).await?
+    } else {
+        request::<()>(Method::GET, &format!("/topics/images/{id}"), None).await?
+    };
+    let bytes = resp.binary().await.map_err(|_| super::ClientError::Network)?;
+    let parts = web_sys::js_sys::Array::new();
+    parts.push(&web_sys::js_sys::Uint8Array::from(bytes.as_slice()));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|_| super::ClientError::Server)?;
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| super::ClientError::Server)
 }
 
 // The console's.

@@ -37,7 +37,7 @@ pub use notices::PortalNotices;
 pub use search::PortalSearch;
 pub use subscriptions::PortalSubscriptions;
 pub use teachers::PortalTeachers;
-pub use topics::{PortalTopic, PortalTopics};
+pub use topics::{pictures, PortalTopic, PortalTopics};
 
 use leptos::prelude::*;
 

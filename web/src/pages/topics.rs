@@ -108,6 +108,7 @@ fn post_row(post: TopicPost, notice: Flash, reload: impl Fn() + Copy + Send + Sy
                 <br />
                 {post.body.clone()}
                 " "<small class="hint">{short_datetime(&Some(post.created_at), "")}</small>
+                {super::portal::pictures(&post.images, true)}
             </span>
             <span class="row-actions">
                 {(held || post.open_reports > 0).then(|| view! { <button class="link approve" on:click=move |_| act(ReviewAction::Approve)>{t::TOPIC_APPROVE}</button> })}

@@ -33,6 +33,17 @@ pub fn topic_muted(until: &str) -> String {
     format!("你在这个话题中被暂时禁言，{until} 后可以发言。")
 }
 
+pub const TOPIC_PICTURE: &str = "话题图片";
+
+/// The picture picker's line: what it takes, or how many are chosen.
+pub fn topic_pictures_chosen(n: usize) -> String {
+    if n == 0 {
+        "添加图片（最多 3 张，每张 5 MB 以内）".into()
+    } else {
+        format!("已选 {n} 张图片")
+    }
+}
+
 pub fn topic_counts(posts: i64, people: i64) -> String {
     format!("{posts} 条发言 · {people} 人参与")
 }

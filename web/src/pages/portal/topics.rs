@@ -16,6 +16,9 @@ use crate::components::Loading;
 use crate::format::short_datetime;
 use crate::i18n::t;
 
+/// Pictures a post may carry.
+const MAX_PICTURES: u32 = 3;
+
 #[component]
 pub fn PortalTopics() -> impl IntoView {
     view! { <PortalGate><TopicList /></PortalGate> }
@@ -189,6 +192,7 @@ fn post_view(
                 <small class="hint">{short_datetime(&Some(post.created_at), "")}</small>
             </div>
             <p class="comment-body">{post.body.clone()}</p>
+            {pictures(&post.images, false)}
             {shown.then(|| view! {
                 <div class="topic-actions">
                     <button type="button" class="link like" class:chosen=liked aria-pressed=liked.to_string() on:click=like>
@@ -198,6 +202,25 @@ fn post_view(
                 </div>
             })}
         </div>
+    }
+}
+
+/// A post's pictures, each fetched with the reader's token.
+pub fn pictures(ids: &[i64], console: bool) -> Option<impl IntoView> {
+    (!ids.is_empty()).then(|| {
+        view! {
+            <div class="topic-pictures">
+                {ids.iter().map(|id| view! { <Picture id=*id console=console /> }).collect_view()}
+            </div>
+        }
+    })
+}
+
+#[component]
+fn Picture(id: i64, console: bool) -> impl IntoView {
+    let url = LocalResource::new(move || api::topics::image_url(id, console));
+    view! {
+        {move || url.get().and_then(|r| r.ok()).map(|src| view! { <img class="topic-picture" src=src alt=t::TOPIC_PICTURE /> })}
     }
 }
 
@@ -211,6 +234,14 @@ fn Composer(
     let text = RwSignal::new(String::new());
     let anonymous = RwSignal::new(false);
     let busy = RwSignal::new(false);
+    let files = RwSignal::new_local(Vec::<web_sys::File>::new());
+    let input = NodeRef::<leptos::html::Input>::new();
+    let chosen = move |_| {
+        let list = input.get().and_then(|i| i.files());
+        let picked: Vec<web_sys::File> =
+            list.map(|l| (0..l.length().min(MAX_PICTURES)).filter_map(|i| l.get(i)).collect()).unwrap_or_default();
+        files.set(picked);
+    };
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let body = text.get_untracked();
@@ -218,11 +249,28 @@ fn Composer(
             return;
         }
         busy.set(true);
-        let post = NewPost { body, anonymous: anonymous.get_untracked(), parent_id: None };
+        let picked = files.get_untracked();
+        let anonymous = anonymous.get_untracked();
         leptos::task::spawn_local(async move {
+            let mut images = Vec::new();
+            for file in &picked {
+                match api::topics::upload_image(topic, file).await {
+                    Ok(image) => images.push(image.id),
+                    Err(err) => {
+                        message.set(Some((false, t::portal_error(&err))));
+                        busy.set(false);
+                        return;
+                    }
+                }
+            }
+            let post = NewPost { body, anonymous, parent_id: None, images };
             match api::topics::write(topic, post).await {
                 Ok(p) => {
                     text.set(String::new());
+                    files.set(Vec::new());
+                    if let Some(i) = input.get() {
+                        i.set_value("");
+                    }
                     let done = if p.status == PostStatus::Held { t::TOPIC_HELD } else { t::TOPIC_SENT };
                     message.set(Some((true, done.into())));
                     on_sent();
@@ -235,6 +283,10 @@ fn Composer(
     view! {
         <form class="card comment-form" id="topic-compose" on:submit=submit>
             <textarea rows="3" maxlength="500" placeholder=t::TOPIC_WRITE_PLACEHOLDER bind:value=text></textarea>
+            <label class="topic-attach">
+                <input type="file" id="topic-pictures" accept="image/jpeg,image/png,image/gif,image/webp" multiple node_ref=input on:change=chosen />
+                <span>{move || t::topic_pictures_chosen(files.with(Vec::len))}</span>
+            </label>
             {anonymous_allowed.then(|| view! {
                 <label class="check"><input type="checkbox" id="topic-anonymous" bind:checked=anonymous />{t::TOPIC_ANONYMOUS}</label>
             })}
@@ -259,7 +311,12 @@ fn ReplyBox(
             return;
         }
         leptos::task::spawn_local(async move {
-            match api::topics::write(topic, NewPost { body, anonymous: false, parent_id: Some(parent) }).await {
+            match api::topics::write(
+                topic,
+                NewPost { body, anonymous: false, parent_id: Some(parent), images: Vec::new() },
+            )
+            .await
+            {
                 Ok(p) => {
                     text.set(String::new());
                     open.set(false);
