@@ -46,6 +46,7 @@ pub async fn upload(state: &AppState, topic: &TopicRow, member: &Member, bytes: 
     if let Some(wait) = state.kv.hit(&key, PER_HOUR, Duration::from_secs(3600)).await? {
         return Err(ApiError::too_many_requests("too many pictures", wait.as_secs()));
     }
+    forget_unused(state, member.student_id).await?;
     let folder = format!("topic-images/{}", topic.id);
     let path = crate::notices::attachments::save(&state.config.data_dir, &folder, &format!("p.{ext}"), bytes).await?;
     let id: i64 = sqlx::query_scalar(
@@ -61,6 +62,26 @@ pub async fn upload(state: &AppState, topic: &TopicRow, member: &Member, bytes: 
     .fetch_one(state.db.pool())
     .await?;
     Ok(id)
+}
+
+/// How long a picture no post took is kept.
+const UNUSED_FOR_MS: i64 = 24 * 3600 * 1000;
+
+/// Deletes the student's pictures that no post took within a day (files and rows), so an
+/// abandoned upload of a minor's photo is not kept. Run at each upload of theirs.
+async fn forget_unused(state: &AppState, student: i64) -> ApiResult<()> {
+    let stale: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, path FROM topic_images WHERE student_id = $1 AND post_id IS NULL AND created_at < $2",
+    )
+    .bind(student)
+    .bind(now_ms() - UNUSED_FOR_MS)
+    .fetch_all(state.db.pool())
+    .await?;
+    for (id, path) in stale {
+        let _ = tokio::fs::remove_file(state.config.data_dir.join(&path)).await;
+        sqlx::query("DELETE FROM topic_images WHERE id = $1").bind(id).execute(state.db.pool()).await?;
+    }
+    Ok(())
 }
 
 fn list(ids: &[i64]) -> String {

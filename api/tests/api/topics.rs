@@ -307,6 +307,14 @@ async fn a_post_carries_up_to_three_pictures_seen_by_whoever_may_see_the_post() 
         "its uploader sees it"
     );
     assert_eq!(app.get(&format!("/api/v1/topics/images/{}", kept[0]), &admin.access).await.status(), 200);
+    // A picture no post took is forgotten a day later, at the student's next upload.
+    sqlx::query("UPDATE topic_images SET created_at = created_at - 2 * 86400000 WHERE id = $1")
+        .bind(kept[3])
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(upload(&writer, png.clone()).await.status(), 201);
+    assert_eq!(app.get(&format!("/api/v1/portal/topics/images/{}", kept[3]), &writer).await.status(), 404);
     // Used once: a picture already in a post is not another post's.
     let again = write(&app, &writer, id, json!({ "body": "再发一次", "images": [kept[0]] })).await;
     error_body(again, 422, "validation_failed").await;
