@@ -58,7 +58,7 @@ run('topics', async ({ page, base, shot, browser, watch }) => {
   await posts.filter({ hasText: '希望大家都不要不及格' }).filter({ hasText: '审核中' }).waitFor();
   const picture = posts.filter({ hasText: '希望大家都不要不及格' }).locator('img.topic-picture');
   await picture.waitFor();
-  assert.ok(await picture.evaluate((img) => img.complete && img.naturalWidth === 2), 'the picture is drawn');
+  assert.equal(await picture.evaluate((img) => img.decode().then(() => img.naturalWidth)), 2, 'the picture is drawn');
 
   // The teacher approves it from the queue.
   await page.reload();

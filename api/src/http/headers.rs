@@ -35,13 +35,14 @@ pub struct SecurityHeaders {
 
 impl SecurityHeaders {
     /// `public_url` decides HSTS; `image_origin` is where QR code images come from
-    /// (WeChat, or a mock on another address); `docs_html` is the `/docs` page, whose
+    /// (WeChat, or a mock on another address; `blob:` is for pictures the pages fetch with
+    /// their token, such as a topic post's); `docs_html` is the `/docs` page, whose
     /// inline scripts are allowed by their hashes.
     pub fn new(public_url: &str, image_origin: Option<&str>, docs_html: &str) -> Self {
         let images = image_origin.map(|o| format!(" {o}")).unwrap_or_default();
         let console = format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {JSSDK_ORIGIN}; style-src 'self'; \
-             img-src 'self' data:{images}; connect-src 'self'; font-src 'self'; object-src 'none'; \
+             img-src 'self' data: blob:{images}; connect-src 'self'; font-src 'self'; object-src 'none'; \
              base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         );
         let hashes: Vec<String> = inline_scripts(docs_html).into_iter().map(|s| format!("'{}'", sha256(s))).collect();

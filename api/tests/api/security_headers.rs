@@ -42,6 +42,7 @@ async fn no_answer_can_be_framed_sniffed_or_run_inline_script_console_api_assets
         let csp = header(&resp, "content-security-policy");
         assert_eq!(directive(csp, "script-src"), "script-src 'self' 'wasm-unsafe-eval' https://res.wx.qq.com");
         assert_eq!(directive(csp, "style-src"), "style-src 'self'");
+        assert!(directive(csp, "img-src").starts_with("img-src 'self' data: blob:"), "{csp}");
         assert_eq!(directive(csp, "frame-ancestors"), "frame-ancestors 'none'");
         assert_eq!(directive(csp, "object-src"), "object-src 'none'");
         assert!(resp.headers().get("strict-transport-security").is_none(), "no HSTS over http");
